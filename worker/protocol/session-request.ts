@@ -1,0 +1,61 @@
+/**
+ * The contract between the control plane (app) and a worker host: everything a session
+ * needs travels with its request, because worker hosts hold no database connection.
+ */
+import { z } from 'zod';
+
+/** A point in pixels of the prepared avatar frame. */
+export const pointSchema = z.tuple([z.number(), z.number()]);
+
+/**
+ * Face geometry of a prepared avatar, in pixels of the prepared frame (origin top-left).
+ * `landmarks` holds the 468 MediaPipe FaceMesh points in their canonical order.
+ */
+export const faceGeometrySchema = z.object({
+  box: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }),
+  landmarks: z.array(pointSchema).length(468),
+});
+export type FaceGeometry = z.infer<typeof faceGeometrySchema>;
+
+/** A prepared avatar: one normalised portrait frame plus the face geometry found in it. */
+export const preparedAvatarSchema = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  /** Absolute path of the prepared frame (PNG, widthPx × heightPx). */
+  framePath: z.string().min(1),
+  widthPx: z.number().int().positive(),
+  heightPx: z.number().int().positive(),
+  face: faceGeometrySchema,
+});
+export type PreparedAvatar = z.infer<typeof preparedAvatarSchema>;
+
+export const sessionRequestSchema = z.object({
+  sessionId: z.string().min(1),
+  roomName: z.string().min(1),
+  avatar: preparedAvatarSchema,
+  /** TTS voice name; the worker falls back to its default when unknown. */
+  voice: z.string().optional(),
+});
+export type SessionRequest = z.infer<typeof sessionRequestSchema>;
+
+/** Identity of the avatar participant in every session room. */
+export const AVATAR_IDENTITY = 'avatar';
+
+/** Data-packet topic for control messages sent by the app through the LiveKit server API. */
+export const CONTROL_TOPIC = 'facecast.control';
+
+/** Text-stream topic viewers chat on (LiveKit's standard chat topic). */
+export const CHAT_TOPIC = 'lk.chat';
+
+/** Most characters one speak request or chat message may carry. */
+export const SPEAK_MAX_CHARS = 1000;
+
+export const controlMessageSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('speak'),
+    text: z.string().min(1).max(SPEAK_MAX_CHARS),
+    interrupt: z.boolean().default(false),
+  }),
+  z.object({ type: z.literal('interrupt') }),
+]);
+export type ControlMessage = z.infer<typeof controlMessageSchema>;
