@@ -10,7 +10,22 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['lib/**/*.test.ts', 'worker/**/*.test.ts', 'scripts/**/*.test.ts'], testTimeout: 30_000 },
+        test: {
+          name: 'unit',
+          include: ['lib/**/*.test.ts', 'worker/**/*.test.ts', 'scripts/**/*.test.ts'],
+          exclude: ['**/*.db.test.ts', '**/node_modules/**'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        // Data-layer tests: run once on embedded PGlite and once with DATABASE_URL=postgresql://…
+        extends: true,
+        test: {
+          name: 'db',
+          include: ['lib/**/*.db.test.ts'],
+          testTimeout: 60_000,
+          fileParallelism: false,
+        },
       },
       {
         extends: true,
