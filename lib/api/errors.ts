@@ -1,0 +1,77 @@
+/**
+ * One error type for the whole API: a code, a user-facing message, and the HTTP status the
+ * code maps to. Anything else becomes a generic 500 with the detail only in the log.
+ */
+import { ZodError } from 'zod';
+import { log } from '@/lib/log/logger';
+
+export const errorStatus = {
+  bad_request: 400,
+  unauthorized: 401,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unprocessable: 422,
+  unavailable: 503,
+  internal: 500,
+} as const;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  get status(): number {
+    return errorStatus[this.code];
+  }
+}
+
+export const notFound = (what: string) =>
+  new ApiError('not_found', `${what} not found. Check the id; it may have been deleted.`);
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; issues?: { path: string; message: string }[] };
+}
+
+/** Turns any thrown value into a JSON error response. */
+export function errorResponse(error: unknown): Response {
+  if (error instanceof ApiError) {
+    const body: ErrorBody = { error: { code: error.code, message: error.message } };
+    return Response.json(body, { status: error.status, headers: error.headers });
+  }
+  if (error instanceof ZodError) {
+    const issues = error.issues.map((issue) => ({
+      path: issue.path.join('.'),
+      message: issue.message,
+    }));
+    const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+    const body: ErrorBody = {
+      error: { code: 'unprocessable', message: `Invalid request: ${summary}`, issues },
+    };
+    return Response.json(body, { status: 422 });
+  }
+  log.error({ err: error }, 'unhandled api error');
+  const body: ErrorBody = {
+    error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' },
+  };
+  return Response.json(body, { status: 500 });
+}
+
+/** Parses a JSON request body, with a clear error for malformed JSON. */
+export async function readJson(request: Request): Promise<unknown> {
+  const text = await request.text();
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ApiError('bad_request', 'The request body is not valid JSON.');
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * API keys: `fc_` + 32 random bytes (base64url). Only a SHA-256 of the key is stored: a key
+ * has 256 bits of entropy, so a fast hash is enough and lookups stay one indexed query.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { PrismaClient } from '@prisma/client';
+
+export const API_KEY_PREFIX = 'fc_';
+
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+export function generateApiKey(): string {
+  return API_KEY_PREFIX + randomBytes(32).toString('base64url');
+}
+
+export interface CreatedApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  /** The full key: shown to the user once, never stored. */
+  key: string;
+}
+
+export async function createApiKey(
+  prisma: PrismaClient,
+  options: { userId: string; name: string },
+): Promise<CreatedApiKey> {
+  const key = generateApiKey();
+  const prefix = key.slice(0, API_KEY_PREFIX.length + 6);
+  const row = await prisma.apiKey.create({
+    data: { userId: options.userId, name: options.name, prefix, hash: hashApiKey(key) },
+  });
+  return { id: row.id, name: row.name, prefix, key };
+}
+
+/** Returns the key's owner, or null for an unknown key. */
+export async function findUserByApiKey(prisma: PrismaClient, key: string) {
+  if (!key.startsWith(API_KEY_PREFIX)) return null;
+  const row = await prisma.apiKey.findUnique({
+    where: { hash: hashApiKey(key) },
+    select: { id: true, user: { select: { id: true, email: true, isAdmin: true } } },
+  });
+  if (!row) return null;
+  await prisma.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
+  return row.user;
+}

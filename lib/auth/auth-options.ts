@@ -1,0 +1,69 @@
+/**
+ * Login with email + password (next-auth credentials provider, JWT sessions in an HttpOnly
+ * cookie; `Secure` and `__Secure-` prefixed automatically when APP_URL is https).
+ */
+import type { NextAuthOptions } from 'next-auth';
+import CredentialsProvider from 'next-auth/providers/credentials';
+import { env } from '@/lib/config/env';
+import { db } from '@/lib/db/db';
+import { verifyPassword } from './password';
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  isAdmin: boolean;
+}
+
+declare module 'next-auth' {
+  interface Session {
+    user: SessionUser;
+  }
+}
+
+declare module 'next-auth/jwt' {
+  interface JWT {
+    uid?: string;
+    isAdmin?: boolean;
+  }
+}
+
+let options: NextAuthOptions | undefined;
+
+export function authOptions(): NextAuthOptions {
+  // next-auth reads its base URL from the environment.
+  process.env.NEXTAUTH_URL ??= env().APP_URL;
+  options ??= {
+    secret: env().AUTH_SECRET,
+    session: { strategy: 'jwt', maxAge: 7 * 24 * 3600 },
+    pages: { signIn: '/login' },
+    providers: [
+      CredentialsProvider({
+        name: 'Email and password',
+        credentials: { email: { type: 'email' }, password: { type: 'password' } },
+        async authorize(credentials) {
+          const email = credentials?.email?.trim().toLowerCase();
+          const password = credentials?.password;
+          if (!email || !password) return null;
+          const prisma = await db();
+          const user = await prisma.user.findUnique({ where: { email } });
+          if (!user || !(await verifyPassword(user.passwordHash, password))) return null;
+          return { id: user.id, email: user.email, isAdmin: user.isAdmin };
+        },
+      }),
+    ],
+    callbacks: {
+      jwt({ token, user }) {
+        if (user) {
+          token.uid = user.id;
+          token.isAdmin = (user as unknown as SessionUser).isAdmin;
+        }
+        return token;
+      },
+      session({ session, token }) {
+        session.user = { id: token.uid ?? '', email: token.email ?? '', isAdmin: !!token.isAdmin };
+        return session;
+      },
+    },
+  };
+  return options;
+}

@@ -1,0 +1,17 @@
+import { hash, verify } from '@node-rs/argon2';
+
+/** Shortest accepted password, in characters. */
+export const PASSWORD_MIN_LENGTH = 8;
+
+/** Hashes a password with Argon2id (library defaults: 19 MiB, t=2, p=1, per OWASP). */
+export function hashPassword(password: string): Promise<string> {
+  return hash(password);
+}
+
+export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  try {
+    return await verify(passwordHash, password);
+  } catch {
+    return false;
+  }
+}

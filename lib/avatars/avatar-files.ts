@@ -1,0 +1,10 @@
+import path from 'node:path';
+
+/** Directory holding one avatar's upload and prepared files. */
+export function avatarDir(dataDir: string, avatarId: string): string {
+  return path.join(dataDir, 'avatars', avatarId);
+}
+
+export function sourcePath(dataDir: string, avatarId: string, extension: string): string {
+  return path.join(avatarDir(dataDir, avatarId), `source.${extension}`);
+}

@@ -1,0 +1,48 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import type { PrismaClient } from '@prisma/client';
+import { z } from 'zod';
+import { avatarDir, sourcePath } from './avatar-files';
+import { enqueuePreparation } from './preparation-queue';
+import { validateImage } from './validate-image';
+
+export const avatarNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'Give the avatar a name.')
+  .max(80, 'Use at most 80 characters for the name.');
+
+export interface CreateAvatarOptions {
+  userId: string;
+  name: string;
+  image: Uint8Array;
+  dataDir: string;
+  maxBytes: number;
+}
+
+/**
+ * Validates the portrait, stores it and the avatar row, and queues face preparation. If any
+ * step fails, nothing remains: no row and no file.
+ */
+export async function createAvatar(prisma: PrismaClient, options: CreateAvatarOptions) {
+  const name = avatarNameSchema.parse(options.name);
+  const image = await validateImage(options.image, options.maxBytes);
+  const avatar = await prisma.avatar.create({
+    data: { userId: options.userId, name, sourceType: image.contentType },
+  });
+  const dir = avatarDir(options.dataDir, avatar.id);
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(sourcePath(options.dataDir, avatar.id, image.extension), options.image);
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    await prisma.avatar.delete({ where: { id: avatar.id } });
+    throw error;
+  }
+  enqueuePreparation({
+    prisma,
+    avatarId: avatar.id,
+    dataDir: options.dataDir,
+    extension: image.extension,
+  });
+  return avatar;
+}

@@ -1,0 +1,67 @@
+/**
+ * Checks an uploaded portrait before anything is stored: size, real file type (from its
+ * bytes, not its name), and that it decodes completely (truncated files are refused).
+ */
+import sharp from 'sharp';
+import { ApiError } from '@/lib/api/errors';
+
+export const ACCEPTED_TYPES = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+} as const;
+
+export type AcceptedType = keyof typeof ACCEPTED_TYPES;
+
+/** Detects JPEG, PNG or WebP from magic bytes; null for anything else. */
+export function sniffImageType(bytes: Uint8Array): AcceptedType | null {
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
+  const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (png.every((b, i) => bytes[i] === b)) return 'image/png';
+  const ascii = (from: number, to: number) => String.fromCharCode(...bytes.subarray(from, to));
+  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'image/webp';
+  return null;
+}
+
+export interface ValidImage {
+  contentType: AcceptedType;
+  extension: string;
+  widthPx: number;
+  heightPx: number;
+}
+
+export function tooLarge(maxBytes: number): ApiError {
+  return new ApiError(
+    'payload_too_large',
+    `The image is larger than ${Math.round(maxBytes / 1024 / 1024)} MB. Upload a smaller JPEG, PNG or WebP.`,
+  );
+}
+
+export async function validateImage(bytes: Uint8Array, maxBytes: number): Promise<ValidImage> {
+  if (bytes.length === 0) {
+    throw new ApiError('unprocessable', 'The image file is empty. Choose a JPEG, PNG or WebP portrait.');
+  }
+  if (bytes.length > maxBytes) throw tooLarge(maxBytes);
+  const contentType = sniffImageType(bytes);
+  if (!contentType) {
+    throw new ApiError(
+      'unsupported_media_type',
+      'This file is not a JPEG, PNG or WebP image. Upload a portrait photo in one of those formats.',
+    );
+  }
+  try {
+    // failOn 'truncated' catches cut-off files that would otherwise decode as half grey.
+    const { info } = await sharp(bytes, { failOn: 'truncated' }).raw().toBuffer({ resolveWithObject: true });
+    return {
+      contentType,
+      extension: ACCEPTED_TYPES[contentType],
+      widthPx: info.width,
+      heightPx: info.height,
+    };
+  } catch {
+    throw new ApiError(
+      'unprocessable',
+      'The image could not be read: the file looks incomplete or corrupt. Export it again and retry.',
+    );
+  }
+}

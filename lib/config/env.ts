@@ -1,0 +1,62 @@
+/**
+ * The app's configuration, validated once with zod. Every variable is documented in the
+ * README's configuration table; keep the two in step.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** Where uploads, prepared avatars and the embedded database live. */
+  FACECAST_DATA_DIR: z.string().min(1).default(path.join(process.cwd(), '.data')),
+  /** postgresql://… to use a PostgreSQL server; unset = embedded PGlite in the data dir. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgresql:// (or leave it unset for the embedded database)')
+    .optional(),
+  /** Public base URL of the web app, used in viewer links and auth callbacks. */
+  APP_URL: z.string().url().default('http://localhost:3000'),
+  /** Secret that signs login sessions (32+ random characters; npm start generates one). */
+  AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (npm start generates one)'),
+  /** LiveKit URL as browsers reach it (ws:// or wss://). */
+  LIVEKIT_URL: z.string().regex(/^wss?:\/\//, 'must start with ws:// or wss://').default('ws://localhost:7880'),
+  LIVEKIT_API_KEY: z.string().min(1).default('devkey'),
+  LIVEKIT_API_SECRET: z.string().min(1).default('secret'),
+  /** Worker host base URL the app hands sessions to. */
+  WORKER_URL: z.string().url().default('http://127.0.0.1:7890'),
+  /** Shared secret between app and worker hosts (16+ characters). */
+  WORKER_SECRET: z.string().min(16, 'must be at least 16 characters (npm start generates one)'),
+  /** Largest accepted portrait upload, in megabytes. */
+  MAX_UPLOAD_MB: z.coerce.number().positive().max(100).default(10),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type AppEnv = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses an environment; throws ConfigError with one readable line per wrong variable. */
+export function parseEnv(source: Record<string, string | undefined>): AppEnv {
+  // Empty strings mean "unset" (a common shell habit: FOO= npm start).
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    );
+  }
+  return result.data;
+}
+
+let cached: AppEnv | undefined;
+
+/** The validated process environment (parsed on first use, so `next build` needs no secrets). */
+export function env(): AppEnv {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

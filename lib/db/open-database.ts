@@ -1,0 +1,125 @@
+/**
+ * Opens the database: embedded PGlite under the data dir by default, or a PostgreSQL server
+ * when a postgresql:// URL is given. Either way the same migrations are applied first.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { PrismaClient } from '@prisma/client';
+import { migrate, readMigrations, type SqlRunner } from './migrate';
+
+export interface Database {
+  prisma: PrismaClient;
+  kind: 'embedded' | 'postgresql';
+  /** Runs a trivial query; resolves true when the database answers. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** postgresql://… or undefined for the embedded database. */
+  databaseUrl?: string;
+  /** Data directory; the embedded database lives in `<dataDir>/db`. */
+  dataDir: string;
+  /** `memory` keeps an embedded database in RAM only (tests). */
+  memory?: boolean;
+}
+
+export class DatabaseBusyError extends Error {
+  constructor(readonly pid: number) {
+    super(
+      `The embedded database is in use by another Facecast process (pid ${pid}). ` +
+        'Stop it first (Ctrl-C in the terminal running npm start), or do this in the web UI.',
+    );
+    this.name = 'DatabaseBusyError';
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * PGlite is single-process: two processes opening one directory would corrupt it, so the
+ * owner leaves its pid beside the files.
+ */
+function claimEmbeddedDir(dir: string): () => void {
+  const lockPath = path.join(dir, 'facecast.pid');
+  if (existsSync(lockPath)) {
+    const pid = Number(readFileSync(lockPath, 'utf8').trim());
+    if (Number.isInteger(pid) && pid !== process.pid && isAlive(pid)) throw new DatabaseBusyError(pid);
+  }
+  writeFileSync(lockPath, String(process.pid));
+  return () => rmSync(lockPath, { force: true });
+}
+
+async function openEmbedded(options: OpenDatabaseOptions): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { PrismaPGlite } = await import('pglite-prisma-adapter');
+  let release = (): void => undefined;
+  let pg;
+  if (options.memory) {
+    pg = new PGlite();
+  } else {
+    const dir = path.join(options.dataDir, 'db');
+    mkdirSync(dir, { recursive: true });
+    release = claimEmbeddedDir(dir);
+    pg = new PGlite(path.join(dir, 'pgdata'));
+  }
+  const runner: SqlRunner = {
+    exec: async (sql) => {
+      await pg.exec(sql);
+    },
+    query: async <T>(sql: string, params?: unknown[]) => (await pg.query<T>(sql, params)).rows,
+  };
+  await migrate(runner, await readMigrations());
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pg) });
+  return {
+    prisma,
+    kind: 'embedded',
+    ping: async () => (await pg.query('SELECT 1')).rows.length === 1,
+    close: async () => {
+      await prisma.$disconnect();
+      await pg.close();
+      release();
+    },
+  };
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const { Pool } = await import('pg');
+  const { PrismaPg } = await import('@prisma/adapter-pg');
+  const pool = new Pool({ connectionString: url, max: 1 });
+  const client = await pool.connect();
+  try {
+    // Serialise concurrent starters (several app instances) around migrations.
+    await client.query('SELECT pg_advisory_lock(727274)');
+    const runner: SqlRunner = {
+      exec: async (sql) => {
+        await client.query(sql);
+      },
+      query: async <T>(sql: string, params?: unknown[]) =>
+        (await client.query(sql, params)).rows as T[],
+    };
+    await migrate(runner, await readMigrations());
+    await client.query('SELECT pg_advisory_unlock(727274)');
+  } finally {
+    client.release();
+  }
+  await pool.end();
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  return {
+    prisma,
+    kind: 'postgresql',
+    ping: async () => (await prisma.$queryRawUnsafe<unknown[]>('SELECT 1')).length === 1,
+    close: () => prisma.$disconnect(),
+  };
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl) : openEmbedded(options);
+}

@@ -1,0 +1,78 @@
+/**
+ * The app's side of LiveKit: room management over the server API and least-privilege
+ * access tokens. The server API URL is derived from LIVEKIT_URL (ws→http, wss→https).
+ */
+import { AccessToken, DataPacket_Kind, RoomServiceClient, TrackSource } from 'livekit-server-sdk';
+import { env } from '@/lib/config/env';
+import { AVATAR_IDENTITY, type ControlMessage, CONTROL_TOPIC } from '@/worker/protocol/session-request';
+
+/** Viewer tokens live this long; the page asks for a fresh one on every join. */
+export const VIEWER_TOKEN_TTL_S = 6 * 3600;
+
+export function livekitHttpUrl(wsUrl: string): string {
+  return wsUrl.replace(/^ws(s?):\/\//, 'http$1://');
+}
+
+export function roomService(): RoomServiceClient {
+  const { LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET } = env();
+  return new RoomServiceClient(livekitHttpUrl(LIVEKIT_URL), LIVEKIT_API_KEY, LIVEKIT_API_SECRET);
+}
+
+/**
+ * A viewer token: may subscribe and send chat (data), may never publish audio or video.
+ */
+export async function createViewerToken(options: {
+  roomName: string;
+  identity: string;
+  name?: string;
+}): Promise<string> {
+  const token = new AccessToken(env().LIVEKIT_API_KEY, env().LIVEKIT_API_SECRET, {
+    identity: options.identity,
+    name: options.name,
+    ttl: VIEWER_TOKEN_TTL_S,
+  });
+  token.addGrant({
+    room: options.roomName,
+    roomJoin: true,
+    canSubscribe: true,
+    canPublish: false,
+    canPublishSources: [] as TrackSource[],
+    canPublishData: true,
+    canUpdateOwnMetadata: false,
+  });
+  return token.toJwt();
+}
+
+export async function createRoom(roomName: string): Promise<void> {
+  await roomService().createRoom({
+    name: roomName,
+    // An abandoned room closes itself: the worker's session ends with it.
+    emptyTimeout: 10 * 60,
+    departureTimeout: 60,
+  });
+}
+
+export async function deleteRoom(roomName: string): Promise<void> {
+  await roomService().deleteRoom(roomName);
+}
+
+/** Sends a control message to the avatar participant through the server API. */
+export async function sendControl(roomName: string, message: ControlMessage): Promise<void> {
+  const payload = new TextEncoder().encode(JSON.stringify(message));
+  await roomService().sendData(roomName, payload, DataPacket_Kind.RELIABLE, {
+    topic: CONTROL_TOPIC,
+    destinationIdentities: [AVATAR_IDENTITY],
+  });
+}
+
+/** Whether the LiveKit server answers (used by /api/health). */
+export async function livekitReachable(timeoutMs = 2000): Promise<boolean> {
+  try {
+    const response = await fetch(livekitHttpUrl(env().LIVEKIT_URL), {
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}

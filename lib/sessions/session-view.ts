@@ -1,0 +1,34 @@
+import type { Session } from '@prisma/client';
+import { env } from '@/lib/config/env';
+
+export interface SessionView {
+  id: string;
+  avatarId: string;
+  room: string;
+  status: Session['status'];
+  error?: string;
+  publicViewing: boolean;
+  livekitUrl: string;
+  viewerUrl: string;
+  createdAt: string;
+  endedAt?: string;
+}
+
+export function viewerUrl(viewerKey: string): string {
+  return new URL(`/watch/${viewerKey}`, env().APP_URL).toString();
+}
+
+export function sessionView(session: Session): SessionView {
+  return {
+    id: session.id,
+    avatarId: session.avatarId,
+    room: session.roomName,
+    status: session.status,
+    ...(session.error ? { error: session.error } : {}),
+    publicViewing: session.publicViewing,
+    livekitUrl: env().LIVEKIT_URL,
+    viewerUrl: viewerUrl(session.viewerKey),
+    createdAt: session.createdAt.toISOString(),
+    ...(session.endedAt ? { endedAt: session.endedAt.toISOString() } : {}),
+  };
+}

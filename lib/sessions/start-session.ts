@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { PrismaClient } from '@prisma/client';
+import { ApiError, notFound } from '@/lib/api/errors';
+import { createRoom, deleteRoom } from '@/lib/livekit/livekit';
+import { log } from '@/lib/log/logger';
+import { faceGeometrySchema } from '@/worker/protocol/session-request';
+import { startWorkerSession } from './worker-client';
+
+export interface StartSessionOptions {
+  userId: string;
+  avatarId: string;
+  dataDir: string;
+  publicViewing?: boolean;
+}
+
+/**
+ * Starts a live session: a session row, a LiveKit room, and the avatar handed to a worker
+ * host. If the room or the worker fails, the session is marked failed and the room removed.
+ */
+export async function startSession(prisma: PrismaClient, options: StartSessionOptions) {
+  const avatar = await prisma.avatar.findFirst({
+    where: { id: options.avatarId, userId: options.userId },
+  });
+  if (!avatar) throw notFound('Avatar');
+  if (avatar.status !== 'ready' || !avatar.framePath || !avatar.widthPx || !avatar.heightPx) {
+    throw new ApiError(
+      'conflict',
+      avatar.status === 'failed'
+        ? `This avatar cannot be used: ${avatar.error ?? 'preparation failed'}`
+        : 'This avatar is still being prepared. Start the session once its status is "ready".',
+    );
+  }
+  const session = await prisma.session.create({
+    data: {
+      userId: options.userId,
+      avatarId: avatar.id,
+      roomName: `fc-${randomBytes(6).toString('hex')}`,
+      viewerKey: randomBytes(18).toString('base64url'),
+      publicViewing: options.publicViewing ?? false,
+    },
+  });
+  try {
+    await createRoom(session.roomName);
+    await startWorkerSession({
+      sessionId: session.id,
+      roomName: session.roomName,
+      avatar: {
+        id: avatar.id,
+        name: avatar.name,
+        framePath: path.resolve(options.dataDir, avatar.framePath),
+        widthPx: avatar.widthPx,
+        heightPx: avatar.heightPx,
+        face: faceGeometrySchema.parse(avatar.face),
+      },
+    });
+  } catch (error) {
+    log.warn({ err: error, sessionId: session.id }, 'session start failed');
+    await prisma.session.update({
+      where: { id: session.id },
+      data: { status: 'failed', error: 'Could not start', endedAt: new Date() },
+    });
+    await deleteRoom(session.roomName).catch(() => undefined);
+    if (error instanceof ApiError) throw error;
+    throw new ApiError(
+      'unavailable',
+      'The live video server (LiveKit) is not reachable, so the session could not start. Try again shortly.',
+      { 'retry-after': '30' },
+    );
+  }
+  return prisma.session.update({ where: { id: session.id }, data: { status: 'live' } });
+}

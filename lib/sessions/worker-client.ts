@@ -1,0 +1,72 @@
+/**
+ * HTTP client for a worker host (worker/main.ts). Sessions are handed over with everything
+ * they need; later this seam becomes LiveKit agent dispatch.
+ */
+import { ApiError } from '@/lib/api/errors';
+import { env } from '@/lib/config/env';
+import { log } from '@/lib/log/logger';
+import type { SessionRequest } from '@/worker/protocol/session-request';
+
+export interface WorkerHealth {
+  status: string;
+  capacity: number;
+  active: number;
+}
+
+async function call(path: string, init: RequestInit = {}): Promise<Response> {
+  const { WORKER_URL, WORKER_SECRET } = env();
+  try {
+    return await fetch(new URL(path, WORKER_URL), {
+      ...init,
+      headers: {
+        authorization: `Bearer ${WORKER_SECRET}`,
+        'content-type': 'application/json',
+        ...init.headers,
+      },
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch (error) {
+    log.warn({ err: error, path }, 'worker host unreachable');
+    throw new ApiError(
+      'unavailable',
+      'No worker host is reachable right now, so the avatar cannot be started. Try again in a minute; if it persists, check that the worker is running (npm run worker).',
+      { 'retry-after': '30' },
+    );
+  }
+}
+
+export async function startWorkerSession(request: SessionRequest): Promise<void> {
+  const response = await call('/sessions', { method: 'POST', body: JSON.stringify(request) });
+  if (response.status === 503) {
+    throw new ApiError(
+      'unavailable',
+      'All worker hosts are busy: every avatar slot is in use. Try again shortly or stop another session.',
+      { 'retry-after': '30' },
+    );
+  }
+  if (!response.ok) {
+    const detail = await response.text();
+    log.error({ status: response.status, detail }, 'worker refused session');
+    throw new ApiError('unavailable', 'The worker host could not start this session. Try again.', {
+      'retry-after': '10',
+    });
+  }
+}
+
+export async function stopWorkerSession(sessionId: string): Promise<void> {
+  const response = await call(`/sessions/${encodeURIComponent(sessionId)}`, { method: 'DELETE' });
+  if (!response.ok && response.status !== 404) {
+    log.warn({ status: response.status, sessionId }, 'worker did not stop session');
+  }
+}
+
+export async function workerHealth(): Promise<WorkerHealth | null> {
+  try {
+    const response = await fetch(new URL('/health', env().WORKER_URL), {
+      signal: AbortSignal.timeout(2000),
+    });
+    return response.ok ? ((await response.json()) as WorkerHealth) : null;
+  } catch {
+    return null;
+  }
+}

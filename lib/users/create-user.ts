@@ -1,0 +1,43 @@
+import { Prisma, type PrismaClient } from '@prisma/client';
+import { z } from 'zod';
+import { ApiError } from '@/lib/api/errors';
+import { hashPassword, PASSWORD_MIN_LENGTH } from '@/lib/auth/password';
+
+export const credentialsSchema = z.object({
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .email('Enter a valid email address, like name@example.com.'),
+  password: z
+    .string()
+    .min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters.`)
+    .max(200, 'Use at most 200 characters.'),
+});
+
+export interface CreateUserOptions {
+  email: string;
+  password: string;
+  /** Force admin; by default only the very first account becomes an admin. */
+  isAdmin?: boolean;
+}
+
+/** Creates an account. The first account of an installation is an admin. */
+export async function createUser(prisma: PrismaClient, options: CreateUserOptions) {
+  const { email, password } = credentialsSchema.parse(options);
+  const passwordHash = await hashPassword(password);
+  try {
+    return await prisma.$transaction(async (tx) => {
+      const isFirst = (await tx.user.count()) === 0;
+      return tx.user.create({
+        data: { email, passwordHash, isAdmin: options.isAdmin ?? isFirst },
+        select: { id: true, email: true, isAdmin: true },
+      });
+    });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      throw new ApiError('conflict', 'An account with this email already exists. Log in instead.');
+    }
+    throw error;
+  }
+}
