@@ -1,0 +1,61 @@
+/**
+ * Worker host configuration, validated once at start-up so that a wrong variable fails fast
+ * with a readable message instead of surfacing later as an obscure runtime error.
+ */
+import os from 'node:os';
+import { z } from 'zod';
+
+const intFromEnv = (fallback: number) =>
+  z.coerce.number({ invalid_type_error: 'must be a number' }).int('must be an integer').positive('must be positive').default(fallback);
+
+export const workerEnvSchema = z.object({
+  LIVEKIT_URL: z
+    .string()
+    .url('must be a URL such as ws://127.0.0.1:7880')
+    .refine((value) => /^(wss?|https?):\/\//.test(value), 'must start with ws://, wss://, http:// or https://')
+    .default('ws://127.0.0.1:7880'),
+  LIVEKIT_API_KEY: z.string().min(1, 'must not be empty').default('devkey'),
+  LIVEKIT_API_SECRET: z.string().min(1, 'must not be empty').default('secret'),
+  WORKER_PORT: z.coerce
+    .number({ invalid_type_error: 'must be a number' })
+    .int('must be an integer')
+    .min(0, 'must be a TCP port (0-65535)')
+    .max(65535, 'must be a TCP port (0-65535)')
+    .default(7890),
+  WORKER_HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+  WORKER_SECRET: z
+    .string({ required_error: 'is required (a shared secret of at least 16 characters)' })
+    .min(16, 'must be at least 16 characters'),
+  // One session renders on roughly one core, so the core count is the natural ceiling.
+  WORKER_MAX_SESSIONS: intFromEnv(os.availableParallelism()),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type WorkerEnv = z.infer<typeof workerEnvSchema>;
+
+export type ParseWorkerEnvResult =
+  | { ok: true; env: WorkerEnv }
+  | { ok: false; problems: string[] };
+
+/** Parses the worker's environment; empty strings count as unset so defaults apply. */
+export function parseWorkerEnv(source: NodeJS.ProcessEnv): ParseWorkerEnvResult {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(workerEnvSchema.shape)) {
+    const value = source[key];
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  const parsed = workerEnvSchema.safeParse(input);
+  if (parsed.success) return { ok: true, env: parsed.data };
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+  return { ok: false, problems };
+}
+
+/** Reads `process.env`, or prints every problem and exits 1. */
+export function loadWorkerEnv(): WorkerEnv {
+  const result = parseWorkerEnv(process.env);
+  if (result.ok) return result.env;
+  process.stderr.write(
+    `Invalid worker environment:\n${result.problems.map((p) => `  - ${p}`).join('\n')}\n`,
+  );
+  process.exit(1);
+}

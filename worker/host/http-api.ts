@@ -1,0 +1,129 @@
+/**
+ * The worker host's HTTP API (JSON over node:http): health for load balancers and the app,
+ * and session start/stop/list for the app, guarded by the shared worker secret.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { timingSafeEqual, createHash } from 'node:crypto';
+import { ZodError } from 'zod';
+import type { Logger } from '../log';
+import { sessionRequestSchema } from '../protocol/session-request';
+import { ApiError } from './api-error';
+import type { SessionSupervisor } from './session-supervisor';
+
+/** Largest accepted request body; a session request with 468 landmarks is ~20 KB. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface HttpApiOptions {
+  supervisor: SessionSupervisor;
+  secret: string;
+  log: Logger;
+}
+
+export function createHttpApi(options: HttpApiOptions): Server {
+  const { supervisor, log } = options;
+  const secretDigest = digest(options.secret);
+
+  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://worker');
+    const method = req.method ?? 'GET';
+
+    if (url.pathname === '/health') {
+      if (method !== 'GET') throw new ApiError('method_not_allowed', 'use GET');
+      return sendJson(res, 200, {
+        status: 'ok',
+        hostId: supervisor.hostId,
+        capacity: supervisor.capacity,
+        active: supervisor.active,
+      });
+    }
+
+    if (url.pathname === '/sessions' || url.pathname.startsWith('/sessions/')) {
+      authorize(req, secretDigest);
+      if (url.pathname === '/sessions') {
+        if (method === 'GET') return sendJson(res, 200, { sessions: supervisor.list() });
+        if (method === 'POST') {
+          const body = sessionRequestSchema.parse(await readJson(req));
+          const session = await supervisor.start(body);
+          return sendJson(res, 201, { sessionId: session.sessionId });
+        }
+        throw new ApiError('method_not_allowed', 'use GET or POST');
+      }
+      const sessionId = decodeURIComponent(url.pathname.slice('/sessions/'.length));
+      if (method !== 'DELETE') throw new ApiError('method_not_allowed', 'use DELETE');
+      if (!(await supervisor.stop(sessionId))) throw new ApiError('not_found', 'no such session');
+      res.writeHead(204).end();
+      return;
+    }
+
+    throw new ApiError('not_found', 'no such route');
+  };
+
+  return createServer((req, res) => {
+    const started = performance.now();
+    route(req, res)
+      .catch((error: unknown) => sendError(res, error, log))
+      .finally(() => {
+        log.debug(
+          { method: req.method, path: req.url?.split('?')[0], status: res.statusCode, ms: Math.round(performance.now() - started) },
+          'http request',
+        );
+      });
+  });
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+/** Compares digests in constant time so response timing does not leak the secret. */
+function authorize(req: IncomingMessage, secretDigest: Buffer): void {
+  const header = req.headers.authorization ?? '';
+  const match = /^Bearer (.+)$/.exec(header);
+  if (!match?.[1] || !timingSafeEqual(digest(match[1]), secretDigest)) {
+    throw new ApiError('unauthorized', 'missing or wrong worker secret');
+  }
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > MAX_BODY_BYTES) throw new ApiError('payload_too_large', 'request body too large');
+    chunks.push(buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch {
+    throw new ApiError('invalid_request', 'request body is not JSON');
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Every error becomes a JSON response here; unknown errors are logged, never echoed. */
+function sendError(res: ServerResponse, error: unknown, log: Logger): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  if (error instanceof ZodError) {
+    return sendJson(res, 422, {
+      error: {
+        code: 'invalid_request',
+        message: 'request body does not match the session request schema',
+        issues: error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+      },
+    });
+  }
+  if (error instanceof ApiError) {
+    return sendJson(res, error.status, { error: { code: error.code, message: error.message } });
+  }
+  log.error({ err: error }, 'http handler failed');
+  sendJson(res, 500, { error: { code: 'internal', message: 'internal error' } });
+}

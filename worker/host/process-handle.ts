@@ -1,0 +1,187 @@
+/**
+ * One session process seen from the host: fork, handshake, heartbeat, shutdown. It knows
+ * nothing about sessions beyond sending and receiving messages, so a later prewarmed pool
+ * can start handles ahead of time and hand them out.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Logger } from '../log';
+import {
+  HEARTBEAT_TIMEOUT_MS,
+  PING_INTERVAL_MS,
+  childMessageSchema,
+  type ChildMessage,
+  type ParentMessage,
+} from '../protocol/ipc';
+
+export const SESSION_ENTRY = fileURLToPath(new URL('../session/main.ts', import.meta.url));
+
+/** The session entry is TypeScript: load it through tsx, resolved from here, not the cwd. */
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface SpawnOptions {
+  log: Logger;
+  /** Log level for the child. */
+  logLevel: string;
+  /** How long the child may take to boot and say `ready`. */
+  readyTimeoutMs?: number;
+  /** Overrides for tests. */
+  entry?: string;
+  heartbeatTimeoutMs?: number;
+}
+
+type Listener = (message: ChildMessage) => void;
+
+export class ProcessHandle {
+  private readonly listeners = new Set<Listener>();
+  private heartbeat: ReturnType<typeof setInterval> | undefined;
+  private lastPongMs = performance.now();
+  private exitInfo: ProcessExit | undefined;
+  /** Resolves when the process has exited, for any reason. */
+  readonly exited: Promise<ProcessExit>;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly log: Logger,
+    private readonly heartbeatTimeoutMs: number,
+  ) {
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.exitInfo = { code, signal };
+        this.stopHeartbeat();
+        resolve(this.exitInfo);
+      });
+    });
+    child.on('message', (raw: unknown) => {
+      const parsed = childMessageSchema.safeParse(raw);
+      if (!parsed.success) {
+        log.warn({ issues: parsed.error.issues.length }, 'invalid message from session process');
+        return;
+      }
+      if (parsed.data.case === 'pong') this.lastPongMs = performance.now();
+      for (const listener of this.listeners) listener(parsed.data);
+    });
+    // An IPC send to a dying child raises 'error'; the exit handler does the cleanup.
+    child.on('error', (error) => log.warn({ err: error }, 'session process error'));
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get alive(): boolean {
+    return this.exitInfo === undefined;
+  }
+
+  /** Forks a session process and waits for its `ready`, racing its exit and a timeout. */
+  static async spawn(options: SpawnOptions): Promise<ProcessHandle> {
+    const { LIVEKIT_API_SECRET: _s, WORKER_SECRET: _w, ...inheritedEnv } = process.env;
+    const child = fork(options.entry ?? SESSION_ENTRY, [], {
+      // Credentials travel over IPC, never through the child's environment.
+      env: { ...inheritedEnv, LOG_LEVEL: options.logLevel },
+      execArgv: ['--import', TSX_LOADER, '--disable-warning=ExperimentalWarning'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'json',
+    });
+    const handle = new ProcessHandle(child, options.log.child({ childPid: child.pid }), options.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_MS);
+    try {
+      await handle.waitFor('ready', options.readyTimeoutMs ?? 15_000);
+    } catch (error) {
+      handle.kill('SIGKILL');
+      throw error;
+    }
+    handle.startHeartbeat();
+    return handle;
+  }
+
+  send(message: ParentMessage): void {
+    if (!this.alive || !this.child.connected) return;
+    this.child.send(message);
+  }
+
+  onMessage(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Waits for the first message of a given case, racing the process's exit and a timeout.
+   * `failOn` names cases that mean failure (their value is reported).
+   */
+  waitFor<C extends ChildMessage['case']>(
+    wanted: C,
+    timeoutMs: number,
+    failOn: ChildMessage['case'][] = [],
+  ): Promise<Extract<ChildMessage, { case: C }>> {
+    return new Promise((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined = undefined;
+      const cleanup = () => {
+        clearTimeout(timer);
+        unsubscribe();
+      };
+      const unsubscribe = this.onMessage((message) => {
+        if (message.case === wanted) {
+          cleanup();
+          resolve(message as Extract<ChildMessage, { case: C }>);
+        } else if (failOn.includes(message.case)) {
+          cleanup();
+          reject(new Error(`session process reported ${message.case}: ${JSON.stringify(message.value)}`));
+        }
+      });
+      timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`session process sent no ${wanted} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      void this.exited.then((exit) => {
+        cleanup();
+        reject(new Error(`session process exited (code ${exit.code}, signal ${exit.signal}) before ${wanted}`));
+      });
+    });
+  }
+
+  private startHeartbeat() {
+    this.lastPongMs = performance.now();
+    this.heartbeat = setInterval(() => {
+      const silentMs = performance.now() - this.lastPongMs;
+      if (silentMs > this.heartbeatTimeoutMs) {
+        this.log.error({ silentMs: Math.round(silentMs) }, 'session process unresponsive, killing');
+        this.kill('SIGKILL');
+        return;
+      }
+      this.send({ case: 'ping', value: { timestampMs: Date.now() } });
+    }, PING_INTERVAL_MS);
+    this.heartbeat.unref();
+  }
+
+  private stopHeartbeat() {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+  }
+
+  kill(signal: NodeJS.Signals = 'SIGKILL'): void {
+    if (this.alive) this.child.kill(signal);
+  }
+
+  /** Asks the process to stop; kills it if it has not exited by the deadline. */
+  async shutdown(reason: string, deadlineMs: number): Promise<ProcessExit> {
+    if (!this.alive) return this.exited;
+    this.send({ case: 'shutdown', value: { reason } });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<'deadline'>((resolve) => {
+      timer = setTimeout(() => resolve('deadline'), deadlineMs);
+    });
+    const outcome = await Promise.race([this.exited, deadline]);
+    clearTimeout(timer);
+    if (outcome === 'deadline') {
+      this.log.warn({ deadlineMs }, 'session process missed shutdown deadline, killing');
+      this.kill('SIGKILL');
+    }
+    return this.exited;
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Entry point of a session process, forked by the worker host (one process per session, so
+ * one crash never takes down another session). It speaks only through the IPC channel: it
+ * says `ready`, waits for `startSession`, answers pings, and exits when the session ends,
+ * when the host asks, or when the host has gone silent (orphaned).
+ */
+import { dispose } from '@livekit/rtc-node';
+import { createLogger } from '../log';
+import {
+  ORPHAN_TIMEOUT_MS,
+  assertNever,
+  childMessageSchema,
+  parentMessageSchema,
+  type ChildMessage,
+  type ParentMessage,
+} from '../protocol/ipc';
+import { startAvatarSession, type AvatarSession } from './avatar-session';
+
+const log = createLogger({
+  name: 'session',
+  level: (process.env.LOG_LEVEL as 'info' | undefined) ?? 'info',
+});
+
+if (!process.send) {
+  log.fatal('session process started without an IPC channel');
+  process.exit(1);
+}
+
+let session: AvatarSession | undefined;
+let sessionId: string | undefined;
+let exiting = false;
+let orphanTimer: ReturnType<typeof setTimeout> | undefined;
+
+function send(message: ChildMessage): Promise<void> {
+  // Validate outgoing messages too: a malformed one would be dropped by the parent.
+  const checked = childMessageSchema.parse(message);
+  return new Promise((resolve) => {
+    if (!process.connected || !process.send) return resolve();
+    process.send(checked, undefined, {}, () => resolve());
+  });
+}
+
+function armOrphanTimer() {
+  if (orphanTimer) clearTimeout(orphanTimer);
+  orphanTimer = setTimeout(() => {
+    log.error({ timeoutMs: ORPHAN_TIMEOUT_MS }, 'host silent, assuming orphaned');
+    void exit('orphaned', 1);
+  }, ORPHAN_TIMEOUT_MS);
+}
+
+/** Stops the session, tells the host, releases native LiveKit resources, exits. */
+async function exit(reason: string, code: number): Promise<void> {
+  if (exiting) return;
+  exiting = true;
+  if (orphanTimer) clearTimeout(orphanTimer);
+  // Never hang on the way out: the host kills us after its own deadline anyway.
+  const hardStop = setTimeout(() => process.exit(code), 5_000);
+  hardStop.unref();
+  try {
+    if (session) await session.stop(reason);
+    if (sessionId) await send({ case: 'sessionEnded', value: { sessionId, reason } });
+    await dispose();
+  } catch (error) {
+    log.error({ err: error }, 'session cleanup failed');
+  }
+  log.info({ reason, code }, 'session process exiting');
+  process.exit(code);
+}
+
+async function handleStart(value: Extract<ParentMessage, { case: 'startSession' }>['value']) {
+  if (sessionId) {
+    log.warn({ sessionId }, 'second startSession ignored');
+    return;
+  }
+  sessionId = value.request.sessionId;
+  const sessionLog = log.child({ sessionId, room: value.request.roomName });
+  const started = performance.now();
+  try {
+    session = await startAvatarSession({ request: value.request, livekit: value.livekit, log: sessionLog });
+  } catch (error) {
+    sessionLog.error({ err: error }, 'session start failed');
+    await send({
+      case: 'sessionFailed',
+      value: { sessionId, message: error instanceof Error ? error.message : String(error) },
+    });
+    sessionId = undefined;
+    await exit('start failed', 1);
+    return;
+  }
+  const startupMs = Math.round(performance.now() - started);
+  sessionLog.info({ startupMs }, 'session started');
+  await send({ case: 'sessionStarted', value: { sessionId, startupMs } });
+  const reason = await session.ended;
+  await exit(reason, 0);
+}
+
+function handle(message: ParentMessage) {
+  armOrphanTimer();
+  switch (message.case) {
+    case 'startSession':
+      void handleStart(message.value);
+      break;
+    case 'ping':
+      void send({ case: 'pong', value: { timestampMs: message.value.timestampMs } });
+      break;
+    case 'shutdown':
+      void exit(message.value.reason, 0);
+      break;
+    default:
+      assertNever(message);
+  }
+}
+
+process.on('message', (raw: unknown) => {
+  const parsed = parentMessageSchema.safeParse(raw);
+  if (!parsed.success) {
+    log.warn({ issues: parsed.error.issues.length }, 'invalid message from host ignored');
+    return;
+  }
+  handle(parsed.data);
+});
+
+// The IPC channel closing means the host is gone: nobody will ever stop us.
+process.on('disconnect', () => void exit('host disconnected', 1));
+// Ctrl-C reaches the whole process group; the host owns shutdown and will ask us to stop.
+process.on('SIGINT', () => log.debug('SIGINT ignored, host owns shutdown'));
+process.on('SIGTERM', () => void exit('SIGTERM', 0));
+
+armOrphanTimer();
+void send({ case: 'ready', value: { pid: process.pid } });
+log.debug('session process ready');

