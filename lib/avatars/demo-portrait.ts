@@ -23,7 +23,7 @@ export function demoPortraitPath(): string {
 }
 
 /**
- * The demo portrait: one front-facing person, 743×1155 px JPEG, face about 200 px wide.
+ * The demo portrait: one front-facing person, 743×1155 px JPEG, face about 190 px wide.
  * Returns the original encoded file bytes.
  */
 export async function loadDemoPortrait(): Promise<Buffer> {
@@ -34,7 +34,9 @@ export async function loadDemoPortrait(): Promise<Buffer> {
  * A generated landscape with no face in it (sky gradient, sun, hills), as a PNG.
  * Deterministic: the same bytes on every call.
  */
-export async function loadNoFaceImage(options: { widthPx?: number; heightPx?: number } = {}): Promise<Buffer> {
+export async function loadNoFaceImage(
+  options: { widthPx?: number; heightPx?: number } = {},
+): Promise<Buffer> {
   const { widthPx = 640, heightPx = 480 } = options;
   const data = Buffer.alloc(widthPx * heightPx * 3);
   const sunX = widthPx * 0.75;
@@ -59,5 +61,7 @@ export async function loadNoFaceImage(options: { widthPx?: number; heightPx?: nu
       data[i + 2] = rgb[2];
     }
   }
-  return sharp(data, { raw: { width: widthPx, height: heightPx, channels: 3 } }).png().toBuffer();
+  return sharp(data, { raw: { width: widthPx, height: heightPx, channels: 3 } })
+    .png()
+    .toBuffer();
 }

@@ -40,7 +40,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = exitCode;
   },
   (error: unknown) => {
-    process.stderr.write(`prepare-avatar-job failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `prepare-avatar-job failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     // Exit now: the WASM runtime installs handlers that would otherwise rethrow and dump its source.
     process.exit(1);
   },

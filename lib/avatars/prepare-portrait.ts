@@ -80,11 +80,16 @@ async function decode(input: Buffer): Promise<RgbImage> {
   }
 }
 
-async function toRgba(image: RgbImage, maxSidePx = Infinity): Promise<{ rgba: Buffer; scale: number; width: number; height: number }> {
+async function toRgba(
+  image: RgbImage,
+  maxSidePx = Infinity,
+): Promise<{ rgba: Buffer; scale: number; width: number; height: number }> {
   const scale = Math.min(1, maxSidePx / Math.max(image.width, image.height));
   const width = Math.max(1, Math.round(image.width * scale));
   const height = Math.max(1, Math.round(image.height * scale));
-  let pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } });
+  let pipeline = sharp(image.data, {
+    raw: { width: image.width, height: image.height, channels: 3 },
+  });
   if (scale < 1) pipeline = pipeline.resize(width, height, { kernel: 'lanczos3' });
   const rgba = await pipeline.ensureAlpha().raw().toBuffer();
   return { rgba, scale: width / image.width, width, height };
@@ -107,7 +112,11 @@ function frameCrop(face: DetectedFace): { left: number; top: number; side: numbe
   const faceWidth = face.box.width;
   const side = Math.round(faceWidth / FACE_WIDTH_FRACTION);
   const [eyeX, eyeY] = eyeCentre(face);
-  return { left: Math.round(eyeX - side / 2), top: Math.round(eyeY - side * EYE_LINE_FRACTION), side };
+  return {
+    left: Math.round(eyeX - side / 2),
+    top: Math.round(eyeY - side * EYE_LINE_FRACTION),
+    side,
+  };
 }
 
 /**
@@ -115,7 +124,11 @@ function frameCrop(face: DetectedFace): { left: number; top: number; side: numbe
  * image, the border pixels are stretched outwards and blurred, so the fill reads as
  * out-of-focus background rather than as hard streaks.
  */
-async function renderFrame(image: RgbImage, crop: { left: number; top: number; side: number }, sizePx: number): Promise<Buffer> {
+async function renderFrame(
+  image: RgbImage,
+  crop: { left: number; top: number; side: number },
+  sizePx: number,
+): Promise<Buffer> {
   const raw = { width: image.width, height: image.height, channels: 3 } as const;
   const pad = {
     left: Math.max(0, -crop.left),
@@ -135,14 +148,21 @@ async function renderFrame(image: RgbImage, crop: { left: number; top: number; s
       .removeAlpha()
       .raw()
       .toBuffer();
-    source = await sharp(stretched, { raw: { width: sourceWidth, height: sourceHeight, channels: 3 } })
+    source = await sharp(stretched, {
+      raw: { width: sourceWidth, height: sourceHeight, channels: 3 },
+    })
       .composite([{ input: image.data, raw, left: pad.left, top: pad.top }])
       .removeAlpha() // composite always outputs RGBA
       .raw()
       .toBuffer();
   }
   return sharp(source, { raw: { width: sourceWidth, height: sourceHeight, channels: 3 } })
-    .extract({ left: crop.left + pad.left, top: crop.top + pad.top, width: crop.side, height: crop.side })
+    .extract({
+      left: crop.left + pad.left,
+      top: crop.top + pad.top,
+      width: crop.side,
+      height: crop.side,
+    })
     .resize(sizePx, sizePx, { kernel: 'lanczos3' })
     .png()
     .toBuffer();
@@ -161,33 +181,62 @@ const round2 = (value: number): number => Math.round(value * 100) / 100;
  */
 export async function preparePortrait(options: PreparePortraitOptions): Promise<PreparedPortrait> {
   const { input, outDir, sizePx = 512 } = options;
-  if (!Number.isInteger(sizePx) || sizePx < 128) throw new RangeError(`sizePx must be an integer ≥ 128, got ${sizePx}`);
+  if (!Number.isInteger(sizePx) || sizePx < 128)
+    throw new RangeError(`sizePx must be an integer ≥ 128, got ${sizePx}`);
 
   const image = await decode(input);
   const small = await toRgba(image, DETECTION_MAX_SIDE_PX);
-  const [largest] = await detectFaces({ data: small.rgba, width: small.width, height: small.height });
+  const [largest] = await detectFaces({
+    data: small.rgba,
+    width: small.width,
+    height: small.height,
+  });
   if (!largest) throw new AvatarPreparationError('no_face');
-  const landmarksInSource = largest.landmarks.map(([x, y]): [number, number] => [x / small.scale, y / small.scale]);
-  const face: DetectedFace = { score: largest.score, landmarks: landmarksInSource, box: landmarkBounds(landmarksInSource) };
+  const landmarksInSource = largest.landmarks.map(([x, y]): [number, number] => [
+    x / small.scale,
+    y / small.scale,
+  ]);
+  const face: DetectedFace = {
+    score: largest.score,
+    landmarks: landmarksInSource,
+    box: landmarkBounds(landmarksInSource),
+  };
   if (face.box.width < MIN_FACE_WIDTH_PX) throw new AvatarPreparationError('face_too_small');
 
   const png = await renderFrame(image, frameCrop(face), sizePx);
   const frame = await sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-  const [framed] = await detectFaces({ data: frame.data, width: frame.info.width, height: frame.info.height });
+  const [framed] = await detectFaces({
+    data: frame.data,
+    width: frame.info.width,
+    height: frame.info.height,
+  });
   // The face was found in the source, so losing it here means the crop went wrong.
   if (!framed) throw new Error('face not found again in the prepared frame');
 
   const landmarks = framed.landmarks.map(([x, y]): [number, number] => [round2(x), round2(y)]);
   const bounds = landmarkBounds(landmarks);
   const geometry = faceGeometrySchema.parse({
-    box: { x: round2(bounds.x), y: round2(bounds.y), width: round2(bounds.width), height: round2(bounds.height) },
+    box: {
+      x: round2(bounds.x),
+      y: round2(bounds.y),
+      width: round2(bounds.width),
+      height: round2(bounds.height),
+    },
     landmarks,
   });
 
   await mkdir(outDir, { recursive: true });
   const framePath = path.resolve(outDir, 'frame.png');
   await writeFile(framePath, png);
-  const prepared: PreparedPortrait = { framePath, widthPx: sizePx, heightPx: sizePx, face: geometry };
-  await writeFile(path.join(outDir, 'face.json'), `${JSON.stringify({ widthPx: sizePx, heightPx: sizePx, face: geometry })}\n`);
+  const prepared: PreparedPortrait = {
+    framePath,
+    widthPx: sizePx,
+    heightPx: sizePx,
+    face: geometry,
+  };
+  await writeFile(
+    path.join(outDir, 'face.json'),
+    `${JSON.stringify({ widthPx: sizePx, heightPx: sizePx, face: geometry })}\n`,
+  );
   return prepared;
 }

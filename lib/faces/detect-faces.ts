@@ -44,7 +44,10 @@ const require = createRequire(import.meta.url);
 // The node-wasm build requires tfjs-core, tfjs-converter and tfjs-backend-wasm itself. Its
 // package "exports" map spells that subpath without "./", which Node rejects, so we load it
 // by absolute path next to the package's Node entry (dist/human.node.js).
-const HUMAN_ENTRY = path.join(path.dirname(require.resolve('@vladmandic/human')), 'human.node-wasm.js');
+const HUMAN_ENTRY = path.join(
+  path.dirname(require.resolve('@vladmandic/human')),
+  'human.node-wasm.js',
+);
 const MODELS_DIR = path.join(path.dirname(HUMAN_ENTRY), '..', 'models');
 const WASM_DIR = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
 
@@ -144,7 +147,9 @@ export async function loadFaceDetector(): Promise<FaceDetectorTimings> {
 }
 
 /** Axis-aligned bounding box of a set of [x, y] points. */
-export function landmarkBounds(points: readonly (readonly [number, number])[]): DetectedFace['box'] {
+export function landmarkBounds(
+  points: readonly (readonly [number, number])[],
+): DetectedFace['box'] {
   let minX = Infinity;
   let minY = Infinity;
   let maxX = -Infinity;
