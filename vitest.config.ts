@@ -24,7 +24,8 @@ export default defineConfig({
           name: 'db',
           include: ['lib/**/*.db.test.ts'],
           testTimeout: 60_000,
-          fileParallelism: false,
+          hookTimeout: 60_000,
+          poolOptions: { forks: { singleFork: true } },
         },
       },
       {
@@ -34,7 +35,7 @@ export default defineConfig({
           include: ['tests/integration/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
+          poolOptions: { forks: { singleFork: true } },
         },
       },
     ],

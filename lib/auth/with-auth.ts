@@ -12,11 +12,7 @@ export interface RouteContext<P> {
   params: Promise<P>;
 }
 
-type Handler<P> = (args: {
-  request: Request;
-  user: SessionUser;
-  params: P;
-}) => Promise<Response>;
+type Handler<P> = (args: { request: Request; user: SessionUser; params: P }) => Promise<Response>;
 
 export async function resolveUser(request: Request): Promise<SessionUser> {
   const header = request.headers.get('authorization');

@@ -1,6 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import type { PrismaClient } from '@prisma/client';
 import { z } from 'zod';
+import { log } from '@/lib/log/logger';
 import { avatarDir, sourcePath } from './avatar-files';
 import { enqueuePreparation } from './preparation-queue';
 import { validateImage } from './validate-image';
@@ -17,6 +18,8 @@ export interface CreateAvatarOptions {
   image: Uint8Array;
   dataDir: string;
   maxBytes: number;
+  /** Resolve only once preparation has finished (scripts); the API returns at once. */
+  waitForPreparation?: boolean;
 }
 
 /**
@@ -38,11 +41,18 @@ export async function createAvatar(prisma: PrismaClient, options: CreateAvatarOp
     await prisma.avatar.delete({ where: { id: avatar.id } });
     throw error;
   }
-  enqueuePreparation({
+  const prepared = enqueuePreparation({
     prisma,
     avatarId: avatar.id,
     dataDir: options.dataDir,
     extension: image.extension,
   });
+  if (options.waitForPreparation) {
+    await prepared;
+    return prisma.avatar.findUniqueOrThrow({ where: { id: avatar.id } });
+  }
+  prepared.catch((error: unknown) =>
+    log.error({ err: error, avatarId: avatar.id }, 'preparation failed'),
+  );
   return avatar;
 }

@@ -39,7 +39,10 @@ export function tooLarge(maxBytes: number): ApiError {
 
 export async function validateImage(bytes: Uint8Array, maxBytes: number): Promise<ValidImage> {
   if (bytes.length === 0) {
-    throw new ApiError('unprocessable', 'The image file is empty. Choose a JPEG, PNG or WebP portrait.');
+    throw new ApiError(
+      'unprocessable',
+      'The image file is empty. Choose a JPEG, PNG or WebP portrait.',
+    );
   }
   if (bytes.length > maxBytes) throw tooLarge(maxBytes);
   const contentType = sniffImageType(bytes);
@@ -51,7 +54,9 @@ export async function validateImage(bytes: Uint8Array, maxBytes: number): Promis
   }
   try {
     // failOn 'truncated' catches cut-off files that would otherwise decode as half grey.
-    const { info } = await sharp(bytes, { failOn: 'truncated' }).raw().toBuffer({ resolveWithObject: true });
+    const { info } = await sharp(bytes, { failOn: 'truncated' })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     return {
       contentType,
       extension: ACCEPTED_TYPES[contentType],

@@ -12,14 +12,20 @@ const envSchema = z.object({
   /** postgresql://… to use a PostgreSQL server; unset = embedded PGlite in the data dir. */
   DATABASE_URL: z
     .string()
-    .regex(/^postgres(ql)?:\/\//, 'must start with postgresql:// (or leave it unset for the embedded database)')
+    .regex(
+      /^postgres(ql)?:\/\//,
+      'must start with postgresql:// (or leave it unset for the embedded database)',
+    )
     .optional(),
   /** Public base URL of the web app, used in viewer links and auth callbacks. */
   APP_URL: z.string().url().default('http://localhost:3000'),
   /** Secret that signs login sessions (32+ random characters; npm start generates one). */
   AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (npm start generates one)'),
   /** LiveKit URL as browsers reach it (ws:// or wss://). */
-  LIVEKIT_URL: z.string().regex(/^wss?:\/\//, 'must start with ws:// or wss://').default('ws://localhost:7880'),
+  LIVEKIT_URL: z
+    .string()
+    .regex(/^wss?:\/\//, 'must start with ws:// or wss://')
+    .default('ws://localhost:7880'),
   LIVEKIT_API_KEY: z.string().min(1).default('devkey'),
   LIVEKIT_API_SECRET: z.string().min(1).default('secret'),
   /** Worker host base URL the app hands sessions to. */

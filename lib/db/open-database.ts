@@ -7,6 +7,8 @@ import path from 'node:path';
 import { PrismaClient } from '@prisma/client';
 import { migrate, readMigrations, type SqlRunner } from './migrate';
 
+type AdapterFactory = NonNullable<ConstructorParameters<typeof PrismaClient>[0]>['adapter'];
+
 export interface Database {
   prisma: PrismaClient;
   kind: 'embedded' | 'postgresql';
@@ -51,7 +53,8 @@ function claimEmbeddedDir(dir: string): () => void {
   const lockPath = path.join(dir, 'facecast.pid');
   if (existsSync(lockPath)) {
     const pid = Number(readFileSync(lockPath, 'utf8').trim());
-    if (Number.isInteger(pid) && pid !== process.pid && isAlive(pid)) throw new DatabaseBusyError(pid);
+    if (Number.isInteger(pid) && pid !== process.pid && isAlive(pid))
+      throw new DatabaseBusyError(pid);
   }
   writeFileSync(lockPath, String(process.pid));
   return () => rmSync(lockPath, { force: true });
@@ -77,7 +80,10 @@ async function openEmbedded(options: OpenDatabaseOptions): Promise<Database> {
     query: async <T>(sql: string, params?: unknown[]) => (await pg.query<T>(sql, params)).rows,
   };
   await migrate(runner, await readMigrations());
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pg) });
+  // pglite-prisma-adapter 0.6.1 is typed against driver-adapter-utils 6.10; its runtime
+  // contract matches Prisma 6.19's (checked by the db tests), only the declared types lag.
+  const adapter = new PrismaPGlite(pg) as unknown as AdapterFactory;
+  const prisma = new PrismaClient({ adapter });
   return {
     prisma,
     kind: 'embedded',

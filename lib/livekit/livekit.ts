@@ -2,9 +2,18 @@
  * The app's side of LiveKit: room management over the server API and least-privilege
  * access tokens. The server API URL is derived from LIVEKIT_URL (ws→http, wss→https).
  */
-import { AccessToken, DataPacket_Kind, RoomServiceClient, TrackSource } from 'livekit-server-sdk';
+import {
+  AccessToken,
+  DataPacket_Kind,
+  RoomServiceClient,
+  type TrackSource,
+} from 'livekit-server-sdk';
 import { env } from '@/lib/config/env';
-import { AVATAR_IDENTITY, type ControlMessage, CONTROL_TOPIC } from '@/worker/protocol/session-request';
+import {
+  AVATAR_IDENTITY,
+  type ControlMessage,
+  CONTROL_TOPIC,
+} from '@/worker/protocol/session-request';
 
 /** Viewer tokens live this long; the page asks for a fresh one on every join. */
 export const VIEWER_TOKEN_TTL_S = 6 * 3600;

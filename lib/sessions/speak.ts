@@ -7,7 +7,10 @@ export const speakBodySchema = z.object({
     .string({ required_error: 'text is required' })
     .trim()
     .min(1, 'text must not be empty')
-    .max(SPEAK_MAX_CHARS, `text must be at most ${SPEAK_MAX_CHARS} characters; split longer text into several requests`),
+    .max(
+      SPEAK_MAX_CHARS,
+      `text must be at most ${SPEAK_MAX_CHARS} characters; split longer text into several requests`,
+    ),
   interrupt: z.boolean().default(false),
 });
 export type SpeakBody = z.infer<typeof speakBodySchema>;

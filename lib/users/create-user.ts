@@ -1,7 +1,8 @@
-import { Prisma, type PrismaClient } from '@prisma/client';
+import type { PrismaClient } from '@prisma/client';
 import { z } from 'zod';
 import { ApiError } from '@/lib/api/errors';
 import { hashPassword, PASSWORD_MIN_LENGTH } from '@/lib/auth/password';
+import { isUniqueViolation } from '@/lib/db/errors';
 
 export const credentialsSchema = z.object({
   email: z
@@ -35,7 +36,7 @@ export async function createUser(prisma: PrismaClient, options: CreateUserOption
       });
     });
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+    if (isUniqueViolation(error)) {
       throw new ApiError('conflict', 'An account with this email already exists. Log in instead.');
     }
     throw error;

@@ -1,0 +1,7 @@
+import { requireUser } from '../_components/require-user';
+import { AvatarLibrary } from './avatar-library';
+
+export default async function AvatarsPage() {
+  await requireUser('/avatars');
+  return <AvatarLibrary maxUploadMb={Number(process.env.MAX_UPLOAD_MB ?? 10)} />;
+}

@@ -1,0 +1,83 @@
+'use client';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { api, jsonInit } from '../../_components/api';
+
+export function SessionControls(props: {
+  sessionId: string;
+  viewerUrl: string;
+  publicViewing: boolean;
+}) {
+  const router = useRouter();
+  const [shared, setShared] = useState(props.publicViewing);
+  const [error, setError] = useState<string | null>(null);
+  const [copied, setCopied] = useState(false);
+
+  async function toggleShare(next: boolean) {
+    setError(null);
+    try {
+      await api(`/api/v1/sessions/${props.sessionId}`, jsonInit('PATCH', { publicViewing: next }));
+      setShared(next);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }
+
+  async function stop() {
+    if (!confirm('Stop this session? Everyone watching is disconnected.')) return;
+    try {
+      await api(`/api/v1/sessions/${props.sessionId}`, { method: 'DELETE' });
+      router.refresh();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }
+
+  return (
+    <div className="card" style={{ marginTop: 24 }}>
+      <h2 style={{ marginTop: 0 }}>Share and control</h2>
+      <label className="row" style={{ color: 'inherit' }}>
+        <input
+          type="checkbox"
+          checked={shared}
+          data-testid="public-viewing"
+          onChange={(e) => void toggleShare(e.target.checked)}
+        />
+        Anyone with the viewer link can watch and chat (no login needed)
+      </label>
+      <div className="row" style={{ marginTop: 8 }}>
+        <input
+          className="grow"
+          type="text"
+          readOnly
+          value={props.viewerUrl}
+          data-testid="viewer-url"
+          aria-label="Viewer link"
+        />
+        <button
+          type="button"
+          className="secondary"
+          onClick={() =>
+            void navigator.clipboard?.writeText(props.viewerUrl).then(() => setCopied(true))
+          }
+        >
+          {copied ? 'Copied' : 'Copy link'}
+        </button>
+      </div>
+      {!shared && (
+        <p className="muted">Only you can open the viewer link until you enable sharing.</p>
+      )}
+      <div className="row" style={{ marginTop: 16 }}>
+        <button
+          type="button"
+          className="danger"
+          data-testid="stop-session"
+          onClick={() => void stop()}
+        >
+          Stop session
+        </button>
+      </div>
+      {error && <div className="error">{error}</div>}
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ApiError, errorResponse, notFound, readJson } from './errors';
+
+describe('errorResponse', () => {
+  it('maps ApiError codes to statuses and keeps headers', async () => {
+    const response = errorResponse(new ApiError('unavailable', 'busy', { 'retry-after': '30' }));
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('30');
+    expect(await response.json()).toEqual({ error: { code: 'unavailable', message: 'busy' } });
+  });
+
+  it('turns validation errors into 422 with the field path', async () => {
+    const result = z.object({ text: z.string().min(1) }).safeParse({ text: '' });
+    const response = errorResponse(result.error);
+    expect(response.status).toBe(422);
+    const body = (await response.json()) as { error: { message: string } };
+    expect(body.error.message).toContain('text');
+  });
+
+  it('hides unknown errors behind a generic 500', async () => {
+    const response = errorResponse(new Error('db password is hunter2'));
+    expect(response.status).toBe(500);
+    expect(JSON.stringify(await response.json())).not.toContain('hunter2');
+  });
+
+  it('notFound is a 404', () => {
+    expect(notFound('Avatar').status).toBe(404);
+  });
+});
+
+describe('readJson', () => {
+  it('rejects malformed JSON with a 400', async () => {
+    const request = new Request('http://x', { method: 'POST', body: '{"text": ' });
+    await expect(readJson(request)).rejects.toMatchObject({ code: 'bad_request' });
+  });
+
+  it('reads an empty body as an empty object', async () => {
+    expect(await readJson(new Request('http://x', { method: 'POST', body: '' }))).toEqual({});
+  });
+});

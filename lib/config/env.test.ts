@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseEnv } from './env';
+
+const base = { AUTH_SECRET: 'a'.repeat(32), WORKER_SECRET: 'w'.repeat(16) };
+
+describe('parseEnv', () => {
+  it('applies documented defaults', () => {
+    const env = parseEnv(base);
+    expect(env.LIVEKIT_URL).toBe('ws://localhost:7880');
+    expect(env.WORKER_URL).toBe('http://127.0.0.1:7890');
+    expect(env.MAX_UPLOAD_MB).toBe(10);
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(parseEnv({ ...base, DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
+  });
+
+  it('reports one readable line per wrong variable', () => {
+    try {
+      parseEnv({ AUTH_SECRET: 'short', DATABASE_URL: 'mysql://x', LIVEKIT_URL: 'http://x' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const problems = (error as ConfigError).problems;
+      expect(problems.some((p) => p.startsWith('AUTH_SECRET:'))).toBe(true);
+      expect(
+        problems.some((p) => p.startsWith('DATABASE_URL:') && p.includes('postgresql://')),
+      ).toBe(true);
+      expect(problems.some((p) => p.startsWith('LIVEKIT_URL:'))).toBe(true);
+      expect(problems.some((p) => p.startsWith('WORKER_SECRET:'))).toBe(true);
+    }
+  });
+});

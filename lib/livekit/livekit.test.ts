@@ -1,0 +1,35 @@
+import { TokenVerifier } from 'livekit-server-sdk';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+beforeAll(() => {
+  process.env.AUTH_SECRET = 'a'.repeat(32);
+  process.env.WORKER_SECRET = 'w'.repeat(16);
+  process.env.LIVEKIT_API_KEY = 'testkey';
+  process.env.LIVEKIT_API_SECRET = 'testsecret-testsecret-testsecret';
+});
+
+describe('livekit helpers', () => {
+  it('derives the server API URL from the browser URL', async () => {
+    const { livekitHttpUrl } = await import('./livekit');
+    expect(livekitHttpUrl('ws://localhost:7880')).toBe('http://localhost:7880');
+    expect(livekitHttpUrl('wss://lk.example.com')).toBe('https://lk.example.com');
+  });
+
+  it('viewer tokens may subscribe and chat but never publish media', async () => {
+    const { createViewerToken } = await import('./livekit');
+    const jwt = await createViewerToken({ roomName: 'fc-room', identity: 'viewer-1' });
+    const claims = await new TokenVerifier('testkey', 'testsecret-testsecret-testsecret').verify(
+      jwt,
+    );
+    expect(claims.sub).toBe('viewer-1');
+    expect(claims.video).toMatchObject({
+      room: 'fc-room',
+      roomJoin: true,
+      canSubscribe: true,
+      canPublish: false,
+      canPublishData: true,
+    });
+    expect(claims.video?.canPublishSources ?? []).toEqual([]);
+    expect(claims.video?.roomAdmin).toBeFalsy();
+  });
+});
