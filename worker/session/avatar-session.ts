@@ -37,6 +37,8 @@ import { startFrameClock, type FrameClock } from './frame-clock';
 import { SpeechPlayer } from './speech-player';
 
 export const VIDEO_FPS = 25;
+/** Enough for a sharp 512×512 face at 25 fps. */
+export const VIDEO_MAX_BITRATE_BPS = 1_200_000n;
 /** Flite speaks at 16 kHz; publishing at its rate avoids resampling. */
 export const AUDIO_SAMPLE_RATE_HZ = 16_000;
 export const AUDIO_FRAME_MS = 20;
@@ -86,7 +88,7 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
     log,
   });
 
-  let clock: FrameClock | undefined;
+  let clock: FrameClock | undefined = undefined;
   let stopping: Promise<void> | undefined;
   let resolveEnded: (reason: string) => void = () => undefined;
   const ended = new Promise<string>((resolve) => {
@@ -174,7 +176,14 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
 
     const videoTrack = LocalVideoTrack.createVideoTrack('avatar-video', videoSource);
     const audioTrack = LocalAudioTrack.createAudioTrack('avatar-audio', audioSource);
-    await participant.publishTrack(videoTrack, new TrackPublishOptions({ source: TrackSource.SOURCE_CAMERA }));
+    // Without an explicit encoding the SDK picks a preset for ~512 px that caps at 20 fps.
+    await participant.publishTrack(
+      videoTrack,
+      new TrackPublishOptions({
+        source: TrackSource.SOURCE_CAMERA,
+        videoEncoding: { maxFramerate: VIDEO_FPS, maxBitrate: VIDEO_MAX_BITRATE_BPS },
+      }),
+    );
     await participant.publishTrack(audioTrack, new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }));
   } catch (error) {
     await stop('start failed');

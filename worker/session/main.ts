@@ -5,6 +5,7 @@
  * when the host asks, or when the host has gone silent (orphaned).
  */
 import { dispose } from '@livekit/rtc-node';
+import { workerEnvSchema } from '../env';
 import { createLogger } from '../log';
 import {
   ORPHAN_TIMEOUT_MS,
@@ -16,9 +17,10 @@ import {
 } from '../protocol/ipc';
 import { startAvatarSession, type AvatarSession } from './avatar-session';
 
+// The host passes a level it already validated; fall back rather than fail on a bad one.
 const log = createLogger({
   name: 'session',
-  level: (process.env.LOG_LEVEL as 'info' | undefined) ?? 'info',
+  level: workerEnvSchema.shape.LOG_LEVEL.catch('info').parse(process.env.LOG_LEVEL),
 });
 
 if (!process.send) {

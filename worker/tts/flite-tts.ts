@@ -77,7 +77,7 @@ export function createFliteTts(): FliteTts {
         });
         const instance = new WebAssembly.Instance(module, {
           wasi_snapshot_preview1: wasi.wasiImport,
-        } as WebAssembly.Imports);
+        });
         const exitCode = wasi.start(instance);
         if (exitCode !== 0) throw new Error(`flite exited with code ${exitCode}`);
       } finally {

@@ -10,6 +10,7 @@ import {
   VideoBufferType,
   VideoStream,
   type RemoteTrack,
+  type VideoFrame,
 } from '@livekit/rtc-node';
 import { AccessToken } from 'livekit-server-sdk';
 
@@ -81,7 +82,7 @@ export async function joinAsSubscriber(options: {
       const stream = new VideoStream(track);
       const reader = stream.getReader();
       const frameTimesMs: number[] = [];
-      let latestRaw: import('@livekit/rtc-node').VideoFrame | undefined;
+      let latestRaw: VideoFrame | undefined;
       let stopped = false;
       void (async () => {
         while (!stopped) {

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { parseWorkerEnv } from './env';
+
+describe('parseWorkerEnv', () => {
+  it('applies defaults when only the secret is set', () => {
+    const result = parseWorkerEnv({ WORKER_SECRET: 'a-long-enough-secret' });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.env).toMatchObject({
+      LIVEKIT_URL: 'ws://127.0.0.1:7880',
+      LIVEKIT_API_KEY: 'devkey',
+      LIVEKIT_API_SECRET: 'secret',
+      WORKER_PORT: 7890,
+      WORKER_HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+    });
+    expect(result.env.WORKER_MAX_SESSIONS).toBeGreaterThan(0);
+  });
+
+  it('reports every wrong variable by name', () => {
+    const result = parseWorkerEnv({
+      WORKER_SECRET: 'short',
+      WORKER_PORT: 'eighty',
+      WORKER_MAX_SESSIONS: '0',
+      LIVEKIT_URL: 'not a url',
+      LOG_LEVEL: 'loud',
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const text = result.problems.join('\n');
+    for (const name of ['WORKER_SECRET', 'WORKER_PORT', 'WORKER_MAX_SESSIONS', 'LIVEKIT_URL', 'LOG_LEVEL']) {
+      expect(text).toContain(name);
+    }
+  });
+
+  it('requires WORKER_SECRET', () => {
+    const result = parseWorkerEnv({});
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.problems.join()).toMatch(/WORKER_SECRET is required/);
+  });
+
+  it('treats empty strings as unset', () => {
+    const result = parseWorkerEnv({ WORKER_SECRET: 'a-long-enough-secret', WORKER_PORT: '' });
+    expect(result.ok && result.env.WORKER_PORT).toBe(7890);
+  });
+});
