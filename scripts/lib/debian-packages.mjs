@@ -1,0 +1,87 @@
+/**
+ * Debian packages the stack needs, installed with apt when missing: chromium (browser tests),
+ * ffmpeg (media tools), postgresql (the PostgreSQL run of the data-layer tests).
+ */
+import process from 'node:process';
+import { detail, seconds, step, warn } from './log.mjs';
+import { isRoot, probe, run, which } from './run.mjs';
+
+/** Which packages each caller needs. `npm start` runs without the optional ones. */
+export const packageSets = {
+  start: { required: [], optional: ['ffmpeg'] },
+  test: { required: ['chromium', 'ffmpeg', 'postgresql'], optional: [] },
+};
+
+/**
+ * True when dpkg reports the package as installed.
+ * @param {string} name
+ */
+export function isInstalled(name) {
+  const status = probe('dpkg-query', ['-W', '-f=${db:Status-Abbrev}', name]);
+  return status !== null && status.startsWith('ii');
+}
+
+/**
+ * How this process can run apt: directly as root, through sudo without a password prompt
+ * (or with one when a person is at the terminal), or not at all.
+ * @returns {{ prefix: string[] } | null}
+ */
+export function aptRunner() {
+  if (isRoot()) return { prefix: [] };
+  if (!which('sudo')) return null;
+  if (probe('sudo', ['-n', 'true']) !== null)
+    return { prefix: ['sudo', 'DEBIAN_FRONTEND=noninteractive'] };
+  const interactive = Boolean(process.stdin.isTTY) && !process.env.CI;
+  return interactive ? { prefix: ['sudo', 'DEBIAN_FRONTEND=noninteractive'] } : null;
+}
+
+/**
+ * The command line a person should run to install the packages, for messages.
+ * @param {string[]} names
+ */
+export function aptCommand(names) {
+  return `sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y ${names.join(' ')}`;
+}
+
+/**
+ * Installs the missing packages of the set. Missing required packages that cannot be
+ * installed throw; missing optional ones only warn.
+ * @param {{ required: string[], optional: string[] }} set
+ */
+export async function ensureDebianPackages(set) {
+  const wanted = [...set.required, ...set.optional];
+  if (wanted.length === 0) return;
+  if (!which('dpkg-query') || !which('apt-get')) {
+    warn(`not a Debian/Ubuntu system: make sure these are installed: ${wanted.join(', ')}`);
+    return;
+  }
+  const missing = wanted.filter((name) => !isInstalled(name));
+  if (missing.length === 0) {
+    step(`Debian packages: ${wanted.join(', ')} installed`);
+    return;
+  }
+  const runner = aptRunner();
+  if (!runner) {
+    const message = `missing Debian packages: ${missing.join(', ')}. Run:\n    ${aptCommand(missing)}`;
+    if (missing.some((name) => set.required.includes(name))) throw new Error(message);
+    warn(message);
+    return;
+  }
+  step(`Debian packages: installing ${missing.join(', ')} with apt-get (a few minutes)`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const apt = (/** @type {string[]} */ args) => {
+    const [command = 'apt-get', ...rest] = [...runner.prefix, 'apt-get', ...args];
+    return run(command, rest, { env });
+  };
+  const started = Date.now();
+  const update = await apt(['update']);
+  if (update.code !== 0) warn('apt-get update failed; trying the install anyway');
+  const install = await apt(['install', '-y', ...missing]);
+  if (install.code !== 0) {
+    const message = `apt-get install ${missing.join(' ')} failed (exit ${install.code})`;
+    if (missing.some((name) => set.required.includes(name))) throw new Error(message);
+    warn(message);
+    return;
+  }
+  detail(`installed in ${seconds(Date.now() - started)}`);
+}

@@ -1,0 +1,37 @@
+/** An environment block (what process.env holds). */
+export type Env = Record<string, string | undefined>;
+
+import type { UnexpectedExit } from './supervisor.mjs';
+
+export interface StackOptions {
+  dataDir: string;
+  livekitServer?: string;
+  root?: string;
+  appPort?: number;
+  appHost?: string;
+  appUrl?: string;
+  workerPort?: number;
+  livekitPorts?: { http?: number; tcp?: number; udp?: number };
+  livekitBind?: string;
+  livekitPublicUrl?: string;
+  /** Set inside the test network namespace: LiveKit's ICE address; dev keys devkey/secret. */
+  nodeIp?: string;
+  externalLivekit?: { url: string; apiKey: string; apiSecret: string };
+  env?: Env;
+  output?: NodeJS.WritableStream;
+  healthTimeoutMs?: number;
+  log?: (message: string) => void;
+  signal?: AbortSignal;
+}
+export interface Stack {
+  urls: { app: string; livekit: string; livekitInternal: string; worker: string };
+  bootstrap: {
+    dataDir: string;
+    database: string;
+    demo: { email: string; password?: string } | null;
+  };
+  unexpectedExit: Promise<UnexpectedExit>;
+  stop(options?: { graceMs?: number }): Promise<void>;
+  kill(): void;
+}
+export function startStack(options: StackOptions): Promise<Stack>;
