@@ -38,7 +38,7 @@ export type ParseWorkerEnvResult =
   | { ok: false; problems: string[] };
 
 /** Parses the worker's environment; empty strings count as unset so defaults apply. */
-export function parseWorkerEnv(source: NodeJS.ProcessEnv): ParseWorkerEnvResult {
+export function parseWorkerEnv(source: Record<string, string | undefined>): ParseWorkerEnvResult {
   const input: Record<string, string> = {};
   for (const key of Object.keys(workerEnvSchema.shape)) {
     const value = source[key];

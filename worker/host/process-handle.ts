@@ -84,7 +84,8 @@ export class ProcessHandle {
     const { LIVEKIT_API_SECRET: _s, WORKER_SECRET: _w, ...inheritedEnv } = process.env;
     const child = fork(options.entry ?? SESSION_ENTRY, [], {
       // Credentials travel over IPC, never through the child's environment.
-      env: { ...inheritedEnv, LOG_LEVEL: options.logLevel },
+      // rtc-node logs at debug level unless NODE_ENV is production; our own logger has a level.
+      env: { ...inheritedEnv, NODE_ENV: inheritedEnv.NODE_ENV ?? 'production', LOG_LEVEL: options.logLevel },
       execArgv: ['--import', TSX_LOADER, '--disable-warning=ExperimentalWarning'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'json',

@@ -27,19 +27,20 @@ export class Eyelid {
     this.upperY = new Float32Array(columns);
     this.lowerY = new Float32Array(columns);
     this.lidColour = new Float32Array(columns * 3);
-    // Landmarks 159/145 sit mid-lid; model each lid as a parabola through both corners.
+    // Landmarks 159/145 sit mid-lid; model each lid as a curve through both corners and them.
     const cornerAt = (x: number) => eye.left.y + ((eye.right.y - eye.left.y) * (x - eye.left.x)) / width;
     const tU = (eye.upper.x - eye.left.x) / width;
     const tL = (eye.lower.x - eye.left.x) / width;
-    const bulgeU = (eye.upper.y - cornerAt(eye.upper.x)) / Math.max(0.2, 4 * tU * (1 - tU));
-    const bulgeL = (eye.lower.y - cornerAt(eye.lower.x)) / Math.max(0.2, 4 * tL * (1 - tL));
+    const bulgeU = (eye.upper.y - cornerAt(eye.upper.x)) / Math.max(0.2, Math.pow(4 * tU * (1 - tU), 0.75));
+    const bulgeL = (eye.lower.y - cornerAt(eye.lower.x)) / Math.max(0.2, Math.pow(4 * tL * (1 - tL), 0.75));
     // Skin is sampled a quarter of the eye width above the upper lid: below the brow, above lashes.
     const skinOffset = Math.max(3, width * 0.25);
     const stride = base.widthPx * 4;
     for (let i = 0; i < columns; i++) {
       const x = this.x0 + i;
       const t = (x - eye.left.x) / width;
-      const shape = 4 * t * (1 - t);
+      // Between a parabola and an ellipse: eyelids are fuller near the corners than a parabola.
+      const shape = Math.pow(Math.max(0, 4 * t * (1 - t)), 0.75);
       const upper = cornerAt(x) + bulgeU * shape;
       this.upperY[i] = upper;
       // A closed eye's lid rests a little below the lower lid line's top.

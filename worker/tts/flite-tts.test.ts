@@ -1,0 +1,44 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createFliteTts, parsePhoneTrace, resolveVoice } from './flite-tts';
+
+describe('Flite TTS', () => {
+  const tts = createFliteTts();
+  afterAll(() => tts.close());
+
+  it('synthesises non-silent 16 kHz speech with phone timings', () => {
+    const speech = tts.synthesize('Hello there, my name is Facecast.');
+    expect(speech.sampleRateHz).toBe(16_000);
+    const durationMs = (speech.pcm.length / speech.sampleRateHz) * 1000;
+    expect(durationMs).toBeGreaterThan(1_000);
+    expect(durationMs).toBeLessThan(5_000);
+    let sum = 0;
+    for (const s of speech.pcm) sum += s * s;
+    expect(Math.sqrt(sum / speech.pcm.length)).toBeGreaterThan(500);
+    const spoken = speech.phones.filter((p) => p.phone !== 'pau');
+    expect(spoken.length).toBeGreaterThan(15);
+    expect(speech.phones.map((p) => p.phone)).toContain('hh');
+    // Timings are increasing and end where the audio ends (within a frame or two).
+    for (const p of speech.phones) expect(p.endMs).toBeGreaterThanOrEqual(p.startMs);
+    expect(Math.abs((speech.phones.at(-1)?.endMs ?? 0) - durationMs)).toBeLessThan(50);
+  });
+
+  it('returns empty audio for empty text and survives odd input', () => {
+    expect(tts.synthesize('   ').pcm.length).toBe(0);
+    expect(tts.synthesize('-v --help \u0000 "quoted" 123').pcm.length).toBeGreaterThan(0);
+  });
+
+  it('falls back to the default voice for unknown names', () => {
+    expect(resolveVoice('kal16')).toBe('kal16');
+    expect(resolveVoice('nope')).toBe('slt');
+    expect(resolveVoice(undefined)).toBe('slt');
+  });
+
+  it('parses phrase-relative phone end times', () => {
+    expect(parsePhoneTrace('pau:0.1 hh:0.2 \npau:0.05 ay:0.15 ')).toEqual([
+      { phone: 'pau', startMs: 0, endMs: 100 },
+      { phone: 'hh', startMs: 100, endMs: 200 },
+      { phone: 'pau', startMs: 200, endMs: 250 },
+      { phone: 'ay', startMs: 250, endMs: 350 },
+    ]);
+  });
+});
