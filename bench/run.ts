@@ -1,0 +1,44 @@
+/**
+ * Benchmarks: npm run bench -- <name> [--json]
+ * Prints a table; with --json the last line is one JSON object with the figures.
+ */
+import os from 'node:os';
+import { renderBench } from './render';
+import { ttsBench } from './tts';
+
+export type BenchResult = Record<string, number | string>;
+
+const benches: Record<string, { describe: string; run: () => Promise<BenchResult> }> = {
+  render: {
+    describe: 'per-frame cost of the built-in renderer at 512×512 while speaking',
+    run: renderBench,
+  },
+  tts: { describe: 'offline speech synthesis speed (Flite) per sentence', run: ttsBench },
+};
+
+async function main(): Promise<void> {
+  const [name] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const json = process.argv.includes('--json');
+  const bench = name ? benches[name] : undefined;
+  if (!bench) {
+    console.log('Usage: npm run bench -- <name> [--json]\n');
+    for (const [key, value] of Object.entries(benches))
+      console.log(`  ${key.padEnd(8)} ${value.describe}`);
+    process.exitCode = name ? 2 : 0;
+    return;
+  }
+  const result: BenchResult = {
+    bench: name!,
+    machine: `${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+    node: process.version,
+    ...(await bench.run()),
+  };
+  const width = Math.max(...Object.keys(result).map((k) => k.length));
+  for (const [key, value] of Object.entries(result)) console.log(`${key.padEnd(width)}  ${value}`);
+  if (json) console.log(JSON.stringify(result));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
