@@ -67,10 +67,11 @@ describe('worker session end to end', () => {
     video?.stop();
     audio?.stop();
     await viewer?.leave().catch(() => undefined);
-    const code = await worker?.stop();
+    const code = worker ? await worker.stop() : 0;
     await livekit?.stop();
     await dispose();
-    rmSync(tmpDir, { recursive: true, force: true });
+    if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
+    // The host drains its sessions and exits cleanly on SIGTERM.
     expect(code).toBe(0);
   });
 

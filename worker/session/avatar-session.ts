@@ -32,7 +32,7 @@ import {
 import { AvatarRenderer } from '../render/avatar-renderer';
 import { BlinkSchedule } from '../render/blink';
 import { loadRgbaImage } from '../render/rgba-image';
-import { createFliteTts } from '../tts/flite-tts';
+import { createThreadedTts } from '../tts/threaded-tts';
 import { startFrameClock, type FrameClock } from './frame-clock';
 import { SpeechPlayer } from './speech-player';
 
@@ -65,7 +65,7 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
 
   const image = await loadRgbaImage(avatar.framePath, avatar);
   const renderer = new AvatarRenderer(image, avatar.face);
-  const tts = createFliteTts();
+  const tts = createThreadedTts();
 
   const token = new AccessToken(livekit.apiKey, livekit.apiSecret, {
     identity: AVATAR_IDENTITY,
@@ -158,7 +158,7 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
       // Disconnect before closing sources so the native side unpublishes cleanly.
       await room.disconnect().catch((error: unknown) => log.warn({ err: error }, 'room disconnect failed'));
       await Promise.allSettled([videoSource.close(), audioSource.close()]);
-      tts.close();
+      await tts.close();
       resolveEnded(reason);
     })();
     return stopping;
@@ -208,7 +208,7 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
     },
     onSkip: (skipped) => log.warn({ skipped }, 'video frames skipped'),
   });
-  log.info({ room: request.roomName, widthPx: renderer.widthPx, heightPx: renderer.heightPx, fps: VIDEO_FPS }, 'avatar publishing');
+  log.info({ widthPx: renderer.widthPx, heightPx: renderer.heightPx, fps: VIDEO_FPS }, 'avatar publishing');
 
   return { ended, stop };
 }

@@ -8,7 +8,7 @@
 import { AudioFrame } from '@livekit/rtc-node';
 import { mouthOpenness, samplesPerFrame } from '../audio/mouth-envelope';
 import type { Logger } from '../log';
-import type { FliteTts } from '../tts/flite-tts';
+import type { SpeechAudio } from '../tts/flite-tts';
 import { splitSentences } from '../tts/sentences';
 
 /** What the player needs from LiveKit's AudioSource (an interface so tests can fake it). */
@@ -21,7 +21,8 @@ export interface AudioSink {
 
 export interface SpeechPlayerOptions {
   sink: AudioSink;
-  tts: Pick<FliteTts, 'synthesize'>;
+  /** Synthesis runs ahead of playback, off the pump; sync implementations work too. */
+  tts: { synthesize(text: string, voice?: string): Promise<SpeechAudio> | SpeechAudio };
   voice?: string;
   sampleRateHz: number;
   /** Audio frame length in ms. */
@@ -38,11 +39,19 @@ interface Segment {
 
 /** Remembered openness values; must cover more than the AudioSource queue. */
 const RING_FRAMES = 256;
+/** Synthesised pieces kept ready ahead of playback. */
+const READY_AHEAD = 2;
 
 export class SpeechPlayer {
   private readonly frameSamples: number;
   private readonly pieces: string[] = [];
+  private readonly ready: Segment[] = [];
+  private synthesizing = false;
+  /** Bumped by interrupt/stop so synthesis results that arrive late are dropped. */
+  private generation = 0;
   private current: Segment | undefined;
+  /** Silent frames pushed since the last speech frame. */
+  private silentFrames = RING_FRAMES;
   private readonly ring = new Float32Array(RING_FRAMES);
   private pushedFrames = 0;
   private running = false;
@@ -58,11 +67,14 @@ export class SpeechPlayer {
     const pieces = splitSentences(text);
     this.pieces.push(...pieces);
     this.options.log.debug({ pieces: pieces.length, queued: this.pieces.length }, 'speech queued');
+    this.synthesizeAhead();
   }
 
   /** Drops queued and playing speech at once, including audio already handed to LiveKit. */
   interrupt(): void {
+    this.generation++;
     this.pieces.length = 0;
+    this.ready.length = 0;
     this.current = undefined;
     this.options.sink.clearQueue();
     this.ring.fill(0);
@@ -71,7 +83,7 @@ export class SpeechPlayer {
 
   /** True while speech is playing or queued. */
   get speaking(): boolean {
-    return this.current !== undefined || this.pieces.length > 0;
+    return this.current !== undefined || this.ready.length > 0 || this.pieces.length > 0 || this.synthesizing;
   }
 
   /** Mouth openness 0..1 of the audio audible right now. */
@@ -90,7 +102,9 @@ export class SpeechPlayer {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.generation++;
     this.pieces.length = 0;
+    this.ready.length = 0;
     this.current = undefined;
     await this.loop;
   }
@@ -116,19 +130,27 @@ export class SpeechPlayer {
 
   /** Fills one frame with speech or silence; returns the frame's mouth openness. */
   private fill(out: Int16Array): number {
-    if (!this.current) this.current = this.nextSegment();
+    if (!this.current) {
+      this.current = this.ready.shift();
+      if (this.current) this.synthesizeAhead();
+    }
     const segment = this.current;
     if (!segment) {
-      if (!this.idle) this.options.log.debug('speech ended');
-      this.idle = true;
+      if (!this.idle && !this.speaking) {
+        this.idle = true;
+        this.options.log.debug('speech ended');
+      }
+      this.silentFrames++;
       return 0;
     }
     if (this.idle) {
-      // Whatever is queued in LiveKit is silence: drop it so speech starts now, not after it.
-      this.options.sink.clearQueue();
+      // Drop what LiveKit still holds so speech starts now, but only if all of it is
+      // silence: the tail of the previous utterance must still be heard.
+      if (this.silentFrames * this.options.frameMs >= this.options.sink.queuedDuration) this.options.sink.clearQueue();
       this.idle = false;
       this.options.log.debug('speech started');
     }
+    this.silentFrames = 0;
     const frameIndex = Math.floor(segment.position / this.frameSamples);
     const end = Math.min(segment.pcm.length, segment.position + out.length);
     out.set(segment.pcm.subarray(segment.position, end));
@@ -137,32 +159,46 @@ export class SpeechPlayer {
     return segment.openness[frameIndex] ?? 0;
   }
 
-  /** Synthesises the next queued piece. Runs between frames; the queue hides its cost. */
-  private nextSegment(): Segment | undefined {
-    while (this.pieces.length > 0) {
-      const text = this.pieces.shift();
-      if (text === undefined) break;
-      try {
-        const started = performance.now();
-        const speech = this.options.tts.synthesize(text, this.options.voice);
-        if (speech.sampleRateHz !== this.options.sampleRateHz) {
-          throw new Error(`TTS produced ${speech.sampleRateHz} Hz, expected ${this.options.sampleRateHz} Hz`);
-        }
-        if (speech.pcm.length === 0) continue;
-        this.options.log.debug(
-          { chars: text.length, audioMs: Math.round((speech.pcm.length / speech.sampleRateHz) * 1000), synthMs: Math.round(performance.now() - started) },
-          'speech synthesised',
-        );
-        const openness = mouthOpenness(speech.pcm, {
-          sampleRateHz: speech.sampleRateHz,
-          frameMs: this.options.frameMs,
-          phones: speech.phones,
-        });
-        return { pcm: speech.pcm, openness, position: 0 };
-      } catch (error) {
-        this.options.log.error({ err: error, chars: text.length }, 'speech synthesis failed');
+  /** Keeps up to READY_AHEAD pieces synthesised, one at a time, in order. */
+  private synthesizeAhead(): void {
+    if (this.synthesizing || this.ready.length >= READY_AHEAD) return;
+    const text = this.pieces.shift();
+    if (text === undefined) return;
+    this.synthesizing = true;
+    const generation = this.generation;
+    void this.synthesize(text).then((segment) => {
+      this.synthesizing = false;
+      if (generation !== this.generation) return;
+      if (segment) this.ready.push(segment);
+      this.synthesizeAhead();
+    });
+  }
+
+  private async synthesize(text: string): Promise<Segment | undefined> {
+    try {
+      const started = performance.now();
+      const speech = await this.options.tts.synthesize(text, this.options.voice);
+      if (speech.sampleRateHz !== this.options.sampleRateHz) {
+        throw new Error(`TTS produced ${speech.sampleRateHz} Hz, expected ${this.options.sampleRateHz} Hz`);
       }
+      if (speech.pcm.length === 0) return undefined;
+      this.options.log.debug(
+        {
+          chars: text.length,
+          audioMs: Math.round((speech.pcm.length / speech.sampleRateHz) * 1000),
+          synthMs: Math.round(performance.now() - started),
+        },
+        'speech synthesised',
+      );
+      const openness = mouthOpenness(speech.pcm, {
+        sampleRateHz: speech.sampleRateHz,
+        frameMs: this.options.frameMs,
+        phones: speech.phones,
+      });
+      return { pcm: speech.pcm, openness, position: 0 };
+    } catch (error) {
+      this.options.log.error({ err: error, chars: text.length }, 'speech synthesis failed');
+      return undefined;
     }
-    return undefined;
   }
 }

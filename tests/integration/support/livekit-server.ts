@@ -3,8 +3,9 @@
  * free ports with a temporary config, and waits until it answers.
  *
  * Config that works inside the test namespace (verified with livekit-server 1.13.5 and
- * @livekit/rtc-node 1.1.0): signalling on 127.0.0.1, media advertised on the veth address
- * —
+ * @livekit/rtc-node 1.1.0): `--bind 127.0.0.1 --bind 10.77.0.1`, signalling on 127.0.0.1,
+ * media advertised on the veth address (rtc-node's libwebrtc ignores loopback, so it
+ * gathers 10.77.0.x candidates and reaches the server over the veth pair):
  *   rtc: { node_ip: 10.77.0.1, use_external_ip: false, enable_loopback_candidate: true,
  *          tcp_port: <free>, udp_port: <free> }
  */

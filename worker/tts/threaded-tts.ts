@@ -1,0 +1,61 @@
+/** Flite on a worker thread, with a promise per request. */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { SpeechAudio } from './flite-tts';
+
+export interface TtsThreadRequest {
+  id: number;
+  text: string;
+  voice: string | undefined;
+}
+
+export type TtsThreadResponse =
+  | { id: number; ok: true; audio: SpeechAudio }
+  | { id: number; ok: false; message: string };
+
+export interface AsyncTts {
+  synthesize(text: string, voice?: string): Promise<SpeechAudio>;
+  close(): Promise<void>;
+}
+
+export function createThreadedTts(): AsyncTts {
+  // The entry is TypeScript and Node 20 resolves a worker's main module before `--import`
+  // hooks apply, so a tiny bootstrap registers tsx in the thread, then imports the entry.
+  // (require.resolve would pick the CJS build of the API, which cannot register ESM hooks.)
+  const tsxPackage = createRequire(import.meta.url).resolve('tsx/package.json');
+  const tsxApi = pathToFileURL(path.join(path.dirname(tsxPackage), 'dist/esm/api/index.mjs')).href;
+  const entry = new URL('./tts-thread.ts', import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  const worker = new Worker(bootstrap, { eval: true });
+  const pending = new Map<number, { resolve: (audio: SpeechAudio) => void; reject: (error: Error) => void }>();
+  let nextId = 0;
+  const failAll = (error: Error) => {
+    for (const p of pending.values()) p.reject(error);
+    pending.clear();
+  };
+  worker.on('message', (response: TtsThreadResponse) => {
+    const p = pending.get(response.id);
+    if (!p) return;
+    pending.delete(response.id);
+    if (response.ok) p.resolve(response.audio);
+    else p.reject(new Error(response.message));
+  });
+  worker.on('error', (error) => failAll(error));
+  worker.on('exit', (code) => failAll(new Error(`TTS thread exited with code ${code}`)));
+
+  return {
+    synthesize(text, voice) {
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        const request: TtsThreadRequest = { id, text, voice };
+        worker.postMessage(request);
+      });
+    },
+    async close() {
+      await worker.terminate();
+    },
+  };
+}
