@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { detail } from './log.mjs';
+import { isTcpPortFree } from './ports.mjs';
 import { isRoot, probe, run } from './run.mjs';
 
 export const TEST_PG_PORT = 55432;
@@ -43,14 +44,21 @@ export function testDatabaseUrl(port = TEST_PG_PORT) {
  * @returns {Promise<{ url: string, stop: () => Promise<void> }>}
  */
 export async function startTestPostgres({ dir, port = TEST_PG_PORT }) {
+  if (!(await isTcpPortFree(port, '127.0.0.1'))) {
+    throw new Error(`port ${port} on 127.0.0.1 is in use; the test PostgreSQL server needs it`);
+  }
   const bin = findPostgresBinDir();
   if (!bin) throw new Error('PostgreSQL server binaries not found (apt-get install postgresql)');
   // As root, run the server as `postgres`; it must be able to reach the cluster dir.
   const runAs = isRoot() ? 'postgres' : null;
   let clusterDir = path.resolve(dir);
+  let temporary = false;
+  fs.mkdirSync(path.dirname(clusterDir), { recursive: true });
   if (runAs && !canReach(runAs, path.dirname(clusterDir))) {
+    // e.g. a clone under /root (mode 0700): the server user cannot enter it.
     clusterDir = fs.mkdtempSync('/tmp/facecast-test-pg-');
-    detail(`the postgres user cannot reach ${dir}; using ${clusterDir}`);
+    temporary = true;
+    detail(`the ${runAs} user cannot reach ${dir}; using ${clusterDir}`);
   }
   const as = (/** @type {string} */ command, /** @type {string[]} */ args) =>
     runAs
@@ -114,7 +122,13 @@ export async function startTestPostgres({ dir, port = TEST_PG_PORT }) {
     await stopCluster(bin, clusterDir, as);
     throw new Error(`createdb failed (exit ${create.code})`);
   }
-  return { url: testDatabaseUrl(port), stop: () => stopCluster(bin, clusterDir, as) };
+  return {
+    url: testDatabaseUrl(port),
+    stop: async () => {
+      await stopCluster(bin, clusterDir, as);
+      if (temporary) fs.rmSync(clusterDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /**

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { appEnv, parseBootstrapOutput, workerEnv, type Env, type StackEnvOptions } from './stack-env.mjs';
+import {
+  appEnv,
+  parseBootstrapOutput,
+  workerEnv,
+  type Env,
+  type StackEnvOptions,
+} from './stack-env.mjs';
 
 const options = (base: Env = {}): StackEnvOptions => ({
   base: { PATH: '/usr/bin', ...base },
