@@ -7,6 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, openSync, closeSync } from 'node:fs'
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { WASI } from 'node:wasi';
 import { decodeWav } from './wav';
 
@@ -37,6 +39,23 @@ export interface FliteTts {
 }
 
 let compiled: WebAssembly.Module | undefined;
+
+/*
+ * Node 20's WASI aborts the whole process when the garbage collector destroys a finished
+ * WASI instance while another one is inside fd_write (uvwasi_fd_table_free →
+ * uv_mutex_destroy → abort(); seen after 2-20 sentences). Each sentence creates a WASI
+ * instance, so we collect the finished one at once, between sentences, when no WASI call can
+ * be running. A full collection of a session's small heap takes a few ms, and synthesis runs
+ * on its own thread (threaded-tts.ts).
+ */
+let gcFunction: (() => void) | undefined;
+function collectFinishedWasi(): void {
+  if (!gcFunction) {
+    setFlagsFromString('--expose-gc');
+    gcFunction = runInNewContext('gc') as () => void;
+  }
+  gcFunction();
+}
 
 function fliteModule(): WebAssembly.Module {
   if (!compiled) {
@@ -83,6 +102,7 @@ export function createFliteTts(): FliteTts {
       } finally {
         closeSync(traceFd);
       }
+      collectFinishedWasi();
       const wavPath = path.join(scratchDir, wavName);
       const audio = decodeWav(readFileSync(wavPath));
       const phones = parsePhoneTrace(readFileSync(tracePath, 'utf8'));
@@ -98,7 +118,10 @@ export function createFliteTts(): FliteTts {
 
 /** Keeps printable characters only: control characters confuse Flite's text parser. */
 function sanitize(text: string): string {
-  return text.replace(/[\p{Cc}\p{Cf}]/gu, ' ').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/[\p{Cc}\p{Cf}]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /**

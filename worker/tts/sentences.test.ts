@@ -3,7 +3,11 @@ import { splitSentences } from './sentences';
 
 describe('splitSentences', () => {
   it('splits on sentence ends and keeps the punctuation', () => {
-    expect(splitSentences('Hello there! How are you?  Fine.')).toEqual(['Hello there!', 'How are you?', 'Fine.']);
+    expect(splitSentences('Hello there! How are you?  Fine.')).toEqual([
+      'Hello there!',
+      'How are you?',
+      'Fine.',
+    ]);
   });
 
   it('keeps a trailing piece without punctuation', () => {

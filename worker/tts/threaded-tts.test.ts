@@ -8,7 +8,9 @@ describe('threaded TTS', () => {
       let ticks = 0;
       const timer = setInterval(() => ticks++, 5);
       const [a, b] = await Promise.all([
-        tts.synthesize('This sentence is synthesised on another thread, while this one keeps ticking.'),
+        tts.synthesize(
+          'This sentence is synthesised on another thread, while this one keeps ticking.',
+        ),
         tts.synthesize('And a second one, in order.', 'kal16'),
       ]);
       clearInterval(timer);
@@ -22,6 +24,19 @@ describe('threaded TTS', () => {
       await tts.close();
     }
   });
+
+  // Regression: node:wasi aborted the whole process after 2-20 sentences (see tts-thread.ts).
+  it('keeps going for a long conversation (60 sentences)', async () => {
+    const tts = createThreadedTts();
+    try {
+      for (let i = 0; i < 60; i++) {
+        const speech = await tts.synthesize(`Sentence number ${i}, spoken without a crash.`);
+        expect(speech.pcm.length).toBeGreaterThan(8_000);
+      }
+    } finally {
+      await tts.close();
+    }
+  }, 60_000);
 
   it('rejects pending requests when closed', async () => {
     const tts = createThreadedTts();

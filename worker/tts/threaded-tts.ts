@@ -12,8 +12,7 @@ export interface TtsThreadRequest {
 }
 
 export type TtsThreadResponse =
-  | { id: number; ok: true; audio: SpeechAudio }
-  | { id: number; ok: false; message: string };
+  { id: number; ok: true; audio: SpeechAudio } | { id: number; ok: false; message: string };
 
 export interface AsyncTts {
   synthesize(text: string, voice?: string): Promise<SpeechAudio>;
@@ -29,7 +28,10 @@ export function createThreadedTts(): AsyncTts {
   const entry = new URL('./tts-thread.ts', import.meta.url).href;
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
   const worker = new Worker(bootstrap, { eval: true });
-  const pending = new Map<number, { resolve: (audio: SpeechAudio) => void; reject: (error: Error) => void }>();
+  const pending = new Map<
+    number,
+    { resolve: (audio: SpeechAudio) => void; reject: (error: Error) => void }
+  >();
   let nextId = 0;
   const failAll = (error: Error) => {
     for (const p of pending.values()) p.reject(error);

@@ -15,7 +15,11 @@ port.on('message', (request: TtsThreadRequest) => {
   try {
     response = { id: request.id, ok: true, audio: tts.synthesize(request.text, request.voice) };
   } catch (error) {
-    response = { id: request.id, ok: false, message: error instanceof Error ? error.message : String(error) };
+    response = {
+      id: request.id,
+      ok: false,
+      message: error instanceof Error ? error.message : String(error),
+    };
   }
   // Transfer the PCM instead of copying it.
   port.postMessage(response, response.ok ? [response.audio.pcm.buffer as ArrayBuffer] : []);

@@ -10,7 +10,8 @@ export interface PcmAudio {
 export function decodeWav(bytes: Uint8Array): PcmAudio {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const tag = (offset: number) => String.fromCharCode(...bytes.subarray(offset, offset + 4));
-  if (bytes.byteLength < 12 || tag(0) !== 'RIFF' || tag(8) !== 'WAVE') throw new Error('not a WAVE file');
+  if (bytes.byteLength < 12 || tag(0) !== 'RIFF' || tag(8) !== 'WAVE')
+    throw new Error('not a WAVE file');
   let offset = 12;
   let channels = 0;
   let sampleRateHz = 0;
@@ -24,7 +25,8 @@ export function decodeWav(bytes: Uint8Array): PcmAudio {
       sampleRateHz = view.getUint32(body + 4, true);
       bitsPerSample = view.getUint16(body + 14, true);
     } else if (id === 'data') {
-      if (bitsPerSample !== 16 || channels < 1) throw new Error('only 16-bit PCM WAVE is supported');
+      if (bitsPerSample !== 16 || channels < 1)
+        throw new Error('only 16-bit PCM WAVE is supported');
       // Flite writes a data size that may run past the end when output is truncated; clamp.
       const available = Math.min(size, bytes.byteLength - body);
       const frames = Math.floor(available / (2 * channels));
