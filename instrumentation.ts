@@ -1,8 +1,18 @@
-/** Runs once when the Next.js server starts: open the database and resume unfinished work. */
+/**
+ * Runs once when the Next.js server starts: validate the configuration (one readable line
+ * per wrong variable, then exit), open the database and resume unfinished work.
+ */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  const { ConfigError, env } = await import('@/lib/config/env');
+  try {
+    env();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`Facecast cannot start. ${error.message}`);
+    process.exit(1);
+  }
   const { database } = await import('@/lib/db/db');
-  const { env } = await import('@/lib/config/env');
   const { resumePreparations } = await import('@/lib/avatars/preparation-queue');
   const { log } = await import('@/lib/log/logger');
   const db = await database();
