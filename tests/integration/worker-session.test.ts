@@ -9,12 +9,21 @@ import path from 'node:path';
 import { TrackKind, dispose } from '@livekit/rtc-node';
 import { DataPacket_Kind, RoomServiceClient } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AVATAR_IDENTITY, CONTROL_TOPIC, type SessionRequest } from '../../worker/protocol/session-request';
+import {
+  AVATAR_IDENTITY,
+  CONTROL_TOPIC,
+  type SessionRequest,
+} from '../../worker/protocol/session-request';
 import { SYNTHETIC_FACE, writeSyntheticAvatar } from '../../worker/testing/synthetic-avatar';
 import { startLivekitServer, type LivekitServer } from './support/livekit-server';
 import { assertTestNamespace } from './support/network';
 import { waitUntil } from './support/ports';
-import { joinAsSubscriber, type AudioRecorder, type Subscriber, type VideoRecorder } from './support/subscriber';
+import {
+  joinAsSubscriber,
+  type AudioRecorder,
+  type Subscriber,
+  type VideoRecorder,
+} from './support/subscriber';
 import { startWorkerHost, type WorkerHost } from './support/worker-host';
 
 /** RMS (16-bit units) above which received audio counts as speech; Opus silence is ~0. */
@@ -41,7 +50,12 @@ function regionDiff(
   return sum / Math.max(1, n);
 }
 
-const MOUTH_BOX = { x0: SYNTHETIC_FACE.mouth.left[0] + 10, x1: SYNTHETIC_FACE.mouth.right[0] - 10, y0: 355, y1: 400 };
+const MOUTH_BOX = {
+  x0: SYNTHETIC_FACE.mouth.left[0] + 10,
+  x1: SYNTHETIC_FACE.mouth.right[0] - 10,
+  y0: 355,
+  y1: 400,
+};
 const FAR_BOX = { x0: 10, x1: 90, y0: 10, y1: 90 };
 
 describe('worker session end to end', () => {
@@ -60,7 +74,11 @@ describe('worker session end to end', () => {
     tmpDir = mkdtempSync(path.join(os.tmpdir(), 'facecast-it-'));
     livekit = await startLivekitServer();
     roomService = new RoomServiceClient(livekit.httpUrl, livekit.apiKey, livekit.apiSecret);
-    worker = await startWorkerHost({ livekitUrl: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret });
+    worker = await startWorkerHost({
+      livekitUrl: livekit.url,
+      apiKey: livekit.apiKey,
+      apiSecret: livekit.apiSecret,
+    });
   });
 
   afterAll(async () => {
@@ -79,13 +97,21 @@ describe('worker session end to end', () => {
     const avatar = await writeSyntheticAvatar(path.join(tmpDir, 'avatar.png'));
     const request: SessionRequest = { sessionId, roomName, avatar };
     const started = performance.now();
-    const res = await worker.request('/sessions', { method: 'POST', body: JSON.stringify(request) });
+    const res = await worker.request('/sessions', {
+      method: 'POST',
+      body: JSON.stringify(request),
+    });
     const body = (await res.json()) as unknown;
     expect(res.status, JSON.stringify(body) + worker.output().slice(-3000)).toBe(201);
     expect(body).toEqual({ sessionId });
-    console.log(`session start (POST → avatar publishing): ${Math.round(performance.now() - started)} ms`);
+    console.log(
+      `session start (POST → avatar publishing): ${Math.round(performance.now() - started)} ms`,
+    );
 
-    const again = await worker.request('/sessions', { method: 'POST', body: JSON.stringify(request) });
+    const again = await worker.request('/sessions', {
+      method: 'POST',
+      body: JSON.stringify(request),
+    });
     expect(again.status).toBe(409);
 
     viewer = await joinAsSubscriber({ ...livekit, roomName, identity: 'viewer-1' });
@@ -115,7 +141,11 @@ describe('worker session end to end', () => {
     expect(idleFrame).toBeDefined();
     if (!idleFrame) return;
     const payload = new TextEncoder().encode(
-      JSON.stringify({ type: 'speak', text: 'Hello! I am your avatar, and I can talk to you now.', interrupt: false }),
+      JSON.stringify({
+        type: 'speak',
+        text: 'Hello! I am your avatar, and I can talk to you now.',
+        interrupt: false,
+      }),
     );
     const sentAt = performance.now();
     const framesBefore = video.frameTimesMs.length;
@@ -124,7 +154,11 @@ describe('worker session end to end', () => {
       destinationIdentities: [AVATAR_IDENTITY],
     });
 
-    await waitUntil(() => audio.levels.some((l) => l.atMs > sentAt && l.rms > SPEECH_RMS), 5_000, 'speech audio');
+    await waitUntil(
+      () => audio.levels.some((l) => l.atMs > sentAt && l.rms > SPEECH_RMS),
+      5_000,
+      'speech audio',
+    );
     const firstLoud = audio.levels.find((l) => l.atMs > sentAt && l.rms > SPEECH_RMS);
     const latencyMs = (firstLoud?.atMs ?? Infinity) - sentAt;
     console.log(`speak-to-first-audio latency: ${Math.round(latencyMs)} ms`);
@@ -144,52 +178,81 @@ describe('worker session end to end', () => {
         farDiffAtBest = regionDiff(frame, idleFrame, FAR_BOX);
       }
     }
-    console.log(`mouth region diff while speaking: ${bestMouthDiff.toFixed(1)} (far region ${farDiffAtBest.toFixed(1)})`);
+    console.log(
+      `mouth region diff while speaking: ${bestMouthDiff.toFixed(1)} (far region ${farDiffAtBest.toFixed(1)})`,
+    );
     expect(bestMouthDiff).toBeGreaterThan(8);
     expect(bestMouthDiff).toBeGreaterThan(farDiffAtBest * 4 + 2);
     expect(video.frameTimesMs.length - framesBefore).toBeGreaterThan(40);
 
     // The sentence lasts ~3.5 s; afterwards a full second of silence.
-    await waitUntil(() => {
-      const recent = audio.levels.filter((l) => l.atMs > performance.now() - 1_000);
-      const sinceSpeech = performance.now() - sentAt;
-      return sinceSpeech > 2_000 && recent.length > 20 && recent.every((l) => l.rms < SPEECH_RMS);
-    }, 15_000, 'silence after speech');
+    await waitUntil(
+      () => {
+        const recent = audio.levels.filter((l) => l.atMs > performance.now() - 1_000);
+        const sinceSpeech = performance.now() - sentAt;
+        return sinceSpeech > 2_000 && recent.length > 20 && recent.every((l) => l.rms < SPEECH_RMS);
+      },
+      15_000,
+      'silence after speech',
+    );
   });
 
   it('interrupt stops speech at once', async () => {
     const long = 'This is a long announcement that would go on for quite a while. '.repeat(4);
     const send = (message: unknown) =>
-      roomService.sendData(roomName, new TextEncoder().encode(JSON.stringify(message)), DataPacket_Kind.RELIABLE, {
-        topic: CONTROL_TOPIC,
-        destinationIdentities: [AVATAR_IDENTITY],
-      });
+      roomService.sendData(
+        roomName,
+        new TextEncoder().encode(JSON.stringify(message)),
+        DataPacket_Kind.RELIABLE,
+        {
+          topic: CONTROL_TOPIC,
+          destinationIdentities: [AVATAR_IDENTITY],
+        },
+      );
     const sentAt = performance.now();
     await send({ type: 'speak', text: long });
-    await waitUntil(() => audio.levels.some((l) => l.atMs > sentAt && l.rms > SPEECH_RMS), 5_000, 'speech audio');
+    await waitUntil(
+      () => audio.levels.some((l) => l.atMs > sentAt && l.rms > SPEECH_RMS),
+      5_000,
+      'speech audio',
+    );
     await sleep(500);
     const interruptedAt = performance.now();
     await send({ type: 'interrupt' });
-    await waitUntil(() => {
-      const recent = audio.levels.filter((l) => l.atMs > performance.now() - 500);
-      return recent.length > 10 && recent.every((l) => l.rms < SPEECH_RMS);
-    }, 3_000, 'silence after interrupt');
-    console.log(`interrupt-to-silence (incl. 500 ms quiet window): ${Math.round(performance.now() - interruptedAt)} ms`);
+    await waitUntil(
+      () => {
+        const recent = audio.levels.filter((l) => l.atMs > performance.now() - 500);
+        return recent.length > 10 && recent.every((l) => l.rms < SPEECH_RMS);
+      },
+      3_000,
+      'silence after interrupt',
+    );
+    console.log(
+      `interrupt-to-silence (incl. 500 ms quiet window): ${Math.round(performance.now() - interruptedAt)} ms`,
+    );
   });
 
   it('speaks chat text sent by a viewer', async () => {
     const sentAt = performance.now();
     await viewer.sendText('Can you hear me?', 'lk.chat');
-    await waitUntil(() => audio.levels.some((l) => l.atMs > sentAt && l.rms > SPEECH_RMS), 5_000, 'speech audio for chat');
+    await waitUntil(
+      () => audio.levels.some((l) => l.atMs > sentAt && l.rms > SPEECH_RMS),
+      5_000,
+      'speech audio for chat',
+    );
   });
 
   it('ends the session when the room is deleted', async () => {
     await roomService.deleteRoom(roomName);
-    await waitUntil(async () => {
-      const res = await worker.request('/sessions');
-      const body = (await res.json()) as { sessions: unknown[] };
-      return body.sessions.length === 0;
-    }, 10_000, 'session removed after room deletion');
+    await waitUntil(
+      async () => {
+        const res = await worker.request('/sessions');
+        const body = (await res.json()) as { sessions: unknown[] };
+        return body.sessions.length === 0;
+      },
+      10_000,
+      'session removed after room deletion',
+    );
     const health = (await (await fetch(`${worker.baseUrl}/health`)).json()) as { active: number };
     expect(health.active).toBe(0);
   });

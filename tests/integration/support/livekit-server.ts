@@ -47,9 +47,15 @@ export function livekitServerBinary(): string {
   return found;
 }
 
-export async function startLivekitServer(options: { nodeIp?: string } = {}): Promise<LivekitServer> {
+export async function startLivekitServer(
+  options: { nodeIp?: string } = {},
+): Promise<LivekitServer> {
   const nodeIp = options.nodeIp ?? TEST_NODE_IP;
-  const [httpPort, tcpPort, udpPort] = [await freeTcpPort(), await freeTcpPort(), await freeUdpPort()];
+  const [httpPort, tcpPort, udpPort] = [
+    await freeTcpPort(),
+    await freeTcpPort(),
+    await freeUdpPort(),
+  ];
   const apiKey = 'devkey';
   const apiSecret = 'secret-for-integration-tests-only';
   const dir = mkdtempSync(path.join(os.tmpdir(), 'facecast-livekit-'));
@@ -72,9 +78,13 @@ export async function startLivekitServer(options: { nodeIp?: string } = {}): Pro
     ].join('\n'),
   );
 
-  const child: ChildProcess = spawn(livekitServerBinary(), ['--config', configPath, '--bind', '127.0.0.1', '--bind', nodeIp], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    livekitServerBinary(),
+    ['--config', configPath, '--bind', '127.0.0.1', '--bind', nodeIp],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const append = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-200_000);
@@ -82,10 +92,12 @@ export async function startLivekitServer(options: { nodeIp?: string } = {}): Pro
   child.stdout?.on('data', append);
   child.stderr?.on('data', append);
   let exited = false;
-  const exitedPromise = new Promise<void>((resolve) => child.once('exit', () => {
-    exited = true;
-    resolve();
-  }));
+  const exitedPromise = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
 
   const httpUrl = `http://127.0.0.1:${httpPort}`;
   const stop = async () => {
@@ -99,14 +111,25 @@ export async function startLivekitServer(options: { nodeIp?: string } = {}): Pro
   };
 
   try {
-    await waitUntil(async () => {
-      if (exited) throw new Error('exited');
-      return (await fetch(httpUrl)).ok;
-    }, 20_000, 'livekit-server health');
+    await waitUntil(
+      async () => {
+        if (exited) throw new Error('exited');
+        return (await fetch(httpUrl)).ok;
+      },
+      20_000,
+      'livekit-server health',
+    );
   } catch (error) {
     await stop();
     throw new Error(`livekit-server did not start: ${String(error)}\n${output.slice(-4000)}`);
   }
 
-  return { url: `ws://127.0.0.1:${httpPort}`, httpUrl, apiKey, apiSecret, output: () => output, stop };
+  return {
+    url: `ws://127.0.0.1:${httpPort}`,
+    httpUrl,
+    apiKey,
+    apiSecret,
+    output: () => output,
+    stop,
+  };
 }

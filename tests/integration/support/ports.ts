@@ -26,7 +26,11 @@ export function freeUdpPort(host = '0.0.0.0'): Promise<number> {
 }
 
 /** Polls `check` until it returns true or the timeout passes. */
-export async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
+export async function waitUntil(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -34,7 +38,8 @@ export async function waitUntil(check: () => Promise<boolean> | boolean, timeout
     } catch {
       // not up yet
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -38,17 +38,30 @@ export interface Subscriber {
   leave(): Promise<void>;
 }
 
-export async function joinAsSubscriber(options: {
-  url: string;
-  apiKey: string;
-  apiSecret: string;
-  roomName: string;
-  identity: string;
-}): Promise<Subscriber> {
-  const token = new AccessToken(options.apiKey, options.apiSecret, { identity: options.identity });
-  token.addGrant({ roomJoin: true, room: options.roomName, canSubscribe: true, canPublish: false, canPublishData: true });
+export async function joinAsSubscriber(
+  options: { url: string; roomName: string; identity: string } & (
+    | { apiKey: string; apiSecret: string }
+    | { /** A ready-made access token, e.g. the app's own viewer token. */ token: string }
+  ),
+): Promise<Subscriber> {
+  let jwt: string;
+  if ('token' in options) {
+    jwt = options.token;
+  } else {
+    const token = new AccessToken(options.apiKey, options.apiSecret, {
+      identity: options.identity,
+    });
+    token.addGrant({
+      roomJoin: true,
+      room: options.roomName,
+      canSubscribe: true,
+      canPublish: false,
+      canPublishData: true,
+    });
+    jwt = await token.toJwt();
+  }
   const room = new Room();
-  await room.connect(options.url, await token.toJwt(), { autoSubscribe: true, dynacast: false });
+  await room.connect(options.url, jwt, { autoSubscribe: true, dynacast: false });
 
   const findTrack = (identity: string, kind: TrackKind): RemoteTrack | undefined => {
     const participant = room.remoteParticipants.get(identity);
@@ -118,7 +131,10 @@ export async function joinAsSubscriber(options: {
           if (done) break;
           let sum = 0;
           for (const s of value.data) sum += s * s;
-          levels.push({ atMs: performance.now(), rms: Math.sqrt(sum / Math.max(1, value.data.length)) });
+          levels.push({
+            atMs: performance.now(),
+            rms: Math.sqrt(sum / Math.max(1, value.data.length)),
+          });
         }
       })().catch(() => undefined);
       return {

@@ -65,7 +65,11 @@ export async function startWorkerHost(options: {
     request: (path, init = {}) =>
       fetch(`${baseUrl}${path}`, {
         ...init,
-        headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json', ...init.headers },
+        headers: {
+          authorization: `Bearer ${secret}`,
+          'content-type': 'application/json',
+          ...init.headers,
+        },
       }),
     stop: async () => {
       if (exitCode === undefined) {
@@ -78,10 +82,14 @@ export async function startWorkerHost(options: {
     },
   };
   try {
-    await waitUntil(async () => {
-      if (exitCode !== undefined) throw new Error('exited');
-      return (await fetch(`${baseUrl}/health`)).ok;
-    }, 20_000, 'worker host health');
+    await waitUntil(
+      async () => {
+        if (exitCode !== undefined) throw new Error('exited');
+        return (await fetch(`${baseUrl}/health`)).ok;
+      },
+      20_000,
+      'worker host health',
+    );
   } catch (error) {
     await host.stop();
     throw new Error(`worker host did not start: ${String(error)}\n${output.slice(-4000)}`);
