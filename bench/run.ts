@@ -4,6 +4,7 @@
  */
 import os from 'node:os';
 import { renderBench } from './render';
+import { sessionBench } from './session';
 import { ttsBench } from './tts';
 
 export type BenchResult = Record<string, number | string>;
@@ -14,6 +15,10 @@ const benches: Record<string, { describe: string; run: () => Promise<BenchResult
     run: renderBench,
   },
   tts: { describe: 'offline speech synthesis speed (Flite) per sentence', run: ttsBench },
+  session: {
+    describe: 'one live session at a real viewer: fps, first frame, speak-to-audio latency',
+    run: sessionBench,
+  },
 };
 
 async function main(): Promise<void> {
