@@ -20,6 +20,7 @@ export interface StackOptions {
   env?: Env;
   output?: NodeJS.WritableStream;
   healthTimeoutMs?: number;
+  bootstrapTimeoutMs?: number;
   log?: (message: string) => void;
   signal?: AbortSignal;
 }

@@ -34,6 +34,7 @@ import { describeExit, Supervisor } from './supervisor.mjs';
  * @property {NodeJS.ProcessEnv} [env] base environment of the children (default process.env)
  * @property {NodeJS.WritableStream} [output] where prefixed child output goes (default stdout)
  * @property {number} [healthTimeoutMs] per service, default 120 s
+ * @property {number} [bootstrapTimeoutMs] migrations + first-run demo data, default 10 min
  * @property {(message: string) => void} [log] progress messages
  * @property {AbortSignal} [signal] aborts start-up (Ctrl-C): stops what started, rejects
  */
@@ -183,7 +184,21 @@ export async function startStack(options) {
         onStdoutLine: (line) => (bootstrapStdout += `${line}\n`),
       },
     );
-    const bootstrapExit = await Promise.race([bootstrap.exited, died]);
+    const bootstrapTimeoutMs = options.bootstrapTimeoutMs ?? 600_000;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    let bootstrapTimer;
+    const bootstrapTimeout = new Promise((_resolve, reject) => {
+      bootstrapTimer = setTimeout(
+        () =>
+          reject(
+            new Error(`database bootstrap did not finish within ${bootstrapTimeoutMs / 1000} s`),
+          ),
+        bootstrapTimeoutMs,
+      );
+    });
+    const bootstrapExit = await Promise.race([bootstrap.exited, died, bootstrapTimeout]).finally(
+      () => clearTimeout(bootstrapTimer),
+    );
     if (bootstrapExit.code !== 0)
       throw new Error(
         `database bootstrap failed (${describeExit({ name: 'bootstrap', ...bootstrapExit })})`,
