@@ -26,6 +26,10 @@ import {
 } from '../support/media-probes';
 import { E2E_APP_URL, faceJsonPath } from '../support/stack-info';
 
+// One test at a time, in order: each runs a live session and a browser decoding it, and the
+// frame-rate and latency measurements must not compete with another test for the two cores.
+test.describe.configure({ mode: 'default' });
+
 const IMAGES = path.resolve(import.meta.dirname, '..', '..', 'docs', 'images');
 
 /** Analyser RMS (full scale 1) above which the received audio counts as speech (−40 dBFS). */
