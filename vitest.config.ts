@@ -35,7 +35,9 @@ export default defineConfig({
           include: ['tests/integration/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          poolOptions: { forks: { singleFork: true } },
+          // Files run one at a time (npm test passes --no-file-parallelism), each in a fresh
+          // process: rtc-node's native state, released by dispose(), is per process.
+          poolOptions: { forks: { isolate: true } },
         },
       },
     ],

@@ -125,7 +125,13 @@ const actions = {
     return { code: 0 };
   },
   integration: () =>
-    inNamespace(npmBin('vitest'), ['run', '--project', 'integration', '--passWithNoTests']),
+    inNamespace(npmBin('vitest'), [
+      'run',
+      '--project',
+      'integration',
+      '--no-file-parallelism',
+      '--passWithNoTests',
+    ]),
   e2e: async () => {
     const config = ['playwright.config.ts', 'playwright.config.js'].find((f) =>
       fs.existsSync(path.join(repoRoot, f)),

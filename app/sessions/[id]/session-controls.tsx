@@ -15,10 +15,11 @@ export function SessionControls(props: {
 
   async function toggleShare(next: boolean) {
     setError(null);
+    setShared(next); // show the choice at once; undo it if the server refuses
     try {
       await api(`/api/v1/sessions/${props.sessionId}`, jsonInit('PATCH', { publicViewing: next }));
-      setShared(next);
     } catch (e) {
+      setShared(!next);
       setError((e as Error).message);
     }
   }
