@@ -1,8 +1,10 @@
 /**
  * A Node-side viewer for API tests: joins a session's room with @livekit/rtc-node using a
- * viewer token from the REST API, and records the avatar's audio level over time.
+ * viewer token from the REST API, and records the avatar's audio level over time. Built on
+ * the integration suite's subscriber.
  */
-import { AudioStream, Room, RoomEvent, TrackKind, type RemoteTrack } from '@livekit/rtc-node';
+import { TrackKind } from '@livekit/rtc-node';
+import { joinAsSubscriber } from '../../tests/integration/support/subscriber';
 
 export interface AudioListener {
   /** One entry per received audio frame: receive time (ms, performance.now) and RMS (16-bit). */
@@ -20,49 +22,27 @@ export async function listenToAvatar(options: {
   identity?: string;
   timeoutMs?: number;
 }): Promise<AudioListener> {
-  const { timeoutMs = 30_000 } = options;
-  const url = options.livekitUrl.replace('//localhost', '//127.0.0.1');
-  const room = new Room();
-  const trackReady = new Promise<RemoteTrack>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`no audio track from "avatar" within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    room.on(RoomEvent.TrackSubscribed, (track, _publication, participant) => {
-      if (participant.identity !== 'avatar' || track.kind !== TrackKind.KIND_AUDIO) return;
-      clearTimeout(timer);
-      resolve(track);
-    });
+  const viewer = await joinAsSubscriber({
+    url: options.livekitUrl.replace('//localhost', '//127.0.0.1'),
+    token: options.token,
+    identity: options.identity ?? 'api-test-listener',
   });
-  await room.connect(url, options.token, { autoSubscribe: true, dynacast: false });
-  let track: RemoteTrack;
   try {
-    track = await trackReady;
+    const track = await viewer.waitForTrack(
+      'avatar',
+      TrackKind.KIND_AUDIO,
+      options.timeoutMs ?? 30_000,
+    );
+    const audio = viewer.recordAudio(track);
+    return {
+      levels: audio.levels,
+      async leave() {
+        audio.stop();
+        await viewer.leave();
+      },
+    };
   } catch (error) {
-    await room.disconnect();
+    await viewer.leave();
     throw error;
   }
-  const levels: AudioListener['levels'] = [];
-  const reader = new AudioStream(track, 16_000, 1).getReader();
-  let stopped = false;
-  void (async () => {
-    while (!stopped) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      let sum = 0;
-      for (const sample of value.data) sum += sample * sample;
-      levels.push({
-        atMs: performance.now(),
-        rms: Math.sqrt(sum / Math.max(1, value.data.length)),
-      });
-    }
-  })().catch(() => undefined);
-  return {
-    levels,
-    async leave() {
-      stopped = true;
-      await reader.cancel().catch(() => undefined);
-      await room.disconnect();
-    },
-  };
 }

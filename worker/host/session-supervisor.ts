@@ -57,30 +57,33 @@ export class SessionSupervisor {
   }
 
   list(): SessionSummary[] {
-    return [...this.sessions.entries()].map(([sessionId, entry]) => ({
-      sessionId,
-      roomName: entry.request.roomName,
-      avatarId: entry.request.avatar.id,
-      state: entry.state,
-      pid: entry.handle?.pid,
-      startedAt: entry.startedAt.toISOString(),
-    }));
+    return [...this.sessions.entries()].map(([sessionId, entry]) => this.summary(sessionId, entry));
   }
 
   /** Starts a session in a new process; resolves once the avatar publishes in its room. */
   async start(request: SessionRequest): Promise<SessionSummary> {
     const { sessionId } = request;
     if (this.closing) throw new ApiError('shutting_down', 'worker host is shutting down');
-    if (this.sessions.has(sessionId)) throw new ApiError('conflict', `session ${sessionId} is already running`);
+    if (this.sessions.has(sessionId))
+      throw new ApiError('conflict', `session ${sessionId} is already running`);
     if (this.sessions.size >= this.options.capacity) {
       throw new ApiError('capacity', `worker host is full (${this.options.capacity} sessions)`);
     }
     // Reserve the slot before any await so concurrent requests cannot overbook.
-    const entry: SessionEntry = { request, state: 'starting', handle: undefined, startedAt: new Date() };
+    const entry: SessionEntry = {
+      request,
+      state: 'starting',
+      handle: undefined,
+      startedAt: new Date(),
+    };
     this.sessions.set(sessionId, entry);
     const log = this.options.log.child({ sessionId });
     try {
-      const handle = await ProcessHandle.spawn({ log, logLevel: this.options.logLevel, ...this.options.spawn });
+      const handle = await ProcessHandle.spawn({
+        log,
+        logLevel: this.options.logLevel,
+        ...this.options.spawn,
+      });
       entry.handle = handle;
       void handle.exited.then((exit) => {
         if (this.sessions.get(sessionId) === entry) this.sessions.delete(sessionId);
@@ -90,7 +93,9 @@ export class SessionSupervisor {
         await handle.shutdown('stopped while starting', this.stopDeadlineMs);
         throw new ApiError('shutting_down', 'session was stopped while starting');
       }
-      const started = handle.waitFor('sessionStarted', this.options.startTimeoutMs ?? 30_000, ['sessionFailed']);
+      const started = handle.waitFor('sessionStarted', this.options.startTimeoutMs ?? 30_000, [
+        'sessionFailed',
+      ]);
       handle.send({ case: 'startSession', value: { request, livekit: this.options.livekit } });
       const message = await started;
       entry.state = 'running';

@@ -39,9 +39,11 @@ export interface Subscriber {
 }
 
 export async function joinAsSubscriber(
-  options: { url: string; roomName: string; identity: string } & (
-    | { apiKey: string; apiSecret: string }
-    | { /** A ready-made access token, e.g. the app's own viewer token. */ token: string }
+  options: { url: string; identity: string } & (
+    | { roomName: string; apiKey: string; apiSecret: string }
+    | {
+        /** A ready-made access token (names its room), e.g. the app's own viewer token. */ token: string;
+      }
   ),
 ): Promise<Subscriber> {
   let jwt: string;
