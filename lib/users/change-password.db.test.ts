@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyPassword } from '@/lib/auth/password';
+import { createTestDatabase, type TestDatabase } from '@/lib/testing/test-database';
+import { changePassword } from './change-password';
+import { createUser } from './create-user';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(() => db.destroy());
+
+describe('changePassword', () => {
+  it('needs the current password, then stores a new hash', async () => {
+    const user = await createUser(db.prisma, { email: 'pw@example.com', password: 'old-password' });
+    await expect(
+      changePassword(db.prisma, {
+        userId: user.id,
+        currentPassword: 'wrong-one',
+        newPassword: 'new-password',
+      }),
+    ).rejects.toMatchObject({
+      status: 422,
+      message: expect.stringContaining('current password') as unknown,
+    });
+    await changePassword(db.prisma, {
+      userId: user.id,
+      currentPassword: 'old-password',
+      newPassword: 'new-password',
+    });
+    const row = await db.prisma.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(await verifyPassword(row.passwordHash, 'new-password')).toBe(true);
+    expect(await verifyPassword(row.passwordHash, 'old-password')).toBe(false);
+  });
+});
