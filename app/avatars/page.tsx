@@ -1,7 +1,8 @@
+import { env } from '@/lib/config/env';
 import { requireUser } from '../_components/require-user';
 import { AvatarLibrary } from './avatar-library';
 
 export default async function AvatarsPage() {
   await requireUser('/avatars');
-  return <AvatarLibrary maxUploadMb={Number(process.env.MAX_UPLOAD_MB ?? 10)} />;
+  return <AvatarLibrary maxUploadMb={env().MAX_UPLOAD_MB} />;
 }
