@@ -79,6 +79,17 @@ describe('SpeechPlayer', () => {
     await player.stop();
   });
 
+  it('speaks numbers and abbreviations as words, split at real sentence ends', async () => {
+    const sink = new RecordingSink();
+    const spoken: string[] = [];
+    const player = new SpeechPlayer({ sink, tts: fakeTts(spoken), sampleRateHz: RATE, frameMs: FRAME_MS, log });
+    player.start();
+    player.enqueue('Dr. Smith paid $3.50. Then he left.');
+    await until(() => !player.speaking);
+    expect(spoken).toEqual(['Doctor Smith paid three dollars and fifty cents.', 'Then he left.']);
+    await player.stop();
+  });
+
   it('interrupt drops queued and playing speech at once', async () => {
     const sink = new RecordingSink();
     const spoken: string[] = [];

@@ -9,6 +9,7 @@ import { AudioFrame } from '@livekit/rtc-node';
 import { mouthOpenness, samplesPerFrame } from '../audio/mouth-envelope';
 import type { Logger } from '../log';
 import type { SpeechAudio } from '../tts/flite-tts';
+import { normalizeText } from '../tts/normalize-text';
 import { splitSentences } from '../tts/sentences';
 
 /** What the player needs from LiveKit's AudioSource (an interface so tests can fake it). */
@@ -64,7 +65,9 @@ export class SpeechPlayer {
 
   /** Queues text to be spoken after whatever is already queued. */
   enqueue(text: string): void {
-    const pieces = splitSentences(text);
+    // Words, not digits and symbols, which Flite reads poorly; normalised before splitting
+    // so that "Dr." or "$3.50" does not end a sentence.
+    const pieces = splitSentences(normalizeText(text));
     this.pieces.push(...pieces);
     this.options.log.debug({ pieces: pieces.length, queued: this.pieces.length }, 'speech queued');
     this.synthesizeAhead();
