@@ -104,7 +104,10 @@ const withoutDatabaseUrl = () => {
 /** @type {Record<string, () => Promise<{ code: number, note?: string, skipped?: boolean }>>} */
 const actions = {
   typecheck: () => exec(npmBin('tsc'), ['--noEmit']),
-  lint: () => exec(npmBin('eslint'), ['.', '--max-warnings', '0']),
+  lint: async () => {
+    const eslint = await exec(npmBin('eslint'), ['.', '--max-warnings', '0']);
+    return eslint.code !== 0 ? eslint : exec(npmBin('prettier'), ['--check', '.']);
+  },
   unit: () => exec(npmBin('vitest'), ['run', '--project', 'unit', '--passWithNoTests']),
   db: () =>
     exec(npmBin('vitest'), ['run', '--project', 'db', '--passWithNoTests'], withoutDatabaseUrl()),

@@ -28,7 +28,13 @@ describe('parseWorkerEnv', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     const text = result.problems.join('\n');
-    for (const name of ['WORKER_SECRET', 'WORKER_PORT', 'WORKER_MAX_SESSIONS', 'LIVEKIT_URL', 'LOG_LEVEL']) {
+    for (const name of [
+      'WORKER_SECRET',
+      'WORKER_PORT',
+      'WORKER_MAX_SESSIONS',
+      'LIVEKIT_URL',
+      'LOG_LEVEL',
+    ]) {
       expect(text).toContain(name);
     }
   });

@@ -6,13 +6,20 @@ import os from 'node:os';
 import { z } from 'zod';
 
 const intFromEnv = (fallback: number) =>
-  z.coerce.number({ invalid_type_error: 'must be a number' }).int('must be an integer').positive('must be positive').default(fallback);
+  z.coerce
+    .number({ invalid_type_error: 'must be a number' })
+    .int('must be an integer')
+    .positive('must be positive')
+    .default(fallback);
 
 export const workerEnvSchema = z.object({
   LIVEKIT_URL: z
     .string()
     .url('must be a URL such as ws://127.0.0.1:7880')
-    .refine((value) => /^(wss?|https?):\/\//.test(value), 'must start with ws://, wss://, http:// or https://')
+    .refine(
+      (value) => /^(wss?|https?):\/\//.test(value),
+      'must start with ws://, wss://, http:// or https://',
+    )
     .default('ws://127.0.0.1:7880'),
   LIVEKIT_API_KEY: z.string().min(1, 'must not be empty').default('devkey'),
   LIVEKIT_API_SECRET: z.string().min(1, 'must not be empty').default('secret'),
@@ -33,9 +40,7 @@ export const workerEnvSchema = z.object({
 
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
 
-export type ParseWorkerEnvResult =
-  | { ok: true; env: WorkerEnv }
-  | { ok: false; problems: string[] };
+export type ParseWorkerEnvResult = { ok: true; env: WorkerEnv } | { ok: false; problems: string[] };
 
 /** Parses the worker's environment; empty strings count as unset so defaults apply. */
 export function parseWorkerEnv(source: Record<string, string | undefined>): ParseWorkerEnvResult {

@@ -7,7 +7,11 @@ export type { Logger };
  * Creates the process logger. Secrets are redacted by path as a second line of defence; the
  * code never logs them on purpose.
  */
-export function createLogger(options: { level: LevelWithSilent; name: string; base?: Record<string, unknown> }): Logger {
+export function createLogger(options: {
+  level: LevelWithSilent;
+  name: string;
+  base?: Record<string, unknown>;
+}): Logger {
   return pino({
     name: options.name,
     level: options.level,

@@ -20,14 +20,23 @@ const supervisor = new SessionSupervisor({
 const server = createHttpApi({ supervisor, secret: env.WORKER_SECRET, log });
 
 server.on('error', (error) => {
-  log.fatal({ err: error, host: env.WORKER_HOST, port: env.WORKER_PORT }, 'worker API failed to listen');
+  log.fatal(
+    { err: error, host: env.WORKER_HOST, port: env.WORKER_PORT },
+    'worker API failed to listen',
+  );
   process.exit(1);
 });
 server.listen(env.WORKER_PORT, env.WORKER_HOST, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.WORKER_PORT;
   log.info(
-    { hostId: supervisor.hostId, host: env.WORKER_HOST, port, capacity: supervisor.capacity, livekitUrl: env.LIVEKIT_URL },
+    {
+      hostId: supervisor.hostId,
+      host: env.WORKER_HOST,
+      port,
+      capacity: supervisor.capacity,
+      livekitUrl: env.LIVEKIT_URL,
+    },
     'worker host listening',
   );
 });

@@ -12,7 +12,7 @@
 /** @type {StepInfo[]} */
 export const testSteps = [
   { name: 'typecheck', title: 'tsc --noEmit' },
-  { name: 'lint', title: 'eslint . --max-warnings 0' },
+  { name: 'lint', title: 'eslint . --max-warnings 0, prettier --check .' },
   { name: 'unit', title: 'vitest run --project unit' },
   { name: 'db', title: 'vitest run --project db (embedded PGlite)' },
   { name: 'db-postgres', title: 'vitest run --project db (PostgreSQL server)' },

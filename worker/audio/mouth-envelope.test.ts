@@ -50,6 +50,8 @@ describe('mouth envelope', () => {
   });
 
   it('stays closed for silence', () => {
-    expect(Math.max(...mouthOpenness(new Int16Array(3200), { sampleRateHz: RATE, frameMs: 20 }))).toBe(0);
+    expect(
+      Math.max(...mouthOpenness(new Int16Array(3200), { sampleRateHz: RATE, frameMs: 20 })),
+    ).toBe(0);
   });
 });

@@ -55,7 +55,8 @@ export function mouthOpenness(pcm: Int16Array, options: EnvelopeOptions): Float3
   let state = 0;
   for (let f = 0; f < rms.length; f++) {
     const level = rms[f] ?? 0;
-    const target = level <= floor ? 0 : Math.min(1, Math.pow((level - floor) / (loud - floor), 0.6));
+    const target =
+      level <= floor ? 0 : Math.min(1, Math.pow((level - floor) / (loud - floor), 0.6));
     state += (target > state ? attack : release) * (target - state);
     out[f] = state;
   }

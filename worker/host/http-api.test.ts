@@ -29,7 +29,11 @@ afterEach(async () => {
 async function start(options: { capacity?: number; entry?: string; livekitUrl?: string } = {}) {
   supervisor = new SessionSupervisor({
     capacity: options.capacity ?? 2,
-    livekit: { url: options.livekitUrl ?? 'ws://127.0.0.1:1', apiKey: 'devkey', apiSecret: 'secret' },
+    livekit: {
+      url: options.livekitUrl ?? 'ws://127.0.0.1:1',
+      apiKey: 'devkey',
+      apiSecret: 'secret',
+    },
     log,
     logLevel: 'silent',
     startTimeoutMs: 15_000,
@@ -43,33 +47,55 @@ async function start(options: { capacity?: number; entry?: string; livekitUrl?: 
   const call = (path: string, init: RequestInit = {}, secret: string | null = SECRET) =>
     fetch(`${base}${path}`, {
       ...init,
-      headers: { 'content-type': 'application/json', ...(secret ? { authorization: `Bearer ${secret}` } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        ...(secret ? { authorization: `Bearer ${secret}` } : {}),
+      },
     });
   return { base, call, supervisor };
 }
 
-const request = (sessionId: string) => ({ sessionId, roomName: `room-${sessionId}`, avatar: syntheticAvatar('/tmp/none.png') });
+const request = (sessionId: string) => ({
+  sessionId,
+  roomName: `room-${sessionId}`,
+  avatar: syntheticAvatar('/tmp/none.png'),
+});
 
 describe('worker host HTTP API', () => {
   it('reports health without auth', async () => {
     const { base } = await start({ capacity: 3 });
     const res = await fetch(`${base}/health`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'ok', capacity: 3, active: 0, hostId: expect.any(String) as string });
+    expect(await res.json()).toMatchObject({
+      status: 'ok',
+      capacity: 3,
+      active: 0,
+      hostId: expect.any(String) as string,
+    });
   });
 
   it('rejects a missing or wrong secret with 401', async () => {
     const { call } = await start();
     expect((await call('/sessions', {}, null)).status).toBe(401);
     expect((await call('/sessions', {}, 'wrong-secret-of-some-length')).status).toBe(401);
-    const res = await call('/sessions', { method: 'POST', body: JSON.stringify(request('a')) }, 'nope');
+    const res = await call(
+      '/sessions',
+      { method: 'POST', body: JSON.stringify(request('a')) },
+      'nope',
+    );
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ error: { code: 'unauthorized' } });
   });
 
   it('rejects an invalid body with 422 naming the problem', async () => {
     const { call } = await start();
-    const bad = { ...request('a'), avatar: { ...request('a').avatar, face: { box: { x: 0, y: 0, width: 1, height: 1 }, landmarks: [[1, 2]] } } };
+    const bad = {
+      ...request('a'),
+      avatar: {
+        ...request('a').avatar,
+        face: { box: { x: 0, y: 0, width: 1, height: 1 }, landmarks: [[1, 2]] },
+      },
+    };
     const res = await call('/sessions', { method: 'POST', body: JSON.stringify(bad) });
     expect(res.status).toBe(422);
     const body = (await res.json()) as { error: { code: string; issues: Array<{ path: string }> } };
@@ -80,16 +106,23 @@ describe('worker host HTTP API', () => {
 
   it('starts, lists, refuses duplicates and capacity overflow, and stops sessions', async () => {
     const { call, base } = await start({ capacity: 1 });
-    const created = await call('/sessions', { method: 'POST', body: JSON.stringify(request('s1')) });
+    const created = await call('/sessions', {
+      method: 'POST',
+      body: JSON.stringify(request('s1')),
+    });
     expect(created.status).toBe(201);
     expect(await created.json()).toEqual({ sessionId: 's1' });
 
-    expect((await call('/sessions', { method: 'POST', body: JSON.stringify(request('s1')) })).status).toBe(409);
+    expect(
+      (await call('/sessions', { method: 'POST', body: JSON.stringify(request('s1')) })).status,
+    ).toBe(409);
     const full = await call('/sessions', { method: 'POST', body: JSON.stringify(request('s2')) });
     expect(full.status).toBe(503);
     expect(await full.json()).toMatchObject({ error: { code: 'capacity' } });
 
-    const list = (await (await call('/sessions')).json()) as { sessions: Array<{ sessionId: string; state: string; pid: number }> };
+    const list = (await (await call('/sessions')).json()) as {
+      sessions: Array<{ sessionId: string; state: string; pid: number }>;
+    };
     expect(list.sessions).toHaveLength(1);
     expect(list.sessions[0]).toMatchObject({ sessionId: 's1', state: 'running' });
     const pid = list.sessions[0]!.pid;
@@ -107,9 +140,17 @@ describe('worker host HTTP API', () => {
   });
 
   it('reports 502 and frees the slot when the real session process cannot join LiveKit', async () => {
-    const avatar = await writeSyntheticAvatar(`${process.env.TMPDIR ?? '/tmp'}/facecast-unit-avatar-${process.pid}.png`);
-    const { call, supervisor: sup } = await start({ entry: 'real', livekitUrl: 'ws://127.0.0.1:9' });
-    const res = await call('/sessions', { method: 'POST', body: JSON.stringify({ sessionId: 'real1', roomName: 'r', avatar }) });
+    const avatar = await writeSyntheticAvatar(
+      `${process.env.TMPDIR ?? '/tmp'}/facecast-unit-avatar-${process.pid}.png`,
+    );
+    const { call, supervisor: sup } = await start({
+      entry: 'real',
+      livekitUrl: 'ws://127.0.0.1:9',
+    });
+    const res = await call('/sessions', {
+      method: 'POST',
+      body: JSON.stringify({ sessionId: 'real1', roomName: 'r', avatar }),
+    });
     expect(res.status).toBe(502);
     expect(await res.json()).toMatchObject({ error: { code: 'session_start_failed' } });
     expect(sup.active).toBe(0);

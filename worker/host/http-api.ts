@@ -64,7 +64,12 @@ export function createHttpApi(options: HttpApiOptions): Server {
       .catch((error: unknown) => sendError(res, error, log))
       .finally(() => {
         log.debug(
-          { method: req.method, path: req.url?.split('?')[0], status: res.statusCode, ms: Math.round(performance.now() - started) },
+          {
+            method: req.method,
+            path: req.url?.split('?')[0],
+            status: res.statusCode,
+            ms: Math.round(performance.now() - started),
+          },
           'http request',
         );
       });
@@ -102,7 +107,10 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -117,7 +125,10 @@ function sendError(res: ServerResponse, error: unknown, log: Logger): void {
       error: {
         code: 'invalid_request',
         message: 'request body does not match the session request schema',
-        issues: error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+        issues: error.issues.map((issue) => ({
+          path: issue.path.join('.'),
+          message: issue.message,
+        })),
       },
     });
   }

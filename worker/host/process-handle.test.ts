@@ -20,7 +20,12 @@ describe('ProcessHandle', () => {
   it('kills a child that stops answering pings', async () => {
     process.env.FAKE_SESSION_MODE = 'hang';
     try {
-      const handle = await ProcessHandle.spawn({ log, logLevel: 'silent', entry: FAKE_ENTRY, heartbeatTimeoutMs: 1_500 });
+      const handle = await ProcessHandle.spawn({
+        log,
+        logLevel: 'silent',
+        entry: FAKE_ENTRY,
+        heartbeatTimeoutMs: 1_500,
+      });
       const exit = await handle.exited;
       expect(exit.signal).toBe('SIGKILL');
     } finally {
@@ -30,11 +35,15 @@ describe('ProcessHandle', () => {
 
   it('fails the handshake when the child exits before ready', async () => {
     const missing = fileURLToPath(new URL('../testing/does-not-exist.ts', import.meta.url));
-    await expect(ProcessHandle.spawn({ log, logLevel: 'silent', entry: missing })).rejects.toThrow(/exited/);
+    await expect(ProcessHandle.spawn({ log, logLevel: 'silent', entry: missing })).rejects.toThrow(
+      /exited/,
+    );
   });
 
   it('fails the handshake on timeout and kills the child', async () => {
     const silent = fileURLToPath(new URL('../testing/silent-process.ts', import.meta.url));
-    await expect(ProcessHandle.spawn({ log, logLevel: 'silent', entry: silent, readyTimeoutMs: 1_500 })).rejects.toThrow(/no ready within/);
+    await expect(
+      ProcessHandle.spawn({ log, logLevel: 'silent', entry: silent, readyTimeoutMs: 1_500 }),
+    ).rejects.toThrow(/no ready within/);
   });
 });

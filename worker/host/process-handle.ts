@@ -85,12 +85,20 @@ export class ProcessHandle {
     const child = fork(options.entry ?? SESSION_ENTRY, [], {
       // Credentials travel over IPC, never through the child's environment.
       // rtc-node logs at debug level unless NODE_ENV is production; our own logger has a level.
-      env: { ...inheritedEnv, NODE_ENV: inheritedEnv.NODE_ENV ?? 'production', LOG_LEVEL: options.logLevel },
+      env: {
+        ...inheritedEnv,
+        NODE_ENV: inheritedEnv.NODE_ENV ?? 'production',
+        LOG_LEVEL: options.logLevel,
+      },
       execArgv: ['--import', TSX_LOADER, '--disable-warning=ExperimentalWarning'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'json',
     });
-    const handle = new ProcessHandle(child, options.log.child({ childPid: child.pid }), options.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_MS);
+    const handle = new ProcessHandle(
+      child,
+      options.log.child({ childPid: child.pid }),
+      options.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_MS,
+    );
     try {
       await handle.waitFor('ready', options.readyTimeoutMs ?? 15_000);
     } catch (error) {
@@ -132,7 +140,9 @@ export class ProcessHandle {
           resolve(message as Extract<ChildMessage, { case: C }>);
         } else if (failOn.includes(message.case)) {
           cleanup();
-          reject(new Error(`session process reported ${message.case}: ${JSON.stringify(message.value)}`));
+          reject(
+            new Error(`session process reported ${message.case}: ${JSON.stringify(message.value)}`),
+          );
         }
       });
       timer = setTimeout(() => {
@@ -141,7 +151,11 @@ export class ProcessHandle {
       }, timeoutMs);
       void this.exited.then((exit) => {
         cleanup();
-        reject(new Error(`session process exited (code ${exit.code}, signal ${exit.signal}) before ${wanted}`));
+        reject(
+          new Error(
+            `session process exited (code ${exit.code}, signal ${exit.signal}) before ${wanted}`,
+          ),
+        );
       });
     });
   }

@@ -23,6 +23,8 @@ describe('ipc messages', () => {
   it('round-trips child messages through JSON like the IPC channel does', () => {
     const message = { case: 'sessionStarted', value: { sessionId: 's1', startupMs: 12 } } as const;
     expect(childMessageSchema.parse(JSON.parse(JSON.stringify(message)))).toEqual(message);
-    expect(childMessageSchema.safeParse({ case: 'ready', value: { pid: 'x' } }).success).toBe(false);
+    expect(childMessageSchema.safeParse({ case: 'ready', value: { pid: 'x' } }).success).toBe(
+      false,
+    );
   });
 });

@@ -9,7 +9,12 @@ function setup() {
 }
 
 /** Mean absolute difference over RGB of two frames inside a box. */
-function diff(a: Uint8Array, b: Uint8Array, widthPx: number, box: { x0: number; y0: number; x1: number; y1: number }) {
+function diff(
+  a: Uint8Array,
+  b: Uint8Array,
+  widthPx: number,
+  box: { x0: number; y0: number; x1: number; y1: number },
+) {
   let sum = 0;
   let n = 0;
   for (let y = box.y0; y < box.y1; y++) {
@@ -44,7 +49,9 @@ describe('AvatarRenderer', () => {
     // Just below the lip line, mid-mouth, is now cavity: much darker than the lip was.
     renderer.render(frame, { mouthOpen: 1, eyesClosed: 0 });
     const o = (SYNTHETIC_FACE.mouth.innerLower[1] + 8) * 512 * 4 + 256 * 4;
-    expect(frame[o]! + frame[o + 1]! + frame[o + 2]!).toBeLessThan((image.data[o]! + image.data[o + 1]! + image.data[o + 2]!) / 2);
+    expect(frame[o]! + frame[o + 1]! + frame[o + 2]!).toBeLessThan(
+      (image.data[o]! + image.data[o + 1]! + image.data[o + 2]!) / 2,
+    );
   });
 
   it('leaves pixels far from the mouth and eyes unchanged', () => {
@@ -54,7 +61,12 @@ describe('AvatarRenderer', () => {
     for (let y = 0; y < 512; y++) {
       for (let x = 0; x < 512; x++) {
         const o = (y * 512 + x) * 4;
-        if (frame[o] !== image.data[o] || frame[o + 1] !== image.data[o + 1] || frame[o + 2] !== image.data[o + 2] || frame[o + 3] !== image.data[o + 3]) {
+        if (
+          frame[o] !== image.data[o] ||
+          frame[o + 1] !== image.data[o + 1] ||
+          frame[o + 2] !== image.data[o + 2] ||
+          frame[o + 3] !== image.data[o + 3]
+        ) {
           changed.push([x, y]);
         }
       }
@@ -82,12 +94,15 @@ describe('AvatarRenderer', () => {
     for (let i = 0; i < 20; i++) renderer.render(frame, { mouthOpen: 0.7, eyesClosed: 0.5 });
     const started = performance.now();
     const n = 100;
-    for (let i = 0; i < n; i++) renderer.render(frame, { mouthOpen: (i % 10) / 10, eyesClosed: (i % 5) / 5 });
+    for (let i = 0; i < n; i++)
+      renderer.render(frame, { mouthOpen: (i % 10) / 10, eyesClosed: (i % 5) / 5 });
     expect((performance.now() - started) / n).toBeLessThan(10);
   });
 
   it('rejects an output buffer of the wrong size', () => {
     const { renderer } = setup();
-    expect(() => renderer.render(new Uint8Array(10), { mouthOpen: 0, eyesClosed: 0 })).toThrow(/wrong size/);
+    expect(() => renderer.render(new Uint8Array(10), { mouthOpen: 0, eyesClosed: 0 })).toThrow(
+      /wrong size/,
+    );
   });
 });

@@ -4,7 +4,7 @@ import { BLINK_MAX_GAP_MS, BLINK_MIN_GAP_MS, BlinkSchedule } from './blink';
 describe('BlinkSchedule', () => {
   it('blinks every 2-6 s for about 150 ms', () => {
     let seed = 1;
-    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const schedule = new BlinkSchedule(0, random);
     const blinks: Array<{ start: number; end: number }> = [];
     let closedSince: number | undefined;

@@ -28,11 +28,14 @@ export class Eyelid {
     this.lowerY = new Float32Array(columns);
     this.lidColour = new Float32Array(columns * 3);
     // Landmarks 159/145 sit mid-lid; model each lid as a curve through both corners and them.
-    const cornerAt = (x: number) => eye.left.y + ((eye.right.y - eye.left.y) * (x - eye.left.x)) / width;
+    const cornerAt = (x: number) =>
+      eye.left.y + ((eye.right.y - eye.left.y) * (x - eye.left.x)) / width;
     const tU = (eye.upper.x - eye.left.x) / width;
     const tL = (eye.lower.x - eye.left.x) / width;
-    const bulgeU = (eye.upper.y - cornerAt(eye.upper.x)) / Math.max(0.2, Math.pow(4 * tU * (1 - tU), 0.75));
-    const bulgeL = (eye.lower.y - cornerAt(eye.lower.x)) / Math.max(0.2, Math.pow(4 * tL * (1 - tL), 0.75));
+    const bulgeU =
+      (eye.upper.y - cornerAt(eye.upper.x)) / Math.max(0.2, Math.pow(4 * tU * (1 - tU), 0.75));
+    const bulgeL =
+      (eye.lower.y - cornerAt(eye.lower.x)) / Math.max(0.2, Math.pow(4 * tL * (1 - tL), 0.75));
     // Skin is sampled a quarter of the eye width above the upper lid: below the brow, above lashes.
     const skinOffset = Math.max(3, width * 0.25);
     const stride = base.widthPx * 4;
@@ -86,7 +89,11 @@ export class Eyelid {
       const yStop = Math.min(this.base.heightPx - 1, Math.ceil(edge + EDGE_PX));
       for (let y = yStart; y <= yStop; y++) {
         // Fade in above the old lid line, fade out past the moving edge.
-        const alpha = Math.min(1, Math.max(0, (y - (top - EDGE_PX)) / EDGE_PX), Math.max(0, (edge + EDGE_PX - y) / EDGE_PX));
+        const alpha = Math.min(
+          1,
+          Math.max(0, (y - (top - EDGE_PX)) / EDGE_PX),
+          Math.max(0, (edge + EDGE_PX - y) / EDGE_PX),
+        );
         if (alpha <= 0) continue;
         // Lashes darken the lid edge as it comes down.
         const lash = Math.max(0, 1 - Math.abs(y - edge) / 1.5) * c * 0.55;

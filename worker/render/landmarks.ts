@@ -65,8 +65,20 @@ function eye(face: FaceGeometry, a: number, b: number, upper: number, lower: num
 
 export function eyeShapes(face: FaceGeometry): [EyeShape, EyeShape] {
   return [
-    eye(face, LANDMARK.rightEyeOuter, LANDMARK.rightEyeInner, LANDMARK.rightEyeUpper, LANDMARK.rightEyeLower),
-    eye(face, LANDMARK.leftEyeInner, LANDMARK.leftEyeOuter, LANDMARK.leftEyeUpper, LANDMARK.leftEyeLower),
+    eye(
+      face,
+      LANDMARK.rightEyeOuter,
+      LANDMARK.rightEyeInner,
+      LANDMARK.rightEyeUpper,
+      LANDMARK.rightEyeLower,
+    ),
+    eye(
+      face,
+      LANDMARK.leftEyeInner,
+      LANDMARK.leftEyeOuter,
+      LANDMARK.leftEyeUpper,
+      LANDMARK.leftEyeLower,
+    ),
   ];
 }
 

@@ -19,7 +19,12 @@ describe('MouthWarp', () => {
     const b = warp.bounds;
     let inside = 0;
     for (let i = 0; i < out.length; i += 4) {
-      if (out[i] === image.data[i] && out[i + 1] === image.data[i + 1] && out[i + 2] === image.data[i + 2]) continue;
+      if (
+        out[i] === image.data[i] &&
+        out[i + 1] === image.data[i + 1] &&
+        out[i + 2] === image.data[i + 2]
+      )
+        continue;
       const x = (i / 4) % 512;
       const y = Math.floor(i / 4 / 512);
       expect(x >= b.x0 && x <= b.x1 && y >= b.y0 && y <= b.y1).toBe(true);

@@ -44,7 +44,10 @@ export class MouthWarp {
     // A talking jaw opens roughly a fifth of the mouth width; never more than the chin allows.
     this.maxOpenPx = Math.min(width * 0.22, lipToChin * 0.45);
     // Below the chin the stretch relaxes back to zero over this distance (neck is compressed).
-    this.fadeEndY = Math.min(base.heightPx - 1, this.chinY + Math.max(this.maxOpenPx * 2.5, lipToChin * 0.35));
+    this.fadeEndY = Math.min(
+      base.heightPx - 1,
+      this.chinY + Math.max(this.maxOpenPx * 2.5, lipToChin * 0.35),
+    );
 
     this.x0 = Math.max(0, Math.ceil(l.x));
     this.x1 = Math.min(base.widthPx - 1, Math.floor(r.x));

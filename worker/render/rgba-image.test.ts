@@ -18,6 +18,8 @@ describe('loadRgbaImage', () => {
 
   it('refuses a frame whose size differs from the landmarks', async () => {
     const avatar = await writeSyntheticAvatar(path.join(dir, 'b.png'));
-    await expect(loadRgbaImage(avatar.framePath, { widthPx: 256, heightPx: 256 })).rejects.toThrow(/expected 256x256/);
+    await expect(loadRgbaImage(avatar.framePath, { widthPx: 256, heightPx: 256 })).rejects.toThrow(
+      /expected 256x256/,
+    );
   });
 });

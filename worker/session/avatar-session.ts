@@ -74,7 +74,13 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
   });
   // Subscribing is allowed so data packets and text streams reach us; we never subscribe
   // to tracks (autoSubscribe off).
-  token.addGrant({ roomJoin: true, room: request.roomName, canPublish: true, canSubscribe: true, canPublishData: true });
+  token.addGrant({
+    roomJoin: true,
+    room: request.roomName,
+    canPublish: true,
+    canSubscribe: true,
+    canPublishData: true,
+  });
 
   const room = new Room();
   const videoSource = new VideoSource(renderer.widthPx, renderer.heightPx);
@@ -103,36 +109,39 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
     player.enqueue(capped);
   };
 
-  room.on(RoomEvent.DataReceived, (payload: Uint8Array, participant?: RemoteParticipant, _kind?: unknown, topic?: string) => {
-    if (topic !== CONTROL_TOPIC) return;
-    // Control comes from the app through the server API, which has no participant; a
-    // participant claiming the control topic is a viewer trying to drive the avatar.
-    if (participant !== undefined) {
-      log.warn({ from: participant.identity }, 'control packet from participant ignored');
-      return;
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(new TextDecoder().decode(payload));
-    } catch {
-      log.warn({ bytes: payload.byteLength }, 'control packet is not JSON');
-      return;
-    }
-    const parsed = controlMessageSchema.safeParse(json);
-    if (!parsed.success) {
-      log.warn({ issues: parsed.error.issues.length }, 'control packet invalid');
-      return;
-    }
-    const message = parsed.data;
-    switch (message.type) {
-      case 'speak':
-        speak(message.text, message.interrupt, 'control');
-        break;
-      case 'interrupt':
-        player.interrupt();
-        break;
-    }
-  });
+  room.on(
+    RoomEvent.DataReceived,
+    (payload: Uint8Array, participant?: RemoteParticipant, _kind?: unknown, topic?: string) => {
+      if (topic !== CONTROL_TOPIC) return;
+      // Control comes from the app through the server API, which has no participant; a
+      // participant claiming the control topic is a viewer trying to drive the avatar.
+      if (participant !== undefined) {
+        log.warn({ from: participant.identity }, 'control packet from participant ignored');
+        return;
+      }
+      let json: unknown;
+      try {
+        json = JSON.parse(new TextDecoder().decode(payload));
+      } catch {
+        log.warn({ bytes: payload.byteLength }, 'control packet is not JSON');
+        return;
+      }
+      const parsed = controlMessageSchema.safeParse(json);
+      if (!parsed.success) {
+        log.warn({ issues: parsed.error.issues.length }, 'control packet invalid');
+        return;
+      }
+      const message = parsed.data;
+      switch (message.type) {
+        case 'speak':
+          speak(message.text, message.interrupt, 'control');
+          break;
+        case 'interrupt':
+          player.interrupt();
+          break;
+      }
+    },
+  );
 
   const readChat = async (reader: TextStreamReader, identity: string) => {
     try {
@@ -156,7 +165,9 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
       clock?.stop();
       await player.stop();
       // Disconnect before closing sources so the native side unpublishes cleanly.
-      await room.disconnect().catch((error: unknown) => log.warn({ err: error }, 'room disconnect failed'));
+      await room
+        .disconnect()
+        .catch((error: unknown) => log.warn({ err: error }, 'room disconnect failed'));
       await Promise.allSettled([videoSource.close(), audioSource.close()]);
       await tts.close();
       resolveEnded(reason);
@@ -184,7 +195,10 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
         videoEncoding: { maxFramerate: VIDEO_FPS, maxBitrate: VIDEO_MAX_BITRATE_BPS },
       }),
     );
-    await participant.publishTrack(audioTrack, new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }));
+    await participant.publishTrack(
+      audioTrack,
+      new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }),
+    );
   } catch (error) {
     await stop('start failed');
     throw error;
@@ -199,8 +213,13 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
       const started = performance.now();
       // Each frame gets its own buffer: LiveKit may still be reading the previous one.
       const buffer = new Uint8Array(renderer.frameBytes);
-      renderer.render(buffer, { mouthOpen: player.mouthOpenNow(), eyesClosed: blink.closureAt(dueMs) });
-      videoSource.captureFrame(new VideoFrame(buffer, renderer.widthPx, renderer.heightPx, VideoBufferType.RGBA));
+      renderer.render(buffer, {
+        mouthOpen: player.mouthOpenNow(),
+        eyesClosed: blink.closureAt(dueMs),
+      });
+      videoSource.captureFrame(
+        new VideoFrame(buffer, renderer.widthPx, renderer.heightPx, VideoBufferType.RGBA),
+      );
       const renderMs = performance.now() - started;
       if (renderMs > 1000 / VIDEO_FPS / 2 && ++slowFrames % 25 === 1) {
         log.warn({ renderMs: Math.round(renderMs), slowFrames }, 'frame render slow');
@@ -208,7 +227,10 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
     },
     onSkip: (skipped) => log.warn({ skipped }, 'video frames skipped'),
   });
-  log.info({ widthPx: renderer.widthPx, heightPx: renderer.heightPx, fps: VIDEO_FPS }, 'avatar publishing');
+  log.info(
+    { widthPx: renderer.widthPx, heightPx: renderer.heightPx, fps: VIDEO_FPS },
+    'avatar publishing',
+  );
 
   return { ended, stop };
 }

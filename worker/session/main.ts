@@ -78,7 +78,11 @@ async function handleStart(value: Extract<ParentMessage, { case: 'startSession' 
   const sessionLog = log.child({ sessionId, room: value.request.roomName });
   const started = performance.now();
   try {
-    session = await startAvatarSession({ request: value.request, livekit: value.livekit, log: sessionLog });
+    session = await startAvatarSession({
+      request: value.request,
+      livekit: value.livekit,
+      log: sessionLog,
+    });
   } catch (error) {
     sessionLog.error({ err: error }, 'session start failed');
     await send({

@@ -28,7 +28,8 @@ function fakeTts(spoken: string[]) {
     synthesize(text: string): SpeechAudio {
       spoken.push(text);
       const pcm = new Int16Array(RATE * 0.4);
-      for (let i = 0; i < pcm.length; i++) pcm[i] = Math.round(10_000 * Math.sin((2 * Math.PI * 200 * i) / RATE));
+      for (let i = 0; i < pcm.length; i++)
+        pcm[i] = Math.round(10_000 * Math.sin((2 * Math.PI * 200 * i) / RATE));
       return { pcm, sampleRateHz: RATE, phones: [] };
     },
   };
@@ -38,13 +39,20 @@ const log = createLogger({ name: 'test', level: 'silent' });
 const until = async (check: () => boolean) => {
   for (let i = 0; i < 2_000 && !check(); i++) await new Promise((resolve) => setImmediate(resolve));
 };
-const rms = (frame: Int16Array) => Math.sqrt(frame.reduce((sum, s) => sum + s * s, 0) / frame.length);
+const rms = (frame: Int16Array) =>
+  Math.sqrt(frame.reduce((sum, s) => sum + s * s, 0) / frame.length);
 
 describe('SpeechPlayer', () => {
   it('pushes silence when idle and speech in order, sentence by sentence', async () => {
     const sink = new RecordingSink();
     const spoken: string[] = [];
-    const player = new SpeechPlayer({ sink, tts: fakeTts(spoken), sampleRateHz: RATE, frameMs: FRAME_MS, log });
+    const player = new SpeechPlayer({
+      sink,
+      tts: fakeTts(spoken),
+      sampleRateHz: RATE,
+      frameMs: FRAME_MS,
+      log,
+    });
     player.start();
     await until(() => sink.frames.length >= 5);
     expect(sink.frames.every((f) => rms(f) === 0)).toBe(true);
@@ -64,7 +72,13 @@ describe('SpeechPlayer', () => {
 
   it('reports the mouth openness of the audible frame', async () => {
     const sink = new RecordingSink();
-    const player = new SpeechPlayer({ sink, tts: fakeTts([]), sampleRateHz: RATE, frameMs: FRAME_MS, log });
+    const player = new SpeechPlayer({
+      sink,
+      tts: fakeTts([]),
+      sampleRateHz: RATE,
+      frameMs: FRAME_MS,
+      log,
+    });
     player.start();
     player.enqueue('Hello.');
     await until(() => sink.frames.length >= 10);
@@ -82,7 +96,13 @@ describe('SpeechPlayer', () => {
   it('speaks numbers and abbreviations as words, split at real sentence ends', async () => {
     const sink = new RecordingSink();
     const spoken: string[] = [];
-    const player = new SpeechPlayer({ sink, tts: fakeTts(spoken), sampleRateHz: RATE, frameMs: FRAME_MS, log });
+    const player = new SpeechPlayer({
+      sink,
+      tts: fakeTts(spoken),
+      sampleRateHz: RATE,
+      frameMs: FRAME_MS,
+      log,
+    });
     player.start();
     player.enqueue('Dr. Smith paid $3.50. Then he left.');
     await until(() => !player.speaking);
@@ -93,7 +113,13 @@ describe('SpeechPlayer', () => {
   it('interrupt drops queued and playing speech at once', async () => {
     const sink = new RecordingSink();
     const spoken: string[] = [];
-    const player = new SpeechPlayer({ sink, tts: fakeTts(spoken), sampleRateHz: RATE, frameMs: FRAME_MS, log });
+    const player = new SpeechPlayer({
+      sink,
+      tts: fakeTts(spoken),
+      sampleRateHz: RATE,
+      frameMs: FRAME_MS,
+      log,
+    });
     player.start();
     player.enqueue('One. Two. Three. Four.');
     await until(() => sink.frames.some((f) => rms(f) > 1_000));

@@ -86,7 +86,12 @@ export class SpeechPlayer {
 
   /** True while speech is playing or queued. */
   get speaking(): boolean {
-    return this.current !== undefined || this.ready.length > 0 || this.pieces.length > 0 || this.synthesizing;
+    return (
+      this.current !== undefined ||
+      this.ready.length > 0 ||
+      this.pieces.length > 0 ||
+      this.synthesizing
+    );
   }
 
   /** Mouth openness 0..1 of the audio audible right now. */
@@ -149,7 +154,8 @@ export class SpeechPlayer {
     if (this.idle) {
       // Drop what LiveKit still holds so speech starts now, but only if all of it is
       // silence: the tail of the previous utterance must still be heard.
-      if (this.silentFrames * this.options.frameMs >= this.options.sink.queuedDuration) this.options.sink.clearQueue();
+      if (this.silentFrames * this.options.frameMs >= this.options.sink.queuedDuration)
+        this.options.sink.clearQueue();
       this.idle = false;
       this.options.log.debug('speech started');
     }
@@ -182,7 +188,9 @@ export class SpeechPlayer {
       const started = performance.now();
       const speech = await this.options.tts.synthesize(text, this.options.voice);
       if (speech.sampleRateHz !== this.options.sampleRateHz) {
-        throw new Error(`TTS produced ${speech.sampleRateHz} Hz, expected ${this.options.sampleRateHz} Hz`);
+        throw new Error(
+          `TTS produced ${speech.sampleRateHz} Hz, expected ${this.options.sampleRateHz} Hz`,
+        );
       }
       if (speech.pcm.length === 0) return undefined;
       this.options.log.debug(

@@ -16,10 +16,16 @@ process.on('message', (raw: unknown) => {
   switch (message.case) {
     case 'startSession':
       if (mode === 'fail') {
-        send({ case: 'sessionFailed', value: { sessionId: message.value.request.sessionId, message: 'fake failure' } });
+        send({
+          case: 'sessionFailed',
+          value: { sessionId: message.value.request.sessionId, message: 'fake failure' },
+        });
         setTimeout(() => process.exit(1), 50);
       } else {
-        send({ case: 'sessionStarted', value: { sessionId: message.value.request.sessionId, startupMs: 1 } });
+        send({
+          case: 'sessionStarted',
+          value: { sessionId: message.value.request.sessionId, startupMs: 1 },
+        });
       }
       break;
     case 'ping':

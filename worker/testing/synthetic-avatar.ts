@@ -16,7 +16,14 @@ export const SYNTHETIC_FACE = {
   radii: { x: 135, y: 175 },
   rightEye: { outer: [180, 250], inner: [230, 250], upper: [205, 241], lower: [205, 259] },
   leftEye: { inner: [282, 250], outer: [332, 250], upper: [307, 241], lower: [307, 259] },
-  mouth: { left: [211, 362], right: [301, 362], top: [256, 346], bottom: [256, 380], innerUpper: [256, 361], innerLower: [256, 363] },
+  mouth: {
+    left: [211, 362],
+    right: [301, 362],
+    top: [256, 346],
+    bottom: [256, 380],
+    innerUpper: [256, 361],
+    innerLower: [256, 363],
+  },
   chin: [256, 438],
 } as const;
 
@@ -50,7 +57,14 @@ export function syntheticLandmarks(): Array<[number, number]> {
   return points;
 }
 
-function insideEllipse(x: number, y: number, cx: number, cy: number, rx: number, ry: number): number {
+function insideEllipse(
+  x: number,
+  y: number,
+  cx: number,
+  cy: number,
+  rx: number,
+  ry: number,
+): number {
   const dx = (x - cx) / rx;
   const dy = (y - cy) / ry;
   return dx * dx + dy * dy;
@@ -111,7 +125,10 @@ export function syntheticImage(): RgbaImage {
 }
 
 /** Writes the synthetic portrait as a PNG and returns a PreparedAvatar pointing at it. */
-export async function writeSyntheticAvatar(framePath: string, id = 'synthetic'): Promise<PreparedAvatar> {
+export async function writeSyntheticAvatar(
+  framePath: string,
+  id = 'synthetic',
+): Promise<PreparedAvatar> {
   const image = syntheticImage();
   await sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), {
     raw: { width: image.widthPx, height: image.heightPx, channels: 4 },
