@@ -3,6 +3,7 @@
  * Prints a table; with --json the last line is one JSON object with the figures.
  */
 import os from 'node:os';
+import { melBench } from './mel';
 import { renderBench } from './render';
 import { sessionBench } from './session';
 import { ttsBench } from './tts';
@@ -14,6 +15,7 @@ const benches: Record<string, { describe: string; run: () => Promise<BenchResult
     describe: 'per-frame cost of the built-in renderer at 512×512 while speaking',
     run: renderBench,
   },
+  mel: { describe: 'Wav2Lip mel spectrogram per second of audio', run: melBench },
   tts: { describe: 'offline speech synthesis speed (Flite) per sentence', run: ttsBench },
   session: {
     describe: 'one live session at a real viewer: fps, first frame, speak-to-audio latency',
