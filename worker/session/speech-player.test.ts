@@ -93,6 +93,40 @@ describe('SpeechPlayer', () => {
     await player.stop();
   });
 
+  it('shuts the mouth on an m even though the audio stays loud, per audio frame', async () => {
+    const sink = new RecordingSink();
+    const opennessByFrame: number[] = [];
+    const tone = fakeTts([]).synthesize('');
+    const phones = [
+      { phone: 'aa', startMs: 0, endMs: 150 },
+      { phone: 'm', startMs: 150, endMs: 250 },
+      { phone: 'aa', startMs: 250, endMs: 400 },
+    ];
+    const player = new SpeechPlayer({
+      sink,
+      tts: { synthesize: () => ({ ...tone, phones }) },
+      sampleRateHz: RATE,
+      frameMs: FRAME_MS,
+      log,
+    });
+    // With nothing queued in the sink, the audible frame is the one just pushed.
+    const capture = sink.captureFrame.bind(sink);
+    sink.captureFrame = (frame) => {
+      if (rms(frame.data) > 1_000) opennessByFrame.push(player.mouthOpenNow());
+      return capture(frame);
+    };
+    player.start();
+    player.enqueue('Ama.');
+    await until(() => !player.speaking);
+    await player.stop();
+    expect(opennessByFrame).toHaveLength(20); // 400 ms / 20 ms, one value per frame
+    const during = (fromMs: number, toMs: number) =>
+      opennessByFrame.slice(fromMs / FRAME_MS, toMs / FRAME_MS);
+    expect(Math.max(...during(170, 230))).toBe(0);
+    expect(Math.min(...during(40, 110))).toBeGreaterThan(0.5);
+    expect(Math.min(...during(300, 380))).toBeGreaterThan(0.5);
+  });
+
   it('speaks numbers and abbreviations as words, split at real sentence ends', async () => {
     const sink = new RecordingSink();
     const spoken: string[] = [];

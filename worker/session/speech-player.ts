@@ -6,11 +6,12 @@
  * is audible *now* (pushed minus still queued), so the mouth follows what viewers hear.
  */
 import { AudioFrame } from '@livekit/rtc-node';
-import { mouthOpenness, samplesPerFrame } from '../audio/mouth-envelope';
+import { samplesPerFrame } from '../audio/mouth-envelope';
 import type { Logger } from '../log';
 import type { SpeechAudio } from '../tts/flite-tts';
 import { normalizeText } from '../tts/normalize-text';
 import { splitSentences } from '../tts/sentences';
+import { mouthTrack } from '../visemes/mouth-driver';
 
 /** What the player needs from LiveKit's AudioSource (an interface so tests can fake it). */
 export interface AudioSink {
@@ -201,10 +202,10 @@ export class SpeechPlayer {
         },
         'speech synthesised',
       );
-      const openness = mouthOpenness(speech.pcm, {
-        sampleRateHz: speech.sampleRateHz,
-        frameMs: this.options.frameMs,
-        phones: speech.phones,
+      // Shape from the phone timings, jaw from them and the loudness, one value per audio
+      // frame: at this rate the track's frames are exactly the frames `fill` pushes.
+      const { openness } = mouthTrack(speech, {
+        fps: speech.sampleRateHz / this.frameSamples,
       });
       return { pcm: speech.pcm, openness, position: 0 };
     } catch (error) {
