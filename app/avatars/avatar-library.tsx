@@ -1,6 +1,7 @@
 'use client';
 import { useRouter } from 'next/navigation';
 import { type ChangeEvent, type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { DEFAULT_VOICE_ID, VOICES } from '@/worker/protocol/session-request';
 import { api, jsonInit } from '../_components/api';
 
 interface Avatar {
@@ -8,7 +9,17 @@ interface Avatar {
   name: string;
   status: 'preparing' | 'ready' | 'failed';
   error?: string;
+  voice: string;
+  speechRate: number;
 }
+
+const RATES = [
+  { value: 0.75, label: 'Slow' },
+  { value: 1, label: 'Natural' },
+  { value: 1.25, label: 'Brisk' },
+  { value: 1.5, label: 'Fast' },
+];
+const voiceLabel = (id: string) => VOICES.find((v) => v.id === id)?.label ?? id;
 
 const ACCEPT = 'image/jpeg,image/png,image/webp';
 
@@ -70,6 +81,16 @@ export function AvatarLibrary({ maxUploadMb }: { maxUploadMb: number }) {
     }
   }
 
+  async function onChangeVoice(avatar: Avatar, changes: { voice?: string; speechRate?: number }) {
+    setError(null);
+    try {
+      await api(`/api/v1/avatars/${avatar.id}`, jsonInit('PATCH', changes));
+      await load();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }
+
   async function onDelete(avatar: Avatar) {
     if (!confirm(`Delete avatar "${avatar.name}"? Its live sessions end too.`)) return;
     try {
@@ -116,6 +137,28 @@ export function AvatarLibrary({ maxUploadMb }: { maxUploadMb: number }) {
               maxLength={80}
               placeholder="e.g. Museum guide"
             />
+            <div className="row">
+              <div className="grow">
+                <label htmlFor="avatar-voice">Voice</label>
+                <select id="avatar-voice" name="voice" defaultValue={DEFAULT_VOICE_ID}>
+                  {VOICES.map((v) => (
+                    <option key={v.id} value={v.id}>
+                      {v.label}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div>
+                <label htmlFor="avatar-rate">Speaking rate</label>
+                <select id="avatar-rate" name="speechRate" defaultValue="1">
+                  {RATES.map((r) => (
+                    <option key={r.value} value={r.value}>
+                      {r.label}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            </div>
             <label htmlFor="avatar-image">
               Portrait (JPEG, PNG or WebP, up to {maxUploadMb} MB; one clear, front-facing face)
             </label>
@@ -174,6 +217,38 @@ export function AvatarLibrary({ maxUploadMb }: { maxUploadMb: number }) {
                 </div>
               )}
               {avatar.error && <p className="error">{avatar.error}</p>}
+              {avatar.status !== 'failed' && (
+                <div className="row" style={{ marginTop: 8 }}>
+                  <select
+                    aria-label={`Voice of ${avatar.name}`}
+                    value={avatar.voice}
+                    onChange={(e) => void onChangeVoice(avatar, { voice: e.target.value })}
+                    title={voiceLabel(avatar.voice)}
+                  >
+                    {VOICES.map((v) => (
+                      <option key={v.id} value={v.id}>
+                        {v.label}
+                      </option>
+                    ))}
+                  </select>
+                  <select
+                    aria-label={`Speaking rate of ${avatar.name}`}
+                    value={String(avatar.speechRate)}
+                    onChange={(e) =>
+                      void onChangeVoice(avatar, { speechRate: Number(e.target.value) })
+                    }
+                  >
+                    {RATES.some((r) => r.value === avatar.speechRate) ? null : (
+                      <option value={String(avatar.speechRate)}>{avatar.speechRate}×</option>
+                    )}
+                    {RATES.map((r) => (
+                      <option key={r.value} value={String(r.value)}>
+                        {r.label}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+              )}
               <div className="row" style={{ marginTop: 12 }}>
                 {avatar.status === 'ready' && (
                   <button

@@ -138,3 +138,60 @@ test.describe('POST /api/v1/avatars', () => {
     await waitForAvatar(api, mine.id);
   });
 });
+
+test.describe('avatar voices', () => {
+  test('voices are listed; an avatar takes a voice and rate at upload and can change them', async ({
+    api,
+    newUser,
+  }) => {
+    const voices = (await (await api.get('/api/v1/voices')).json()) as {
+      voices: { id: string; label: string }[];
+      default: string;
+    };
+    expect(voices.voices.map((v) => v.id)).toEqual(['slt', 'kal16', 'rms', 'awb']);
+    expect(voices.default).toBe('slt');
+
+    const upload = await demoPortraitUpload();
+    const created = await api.post('/api/v1/avatars', {
+      multipart: { name: 'Kal', image: upload, voice: 'kal16', speechRate: '1.25' },
+    });
+    expect(created.status()).toBe(201);
+    const avatar = (await created.json()) as { id: string; voice: string; speechRate: number };
+    expect([avatar.voice, avatar.speechRate]).toEqual(['kal16', 1.25]);
+
+    const changed = await api.patch(`/api/v1/avatars/${avatar.id}`, {
+      data: { voice: 'awb', speechRate: 0.75 },
+    });
+    expect(changed.status()).toBe(200);
+    expect(await changed.json()).toMatchObject({ voice: 'awb', speechRate: 0.75 });
+
+    await expectApiError(
+      await api.patch(`/api/v1/avatars/${avatar.id}`, { data: { voice: 'robot' } }),
+      422,
+      'unprocessable',
+      /voice must be one of: slt, kal16, rms, awb/,
+    );
+    await expectApiError(
+      await api.patch(`/api/v1/avatars/${avatar.id}`, { data: { speechRate: 3 } }),
+      422,
+      'unprocessable',
+      /at most 2/,
+    );
+    await expectApiError(
+      await api.post('/api/v1/avatars', {
+        multipart: { name: 'Robot', image: upload, voice: 'robot' },
+      }),
+      422,
+      'unprocessable',
+      /voice must be one of/,
+    );
+    const other = await newUser();
+    await expectApiError(
+      await other.api.patch(`/api/v1/avatars/${avatar.id}`, { data: { voice: 'slt' } }),
+      404,
+      'not_found',
+    );
+    expect(await listAvatarIds(api)).toEqual([avatar.id]);
+    await waitForAvatar(api, avatar.id);
+  });
+});

@@ -6,6 +6,9 @@ export interface AvatarView {
   name: string;
   status: Avatar['status'];
   error?: string;
+  voice: string;
+  /** 1 = natural pace. */
+  speechRate: number;
   createdAt: string;
 }
 
@@ -15,6 +18,8 @@ export function avatarView(avatar: Avatar): AvatarView {
     name: avatar.name,
     status: avatar.status,
     ...(avatar.error ? { error: avatar.error } : {}),
+    voice: avatar.voice,
+    speechRate: avatar.speechRate,
     createdAt: avatar.createdAt.toISOString(),
   };
 }

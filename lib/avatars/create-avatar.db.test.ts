@@ -100,3 +100,36 @@ describe('deleteAvatar', () => {
     expect(storedFiles()).not.toContain(avatar.id);
   });
 });
+
+describe('voice settings', () => {
+  it('stores the chosen voice and rate, and refuses unknown ones without storing anything', async () => {
+    const portrait = await loadDemoPortrait();
+    const before = await db.prisma.avatar.count();
+    for (const bad of [{ voice: 'robot' }, { speechRate: '5' }, { speechRate: 'fast' }]) {
+      await expect(
+        createAvatar(db.prisma, {
+          userId,
+          name: 'Bad',
+          image: portrait,
+          dataDir: db.dataDir,
+          maxBytes: 20 * MB,
+          ...bad,
+        }),
+      ).rejects.toThrow(/voice must be one of|speechRate must be/);
+    }
+    expect(await db.prisma.avatar.count()).toBe(before);
+    const avatar = await createAvatar(db.prisma, {
+      userId,
+      name: 'Brisk Kal',
+      image: portrait,
+      dataDir: db.dataDir,
+      maxBytes: 20 * MB,
+      voice: 'kal16',
+      speechRate: '1.25',
+      waitForPreparation: true,
+    });
+    expect([avatar.voice, avatar.speechRate]).toEqual(['kal16', 1.25]);
+    const plain = await db.prisma.avatar.findFirstOrThrow({ where: { userId, name: 'Presenter' } });
+    expect([plain.voice, plain.speechRate]).toEqual(['slt', 1]);
+  }, 120_000);
+});

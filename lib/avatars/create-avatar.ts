@@ -3,6 +3,7 @@ import type { PrismaClient } from '@prisma/client';
 import { z } from 'zod';
 import { log } from '@/lib/log/logger';
 import { avatarDir, sourcePath } from './avatar-files';
+import { speechRateSchema, voiceSchema } from './avatar-settings';
 import { enqueuePreparation } from './preparation-queue';
 import { validateImage } from './validate-image';
 
@@ -18,6 +19,9 @@ export interface CreateAvatarOptions {
   image: Uint8Array;
   dataDir: string;
   maxBytes: number;
+  /** Voice id and speaking rate; defaults: the default voice at natural pace. */
+  voice?: string;
+  speechRate?: number | string;
   /** Resolve only once preparation has finished (scripts); the API returns at once. */
   waitForPreparation?: boolean;
 }
@@ -28,9 +32,11 @@ export interface CreateAvatarOptions {
  */
 export async function createAvatar(prisma: PrismaClient, options: CreateAvatarOptions) {
   const name = avatarNameSchema.parse(options.name);
+  const voice = voiceSchema.optional().parse(options.voice);
+  const speechRate = speechRateSchema.optional().parse(options.speechRate);
   const image = await validateImage(options.image, options.maxBytes);
   const avatar = await prisma.avatar.create({
-    data: { userId: options.userId, name, sourceType: image.contentType },
+    data: { userId: options.userId, name, voice, speechRate, sourceType: image.contentType },
   });
   const dir = avatarDir(options.dataDir, avatar.id);
   try {

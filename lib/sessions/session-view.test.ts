@@ -38,13 +38,15 @@ describe('API views', () => {
     expect(view).not.toHaveProperty('error');
   });
 
-  it('an avatar shows its failure reason, and no file paths or geometry', () => {
+  it('an avatar shows its failure reason and voice, and no file paths or geometry', () => {
     const avatar: Avatar = {
       id: 'a1',
       userId: 'u1',
       name: 'Guide',
       status: 'failed',
       error: 'No face was found in this image.',
+      voice: 'kal16',
+      speechRate: 1.25,
       sourceType: 'image/png',
       framePath: 'avatars/a1/frame.png',
       widthPx: 512,
@@ -59,6 +61,8 @@ describe('API views', () => {
       name: 'Guide',
       status: 'failed',
       error: 'No face was found in this image.',
+      voice: 'kal16',
+      speechRate: 1.25,
       createdAt: created.toISOString(),
     });
   });

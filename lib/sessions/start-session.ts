@@ -53,6 +53,8 @@ export async function startSession(prisma: PrismaClient, options: StartSessionOp
         heightPx: avatar.heightPx,
         face: faceGeometrySchema.parse(avatar.face),
       },
+      voice: avatar.voice,
+      speechRate: avatar.speechRate,
     });
   } catch (error) {
     log.warn({ err: error, sessionId: session.id }, 'session start failed');

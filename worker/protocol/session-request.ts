@@ -29,12 +29,27 @@ export const preparedAvatarSchema = z.object({
 });
 export type PreparedAvatar = z.infer<typeof preparedAvatarSchema>;
 
+/** The offline voices every worker has (Flite, 16 kHz), with names for people. */
+export const VOICES = [
+  { id: 'slt', label: 'Sarah — US English, female' },
+  { id: 'kal16', label: 'Kal — US English, male' },
+  { id: 'rms', label: 'Ralph — US English, male, deeper' },
+  { id: 'awb', label: 'Alan — Scottish English, male' },
+] as const;
+export type VoiceId = (typeof VOICES)[number]['id'];
+export const DEFAULT_VOICE_ID: VoiceId = 'slt';
+
+export const SPEECH_RATE_MIN = 0.5;
+export const SPEECH_RATE_MAX = 2;
+
 export const sessionRequestSchema = z.object({
   sessionId: z.string().min(1),
   roomName: z.string().min(1),
   avatar: preparedAvatarSchema,
-  /** TTS voice name; the worker falls back to its default when unknown. */
+  /** TTS voice name (see VOICES); the worker falls back to its default when unknown. */
   voice: z.string().optional(),
+  /** Speaking rate: 1 = the voice's natural pace, 0.5 = half as fast, 2 = twice as fast. */
+  speechRate: z.number().min(SPEECH_RATE_MIN).max(SPEECH_RATE_MAX).optional(),
 });
 export type SessionRequest = z.infer<typeof sessionRequestSchema>;
 

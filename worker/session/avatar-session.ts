@@ -89,6 +89,7 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
     sink: audioSource,
     tts,
     voice: request.voice,
+    rate: request.speechRate,
     sampleRateHz: AUDIO_SAMPLE_RATE_HZ,
     frameMs: AUDIO_FRAME_MS,
     log,

@@ -24,8 +24,12 @@ export interface AudioSink {
 export interface SpeechPlayerOptions {
   sink: AudioSink;
   /** Synthesis runs ahead of playback, off the pump; sync implementations work too. */
-  tts: { synthesize(text: string, voice?: string): Promise<SpeechAudio> | SpeechAudio };
+  tts: {
+    synthesize(text: string, voice?: string, rate?: number): Promise<SpeechAudio> | SpeechAudio;
+  };
   voice?: string;
+  /** Speaking rate, 1 = natural. */
+  rate?: number;
   sampleRateHz: number;
   /** Audio frame length in ms. */
   frameMs: number;
@@ -187,7 +191,7 @@ export class SpeechPlayer {
   private async synthesize(text: string): Promise<Segment | undefined> {
     try {
       const started = performance.now();
-      const speech = await this.options.tts.synthesize(text, this.options.voice);
+      const speech = await this.options.tts.synthesize(text, this.options.voice, this.options.rate);
       if (speech.sampleRateHz !== this.options.sampleRateHz) {
         throw new Error(
           `TTS produced ${speech.sampleRateHz} Hz, expected ${this.options.sampleRateHz} Hz`,

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createFliteTts, parsePhoneTrace, resolveVoice } from './flite-tts';
+import { createFliteTts, FLITE_VOICES, parsePhoneTrace, resolveVoice } from './flite-tts';
 
 describe('Flite TTS', () => {
   const tts = createFliteTts();
@@ -31,6 +31,29 @@ describe('Flite TTS', () => {
     expect(resolveVoice('kal16')).toBe('kal16');
     expect(resolveVoice('nope')).toBe('slt');
     expect(resolveVoice(undefined)).toBe('slt');
+  });
+
+  it('speaks faster or slower with the rate, phone timings included', () => {
+    const text = 'Welcome to the museum, I will be your guide today.';
+    const natural = tts.synthesize(text);
+    const fast = tts.synthesize(text, undefined, 1.5);
+    const slow = tts.synthesize(text, undefined, 0.75);
+    const ratio = (a: { pcm: Int16Array }) => a.pcm.length / natural.pcm.length;
+    expect(ratio(fast)).toBeGreaterThan(0.55);
+    expect(ratio(fast)).toBeLessThan(0.8);
+    expect(ratio(slow)).toBeGreaterThan(1.2);
+    expect(ratio(slow)).toBeLessThan(1.5);
+    expect(fast.phones.at(-1)!.endMs).toBeLessThan(natural.phones.at(-1)!.endMs * 0.8);
+    // Out-of-range rates are clamped, not rejected.
+    expect(tts.synthesize(text, undefined, 10).pcm.length).toBe(
+      tts.synthesize(text, undefined, 2).pcm.length,
+    );
+  });
+
+  it('offers every voice of the worker protocol', () => {
+    for (const voice of FLITE_VOICES) {
+      expect(tts.synthesize('Hello.', voice).pcm.length).toBeGreaterThan(4_000);
+    }
   });
 
   it('parses phrase-relative phone end times', () => {

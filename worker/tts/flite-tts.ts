@@ -10,12 +10,13 @@ import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { WASI } from 'node:wasi';
+import { DEFAULT_VOICE_ID, VOICES, type VoiceId } from '../protocol/session-request';
 import { decodeWav } from './wav';
 
 /** Built-in Flite voices that speak at 16 kHz (`kal` is 8 kHz and is left out). */
-export const FLITE_VOICES = ['slt', 'kal16', 'rms', 'awb'] as const;
-export type FliteVoice = (typeof FLITE_VOICES)[number];
-export const DEFAULT_VOICE: FliteVoice = 'slt';
+export const FLITE_VOICES: readonly VoiceId[] = VOICES.map((v) => v.id);
+export type FliteVoice = VoiceId;
+export const DEFAULT_VOICE: FliteVoice = DEFAULT_VOICE_ID;
 
 export interface PhoneTiming {
   /** Flite phone name (`pau` is silence). */
@@ -33,7 +34,8 @@ export interface SpeechAudio {
 
 export interface FliteTts {
   /** Synthesises one piece of text (ideally a sentence). Runs synchronously on this thread. */
-  synthesize(text: string, voice?: string): SpeechAudio;
+  /** `rate`: 1 = natural pace, 2 = twice as fast (clamped to 0.5..2). */
+  synthesize(text: string, voice?: string, rate?: number): SpeechAudio;
   /** Removes the scratch directory. */
   close(): void;
 }
@@ -77,7 +79,7 @@ export function createFliteTts(): FliteTts {
   let counter = 0;
 
   return {
-    synthesize(text, voice) {
+    synthesize(text, voice, rate = 1) {
       const spoken = sanitize(text);
       if (spoken === '') return { pcm: new Int16Array(0), sampleRateHz: 16_000, phones: [] };
       const id = `${process.pid}-${counter++}`;
@@ -88,7 +90,17 @@ export function createFliteTts(): FliteTts {
         const wasi = new WASI({
           version: 'preview1',
           // Spaces around the text stop a leading '-' from being read as an option.
-          args: ['flite', '-psdur', '-voice', resolveVoice(voice), ` ${spoken} `, wavName],
+          args: [
+            'flite',
+            '-psdur',
+            // Flite stretches durations: the inverse of the rate (phone timings follow).
+            '--setf',
+            `duration_stretch=${(1 / Math.min(2, Math.max(0.5, rate))).toFixed(3)}`,
+            '-voice',
+            resolveVoice(voice),
+            ` ${spoken} `,
+            wavName,
+          ],
           env: {},
           preopens: { '.': scratchDir },
           stdout: traceFd,

@@ -9,13 +9,14 @@ export interface TtsThreadRequest {
   id: number;
   text: string;
   voice: string | undefined;
+  rate: number | undefined;
 }
 
 export type TtsThreadResponse =
   { id: number; ok: true; audio: SpeechAudio } | { id: number; ok: false; message: string };
 
 export interface AsyncTts {
-  synthesize(text: string, voice?: string): Promise<SpeechAudio>;
+  synthesize(text: string, voice?: string, rate?: number): Promise<SpeechAudio>;
   close(): Promise<void>;
 }
 
@@ -48,11 +49,11 @@ export function createThreadedTts(): AsyncTts {
   worker.on('exit', (code) => failAll(new Error(`TTS thread exited with code ${code}`)));
 
   return {
-    synthesize(text, voice) {
+    synthesize(text, voice, rate) {
       const id = nextId++;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        const request: TtsThreadRequest = { id, text, voice };
+        const request: TtsThreadRequest = { id, text, voice, rate };
         worker.postMessage(request);
       });
     },

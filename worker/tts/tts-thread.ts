@@ -13,7 +13,11 @@ const tts = createFliteTts();
 port.on('message', (request: TtsThreadRequest) => {
   let response: TtsThreadResponse;
   try {
-    response = { id: request.id, ok: true, audio: tts.synthesize(request.text, request.voice) };
+    response = {
+      id: request.id,
+      ok: true,
+      audio: tts.synthesize(request.text, request.voice, request.rate),
+    };
   } catch (error) {
     response = {
       id: request.id,

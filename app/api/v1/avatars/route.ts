@@ -6,6 +6,11 @@ import { withAuth } from '@/lib/auth/with-auth';
 import { env } from '@/lib/config/env';
 import { db } from '@/lib/db/db';
 
+function optionalField(form: FormData, name: string): string | undefined {
+  const value = form.get(name);
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
 /** GET /api/v1/avatars → {avatars: [...]} newest first. */
 export const GET = withAuth(async ({ user }) => {
   const prisma = await db();
@@ -16,7 +21,7 @@ export const GET = withAuth(async ({ user }) => {
   return Response.json({ avatars: avatars.map(avatarView) });
 });
 
-/** POST /api/v1/avatars (multipart: name, image) → 201 {id, name, status} */
+/** POST /api/v1/avatars (multipart: name, image, voice?, speechRate?) → 201 {id, name, status, …} */
 export const POST = withAuth(async ({ request, user }) => {
   const maxBytes = env().MAX_UPLOAD_MB * 1024 * 1024;
   // Refuse oversized bodies before reading them (16 KiB allows for the multipart framing).
@@ -40,6 +45,8 @@ export const POST = withAuth(async ({ request, user }) => {
     userId: user.id,
     name: typeof form.get('name') === 'string' ? (form.get('name') as string) : '',
     image: new Uint8Array(await image.arrayBuffer()),
+    voice: optionalField(form, 'voice'),
+    speechRate: optionalField(form, 'speechRate'),
     dataDir: env().FACECAST_DATA_DIR,
     maxBytes,
   });

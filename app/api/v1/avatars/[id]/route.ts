@@ -1,4 +1,5 @@
-import { notFound } from '@/lib/api/errors';
+import { notFound, readJson } from '@/lib/api/errors';
+import { avatarSettingsSchema } from '@/lib/avatars/avatar-settings';
 import { avatarView } from '@/lib/avatars/avatar-view';
 import { deleteAvatar } from '@/lib/avatars/delete-avatar';
 import { withAuth } from '@/lib/auth/with-auth';
@@ -13,6 +14,20 @@ export const GET = withAuth<Params>(async ({ user, params }) => {
   const avatar = await prisma.avatar.findFirst({ where: { id: params.id, userId: user.id } });
   if (!avatar) throw notFound('Avatar');
   return Response.json(avatarView(avatar));
+});
+
+/** PATCH /api/v1/avatars/:id {name?, voice?, speechRate?} → the avatar (next sessions use it) */
+export const PATCH = withAuth<Params>(async ({ request, user, params }) => {
+  const changes = avatarSettingsSchema.parse(await readJson(request));
+  const prisma = await db();
+  const { count } = await prisma.avatar.updateMany({
+    where: { id: params.id, userId: user.id },
+    data: changes,
+  });
+  if (count === 0) throw notFound('Avatar');
+  return Response.json(
+    avatarView(await prisma.avatar.findUniqueOrThrow({ where: { id: params.id } })),
+  );
 });
 
 /** DELETE /api/v1/avatars/:id → 204 (ends its live sessions) */

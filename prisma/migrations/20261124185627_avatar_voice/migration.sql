@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "Avatar" ADD COLUMN     "speechRate" DOUBLE PRECISION NOT NULL DEFAULT 1,
+ADD COLUMN     "voice" TEXT NOT NULL DEFAULT 'slt';
+
