@@ -28,7 +28,15 @@ if (snapshot && !existsSync(snapshot)) {
 const from = snapshot ? ['--from-schema-datamodel', snapshot] : ['--from-empty'];
 const sql = execFileSync(
   'npx',
-  ['prisma', 'migrate', 'diff', ...from, '--to-schema-datamodel', 'prisma/schema.prisma', '--script'],
+  [
+    'prisma',
+    'migrate',
+    'diff',
+    ...from,
+    '--to-schema-datamodel',
+    'prisma/schema.prisma',
+    '--script',
+  ],
   { encoding: 'utf8' },
 );
 if (sql.trim() === '' || sql.includes('-- This is an empty migration.')) {
