@@ -21,13 +21,20 @@ export function samplesPerFrame(sampleRateHz: number, frameMs: number): number {
   return Math.round((sampleRateHz * frameMs) / 1000);
 }
 
-/** RMS of each frame, in 16-bit sample units (0..32768). */
-export function rmsEnvelope(pcm: Int16Array, frameSamples: number): Float32Array {
-  const count = Math.ceil(pcm.length / frameSamples);
+/**
+ * RMS of each frame, in 16-bit sample units (0..32768). Frame f covers samples
+ * [f, f+1) × frameSamples, rounded, so a fractional frame length does not drift; `count`
+ * defaults to every started frame.
+ */
+export function rmsEnvelope(
+  pcm: Int16Array,
+  frameSamples: number,
+  count = Math.ceil(pcm.length / frameSamples),
+): Float32Array {
   const out = new Float32Array(count);
   for (let f = 0; f < count; f++) {
-    const start = f * frameSamples;
-    const end = Math.min(pcm.length, start + frameSamples);
+    const start = Math.round(f * frameSamples);
+    const end = Math.min(pcm.length, Math.round((f + 1) * frameSamples));
     let sum = 0;
     for (let i = start; i < end; i++) {
       const s = pcm[i] ?? 0;

@@ -15,6 +15,7 @@
  * Jitter is held down by the viseme track's minimum hold (80 ms) for the shape and by the
  * attack/release smoothing plus a rate limit for the jaw.
  */
+import { rmsEnvelope } from '../audio/mouth-envelope';
 import type { SpeechAudio } from '../tts/flite-tts';
 import type { MouthPose } from './mouth-pose';
 import { BILABIAL_PHONES } from './phone-visemes';
@@ -71,7 +72,7 @@ export function mouthTrack(speech: SpeechAudio, options: MouthTrackOptions): Mou
   const energyWeight = options.energyWeight ?? MOUTH_DRIVER_DEFAULTS.energyWeight;
   const durationMs = (speech.pcm.length / speech.sampleRateHz) * 1000;
   const count = frameCount(durationMs, fps);
-  const loudness = smoothedLoudness(frameRms(speech.pcm, speech.sampleRateHz / fps, count), {
+  const loudness = smoothedLoudness(rmsEnvelope(speech.pcm, speech.sampleRateHz / fps, count), {
     frameMs: 1000 / fps,
     rangeDb: options.rangeDb ?? MOUTH_DRIVER_DEFAULTS.rangeDb,
     attackMs: options.attackMs ?? MOUTH_DRIVER_DEFAULTS.attackMs,
@@ -130,25 +131,6 @@ function energyOnlyPose(level: number): MouthPose {
     lipClosure: clamp01(1 - (level - 0.05) * 5),
     lowerLipTuck: 0,
   };
-}
-
-/**
- * RMS of each frame in 16-bit units; frame f covers samples [f, f+1) × samplesPerFrame
- * (rounded), so a fractional frame length does not drift.
- */
-function frameRms(pcm: Int16Array, samplesPerFrame: number, count: number): Float32Array {
-  const out = new Float32Array(count);
-  for (let f = 0; f < count; f++) {
-    const start = Math.round(f * samplesPerFrame);
-    const end = Math.min(pcm.length, Math.round((f + 1) * samplesPerFrame));
-    let sum = 0;
-    for (let i = start; i < end; i++) {
-      const s = pcm[i] ?? 0;
-      sum += s * s;
-    }
-    out[f] = end > start ? Math.sqrt(sum / (end - start)) : 0;
-  }
-  return out;
 }
 
 interface LoudnessOptions {
