@@ -12,6 +12,7 @@ import type { FaceGeometry } from '../protocol/session-request';
 import { createFliteTts, type FliteVoice } from '../tts/flite-tts';
 import { normalizeText } from '../tts/normalize-text';
 import { splitSentences } from '../tts/sentences';
+import { encodeWav } from '../tts/wav';
 import { mouthTrack } from '../visemes/mouth-driver';
 import { AvatarRenderer } from './avatar-renderer';
 import { BlinkSchedule } from './blink';
@@ -100,25 +101,6 @@ export function synthesizeClipSpeech(options: SynthesizeClipSpeechOptions): Clip
     frame += piece.openness.length + pauseFrames;
   }
   return { pcm, sampleRateHz, openness, fps };
-}
-
-/** A 16-bit mono PCM RIFF/WAVE file. */
-export function encodeWav(pcm: Int16Array, sampleRateHz: number): Buffer {
-  const out = Buffer.alloc(44 + pcm.length * 2);
-  out.write('RIFF', 0, 'ascii');
-  out.writeUInt32LE(36 + pcm.length * 2, 4);
-  out.write('WAVEfmt ', 8, 'ascii');
-  out.writeUInt32LE(16, 16); // fmt chunk size
-  out.writeUInt16LE(1, 20); // PCM
-  out.writeUInt16LE(1, 22); // mono
-  out.writeUInt32LE(sampleRateHz, 24);
-  out.writeUInt32LE(sampleRateHz * 2, 28); // bytes per second
-  out.writeUInt16LE(2, 32); // block align
-  out.writeUInt16LE(16, 34); // bits per sample
-  out.write('data', 36, 'ascii');
-  out.writeUInt32LE(pcm.length * 2, 40);
-  for (let i = 0; i < pcm.length; i++) out.writeInt16LE(pcm[i] ?? 0, 44 + i * 2);
-  return out;
 }
 
 /** Whether an `ffmpeg` executable is on PATH. */
