@@ -17,15 +17,16 @@ export const speechRateSchema = z.coerce
   .min(SPEECH_RATE_MIN, `speechRate must be at least ${SPEECH_RATE_MIN}`)
   .max(SPEECH_RATE_MAX, `speechRate must be at most ${SPEECH_RATE_MAX}`);
 
-/** The voice settings an avatar can change after creation. */
+export const avatarNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'Give the avatar a name.')
+  .max(80, 'Use at most 80 characters for the name.');
+
+/** The settings an avatar can change after creation. */
 export const avatarSettingsSchema = z
   .object({
-    name: z
-      .string()
-      .trim()
-      .min(1, 'Give the avatar a name.')
-      .max(80, 'Use at most 80 characters for the name.')
-      .optional(),
+    name: avatarNameSchema.optional(),
     voice: voiceSchema.optional(),
     speechRate: speechRateSchema.optional(),
   })

@@ -1,17 +1,10 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import type { PrismaClient } from '@prisma/client';
-import { z } from 'zod';
 import { log } from '@/lib/log/logger';
 import { avatarDir, sourcePath } from './avatar-files';
-import { speechRateSchema, voiceSchema } from './avatar-settings';
+import { avatarNameSchema, speechRateSchema, voiceSchema } from './avatar-settings';
 import { enqueuePreparation } from './preparation-queue';
 import { validateImage } from './validate-image';
-
-export const avatarNameSchema = z
-  .string()
-  .trim()
-  .min(1, 'Give the avatar a name.')
-  .max(80, 'Use at most 80 characters for the name.');
 
 export interface CreateAvatarOptions {
   userId: string;

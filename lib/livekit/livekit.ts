@@ -2,6 +2,7 @@
  * The app's side of LiveKit: room management over the server API and least-privilege
  * access tokens. The server API URL is derived from LIVEKIT_URL (ws→http, wss→https).
  */
+import { randomBytes } from 'node:crypto';
 import {
   AccessToken,
   DataPacket_Kind,
@@ -50,6 +51,27 @@ export async function createViewerToken(options: {
     canUpdateOwnMetadata: false,
   });
   return token.toJwt();
+}
+
+export interface ViewerGrant {
+  livekitUrl: string;
+  token: string;
+  identity: string;
+}
+
+/** A viewer token for a fresh random identity (`<prefix>-<hex>`), with the browser-facing URL. */
+export async function issueViewerGrant(options: {
+  roomName: string;
+  identityPrefix: 'viewer' | 'guest';
+  name?: string;
+}): Promise<ViewerGrant> {
+  const identity = `${options.identityPrefix}-${randomBytes(6).toString('hex')}`;
+  const token = await createViewerToken({
+    roomName: options.roomName,
+    identity,
+    name: options.name,
+  });
+  return { livekitUrl: env().LIVEKIT_URL, token, identity };
 }
 
 export async function createRoom(roomName: string): Promise<void> {

@@ -10,7 +10,13 @@ import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { WASI } from 'node:wasi';
-import { DEFAULT_VOICE_ID, VOICES, type VoiceId } from '../protocol/session-request';
+import {
+  DEFAULT_VOICE_ID,
+  SPEECH_RATE_MAX,
+  SPEECH_RATE_MIN,
+  VOICES,
+  type VoiceId,
+} from '../protocol/session-request';
 import { decodeWav } from './wav';
 
 /** Built-in Flite voices that speak at 16 kHz (`kal` is 8 kHz and is left out). */
@@ -34,7 +40,7 @@ export interface SpeechAudio {
 
 export interface FliteTts {
   /** Synthesises one piece of text (ideally a sentence). Runs synchronously on this thread. */
-  /** `rate`: 1 = natural pace, 2 = twice as fast (clamped to 0.5..2). */
+  /** `rate`: 1 = natural pace, 2 = twice as fast (clamped to SPEECH_RATE_MIN..MAX). */
   synthesize(text: string, voice?: string, rate?: number): SpeechAudio;
   /** Removes the scratch directory. */
   close(): void;
@@ -95,7 +101,7 @@ export function createFliteTts(): FliteTts {
             '-psdur',
             // Flite stretches durations: the inverse of the rate (phone timings follow).
             '--setf',
-            `duration_stretch=${(1 / Math.min(2, Math.max(0.5, rate))).toFixed(3)}`,
+            `duration_stretch=${(1 / Math.min(SPEECH_RATE_MAX, Math.max(SPEECH_RATE_MIN, rate))).toFixed(3)}`,
             '-voice',
             resolveVoice(voice),
             ` ${spoken} `,

@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { ApiError } from '@/lib/api/errors';
 import { currentUser } from '@/lib/auth/current-user';
 import { withErrors } from '@/lib/auth/with-auth';
-import { env } from '@/lib/config/env';
 import { db } from '@/lib/db/db';
-import { createViewerToken } from '@/lib/livekit/livekit';
+import { issueViewerGrant } from '@/lib/livekit/livekit';
 
 /**
  * POST /api/watch/:key/token → {livekitUrl, token, identity, avatarName}
@@ -27,12 +25,10 @@ export const POST = withErrors<{ key: string }>(async ({ params }) => {
   if (session.status !== 'live' && session.status !== 'starting') {
     throw new ApiError('conflict', 'This session has ended.');
   }
-  const identity = `guest-${randomBytes(6).toString('hex')}`;
-  const token = await createViewerToken({ roomName: session.roomName, identity, name: 'Guest' });
-  return Response.json({
-    livekitUrl: env().LIVEKIT_URL,
-    token,
-    identity,
-    avatarName: session.avatar.name,
+  const grant = await issueViewerGrant({
+    roomName: session.roomName,
+    identityPrefix: 'guest',
+    name: 'Guest',
   });
+  return Response.json({ ...grant, avatarName: session.avatar.name });
 });
