@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RealFft } from './real-fft';
-
-/** Deterministic uniform noise in [-1, 1) (mulberry32). */
-function noise(seed: number, n: number): Float64Array {
-  let a = seed >>> 0;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    out[i] = ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
-  }
-  return out;
-}
+import { seededNoise } from '../testing/signal-stats';
 
 /** Textbook O(n²) DFT, bins 0..n/2. */
 function naiveDft(x: Float64Array): { re: Float64Array; im: Float64Array } {
@@ -39,7 +27,7 @@ describe('RealFft', () => {
   // 800 is Wav2Lip's n_fft (radices 4·4·5·5 on 400 points); the others exercise radix 2, the
   // generic butterfly (3, 7, 11) and the degenerate sizes.
   it.each([800, 2, 4, 6, 8, 14, 50, 64, 96, 242, 1000])('matches a direct DFT for n = %i', (n) => {
-    const x = noise(n, n);
+    const x = seededNoise(n, n);
     const fft = new RealFft(n);
     const re = new Float64Array(fft.bins);
     const im = new Float64Array(fft.bins);
@@ -68,9 +56,9 @@ describe('RealFft', () => {
     const im1 = new Float64Array(fft.bins);
     const re2 = new Float64Array(fft.bins);
     const im2 = new Float64Array(fft.bins);
-    fft.forward(noise(1, 800), re1, im1);
-    fft.forward(noise(2, 800), re2, im2);
-    fft.forward(noise(1, 800), re2, im2);
+    fft.forward(seededNoise(1, 800), re1, im1);
+    fft.forward(seededNoise(2, 800), re2, im2);
+    fft.forward(seededNoise(1, 800), re2, im2);
     expect(maxAbsDiff(re1, re2)).toBe(0);
     expect(maxAbsDiff(im1, im2)).toBe(0);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeMel, melChunk, melFilterbank, resampleTo16k } from './wav2lip-mel';
+import { seededNoise } from '../testing/signal-stats';
 
 // Expected values are derived here from Wav2Lip's audio.py / hparams.py and librosa's formulas,
 // written out independently of the module (direct DFT, explicit padding, own filterbank).
@@ -8,19 +9,6 @@ const N_FFT = 800;
 const HOP = 200;
 const N_MELS = 80;
 const BINS = 401;
-
-/** Deterministic uniform noise in [-1, 1) (mulberry32). */
-function noise(seed: number, n: number): Float64Array {
-  let a = seed >>> 0;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    out[i] = ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 function tone(hz: number, seconds: number, rateHz = SR, amp = 0.5): Float32Array {
   return Float32Array.from(
@@ -32,7 +20,7 @@ function tone(hz: number, seconds: number, rateHz = SR, amp = 0.5): Float32Array
 /** Speech-like test signal: three partials, noise, a silent gap; length not a multiple of hop. */
 function testSignal(): Float32Array {
   const n = SR + 137;
-  const hiss = noise(42, n);
+  const hiss = seededNoise(42, n);
   return Float32Array.from({ length: n }, (_, i) => {
     const t = i / SR;
     if (i >= 5000 && i < 7000) return 0;
@@ -264,11 +252,11 @@ describe('melChunk', () => {
 
 describe('resampleTo16k', () => {
   it('keeps every third sample from 48 kHz and interpolates halfway points from 24 kHz', () => {
-    const x48 = Float32Array.from(noise(3, 4800));
+    const x48 = Float32Array.from(seededNoise(3, 4800));
     const y48 = resampleTo16k(x48, 48_000);
     expect(y48.length).toBe(1600);
     for (let i = 0; i < 1600; i += 97) expect(y48[i]).toBe(x48[3 * i]);
-    const x24 = Float32Array.from(noise(4, 2400));
+    const x24 = Float32Array.from(seededNoise(4, 2400));
     const y24 = resampleTo16k(x24, 24_000);
     expect(y24.length).toBe(1600);
     expect(y24[1]).toBeCloseTo((x24[1]! + x24[2]!) / 2, 6);

@@ -5,6 +5,7 @@ import { mouthTrack } from './mouth-driver';
 import { NEUTRAL_POSE, POSE_KEYS, poseDistance } from './mouth-pose';
 import { opennessTrack } from './pose-openness';
 import { visemeTrack } from './viseme-track';
+import { pearson } from '../testing/signal-stats';
 
 const SENTENCES = [
   'Hello there, my name is Facecast.',
@@ -24,29 +25,6 @@ const MAX_STEP = 0.65;
 const BILABIALS = ['p', 'b', 'm'];
 
 const durationMs = (speech: SpeechAudio) => (speech.pcm.length / speech.sampleRateHz) * 1000;
-
-function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i] ?? 0;
-    mb += b[i] ?? 0;
-  }
-  ma /= n;
-  mb /= n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    const da = (a[i] ?? 0) - ma;
-    const db = (b[i] ?? 0) - mb;
-    sab += da * db;
-    saa += da * da;
-    sbb += db * db;
-  }
-  return sab / Math.sqrt(saa * sbb);
-}
 
 /** Frames within `marginMs` of p/b/m phones, where the lips snap shut by design. */
 function closureFrames(speech: SpeechAudio, frameMs: number, marginMs: number): Set<number> {

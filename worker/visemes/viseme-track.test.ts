@@ -4,6 +4,7 @@ import { type PhoneTiming, type SpeechAudio, createFliteTts } from '../tts/flite
 import { type MouthPose, NEUTRAL_POSE, POSE_KEYS, poseDistance } from './mouth-pose';
 import { opennessTrack } from './pose-openness';
 import { frameCount, visemeSegments, visemeTrack } from './viseme-track';
+import { pearson } from '../testing/signal-stats';
 
 const SENTENCES = [
   'Hello there, my name is Facecast.',
@@ -27,23 +28,6 @@ function framesOverlapping(startMs: number, endMs: number, frameMs: number, coun
   const last = Math.min(count - 1, Math.ceil(endMs / frameMs) - 1);
   for (let f = Math.max(0, Math.floor(startMs / frameMs)); f <= last; f++) out.push(f);
   return out;
-}
-
-function pearson(a: readonly number[], b: readonly number[]): number {
-  const n = a.length;
-  const ma = a.reduce((s, v) => s + v, 0) / n;
-  const mb = b.reduce((s, v) => s + v, 0) / n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    const da = (a[i] ?? 0) - ma;
-    const db = (b[i] ?? 0) - mb;
-    sab += da * db;
-    saa += da * da;
-    sbb += db * db;
-  }
-  return sab / Math.sqrt(saa * sbb);
 }
 
 /** Mean of one control over the frames whose middle lies inside the given phones. */
