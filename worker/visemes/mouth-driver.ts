@@ -18,9 +18,8 @@
 import { rmsEnvelope } from '../audio/mouth-envelope';
 import type { SpeechAudio } from '../tts/flite-tts';
 import type { MouthPose } from './mouth-pose';
-import { BILABIAL_PHONES } from './phone-visemes';
 import { opennessTrack } from './pose-openness';
-import { frameCount, visemeTrack } from './viseme-track';
+import { closeOnBilabials, frameCount, visemeTrack } from './viseme-track';
 
 export interface MouthTrackOptions {
   /** Video (or audio) frame rate in frames per second. */
@@ -106,7 +105,9 @@ export function mouthTrack(speech: SpeechAudio, options: MouthTrackOptions): Mou
     jawOpen: clamp01(jaw[f] ?? 0),
     lipClosure: Math.max(shape.lipClosure, clamp01(quietClosure[f] ?? 0)),
   }));
-  closeOnBilabials(poses, speech, fps);
+  // The viseme track already closes p/b/m; the rule is applied again to the blended poses so
+  // it holds whatever the blend did (the blend keeps lipClosure, but the jaw must be shut too).
+  closeOnBilabials(poses, speech.phones, 1000 / fps);
   return { poses, openness: opennessTrack(poses) };
 }
 
@@ -164,27 +165,6 @@ function smoothedLoudness(rms: Float32Array, options: LoudnessOptions): Float32A
     out[f] = state;
   }
   return out;
-}
-
-/**
- * The viseme track already closes p/b/m; this repeats the rule on the blended poses so it
- * holds whatever the blend did (the blend keeps lipClosure, but the jaw must be shut too).
- */
-function closeOnBilabials(poses: MouthPose[], speech: SpeechAudio, fps: number): void {
-  const frameMs = 1000 / fps;
-  for (const phone of speech.phones) {
-    if (!BILABIAL_PHONES.has(phone.phone) || !(phone.endMs > phone.startMs)) continue;
-    let first = Math.ceil(phone.startMs / frameMs - 0.5);
-    let last = Math.ceil(phone.endMs / frameMs - 0.5) - 1;
-    if (last < first) first = last = Math.floor((phone.startMs + phone.endMs) / 2 / frameMs);
-    for (let f = Math.max(0, first); f <= Math.min(last, poses.length - 1); f++) {
-      const pose = poses[f];
-      if (!pose) continue;
-      pose.lipClosure = 1;
-      pose.jawOpen = 0;
-      pose.lowerLipTuck = 0;
-    }
-  }
 }
 
 function decibels(rms: number): number {

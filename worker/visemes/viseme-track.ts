@@ -215,7 +215,11 @@ function segmentAt(segments: readonly VisemeSegment[], first: number, t: number)
  * frame's middle closes the frame holding its own midpoint. Lip width and rounding keep
  * their smoothed values: lips round ahead of "oo" even while pressed together for "m".
  */
-function closeOnBilabials(track: MouthPose[], phones: readonly PhoneTiming[], frameMs: number) {
+export function closeOnBilabials(
+  track: MouthPose[],
+  phones: readonly PhoneTiming[],
+  frameMs: number,
+): void {
   if (track.length === 0) return;
   for (const phone of phones) {
     if (!BILABIAL_PHONES.has(phone.phone) || !(phone.endMs > phone.startMs)) continue;
