@@ -3,6 +3,8 @@
  * needs travels with its request, because worker hosts hold no database connection.
  */
 import { z } from 'zod';
+import { lipSyncModelSchema } from './lip-sync';
+import { speechProviderSchema } from './speech-provider';
 
 /** A point in pixels of the prepared avatar frame. */
 export const pointSchema = z.tuple([z.number(), z.number()]);
@@ -26,6 +28,11 @@ export const preparedAvatarSchema = z.object({
   widthPx: z.number().int().positive(),
   heightPx: z.number().int().positive(),
   face: faceGeometrySchema,
+  /**
+   * The avatar's frame store (docs/frame-store.md): absolute directory and store name. When
+   * present the session renders from it; `framePath` and `face` then describe its first frame.
+   */
+  store: z.object({ dir: z.string().min(1), name: z.string().min(1) }).optional(),
 });
 export type PreparedAvatar = z.infer<typeof preparedAvatarSchema>;
 
@@ -50,6 +57,10 @@ export const sessionRequestSchema = z.object({
   voice: z.string().optional(),
   /** Speaking rate: 1 = the voice's natural pace, 0.5 = half as fast, 2 = twice as fast. */
   speechRate: z.number().min(SPEECH_RATE_MIN).max(SPEECH_RATE_MAX).optional(),
+  /** Speech synthesiser; absent means the built-in offline voice (Flite). */
+  speech: speechProviderSchema.optional(),
+  /** A user-supplied ONNX lip-sync model; absent means the built-in renderer. */
+  lipSync: lipSyncModelSchema.optional(),
 });
 export type SessionRequest = z.infer<typeof sessionRequestSchema>;
 
