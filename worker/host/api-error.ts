@@ -5,6 +5,8 @@ export const API_ERROR_STATUS = {
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  /** The avatar's frame store is missing or damaged; the app rebuilds it from the source. */
+  avatar_store_invalid: 409,
   payload_too_large: 413,
   invalid_request: 422,
   capacity: 503,

@@ -111,7 +111,15 @@ describe('worker host HTTP API', () => {
       body: JSON.stringify(request('s1')),
     });
     expect(created.status).toBe(201);
-    expect(await created.json()).toEqual({ sessionId: 's1' });
+    expect(await created.json()).toMatchObject({
+      sessionId: 's1',
+      state: 'running',
+      render: { renderer: 'builtin' },
+    });
+    const one = await call('/sessions/s1');
+    expect(one.status).toBe(200);
+    expect(await one.json()).toMatchObject({ sessionId: 's1', render: { renderer: 'builtin' } });
+    expect((await call('/sessions/nope')).status).toBe(404);
 
     expect(
       (await call('/sessions', { method: 'POST', body: JSON.stringify(request('s1')) })).status,
@@ -132,6 +140,18 @@ describe('worker host HTTP API', () => {
     expect((await call('/sessions/s1', { method: 'DELETE' })).status).toBe(404);
     expect(() => process.kill(pid, 0)).toThrow();
     expect(await (await fetch(`${base}/health`)).json()).toMatchObject({ active: 0 });
+  });
+
+  it('answers 409 avatar_store_invalid when the session finds the frame store damaged', async () => {
+    process.env.FAKE_SESSION_MODE = 'store';
+    try {
+      const { call } = await start();
+      const res = await call('/sessions', { method: 'POST', body: JSON.stringify(request('s3')) });
+      expect(res.status).toBe(409);
+      expect(await res.json()).toMatchObject({ error: { code: 'avatar_store_invalid' } });
+    } finally {
+      delete process.env.FAKE_SESSION_MODE;
+    }
   });
 
   it('answers 404 for unknown routes', async () => {

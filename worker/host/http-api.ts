@@ -44,12 +44,17 @@ export function createHttpApi(options: HttpApiOptions): Server {
         if (method === 'POST') {
           const body = sessionRequestSchema.parse(await readJson(req));
           const session = await supervisor.start(body);
-          return sendJson(res, 201, { sessionId: session.sessionId });
+          return sendJson(res, 201, session);
         }
         throw new ApiError('method_not_allowed', 'use GET or POST');
       }
       const sessionId = decodeURIComponent(url.pathname.slice('/sessions/'.length));
-      if (method !== 'DELETE') throw new ApiError('method_not_allowed', 'use DELETE');
+      if (method === 'GET') {
+        const session = supervisor.get(sessionId);
+        if (!session) throw new ApiError('not_found', 'no such session');
+        return sendJson(res, 200, session);
+      }
+      if (method !== 'DELETE') throw new ApiError('method_not_allowed', 'use GET or DELETE');
       if (!(await supervisor.stop(sessionId))) throw new ApiError('not_found', 'no such session');
       res.writeHead(204).end();
       return;

@@ -140,9 +140,7 @@ export class ProcessHandle {
           resolve(message as Extract<ChildMessage, { case: C }>);
         } else if (failOn.includes(message.case)) {
           cleanup();
-          reject(
-            new Error(`session process reported ${message.case}: ${JSON.stringify(message.value)}`),
-          );
+          reject(new ChildReportError(message));
         }
       });
       timer = setTimeout(() => {
@@ -198,5 +196,13 @@ export class ProcessHandle {
       this.kill('SIGKILL');
     }
     return this.exited;
+  }
+}
+
+/** A session process reported a failure case that `waitFor` was told to fail on. */
+export class ChildReportError extends Error {
+  constructor(readonly report: ChildMessage) {
+    super(`session process reported ${report.case}: ${JSON.stringify(report.value)}`);
+    this.name = 'ChildReportError';
   }
 }

@@ -5,9 +5,9 @@
 import os from 'node:os';
 import type { Logger } from '../log';
 import type { LivekitCredentials } from '../protocol/ipc';
-import type { SessionRequest } from '../protocol/session-request';
+import type { SessionRenderStatus, SessionRequest } from '../protocol/session-request';
 import { ApiError } from './api-error';
-import { ProcessHandle, type SpawnOptions } from './process-handle';
+import { ChildReportError, ProcessHandle, type SpawnOptions } from './process-handle';
 
 export type SessionState = 'starting' | 'running' | 'stopping';
 
@@ -18,11 +18,14 @@ export interface SessionSummary {
   state: SessionState;
   pid: number | undefined;
   startedAt: string;
+  /** Latest renderer status the session reported (absent until it reports one). */
+  render?: SessionRenderStatus;
 }
 
 interface SessionEntry {
   request: SessionRequest;
   state: SessionState;
+  render: SessionRenderStatus | undefined;
   handle: ProcessHandle | undefined;
   startedAt: Date;
 }
@@ -75,6 +78,7 @@ export class SessionSupervisor {
       state: 'starting',
       handle: undefined,
       startedAt: new Date(),
+      render: undefined,
     };
     this.sessions.set(sessionId, entry);
     const log = this.options.log.child({ sessionId });
@@ -85,6 +89,12 @@ export class SessionSupervisor {
         ...this.options.spawn,
       });
       entry.handle = handle;
+      handle.onMessage((message) => {
+        if (message.case !== 'sessionStatus') return;
+        const { renderer, notice } = message.value;
+        entry.render = { renderer, ...(notice ? { notice } : {}) };
+        log.info(entry.render, 'session render status');
+      });
       void handle.exited.then((exit) => {
         if (this.sessions.get(sessionId) === entry) this.sessions.delete(sessionId);
         log.info({ code: exit.code, signal: exit.signal }, 'session process exited');
@@ -106,8 +116,21 @@ export class SessionSupervisor {
       entry.handle?.kill('SIGKILL');
       if (error instanceof ApiError) throw error;
       log.error({ err: error }, 'session start failed');
+      if (
+        error instanceof ChildReportError &&
+        error.report.case === 'sessionFailed' &&
+        error.report.value.code === 'avatar_store_invalid'
+      ) {
+        throw new ApiError('avatar_store_invalid', error.report.value.message);
+      }
       throw new ApiError('session_start_failed', 'session process failed to start the session');
     }
+  }
+
+  /** The session's summary, or undefined when this host does not run it. */
+  get(sessionId: string): SessionSummary | undefined {
+    const entry = this.sessions.get(sessionId);
+    return entry && this.summary(sessionId, entry);
   }
 
   /** Stops a session; resolves once its process has exited. Returns false when unknown. */
@@ -137,6 +160,7 @@ export class SessionSupervisor {
       state: entry.state,
       pid: entry.handle?.pid,
       startedAt: entry.startedAt.toISOString(),
+      ...(entry.render ? { render: entry.render } : {}),
     };
   }
 }

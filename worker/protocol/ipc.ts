@@ -4,7 +4,7 @@
  * validate what they receive instead of trusting the type.
  */
 import { z } from 'zod';
-import { sessionRequestSchema } from './session-request';
+import { sessionRenderStatusSchema, sessionRequestSchema } from './session-request';
 
 export const livekitCredentialsSchema = z.object({
   url: z.string().min(1),
@@ -36,7 +36,17 @@ export const childMessageSchema = z.discriminatedUnion('case', [
   }),
   z.object({
     case: z.literal('sessionFailed'),
-    value: z.object({ sessionId: z.string(), message: z.string() }),
+    value: z.object({
+      sessionId: z.string(),
+      message: z.string(),
+      /** Set when the avatar's frame store is missing or damaged: the app rebuilds it. */
+      code: z.literal('avatar_store_invalid').optional(),
+    }),
+  }),
+  /** Which renderer draws the avatar, and why it is not the one asked for (if so). */
+  z.object({
+    case: z.literal('sessionStatus'),
+    value: z.object({ sessionId: z.string() }).merge(sessionRenderStatusSchema),
   }),
   /** The session is over (room gone, shutdown asked); the process exits right after. */
   z.object({

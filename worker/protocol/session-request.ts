@@ -64,6 +64,15 @@ export const sessionRequestSchema = z.object({
 });
 export type SessionRequest = z.infer<typeof sessionRequestSchema>;
 
+/** What a running session renders with, as reported to the app. */
+export const sessionRenderStatusSchema = z.object({
+  /** "builtin" (the CPU mesh-warp renderer) or "onnx" (the avatar's lip-sync model). */
+  renderer: z.enum(['builtin', 'onnx']),
+  /** Why the session does not use what the avatar asked for, in words for the user. */
+  notice: z.string().max(500).optional(),
+});
+export type SessionRenderStatus = z.infer<typeof sessionRenderStatusSchema>;
+
 /** Identity of the avatar participant in every session room. */
 export const AVATAR_IDENTITY = 'avatar';
 

@@ -87,7 +87,14 @@ async function handleStart(value: Extract<ParentMessage, { case: 'startSession' 
     sessionLog.error({ err: error }, 'session start failed');
     await send({
       case: 'sessionFailed',
-      value: { sessionId, message: error instanceof Error ? error.message : String(error) },
+      value: {
+        sessionId,
+        message: error instanceof Error ? error.message : String(error),
+        // Errors from the render thread arrive as plain Errors that keep their name.
+        ...(error instanceof Error && error.name === 'FrameStoreError'
+          ? { code: 'avatar_store_invalid' as const }
+          : {}),
+      },
     });
     sessionId = undefined;
     await exit('start failed', 1);

@@ -1,7 +1,8 @@
 /**
  * A stand-in session process for host tests: speaks the real IPC protocol (ready, pong,
  * sessionStarted, shutdown) without joining LiveKit. FAKE_SESSION_MODE changes behaviour:
- * `hang` never answers pings (tests the heartbeat kill), `fail` reports sessionFailed.
+ * `hang` never answers pings (tests the heartbeat kill), `fail` reports sessionFailed,
+ * `store` reports a damaged avatar frame store. Started sessions report the builtin renderer.
  */
 import { assertNever, parentMessageSchema, type ChildMessage } from '../protocol/ipc';
 
@@ -15,13 +16,21 @@ process.on('message', (raw: unknown) => {
   const message = parentMessageSchema.parse(raw);
   switch (message.case) {
     case 'startSession':
-      if (mode === 'fail') {
+      if (mode === 'fail' || mode === 'store') {
         send({
           case: 'sessionFailed',
-          value: { sessionId: message.value.request.sessionId, message: 'fake failure' },
+          value: {
+            sessionId: message.value.request.sessionId,
+            message: 'fake failure',
+            ...(mode === 'store' ? { code: 'avatar_store_invalid' as const } : {}),
+          },
         });
         setTimeout(() => process.exit(1), 50);
       } else {
+        send({
+          case: 'sessionStatus',
+          value: { sessionId: message.value.request.sessionId, renderer: 'builtin' },
+        });
         send({
           case: 'sessionStarted',
           value: { sessionId: message.value.request.sessionId, startupMs: 1 },
