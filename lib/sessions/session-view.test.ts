@@ -23,6 +23,8 @@ describe('API views', () => {
       error: null,
       viewerKey: 'key123',
       publicViewing: false,
+      renderer: 'builtin',
+      notice: 'The lip-sync model could not keep up; the built-in renderer took over.',
       createdAt: created,
       endedAt: null,
     };
@@ -33,12 +35,14 @@ describe('API views', () => {
       status: 'live',
       livekitUrl: 'wss://lk.example.com',
       viewerUrl: 'https://facecast.example.com/watch/key123',
+      renderer: 'builtin',
+      notice: 'The lip-sync model could not keep up; the built-in renderer took over.',
     });
     expect(view).not.toHaveProperty('userId');
     expect(view).not.toHaveProperty('error');
   });
 
-  it('an avatar shows its failure reason and voice, and no file paths or geometry', () => {
+  it('an avatar shows its failure reason and voice, and no file paths, geometry or secrets', () => {
     const avatar: Avatar = {
       id: 'a1',
       userId: 'u1',
@@ -48,6 +52,17 @@ describe('API views', () => {
       voice: 'kal16',
       speechRate: 1.25,
       sourceType: 'image/png',
+      sourceKind: 'image',
+      framing: 'square-512',
+      progress: 100,
+      stage: null,
+      storeDir: 'avatars/a1/store',
+      frameCount: 1,
+      ttsProvider: 'openai',
+      ttsConfig: { baseUrl: 'https://tts.example.com/v1', model: 'm', voice: 'v' },
+      ttsApiKeySealed: 'sealed-secret',
+      lipSyncModel: 'avatars/a1/lipsync.onnx',
+      lipSyncConfig: { channelOrder: 'bgr', batchSize: 4 },
       framePath: 'avatars/a1/frame.png',
       widthPx: 512,
       heightPx: 512,
@@ -56,7 +71,7 @@ describe('API views', () => {
       updatedAt: created,
     };
     const view = avatarView(avatar);
-    expect(view).toEqual({
+    expect(view).toMatchObject({
       id: 'a1',
       name: 'Guide',
       status: 'failed',
@@ -65,5 +80,9 @@ describe('API views', () => {
       speechRate: 1.25,
       createdAt: created.toISOString(),
     });
+    const json = JSON.stringify(view);
+    for (const secret of ['avatars/a1', 'sealed-secret', 'landmarks', 'userId']) {
+      expect(json).not.toContain(secret);
+    }
   });
 });

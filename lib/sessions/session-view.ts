@@ -8,6 +8,10 @@ export interface SessionView {
   status: Session['status'];
   error?: string;
   publicViewing: boolean;
+  /** What draws the avatar: "builtin" or "onnx" (known once the session runs). */
+  renderer?: string;
+  /** Why the session does not use what the avatar asked for (e.g. its lip-sync model). */
+  notice?: string;
   livekitUrl: string;
   viewerUrl: string;
   createdAt: string;
@@ -26,6 +30,8 @@ export function sessionView(session: Session): SessionView {
     status: session.status,
     ...(session.error ? { error: session.error } : {}),
     publicViewing: session.publicViewing,
+    ...(session.renderer ? { renderer: session.renderer } : {}),
+    ...(session.notice ? { notice: session.notice } : {}),
     livekitUrl: env().LIVEKIT_URL,
     viewerUrl: viewerUrl(session.viewerKey),
     createdAt: session.createdAt.toISOString(),

@@ -4,8 +4,43 @@ import type { PrismaClient } from '@prisma/client';
 import { ApiError, notFound } from '@/lib/api/errors';
 import { createRoom, deleteRoom } from '@/lib/livekit/livekit';
 import { log } from '@/lib/log/logger';
-import { faceGeometrySchema } from '@/worker/protocol/session-request';
+import { lipSyncModelSchema } from '@/worker/protocol/lip-sync';
+import { faceGeometrySchema, type SessionRequest } from '@/worker/protocol/session-request';
 import { startWorkerSession } from './worker-client';
+
+type AvatarRow = Awaited<ReturnType<PrismaClient['avatar']['findFirstOrThrow']>>;
+
+/** Everything the worker needs to run this avatar; paths become absolute on the way out. */
+export function sessionRequestFor(
+  avatar: AvatarRow & { framePath: string; widthPx: number; heightPx: number },
+  session: { id: string; roomName: string },
+  dataDir: string,
+): SessionRequest {
+  const lipSync = avatar.lipSyncModel
+    ? lipSyncModelSchema.parse({
+        ...(typeof avatar.lipSyncConfig === 'object' ? avatar.lipSyncConfig : {}),
+        modelPath: path.resolve(dataDir, avatar.lipSyncModel),
+      })
+    : undefined;
+  return {
+    sessionId: session.id,
+    roomName: session.roomName,
+    avatar: {
+      id: avatar.id,
+      name: avatar.name,
+      framePath: path.resolve(dataDir, avatar.framePath),
+      widthPx: avatar.widthPx,
+      heightPx: avatar.heightPx,
+      face: faceGeometrySchema.parse(avatar.face),
+      ...(avatar.storeDir
+        ? { store: { dir: path.resolve(dataDir, avatar.storeDir), name: 'frames' } }
+        : {}),
+    },
+    voice: avatar.voice,
+    speechRate: avatar.speechRate,
+    ...(lipSync ? { lipSync } : {}),
+  };
+}
 
 export interface StartSessionOptions {
   userId: string;
@@ -40,22 +75,15 @@ export async function startSession(prisma: PrismaClient, options: StartSessionOp
       publicViewing: options.publicViewing ?? false,
     },
   });
+  const request = sessionRequestFor(
+    { ...avatar, framePath: avatar.framePath, widthPx: avatar.widthPx, heightPx: avatar.heightPx },
+    session,
+    options.dataDir,
+  );
+  let render;
   try {
     await createRoom(session.roomName);
-    await startWorkerSession({
-      sessionId: session.id,
-      roomName: session.roomName,
-      avatar: {
-        id: avatar.id,
-        name: avatar.name,
-        framePath: path.resolve(options.dataDir, avatar.framePath),
-        widthPx: avatar.widthPx,
-        heightPx: avatar.heightPx,
-        face: faceGeometrySchema.parse(avatar.face),
-      },
-      voice: avatar.voice,
-      speechRate: avatar.speechRate,
-    });
+    render = await startWorkerSession(request);
   } catch (error) {
     log.warn({ err: error, sessionId: session.id }, 'session start failed');
     await prisma.session.update({
@@ -70,5 +98,8 @@ export async function startSession(prisma: PrismaClient, options: StartSessionOp
       { 'retry-after': '30' },
     );
   }
-  return prisma.session.update({ where: { id: session.id }, data: { status: 'live' } });
+  return prisma.session.update({
+    where: { id: session.id },
+    data: { status: 'live', renderer: render?.renderer ?? null, notice: render?.notice ?? null },
+  });
 }

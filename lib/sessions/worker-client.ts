@@ -2,10 +2,15 @@
  * HTTP client for a worker host (worker/main.ts). Sessions are handed over with everything
  * they need; later this seam becomes LiveKit agent dispatch.
  */
+import { z } from 'zod';
 import { ApiError } from '@/lib/api/errors';
 import { env } from '@/lib/config/env';
 import { log } from '@/lib/log/logger';
-import type { SessionRequest } from '@/worker/protocol/session-request';
+import {
+  sessionRenderStatusSchema,
+  type SessionRenderStatus,
+  type SessionRequest,
+} from '@/worker/protocol/session-request';
 
 export interface WorkerHealth {
   status: string;
@@ -23,7 +28,7 @@ async function call(path: string, init: RequestInit = {}): Promise<Response> {
         'content-type': 'application/json',
         ...init.headers,
       },
-      signal: AbortSignal.timeout(10_000),
+      signal: init.signal ?? AbortSignal.timeout(10_000),
     });
   } catch (error) {
     log.warn({ err: error, path }, 'worker host unreachable');
@@ -35,7 +40,17 @@ async function call(path: string, init: RequestInit = {}): Promise<Response> {
   }
 }
 
-export async function startWorkerSession(request: SessionRequest): Promise<void> {
+/** The worker found the avatar's frame store missing or damaged (it must be rebuilt). */
+export class AvatarStoreInvalidError extends Error {
+  override readonly name = 'AvatarStoreInvalidError';
+}
+
+const workerSessionSchema = z.object({ render: sessionRenderStatusSchema.optional() });
+
+/** Hands a session to the worker host; resolves with the renderer the session reported. */
+export async function startWorkerSession(
+  request: SessionRequest,
+): Promise<SessionRenderStatus | undefined> {
   const response = await call('/sessions', { method: 'POST', body: JSON.stringify(request) });
   if (response.status === 503) {
     throw new ApiError(
@@ -47,9 +62,29 @@ export async function startWorkerSession(request: SessionRequest): Promise<void>
   if (!response.ok) {
     const detail = await response.text();
     log.error({ status: response.status, detail }, 'worker refused session');
+    if (response.status === 409 && detail.includes('"avatar_store_invalid"')) {
+      throw new AvatarStoreInvalidError(detail);
+    }
     throw new ApiError('unavailable', 'The worker host could not start this session. Try again.', {
       'retry-after': '10',
     });
+  }
+  return workerSessionSchema.safeParse(await response.json()).data?.render;
+}
+
+/**
+ * The renderer a running session reports, or null when the worker host does not know the
+ * session (ended) or cannot be asked right now.
+ */
+export async function workerSessionStatus(sessionId: string): Promise<SessionRenderStatus | null> {
+  try {
+    const response = await call(`/sessions/${encodeURIComponent(sessionId)}`, {
+      signal: AbortSignal.timeout(1_500),
+    });
+    if (!response.ok) return null;
+    return workerSessionSchema.safeParse(await response.json()).data?.render ?? null;
+  } catch {
+    return null;
   }
 }
 

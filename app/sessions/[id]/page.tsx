@@ -1,5 +1,6 @@
 import { notFound } from 'next/navigation';
 import { db } from '@/lib/db/db';
+import { refreshRenderStatus } from '@/lib/sessions/refresh-render-status';
 import { viewerUrl } from '@/lib/sessions/session-view';
 import { LiveViewer } from '../../_components/live-viewer';
 import { requireUser } from '../../_components/require-user';
@@ -9,11 +10,12 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
   const { id } = await params;
   const user = await requireUser(`/sessions/${id}`);
   const prisma = await db();
-  const session = await prisma.session.findFirst({
+  const found = await prisma.session.findFirst({
     where: { id, userId: user.id },
     include: { avatar: { select: { name: true } } },
   });
-  if (!session) notFound();
+  if (!found) notFound();
+  const session = { ...found, ...(await refreshRenderStatus(prisma, found)) };
   const running = session.status === 'live' || session.status === 'starting';
   return (
     <>
@@ -25,7 +27,21 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
       </div>
       {running ? (
         <>
+          {session.notice ? (
+            <p className="notice" role="status" data-testid="session-notice">
+              {session.notice}
+            </p>
+          ) : null}
           <LiveViewer tokenUrl={`/api/v1/sessions/${session.id}/tokens`} />
+          {session.renderer ? (
+            <p className="muted" data-testid="session-renderer">
+              Rendered by{' '}
+              {session.renderer === 'onnx'
+                ? "the avatar's lip-sync model"
+                : 'the built-in CPU renderer'}
+              .
+            </p>
+          ) : null}
           <SessionControls
             sessionId={session.id}
             viewerUrl={viewerUrl(session.viewerKey)}

@@ -3,6 +3,7 @@ import { readJson } from '@/lib/api/errors';
 import { withAuth } from '@/lib/auth/with-auth';
 import { db } from '@/lib/db/db';
 import { findOwnSession } from '@/lib/sessions/find-session';
+import { refreshRenderStatus } from '@/lib/sessions/refresh-render-status';
 import { sessionView } from '@/lib/sessions/session-view';
 import { stopSession } from '@/lib/sessions/stop-session';
 
@@ -12,8 +13,9 @@ const patchSchema = z.object({ publicViewing: z.boolean() });
 
 /** GET /api/v1/sessions/:id */
 export const GET = withAuth<Params>(async ({ user, params }) => {
-  const session = await findOwnSession(await db(), user.id, params.id);
-  return Response.json(sessionView(session));
+  const prisma = await db();
+  const session = await findOwnSession(prisma, user.id, params.id);
+  return Response.json(sessionView(await refreshRenderStatus(prisma, session)));
 });
 
 /** PATCH /api/v1/sessions/:id {publicViewing} — share or unshare the viewer URL. */
