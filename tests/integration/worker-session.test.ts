@@ -103,7 +103,7 @@ describe('worker session end to end', () => {
     });
     const body = (await res.json()) as unknown;
     expect(res.status, JSON.stringify(body) + worker.output().slice(-3000)).toBe(201);
-    expect(body).toEqual({ sessionId });
+    expect(body).toMatchObject({ sessionId, render: { renderer: 'builtin' } });
     console.log(
       `session start (POST → avatar publishing): ${Math.round(performance.now() - started)} ms`,
     );
