@@ -15,8 +15,10 @@
  * Jitter is held down by the viseme track's minimum hold (80 ms) for the shape and by the
  * attack/release smoothing plus a rate limit for the jaw.
  */
+import { smoothedLoudness, LOUDNESS_DEFAULTS } from '../audio/loudness';
 import { rmsEnvelope } from '../audio/mouth-envelope';
 import type { SpeechAudio } from '../tts/flite-tts';
+import { audioMouthTrack } from './audio-features';
 import type { MouthPose } from './mouth-pose';
 import { opennessTrack } from './pose-openness';
 import { closeOnBilabials, frameCount, visemeTrack } from './viseme-track';
@@ -47,27 +49,22 @@ export interface MouthTrack {
 
 export const MOUTH_DRIVER_DEFAULTS = {
   energyWeight: 0.7,
-  rangeDb: 15,
-  attackMs: 10,
-  releaseMs: 40,
+  ...LOUDNESS_DEFAULTS,
   lipGate: 0.2,
   maxSpeedPerMs: 0.0125,
 } as const satisfies Required<Omit<MouthTrackOptions, 'fps'>>;
 
-/** Below this RMS (16-bit units) a frame counts as silence whatever the utterance's level. */
-const SILENCE_RMS = 60;
-/** The utterance's loud level: this quantile of the RMS of its non-silent frames. */
-const LOUD_QUANTILE = 0.9;
-
 /**
  * Mouth poses and openness per frame for one synthesised utterance. The track has
  * ceil(duration × fps) frames, the same count as `rmsEnvelope` with frames of 1000/fps ms.
- * Without phone timings (audio from elsewhere) the shape is a relaxed open mouth and only
- * the loudness moves it.
+ * Without phone timings (audio from elsewhere) the pose comes from audio features alone
+ * (audio-features.ts).
  */
 export function mouthTrack(speech: SpeechAudio, options: MouthTrackOptions): MouthTrack {
   const { fps } = options;
   if (!(fps > 0)) throw new Error(`fps must be positive, got ${fps}`);
+  const hasPhones = speech.phones.some((p) => p.phone !== 'pau' && p.endMs > p.startMs);
+  if (!hasPhones) return audioMouthTrack(speech.pcm, speech.sampleRateHz, options);
   const energyWeight = options.energyWeight ?? MOUTH_DRIVER_DEFAULTS.energyWeight;
   const durationMs = (speech.pcm.length / speech.sampleRateHz) * 1000;
   const count = frameCount(durationMs, fps);
@@ -77,12 +74,7 @@ export function mouthTrack(speech: SpeechAudio, options: MouthTrackOptions): Mou
     attackMs: options.attackMs ?? MOUTH_DRIVER_DEFAULTS.attackMs,
     releaseMs: options.releaseMs ?? MOUTH_DRIVER_DEFAULTS.releaseMs,
   });
-  const hasPhones = speech.phones.some((p) => p.phone !== 'pau' && p.endMs > p.startMs);
-  const shapes = hasPhones
-    ? visemeTrack(speech.phones, { fps, durationMs })
-    : Array.from(loudness, (level): MouthPose => energyOnlyPose(level));
-
-  if (!hasPhones) return { poses: shapes, openness: opennessTrack(shapes) };
+  const shapes = visemeTrack(speech.phones, { fps, durationMs });
 
   const lipGate = options.lipGate ?? MOUTH_DRIVER_DEFAULTS.lipGate;
   const maxStep = (options.maxSpeedPerMs ?? MOUTH_DRIVER_DEFAULTS.maxSpeedPerMs) * (1000 / fps);
@@ -120,61 +112,6 @@ function limitRate(values: number[], maxStep: number): number[] {
     out.push(previous);
   }
   return out;
-}
-
-/** A relaxed mouth whose jaw and lip gap follow the loudness alone. */
-function energyOnlyPose(level: number): MouthPose {
-  return {
-    jawOpen: level,
-    lipWidth: 0.3,
-    lipRound: 0,
-    // Fully shut below 5% loudness, so the release tail of a sound does not leave a slit.
-    lipClosure: clamp01(1 - (level - 0.05) * 5),
-    lowerLipTuck: 0,
-  };
-}
-
-interface LoudnessOptions {
-  frameMs: number;
-  rangeDb: number;
-  attackMs: number;
-  releaseMs: number;
-}
-
-/**
- * Loudness 0..1 per frame: dB below the utterance's loud level, mapped so the loud level is 1
- * and `rangeDb` below it is 0, then smoothed with a fast attack and a slower release, as a
- * jaw opens quickly and settles more slowly.
- */
-function smoothedLoudness(rms: Float32Array, options: LoudnessOptions): Float32Array {
-  const out = new Float32Array(rms.length);
-  const loud = quantile(
-    rms.filter((r) => r > SILENCE_RMS),
-    LOUD_QUANTILE,
-  );
-  if (!(loud > SILENCE_RMS)) return out;
-  const loudDb = decibels(loud);
-  const attack = 1 - Math.exp(-options.frameMs / Math.max(1e-3, options.attackMs));
-  const release = 1 - Math.exp(-options.frameMs / Math.max(1e-3, options.releaseMs));
-  let state = 0;
-  for (let f = 0; f < rms.length; f++) {
-    const level = rms[f] ?? 0;
-    const target =
-      level <= SILENCE_RMS ? 0 : clamp01(1 + (decibels(level) - loudDb) / options.rangeDb);
-    state += (target > state ? attack : release) * (target - state);
-    out[f] = state;
-  }
-  return out;
-}
-
-function decibels(rms: number): number {
-  return 20 * Math.log10(rms);
-}
-
-function quantile(values: Float32Array, q: number): number {
-  if (values.length === 0) return 0;
-  const sorted = Float32Array.from(values).sort();
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 }
 
 function clamp01(v: number): number {
