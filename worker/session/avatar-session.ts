@@ -27,6 +27,7 @@ import {
   CONTROL_TOPIC,
   SPEAK_MAX_CHARS,
   controlMessageSchema,
+  type SessionRenderStatus,
   type SessionRequest,
 } from '../protocol/session-request';
 import { AvatarRenderer } from '../render/avatar-renderer';
@@ -49,6 +50,8 @@ export interface AvatarSessionOptions {
   request: SessionRequest;
   livekit: LivekitCredentials;
   log: Logger;
+  /** Called with the renderer in use at start and whenever it changes. */
+  onRenderStatus?: (status: SessionRenderStatus) => void;
 }
 
 export interface AvatarSession {
@@ -206,6 +209,7 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
   }
 
   player.start();
+  options.onRenderStatus?.({ renderer: 'builtin' });
   const blink = new BlinkSchedule(performance.now());
   let slowFrames = 0;
   clock = startFrameClock({

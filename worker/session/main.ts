@@ -82,6 +82,9 @@ async function handleStart(value: Extract<ParentMessage, { case: 'startSession' 
       request: value.request,
       livekit: value.livekit,
       log: sessionLog,
+      onRenderStatus: (status) => {
+        if (sessionId) void send({ case: 'sessionStatus', value: { sessionId, ...status } });
+      },
     });
   } catch (error) {
     sessionLog.error({ err: error }, 'session start failed');
