@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { faceGeometrySchema } from '../protocol/session-request';
+import { avatarAppearanceSchema } from '../render/appearance';
 
 export const FRAME_STORE_FORMAT = 'facecast-frames';
 export const FRAME_STORE_VERSION = 1;
@@ -86,6 +87,8 @@ export const frameStoreManifestSchema = z
     loop: frameLoopSchema,
     /** Face geometry per frame, or one entry shared by all frames (a still). */
     faces: z.array(faceGeometrySchema).min(1),
+    /** What preparation measured on frame 0 for the renderer (worker/render/appearance.ts). */
+    appearance: avatarAppearanceSchema.optional(),
     /** ISO 8601 time the store was written. */
     createdAt: z.string().datetime(),
   })

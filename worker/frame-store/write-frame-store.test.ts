@@ -6,6 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openFrameStore } from './read-frame-store';
 import { testFace, testFrame, testFrames } from './frame-store-test-frames';
 import { writeFrameStore } from './write-frame-store';
+import { measureAppearance } from '../render/appearance';
+import { syntheticImage } from '../testing/synthetic-avatar';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'facecast-frame-store-write-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -76,6 +78,23 @@ describe('writeFrameStore', () => {
     expect(store.manifest.frameCount).toBe(4);
     expect(Buffer.compare(store.frame(0), testFrame(3, W, H))).toBe(0);
     expect(readdirSync(dir).sort()).toEqual(['a.frames', 'a.json']);
+  });
+
+  it('round-trips the measured appearance through the manifest', async () => {
+    const dir = freshDir();
+    const appearance = measureAppearance(syntheticImage(), testFace());
+    const base = { dir, name: 'a', widthPx: W, heightPx: H, fps: 25, loop: 'forward' as const };
+    await writeFrameStore({
+      ...base,
+      frames: testFrames(2, W, H),
+      faces: [testFace()],
+      appearance,
+    });
+    const store = await openFrameStore(dir, 'a');
+    expect(store.manifest.appearance).toEqual(appearance);
+    // Without one the field is simply absent (older stores read the same way).
+    await writeFrameStore({ ...base, frames: testFrames(2, W, H), faces: [testFace()] });
+    expect((await openFrameStore(dir, 'a')).manifest.appearance).toBeUndefined();
   });
 
   it('keeps the previous store intact and leaves no temp files when a write fails', async () => {

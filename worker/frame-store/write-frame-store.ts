@@ -8,6 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { FaceGeometry } from '../protocol/session-request';
+import type { AvatarAppearance } from '../render/appearance';
 import { isErrno } from './frame-store-error';
 import { encodeHeader } from './frame-store-header';
 import {
@@ -40,6 +41,8 @@ export interface WriteFrameStoreOptions {
   /** Face geometry per frame, or one entry for all frames. */
   faces: FaceGeometry[];
   loop: FrameLoop;
+  /** Measured on frame 0 (measureAppearance); stored in the manifest for the renderer. */
+  appearance?: AvatarAppearance;
   /** Clock for `createdAt`; tests pass a fixed one. */
   now?: () => Date;
 }
@@ -98,6 +101,7 @@ export async function writeFrameStore(
       checksum: { algorithm: 'sha256', value: sha256 },
       loop,
       faces,
+      ...(options.appearance ? { appearance: options.appearance } : {}),
       createdAt: (options.now?.() ?? new Date()).toISOString(),
     } satisfies FrameStoreManifest);
     await withFile(manifestTemp, 'wx', async (file) => {
