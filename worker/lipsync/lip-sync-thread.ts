@@ -1,0 +1,108 @@
+/**
+ * Worker-thread entry that runs the ONNX lip-sync model. One inference call takes tens of ms
+ * per frame; on the session thread it would stall the frame clock and RTC callbacks.
+ * Buffers travel by transfer both ways, so a batch's memory is reused, never copied.
+ */
+import { parentPort } from 'node:worker_threads';
+import * as ort from 'onnxruntime-node';
+import { LipSyncError } from './lip-sync-error';
+import { checkOutputDims, resolveInterface, type ResolvedInterface } from './model-interface';
+import { MEL_STEP_SIZE, N_MELS } from './wav2lip-mel';
+import type { LipSyncThreadReply, LipSyncThreadRequest } from './lip-sync-thread-protocol';
+
+const port = parentPort;
+if (!port) throw new Error('lip-sync-thread must run as a worker thread');
+
+let session: ort.InferenceSession | undefined;
+let iface: ResolvedInterface | undefined;
+
+const reply = (message: LipSyncThreadReply, transfer: ArrayBuffer[] = []) =>
+  port.postMessage(message, transfer);
+
+function describe(error: unknown): { code: LipSyncError['code']; message: string } {
+  if (error instanceof LipSyncError) return { code: error.code, message: error.message };
+  return {
+    code: 'inference_failed',
+    message: error instanceof Error ? error.message : String(error),
+  };
+}
+
+async function open(request: Extract<LipSyncThreadRequest, { case: 'open' }>['value']) {
+  try {
+    try {
+      session = await ort.InferenceSession.create(request.modelPath, {
+        intraOpNumThreads: request.intraOpThreads,
+        interOpNumThreads: 1,
+        executionMode: 'sequential',
+        graphOptimizationLevel: 'all',
+      });
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new LipSyncError(
+        'model_invalid',
+        `the lip-sync model is not an ONNX model onnxruntime can load (${detail}). Upload a Wav2Lip-compatible .onnx export`,
+      );
+    }
+    iface = resolveInterface(session.inputMetadata, session.outputMetadata, request);
+    reply({ case: 'opened', value: iface });
+  } catch (error) {
+    reply({ case: 'openFailed', value: describe(error) });
+  }
+}
+
+async function infer(request: Extract<LipSyncThreadRequest, { case: 'infer' }>['value']) {
+  const { id, count, mel, face, out } = request;
+  const buffers = [mel.buffer, face.buffer, out.buffer] as ArrayBuffer[];
+  const started = performance.now();
+  try {
+    if (!session || !iface) throw new LipSyncError('engine_closed', 'no model is open');
+    const s = iface.faceSizePx;
+    // Views from offset 0 with exactly `count` frames: a short batch runs as a smaller B.
+    const feeds = {
+      [iface.melName]: new ort.Tensor('float32', mel.subarray(0, count * N_MELS * MEL_STEP_SIZE), [
+        count,
+        1,
+        N_MELS,
+        MEL_STEP_SIZE,
+      ]),
+      [iface.faceName]: new ort.Tensor('float32', face.subarray(0, count * 6 * s * s), [
+        count,
+        6,
+        s,
+        s,
+      ]),
+    };
+    const results = await session.run(feeds);
+    const output = results[iface.outputName];
+    if (!output || output.type !== 'float32') {
+      throw new LipSyncError('interface_mismatch', `the model's output is not a float32 tensor`);
+    }
+    checkOutputDims(output.dims, count, s);
+    out.set(output.data as Float32Array);
+    output.dispose();
+    reply(
+      { case: 'inferred', value: { id, mel, face, out, inferMs: performance.now() - started } },
+      buffers,
+    );
+  } catch (error) {
+    reply({ case: 'inferFailed', value: { id, mel, face, out, ...describe(error) } }, buffers);
+  }
+}
+
+port.on('message', (request: LipSyncThreadRequest) => {
+  switch (request.case) {
+    case 'open':
+      void open(request.value);
+      break;
+    case 'infer':
+      void infer(request.value);
+      break;
+    case 'close':
+      void (async () => {
+        await session?.release();
+        session = undefined;
+        port.close();
+      })();
+      break;
+  }
+});
