@@ -5,14 +5,53 @@ import {
   SPEECH_RATE_MIN,
   VOICES,
 } from '@/worker/protocol/session-request';
+import {
+  DEFAULT_ESPEAK_VOICE,
+  ESPEAK_VOICES,
+  OPENAI_MODEL_SUGGESTIONS,
+  OPENAI_VOICE_SUGGESTIONS,
+  SPEECH_PROVIDER_LABELS,
+} from '@/worker/protocol/speech-provider';
+import { pluginListSchema, pluginStatus } from '@/worker/tts/plugins';
 
-/** GET /api/v1/voices → {voices: [{id, label}], default, speechRate: {min, max}} */
-export const GET = withAuth(() =>
-  Promise.resolve(
+/**
+ * GET /api/v1/voices → {voices, default, speechRate: {min, max, default}, providers: [{id,
+ * label, available, unavailableReason?, voices, default?, models?}]}. `voices` and `default`
+ * are the built-in voices (kept for older clients); `providers` lists every speech provider.
+ */
+export const GET = withAuth(() => {
+  // TODO(lead): read from env() once FACECAST_PLUGINS is in lib/config/env.ts.
+  const espeak = pluginStatus('espeak-ng', pluginListSchema.parse(process.env.FACECAST_PLUGINS));
+  return Promise.resolve(
     Response.json({
       voices: VOICES,
       default: DEFAULT_VOICE_ID,
       speechRate: { min: SPEECH_RATE_MIN, max: SPEECH_RATE_MAX, default: 1 },
+      providers: [
+        {
+          id: 'flite',
+          label: SPEECH_PROVIDER_LABELS.flite,
+          available: true,
+          voices: VOICES,
+          default: DEFAULT_VOICE_ID,
+        },
+        {
+          id: 'openai',
+          label: SPEECH_PROVIDER_LABELS.openai,
+          available: true,
+          // Suggestions: self-hosted servers name their own voices and models.
+          voices: OPENAI_VOICE_SUGGESTIONS.map((id) => ({ id, label: id })),
+          models: OPENAI_MODEL_SUGGESTIONS,
+        },
+        {
+          id: 'espeak',
+          label: SPEECH_PROVIDER_LABELS.espeak,
+          available: espeak.ok,
+          ...(espeak.ok ? {} : { unavailableReason: espeak.message }),
+          voices: ESPEAK_VOICES,
+          default: DEFAULT_ESPEAK_VOICE,
+        },
+      ],
     }),
-  ),
-);
+  );
+});

@@ -1,33 +1,41 @@
 import { notFound, readJson } from '@/lib/api/errors';
-import { avatarSettingsSchema } from '@/lib/avatars/avatar-settings';
+import {
+  avatarSettingsSchema,
+  speechSettingsView,
+  updateAvatarSettings,
+} from '@/lib/avatars/avatar-settings';
 import { avatarView } from '@/lib/avatars/avatar-view';
 import { deleteAvatar } from '@/lib/avatars/delete-avatar';
 import { withAuth } from '@/lib/auth/with-auth';
 import { env } from '@/lib/config/env';
 import { db } from '@/lib/db/db';
+import { pluginListSchema } from '@/worker/tts/plugins';
 
 type Params = { id: string };
 
-/** GET /api/v1/avatars/:id → {id, name, status, error?} */
+/** GET /api/v1/avatars/:id → the avatar with its speech settings (`hasApiKey`, never the key) */
 export const GET = withAuth<Params>(async ({ user, params }) => {
   const prisma = await db();
   const avatar = await prisma.avatar.findFirst({ where: { id: params.id, userId: user.id } });
   if (!avatar) throw notFound('Avatar');
-  return Response.json(avatarView(avatar));
+  return Response.json({ ...avatarView(avatar), speech: speechSettingsView(avatar) });
 });
 
-/** PATCH /api/v1/avatars/:id {name?, voice?, speechRate?} → the avatar (next sessions use it) */
+/**
+ * PATCH /api/v1/avatars/:id {name?, voice?, speechRate?, ttsProvider?, tts?: {baseUrl?,
+ * model?, voice?, apiKey?}} → the avatar (next sessions use it). `apiKey` is write-only.
+ */
 export const PATCH = withAuth<Params>(async ({ request, user, params }) => {
   const changes = avatarSettingsSchema.parse(await readJson(request));
-  const prisma = await db();
-  const { count } = await prisma.avatar.updateMany({
-    where: { id: params.id, userId: user.id },
-    data: changes,
+  const avatar = await updateAvatarSettings(await db(), {
+    userId: user.id,
+    avatarId: params.id,
+    changes,
+    appSecret: env().AUTH_SECRET,
+    // TODO(lead): read from env() once FACECAST_PLUGINS is in lib/config/env.ts.
+    plugins: pluginListSchema.parse(process.env.FACECAST_PLUGINS),
   });
-  if (count === 0) throw notFound('Avatar');
-  return Response.json(
-    avatarView(await prisma.avatar.findUniqueOrThrow({ where: { id: params.id } })),
-  );
+  return Response.json({ ...avatarView(avatar), speech: speechSettingsView(avatar) });
 });
 
 /** DELETE /api/v1/avatars/:id → 204 (ends its live sessions) */
