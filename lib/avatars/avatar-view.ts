@@ -6,6 +6,17 @@ export interface AvatarView {
   name: string;
   status: Avatar['status'];
   error?: string;
+  /** Preparation progress, percent 0..100 (100 once ready), and what it is doing now. */
+  progress: number;
+  stage?: string;
+  /** What the avatar was made from: a portrait image or a video. */
+  sourceKind: 'image' | 'video';
+  /** Output framing id: square-512, square-720 or wide-720p. */
+  framing: string;
+  /** Prepared frame size, px, and the number of frames in its loop (1 for a portrait). */
+  widthPx?: number;
+  heightPx?: number;
+  frameCount?: number;
   voice: string;
   /** 1 = natural pace. */
   speechRate: number;
@@ -18,6 +29,13 @@ export function avatarView(avatar: Avatar): AvatarView {
     name: avatar.name,
     status: avatar.status,
     ...(avatar.error ? { error: avatar.error } : {}),
+    progress: avatar.status === 'ready' ? 100 : avatar.progress,
+    ...(avatar.stage && avatar.status !== 'failed' ? { stage: avatar.stage } : {}),
+    sourceKind: avatar.sourceKind === 'video' ? 'video' : 'image',
+    framing: avatar.framing,
+    ...(avatar.widthPx !== null ? { widthPx: avatar.widthPx } : {}),
+    ...(avatar.heightPx !== null ? { heightPx: avatar.heightPx } : {}),
+    ...(avatar.frameCount !== null ? { frameCount: avatar.frameCount } : {}),
     voice: avatar.voice,
     speechRate: avatar.speechRate,
     createdAt: avatar.createdAt.toISOString(),

@@ -5,8 +5,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openFrameStore } from '../../worker/frame-store/read-frame-store';
 import { preparedAvatarSchema } from '../../worker/protocol/session-request';
 import { demoPortraitPath, loadNoFaceImage } from './demo-portrait';
+import { progressLineSchema } from './preparation-progress';
 
 const execFileAsync = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -49,21 +51,46 @@ afterAll(async () => {
 });
 
 describe('prepare-avatar-job', () => {
-  it('prints one JSON line describing the prepared avatar and exits 0', async () => {
+  it('prints progress lines in order up to 100, then one result line, and exits 0', async () => {
     const outDir = path.join(workDir, 'demo');
     const run = await runJob([demoPortraitPath(), outDir]);
     expect(run.exitCode).toBe(0);
-    const lines = run.stdout.split('\n').filter((line) => line.length > 0);
-    expect(lines).toHaveLength(1);
-    const result = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
+    const lines = run.stdout
+      .split('\n')
+      .filter((line) => line.length > 0)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const progress = lines.slice(0, -1).map((line) => progressLineSchema.parse(line));
+    expect(progress.length).toBeGreaterThanOrEqual(3);
+    const percents = progress.map((line) => line.progress);
+    expect(percents).toEqual([...percents].sort((a, b) => a - b));
+    expect(percents.at(-1)).toBe(100);
+    const result = lines.at(-1) ?? {};
     expect(result).toMatchObject({
       ok: true,
       framePath: path.join(outDir, 'frame.png'),
       widthPx: 512,
       heightPx: 512,
+      sourceKind: 'image',
+      frameCount: 1,
+      storeDir: path.join(outDir, 'store'),
+      storeName: 'frames',
     });
+    const store = await openFrameStore(path.join(outDir, 'store'), 'frames');
+    expect([store.manifest.frameCount, store.manifest.widthPx, store.manifest.loop]).toEqual([
+      1,
+      512,
+      'forward',
+    ]);
+    store.close();
     // It is a PreparedAvatar once the app adds its id and name.
-    const { ok: _ok, ...prepared } = result;
+    const {
+      ok: _ok,
+      sourceKind: _k,
+      storeDir: _d,
+      storeName: _n,
+      frameCount: _c,
+      ...prepared
+    } = result;
     expect(preparedAvatarSchema.safeParse({ ...prepared, id: 'a1', name: 'Demo' }).success).toBe(
       true,
     );
@@ -75,8 +102,12 @@ describe('prepare-avatar-job', () => {
     await writeFile(inputPath, await loadNoFaceImage());
     const run = await runJob([inputPath, path.join(workDir, 'landscape')]);
     expect(run.exitCode).toBe(0);
-    expect(run.stdout).toBe(
-      `${JSON.stringify({ ok: false, code: 'no_face', reason: 'No face was found in this image. Upload a clear, front-facing portrait.' })}\n`,
+    expect(run.stdout.split('\n').at(-2)).toBe(
+      JSON.stringify({
+        ok: false,
+        code: 'no_face',
+        reason: 'No face was found in this image. Upload a clear, front-facing portrait.',
+      }),
     );
   });
 
@@ -91,5 +122,8 @@ describe('prepare-avatar-job', () => {
     const run = await runJob([]);
     expect(run.exitCode).toBe(2);
     expect(run.stdout).toBe('');
+    const badFraming = await runJob([demoPortraitPath(), workDir, '--framing', 'huge']);
+    expect(badFraming.exitCode).toBe(2);
+    expect(badFraming.stderr).toMatch(/framing must be one of: square-512, square-720, wide-720p/);
   });
 });

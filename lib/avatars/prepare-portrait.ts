@@ -1,67 +1,55 @@
 /**
- * Turns an uploaded portrait into a prepared avatar frame: one square, head-and-shoulders
- * PNG with the face geometry measured on that very frame.
+ * Turns an uploaded portrait into a prepared avatar: a head-and-shoulders frame in the chosen
+ * framing, the face geometry measured on that very frame, a poster PNG and a one-frame store.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { faceGeometrySchema, type FaceGeometry } from '../../worker/protocol/session-request';
 import { detectFaces, landmarkBounds, type DetectedFace } from '../faces/detect-faces';
+import { avatarStoreDir, writeAvatarStore, AVATAR_STORE_NAME } from './avatar-store';
+import { singleFace } from './face-checks';
+import { frameCrop, renderCrop, type RgbImage } from './frame-crop';
+import { DEFAULT_FRAMING, FRAMINGS, type FramingId } from './framings';
+import { AvatarPreparationError } from './preparation-error';
+import { ignoreProgress, STAGES, type ReportProgress } from './preparation-progress';
 
-/** Smallest accepted face, as the width of its landmarks' bounding box in source pixels. */
-export const MIN_FACE_WIDTH_PX = 96;
-/** Face width (landmark bounding box) as a fraction of the frame width. */
-const FACE_WIDTH_FRACTION = 0.45;
-/** Height of the eye line as a fraction of the frame height, from the top. */
-const EYE_LINE_FRACTION = 0.4;
+export {
+  AvatarPreparationError,
+  MIN_FACE_WIDTH_PX,
+  type AvatarPreparationErrorCode,
+} from './preparation-error';
+
 /** Longest side the source is scaled down to before the first detection, px. */
 const DETECTION_MAX_SIDE_PX = 1280;
-
-// FaceMesh indices of the eye corners (subject's right eye: 33/133, left eye: 362/263).
-const EYE_CORNERS = [33, 133, 362, 263] as const;
-
-export type AvatarPreparationErrorCode = 'unreadable_image' | 'no_face' | 'face_too_small';
-
-const REASONS: Record<AvatarPreparationErrorCode, string> = {
-  unreadable_image: 'This file could not be read as an image. Upload a JPEG, PNG or WebP photo.',
-  no_face: 'No face was found in this image. Upload a clear, front-facing portrait.',
-  face_too_small: `The face in this image is too small. Upload a portrait where the face is at least ${MIN_FACE_WIDTH_PX} pixels wide.`,
-};
-
-/** A portrait we refuse; `reason` is safe to show to the user as is. */
-export class AvatarPreparationError extends Error {
-  readonly code: AvatarPreparationErrorCode;
-  readonly reason: string;
-
-  constructor(code: AvatarPreparationErrorCode, options?: { cause?: unknown }) {
-    super(`avatar preparation refused: ${code}`, options);
-    this.name = 'AvatarPreparationError';
-    this.code = code;
-    this.reason = REASONS[code];
-  }
-}
 
 export interface PreparePortraitOptions {
   /** The uploaded image file (JPEG, PNG, WebP, … anything sharp decodes). */
   input: Buffer;
-  /** Directory that receives frame.png and face.json; created if missing. */
+  /** Directory that receives frame.png, face.json and store/; created if missing. */
   outDir: string;
-  /** Side of the square output frame, px. */
+  /** Output framing; default square-512. */
+  framing?: FramingId;
+  /** A square output of this side instead of the framing's size, px (tests, tools). */
   sizePx?: number;
+  /** Also write the frame store (default true). */
+  writeStore?: boolean;
+  onProgress?: ReportProgress;
 }
 
+/** What preparation produced; paths are absolute. */
 export interface PreparedPortrait {
-  /** Absolute path of the prepared frame (PNG, widthPx × heightPx, RGB). */
+  /** The poster: the (first) prepared frame as PNG, widthPx × heightPx, RGB. */
   framePath: string;
   widthPx: number;
   heightPx: number;
+  /** Face geometry on the poster frame, in its pixels. */
   face: FaceGeometry;
-}
-
-interface RgbImage {
-  data: Buffer;
-  width: number;
-  height: number;
+  sourceKind: 'image' | 'video';
+  /** Frame store directory and name (docs/frame-store.md); absent when writeStore is false. */
+  storeDir?: string;
+  storeName?: string;
+  frameCount: number;
 }
 
 async function decode(input: Buffer): Promise<RgbImage> {
@@ -95,148 +83,114 @@ async function toRgba(
   return { rgba, scale: width / image.width, width, height };
 }
 
-function eyeCentre(face: DetectedFace): [number, number] {
-  let x = 0;
-  let y = 0;
-  for (const index of EYE_CORNERS) {
-    const point = face.landmarks[index];
-    if (!point) throw new Error(`face mesh lacks landmark ${index}`);
-    x += point[0];
-    y += point[1];
-  }
-  return [x / EYE_CORNERS.length, y / EYE_CORNERS.length];
-}
-
-/** Square crop (source pixels, may extend past the image) framing head and shoulders. */
-function frameCrop(face: DetectedFace): { left: number; top: number; side: number } {
-  const faceWidth = face.box.width;
-  const side = Math.round(faceWidth / FACE_WIDTH_FRACTION);
-  const [eyeX, eyeY] = eyeCentre(face);
-  return {
-    left: Math.round(eyeX - side / 2),
-    top: Math.round(eyeY - side * EYE_LINE_FRACTION),
-    side,
-  };
-}
-
-/**
- * Cuts the square crop out of the image and scales it to sizePx. Where the crop leaves the
- * image, the border pixels are stretched outwards and blurred, so the fill reads as
- * out-of-focus background rather than as hard streaks.
- */
-async function renderFrame(
-  image: RgbImage,
-  crop: { left: number; top: number; side: number },
-  sizePx: number,
-): Promise<Buffer> {
-  const raw = { width: image.width, height: image.height, channels: 3 } as const;
-  const pad = {
-    left: Math.max(0, -crop.left),
-    top: Math.max(0, -crop.top),
-    right: Math.max(0, crop.left + crop.side - image.width),
-    bottom: Math.max(0, crop.top + crop.side - image.height),
-  };
-  let source = image.data;
-  let sourceWidth = image.width;
-  let sourceHeight = image.height;
-  if (pad.left + pad.top + pad.right + pad.bottom > 0) {
-    sourceWidth = image.width + pad.left + pad.right;
-    sourceHeight = image.height + pad.top + pad.bottom;
-    const stretched = await sharp(image.data, { raw })
-      .extend({ ...pad, extendWith: 'copy' })
-      .blur(Math.max(2, crop.side / 25))
-      .removeAlpha()
-      .raw()
-      .toBuffer();
-    source = await sharp(stretched, {
-      raw: { width: sourceWidth, height: sourceHeight, channels: 3 },
-    })
-      .composite([{ input: image.data, raw, left: pad.left, top: pad.top }])
-      .removeAlpha() // composite always outputs RGBA
-      .raw()
-      .toBuffer();
-  }
-  return sharp(source, { raw: { width: sourceWidth, height: sourceHeight, channels: 3 } })
-    .extract({
-      left: crop.left + pad.left,
-      top: crop.top + pad.top,
-      width: crop.side,
-      height: crop.side,
-    })
-    .resize(sizePx, sizePx, { kernel: 'lanczos3' })
-    .png()
-    .toBuffer();
+/** Detects faces on a downscaled copy and returns them in source pixels, largest first. */
+export async function detectInSource(image: RgbImage): Promise<DetectedFace[]> {
+  const small = await toRgba(image, DETECTION_MAX_SIDE_PX);
+  const faces = await detectFaces({ data: small.rgba, width: small.width, height: small.height });
+  return faces.map((face) => {
+    const landmarks = face.landmarks.map(([x, y]): [number, number] => [
+      x / small.scale,
+      y / small.scale,
+    ]);
+    return { ...face, landmarks, box: landmarkBounds(landmarks) };
+  });
 }
 
 const round2 = (value: number): number => Math.round(value * 100) / 100;
 
-/**
- * Prepares an avatar from a portrait: finds the largest face, frames head and shoulders in
- * a sizePx × sizePx square (face ≈ 45 % of the width, eyes at 40 % from the top), writes
- * `outDir/frame.png` and `outDir/face.json`, and returns the face geometry detected on the
- * written frame, in its pixels.
- *
- * @throws AvatarPreparationError when the image is unreadable, has no face, or the face is
- *   narrower than MIN_FACE_WIDTH_PX.
- */
-export async function preparePortrait(options: PreparePortraitOptions): Promise<PreparedPortrait> {
-  const { input, outDir, sizePx = 512 } = options;
-  if (!Number.isInteger(sizePx) || sizePx < 128)
-    throw new RangeError(`sizePx must be an integer ≥ 128, got ${sizePx}`);
-
-  const image = await decode(input);
-  const small = await toRgba(image, DETECTION_MAX_SIDE_PX);
-  const [largest] = await detectFaces({
-    data: small.rgba,
-    width: small.width,
-    height: small.height,
-  });
-  if (!largest) throw new AvatarPreparationError('no_face');
-  const landmarksInSource = largest.landmarks.map(([x, y]): [number, number] => [
-    x / small.scale,
-    y / small.scale,
-  ]);
-  const face: DetectedFace = {
-    score: largest.score,
-    landmarks: landmarksInSource,
-    box: landmarkBounds(landmarksInSource),
-  };
-  if (face.box.width < MIN_FACE_WIDTH_PX) throw new AvatarPreparationError('face_too_small');
-
-  const png = await renderFrame(image, frameCrop(face), sizePx);
-  const frame = await sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-  const [framed] = await detectFaces({
-    data: frame.data,
-    width: frame.info.width,
-    height: frame.info.height,
-  });
-  // The face was found in the source, so losing it here means the crop went wrong.
-  if (!framed) throw new Error('face not found again in the prepared frame');
-
-  const landmarks = framed.landmarks.map(([x, y]): [number, number] => [round2(x), round2(y)]);
-  const bounds = landmarkBounds(landmarks);
-  const geometry = faceGeometrySchema.parse({
+/** Face geometry rounded to 0.01 px, validated against the protocol schema. */
+export function toFaceGeometry(landmarks: readonly (readonly [number, number])[]): FaceGeometry {
+  const rounded = landmarks.map(([x, y]): [number, number] => [round2(x), round2(y)]);
+  const bounds = landmarkBounds(rounded);
+  return faceGeometrySchema.parse({
     box: {
       x: round2(bounds.x),
       y: round2(bounds.y),
       width: round2(bounds.width),
       height: round2(bounds.height),
     },
-    landmarks,
+    landmarks: rounded,
   });
+}
 
+/** Output size of a framing, or a square of sizePx when given. */
+export function outputSize(framing: FramingId, sizePx?: number): [number, number] {
+  if (sizePx === undefined) return [FRAMINGS[framing].widthPx, FRAMINGS[framing].heightPx];
+  if (!Number.isInteger(sizePx) || sizePx < 128) {
+    throw new RangeError(`sizePx must be an integer ≥ 128, got ${sizePx}`);
+  }
+  return [sizePx, sizePx];
+}
+
+/** Writes poster PNG and face.json; returns the poster's absolute path. */
+export async function writePoster(
+  outDir: string,
+  rgba: Uint8Array,
+  widthPx: number,
+  heightPx: number,
+  face: FaceGeometry,
+): Promise<string> {
   await mkdir(outDir, { recursive: true });
   const framePath = path.resolve(outDir, 'frame.png');
+  const png = await sharp(rgba, { raw: { width: widthPx, height: heightPx, channels: 4 } })
+    .removeAlpha()
+    .png()
+    .toBuffer();
   await writeFile(framePath, png);
-  const prepared: PreparedPortrait = {
-    framePath,
-    widthPx: sizePx,
-    heightPx: sizePx,
-    face: geometry,
-  };
   await writeFile(
     path.join(outDir, 'face.json'),
-    `${JSON.stringify({ widthPx: sizePx, heightPx: sizePx, face: geometry })}\n`,
+    `${JSON.stringify({ widthPx, heightPx, face })}\n`,
   );
-  return prepared;
+  return framePath;
+}
+
+/**
+ * Prepares an avatar from a portrait: finds the one face, frames head and shoulders (face ≈
+ * 45 % of the frame height wide, eyes centred at 40 % from the top), writes the poster
+ * `outDir/frame.png`, `outDir/face.json` and a one-frame store in `outDir/store/`, and
+ * returns the face geometry detected on the written frame, in its pixels.
+ *
+ * @throws AvatarPreparationError when the image is unreadable, has no face or two, the face
+ *   is narrower than MIN_FACE_WIDTH_PX, or turned too far from the camera.
+ */
+export async function preparePortrait(options: PreparePortraitOptions): Promise<PreparedPortrait> {
+  const { input, outDir, framing = DEFAULT_FRAMING, onProgress = ignoreProgress } = options;
+  const [widthPx, heightPx] = outputSize(framing, options.sizePx);
+
+  onProgress(5, STAGES.reading);
+  const image = await decode(input);
+  onProgress(15, STAGES.findingFace);
+  const face = singleFace(await detectInSource(image));
+
+  onProgress(45, STAGES.framing);
+  const frame = await renderCrop(image, frameCrop(face, widthPx, heightPx), widthPx, heightPx);
+  // Measure on the frame we store, so the geometry matches its pixels exactly.
+  const [framed] = await detectFaces({ data: frame, width: widthPx, height: heightPx });
+  // The face was found in the source, so losing it here means the crop went wrong.
+  if (!framed) throw new Error('face not found again in the prepared frame');
+  const geometry = toFaceGeometry(framed.landmarks);
+
+  onProgress(75, STAGES.writing);
+  const framePath = await writePoster(outDir, frame, widthPx, heightPx, geometry);
+  const prepared: PreparedPortrait = {
+    framePath,
+    widthPx,
+    heightPx,
+    face: geometry,
+    sourceKind: 'image',
+    frameCount: 1,
+  };
+  if (options.writeStore === false) return prepared;
+  onProgress(85, STAGES.measuring);
+  const storeDir = avatarStoreDir(path.resolve(outDir));
+  await writeAvatarStore({
+    dir: storeDir,
+    widthPx,
+    heightPx,
+    frames: [frame],
+    faces: [geometry],
+    loop: 'forward',
+    poster: { rgba: frame, face: geometry },
+  });
+  return { ...prepared, storeDir, storeName: AVATAR_STORE_NAME };
 }

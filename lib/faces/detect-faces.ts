@@ -32,6 +32,19 @@ export interface DetectedFace {
   score: number;
   /** The 468 FaceMesh points as [x, y] in pixels, in MediaPipe's canonical order. */
   landmarks: [number, number][];
+  /**
+   * Head pose estimated from the 3D mesh, in degrees; 0/0/0 faces the camera squarely.
+   * Yaw turns left/right, pitch nods up/down, roll tilts towards a shoulder. Absent when the
+   * model gave no pose.
+   */
+  rotation?: FaceRotation;
+}
+
+/** Head pose angles in degrees. */
+export interface FaceRotation {
+  yawDeg: number;
+  pitchDeg: number;
+  rollDeg: number;
 }
 
 export interface FaceDetectorTimings {
@@ -163,9 +176,24 @@ export function landmarkBounds(
   return { x: minX, y: minY, width: maxX - minX, height: maxY - minY };
 }
 
+const DEG_PER_RAD = 180 / Math.PI;
+
 function toDetectedFace(face: FaceResult): DetectedFace {
   const landmarks = face.mesh.map(([x, y]): [number, number] => [x, y]);
-  return { box: landmarkBounds(landmarks), score: face.score, landmarks };
+  const angle = face.rotation?.angle; // radians
+  const rotation = angle
+    ? {
+        yawDeg: angle.yaw * DEG_PER_RAD,
+        pitchDeg: angle.pitch * DEG_PER_RAD,
+        rollDeg: angle.roll * DEG_PER_RAD,
+      }
+    : undefined;
+  return {
+    box: landmarkBounds(landmarks),
+    score: face.score,
+    landmarks,
+    ...(rotation ? { rotation } : {}),
+  };
 }
 
 /**

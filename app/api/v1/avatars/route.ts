@@ -1,10 +1,13 @@
 import { ApiError } from '@/lib/api/errors';
 import { avatarView } from '@/lib/avatars/avatar-view';
 import { createAvatar } from '@/lib/avatars/create-avatar';
-import { tooLarge } from '@/lib/avatars/validate-image';
+import { MAX_VIDEO_BYTES, uploadTooLarge } from '@/lib/avatars/validate-upload';
 import { withAuth } from '@/lib/auth/with-auth';
 import { env } from '@/lib/config/env';
 import { db } from '@/lib/db/db';
+
+/** Multipart fields that may carry the upload; the file's bytes decide image or video. */
+const FILE_FIELDS = ['file', 'image', 'video'] as const;
 
 function optionalField(form: FormData, name: string): string | undefined {
   const value = form.get(name);
@@ -21,34 +24,53 @@ export const GET = withAuth(async ({ user }) => {
   return Response.json({ avatars: avatars.map(avatarView) });
 });
 
-/** POST /api/v1/avatars (multipart: name, image, voice?, speechRate?) → 201 {id, name, status, …} */
+/**
+ * POST /api/v1/avatars (multipart: name, file | image | video, framing?, voice?, speechRate?)
+ * → 201 {id, name, status: 'preparing', progress, …}
+ */
 export const POST = withAuth(async ({ request, user }) => {
-  const maxBytes = env().MAX_UPLOAD_MB * 1024 * 1024;
+  const maxImageBytes = env().MAX_UPLOAD_MB * 1024 * 1024;
+  const maxBodyBytes = Math.max(maxImageBytes, MAX_VIDEO_BYTES);
   // Refuse oversized bodies before reading them (16 KiB allows for the multipart framing).
   const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > maxBytes + 16 * 1024) throw tooLarge(maxBytes);
+  if (declared > maxBodyBytes + 16 * 1024) throw uploadTooLarge('file', maxBodyBytes);
   let form: FormData;
   try {
     form = await request.formData();
   } catch {
     throw new ApiError(
       'bad_request',
-      'Send the avatar as multipart/form-data with fields "name" and "image".',
+      'Send the avatar as multipart/form-data with fields "name" and "file" (a portrait image or a video).',
     );
   }
-  const image = form.get('image');
-  if (!(image instanceof Blob)) {
-    throw new ApiError('unprocessable', 'Missing "image": attach a JPEG, PNG or WebP portrait.');
+  const files = FILE_FIELDS.flatMap((field) => {
+    const value = form.get(field);
+    return value instanceof Blob ? [value] : [];
+  });
+  const [file] = files;
+  if (!file) {
+    throw new ApiError(
+      'unprocessable',
+      'Missing "file" (or "image"/"video"): attach a JPEG, PNG or WebP portrait, or an MP4 or WebM video.',
+    );
   }
-  if (image.size > maxBytes) throw tooLarge(maxBytes);
+  if (files.length > 1) {
+    throw new ApiError(
+      'unprocessable',
+      'Send exactly one file, in "file" (or "image"/"video"), not several.',
+    );
+  }
+  if (file.size > maxBodyBytes) throw uploadTooLarge('file', maxBodyBytes);
   const avatar = await createAvatar(await db(), {
     userId: user.id,
     name: typeof form.get('name') === 'string' ? (form.get('name') as string) : '',
-    image: new Uint8Array(await image.arrayBuffer()),
+    file: new Uint8Array(await file.arrayBuffer()),
+    framing: optionalField(form, 'framing'),
     voice: optionalField(form, 'voice'),
     speechRate: optionalField(form, 'speechRate'),
     dataDir: env().FACECAST_DATA_DIR,
-    maxBytes,
+    maxBytes: maxImageBytes,
+    maxVideoBytes: MAX_VIDEO_BYTES,
   });
   return Response.json(avatarView(avatar), { status: 201 });
 });

@@ -1,0 +1,101 @@
+/**
+ * A cheap health check of an avatar's frame store, for every app start and session start:
+ * the manifest parses, the data file's header matches it and the file has the right length.
+ * It reads one page of the data file, never the frames (the full sha256 check is the
+ * worker's, when it opens the store).
+ */
+import { open, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Avatar } from '@prisma/client';
+import { FrameStoreError, isErrno } from '../../worker/frame-store/frame-store-error';
+import {
+  FRAME_STORE_HEADER_BYTES,
+  frameStoreManifestSchema,
+  manifestFileName,
+} from '../../worker/frame-store/frame-store-format';
+import { decodeHeader } from '../../worker/frame-store/frame-store-header';
+import { AVATAR_STORE_NAME } from './avatar-store';
+
+export type FrameStoreCheck =
+  | { ok: true; frameCount: number }
+  /** `missing`: never built (or an avatar from before stores); else damaged. */
+  | { ok: false; code: FrameStoreError['code']; message: string };
+
+/**
+ * Checks the store of a ready avatar (`storeDir` relative to dataDir). Never throws for a
+ * bad store: returns what is wrong. I/O errors a rebuild would not fix (EACCES, EIO) throw.
+ */
+export async function checkFrameStore(
+  dataDir: string,
+  avatar: Pick<Avatar, 'storeDir' | 'frameCount' | 'widthPx' | 'heightPx'>,
+): Promise<FrameStoreCheck> {
+  if (!avatar.storeDir) return { ok: false, code: 'missing', message: 'the avatar has no store' };
+  const dir = path.resolve(dataDir, avatar.storeDir);
+  try {
+    const manifestPath = path.join(dir, manifestFileName(AVATAR_STORE_NAME));
+    const text = await readFile(manifestPath, 'utf8').catch((error: unknown) => {
+      if (isErrno(error, 'ENOENT')) throw new FrameStoreError('missing', 'no manifest');
+      throw error;
+    });
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new FrameStoreError('corrupt', 'the manifest is not JSON');
+    }
+    const parsed = frameStoreManifestSchema.safeParse(json);
+    if (!parsed.success) {
+      const version = (json as { version?: unknown } | null)?.version;
+      throw typeof version === 'number' && version !== 1
+        ? new FrameStoreError('version', `format version ${version}`)
+        : new FrameStoreError('corrupt', `invalid manifest: ${parsed.error.issues[0]?.message}`);
+    }
+    const manifest = parsed.data;
+    const file = await open(path.join(dir, manifest.dataFile), 'r').catch((error: unknown) => {
+      if (isErrno(error, 'ENOENT')) throw new FrameStoreError('corrupt', 'data file missing');
+      throw error;
+    });
+    try {
+      const { size } = await file.stat();
+      if (size !== manifest.dataBytes) {
+        throw new FrameStoreError(
+          'corrupt',
+          `data file is ${size} bytes, expected ${manifest.dataBytes}`,
+        );
+      }
+      const head = new Uint8Array(FRAME_STORE_HEADER_BYTES);
+      await file.read(head, 0, head.length, 0);
+      const header = decodeHeader(head);
+      for (const field of [
+        'widthPx',
+        'heightPx',
+        'pixelFormat',
+        'frameCount',
+        'frameBytes',
+      ] as const) {
+        if (header[field] !== manifest[field]) {
+          throw new FrameStoreError(
+            'mismatch',
+            `header ${field} ${header[field]} != ${manifest[field]}`,
+          );
+        }
+      }
+    } finally {
+      await file.close();
+    }
+    // The row must describe this store: a store of another size means an interrupted rebuild.
+    if (
+      (avatar.frameCount !== null && avatar.frameCount !== manifest.frameCount) ||
+      (avatar.widthPx !== null && avatar.widthPx !== manifest.widthPx) ||
+      (avatar.heightPx !== null && avatar.heightPx !== manifest.heightPx)
+    ) {
+      throw new FrameStoreError('mismatch', 'the store differs from the avatar record');
+    }
+    return { ok: true, frameCount: manifest.frameCount };
+  } catch (error) {
+    if (error instanceof FrameStoreError) {
+      return { ok: false, code: error.code, message: error.message };
+    }
+    throw error;
+  }
+}
