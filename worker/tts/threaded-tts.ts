@@ -1,9 +1,12 @@
-/** Flite on a worker thread, with a promise per request. */
+/** A synthesiser (Flite by default, or eSpeak NG from its plugin) on a worker thread, with a promise per request. */
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { SpeechAudio } from './flite-tts';
+
+/** Which synthesiser the thread runs: Flite (built in) or eSpeak NG from the plugin's entry file. */
+export type TtsEngine = { name: 'flite' } | { name: 'espeak'; entry: string; sampleRateHz: number };
 
 export interface TtsThreadRequest {
   id: number;
@@ -20,7 +23,7 @@ export interface AsyncTts {
   close(): Promise<void>;
 }
 
-export function createThreadedTts(): AsyncTts {
+export function createThreadedTts(engine: TtsEngine = { name: 'flite' }): AsyncTts {
   // The entry is TypeScript and Node 20 resolves a worker's main module before `--import`
   // hooks apply, so a tiny bootstrap registers tsx in the thread, then imports the entry.
   // (require.resolve would pick the CJS build of the API, which cannot register ESM hooks.)
@@ -28,7 +31,7 @@ export function createThreadedTts(): AsyncTts {
   const tsxApi = pathToFileURL(path.join(path.dirname(tsxPackage), 'dist/esm/api/index.mjs')).href;
   const entry = new URL('./tts-thread.ts', import.meta.url).href;
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  const worker = new Worker(bootstrap, { eval: true });
+  const worker = new Worker(bootstrap, { eval: true, workerData: { engine } });
   const pending = new Map<
     number,
     { resolve: (audio: SpeechAudio) => void; reject: (error: Error) => void }

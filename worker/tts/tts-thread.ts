@@ -1,31 +1,44 @@
 /**
- * Worker-thread entry that runs Flite. Synthesis takes 20-200 ms per sentence; on the session
- * thread that would stall the 25 fps frame clock and RTC callbacks, so it runs here.
+ * Worker-thread entry that runs a synthesiser (Flite, or eSpeak NG from its plugin).
+ * Synthesis takes 20-200 ms per sentence; on the session thread that would stall the 25 fps
+ * frame clock and RTC callbacks, so it runs here.
  */
-import { parentPort } from 'node:worker_threads';
-import { createFliteTts } from './flite-tts';
-import type { TtsThreadRequest, TtsThreadResponse } from './threaded-tts';
+import { parentPort, workerData } from 'node:worker_threads';
+import { createEspeakTts } from './espeak-tts';
+import { createFliteTts, type SpeechAudio } from './flite-tts';
+import type { TtsEngine, TtsThreadRequest, TtsThreadResponse } from './threaded-tts';
 
 const port = parentPort;
 if (!port) throw new Error('tts-thread must run as a worker thread');
-const tts = createFliteTts();
+const engine = (workerData as { engine?: TtsEngine } | undefined)?.engine ?? { name: 'flite' };
+
+interface Engine {
+  synthesize(text: string, voice?: string, rate?: number): SpeechAudio;
+  close?(): void;
+}
+const ready: Promise<Engine> =
+  engine.name === 'espeak'
+    ? createEspeakTts(engine.entry, engine.sampleRateHz)
+    : Promise.resolve(createFliteTts());
+// A failed start is reported on every request instead of crashing the thread.
+ready.catch(() => undefined);
 
 port.on('message', (request: TtsThreadRequest) => {
-  let response: TtsThreadResponse;
-  try {
-    response = {
-      id: request.id,
-      ok: true,
-      audio: tts.synthesize(request.text, request.voice, request.rate),
-    };
-  } catch (error) {
-    response = {
-      id: request.id,
-      ok: false,
-      message: error instanceof Error ? error.message : String(error),
-    };
-  }
-  // Transfer the PCM instead of copying it.
-  port.postMessage(response, response.ok ? [response.audio.pcm.buffer as ArrayBuffer] : []);
+  void ready
+    .then((tts) => tts.synthesize(request.text, request.voice, request.rate))
+    .then(
+      (audio): TtsThreadResponse => ({ id: request.id, ok: true, audio }),
+      (error: unknown): TtsThreadResponse => ({
+        id: request.id,
+        ok: false,
+        message: error instanceof Error ? error.message : String(error),
+      }),
+    )
+    .then((response) => {
+      // Transfer the PCM instead of copying it.
+      port.postMessage(response, response.ok ? [response.audio.pcm.buffer as ArrayBuffer] : []);
+    });
 });
-port.on('close', () => tts.close());
+port.on('close', () => {
+  void ready.then((tts) => tts.close?.()).catch(() => undefined);
+});
