@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rmsEnvelope } from '../audio/mouth-envelope';
 import { lipSyncModelSchema } from '../protocol/lip-sync';
 import { pearson } from '../testing/signal-stats';
-import { SYNTHETIC_FACE, syntheticAvatar, syntheticImage } from '../testing/synthetic-avatar';
+import { syntheticAvatar, syntheticImage } from '../testing/synthetic-avatar';
 import { createFliteTts, type SpeechAudio } from '../tts/flite-tts';
 import { LipSyncRenderer, type LipSyncStatus } from './lip-sync-renderer';
 import { buildTestLipSyncModel } from './test-model';
@@ -64,9 +64,9 @@ afterAll(async () => {
 describe('LipSyncRenderer', () => {
   it('reports builtin with a notice when the model is missing or malformed, and stays inactive', async () => {
     const missing = await open(path.join(dir, 'absent.onnx'));
-    expect(missing.statuses).toEqual([
-      { renderer: 'builtin', notice: expect.stringContaining('missing or unreadable') },
-    ]);
+    expect(missing.statuses).toHaveLength(1);
+    expect(missing.statuses[0]?.renderer).toBe('builtin');
+    expect(missing.statuses[0]?.notice).toContain('missing or unreadable');
     expect(missing.renderer.active).toBe(false);
     missing.renderer.startUtterance({ pcm: speech.pcm, sampleRateHz: 16_000, startTick: 0 });
     expect(missing.renderer.frameFor(3, new Uint8Array(image.data))).toBe(false);
@@ -161,10 +161,10 @@ describe('LipSyncRenderer', () => {
       }
       expect(renderer.active).toBe(false);
       expect(statuses).toHaveLength(2);
-      expect(statuses[1]).toEqual({
-        renderer: 'builtin',
-        notice: expect.stringMatching(/cannot keep up.*% of frames were late over the last 2 s/),
-      });
+      expect(statuses[1]?.renderer).toBe('builtin');
+      expect(statuses[1]?.notice).toMatch(
+        /cannot keep up.*% of frames were late over the last 2 s/,
+      );
       // Permanent: a new utterance is not lip-synced any more.
       renderer.startUtterance({ pcm: speech.pcm, sampleRateHz: 16_000, startTick: 200 });
       expect(await renderer.waitFor(201)).toBe(false);
