@@ -1,7 +1,14 @@
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { AudioFrame } from '@livekit/rtc-node';
-import { describe, expect, it } from 'vitest';
-import { createLogger } from '../log';
-import type { SpeechAudio } from '../tts/flite-tts';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createResampler } from '../audio/resample';
+import { createLogger, type Logger } from '../log';
+import { createFliteTts, type SpeechAudio } from '../tts/flite-tts';
+import { createSessionTts } from '../tts/session-tts';
+import { NEUTRAL_POSE, type MouthPose } from '../visemes/mouth-pose';
 import { SpeechPlayer, type AudioSink } from './speech-player';
 
 const RATE = 16_000;
@@ -170,3 +177,154 @@ describe('SpeechPlayer', () => {
     await player.stop();
   });
 });
+
+/**
+ * OpenAI's speech API is a paid external service, so these tests run the player against a
+ * LOCAL node:http stand-in that speaks `POST /v1/audio/speech` like it: Bearer auth, JSON
+ * body, raw 16-bit PCM at 24 kHz (real Flite speech, resampled up), and OpenAI-shaped errors.
+ */
+describe('SpeechPlayer with an OpenAI-compatible provider', () => {
+  const API_KEY = 'sk-test-player-8d1f';
+  const flite = createFliteTts();
+  const up = createResampler(16_000, 24_000);
+  let server: http.Server;
+  let baseUrl: string;
+  /** Per request, in order: what to do. Defaults to speaking. */
+  let plan: ('speak' | 'unauthorized' | 'hang' | { delayMs: number })[] = [];
+  const received: { input: string; at: number }[] = [];
+  const answered: { input: string; loudFramesPushed: number }[] = [];
+  let loudFrames = () => 0;
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+          input: string;
+          voice: string;
+          response_format: string;
+        };
+        received.push({ input: body.input, at: performance.now() });
+        const step = plan.shift() ?? 'speak';
+        if (step === 'hang') return; // never answers: the client's timeout must end it
+        if (step === 'unauthorized' || req.headers.authorization !== `Bearer ${API_KEY}`) {
+          res
+            .writeHead(401, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ error: { message: 'Incorrect API key provided' } }));
+          return;
+        }
+        const speak = () => {
+          const pcm = up.resample(flite.synthesize(body.input, 'kal16').pcm);
+          answered.push({ input: body.input, loudFramesPushed: loudFrames() });
+          res.writeHead(200, { 'content-type': 'audio/pcm' }).end(Buffer.from(pcm.buffer));
+        };
+        if (typeof step === 'object') setTimeout(speak, step.delayMs);
+        else speak();
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  });
+  afterAll(() => {
+    server.close();
+    flite.close();
+  });
+
+  function setup(timeoutMs: number) {
+    const lines: { msg: string; level: number; [key: string]: unknown }[] = [];
+    const log = pino(
+      { level: 'debug' },
+      { write: (line: string) => lines.push(JSON.parse(line) as (typeof lines)[number]) },
+    ) as Logger;
+    const tts = createSessionTts(
+      { provider: 'openai', baseUrl, apiKey: API_KEY, model: 'tts-1', voice: 'alloy' },
+      { log, plugins: [], sampleRateHz: RATE, timeoutMs },
+    );
+    const sink = new RecordingSink();
+    const player = new SpeechPlayer({ sink, tts, sampleRateHz: RATE, frameMs: FRAME_MS, log });
+    const poses: MouthPose[] = [];
+    const capture = sink.captureFrame.bind(sink);
+    sink.captureFrame = (frame) => {
+      // Nothing stays queued in this sink: the audible frame is the one just pushed.
+      if (rms(frame.data) > 500) poses.push({ ...player.mouthPoseNow() });
+      return capture(frame);
+    };
+    loudFrames = () => sink.frames.filter((f) => rms(f) > 500).length;
+    received.length = 0;
+    answered.length = 0;
+    return { sink, player, poses, lines, tts };
+  }
+
+  it('speaks 24 kHz provider audio at 16 kHz, sentence by sentence, with the mouth from the audio', async () => {
+    const { sink, player, poses } = setup(2_000);
+    plan = ['speak', { delayMs: 600 }, 'speak'];
+    player.start();
+    player.enqueue('Hello there, my name is Facecast. I speak through an API. Goodbye now.');
+    await untilTime(() => !player.speaking);
+    await player.stop();
+    expect(received.map((r) => r.input)).toEqual([
+      'Hello there, my name is Facecast.',
+      'I speak through an API.',
+      'Goodbye now.',
+    ]);
+    // The first sentence was already playing before the second one was synthesised.
+    const first = flite.synthesize('Hello there, my name is Facecast.', 'kal16');
+    const firstLoudFrames = rmsFrames(first.pcm).filter((v) => v > 500).length;
+    expect(answered[1]?.loudFramesPushed).toBeGreaterThanOrEqual(firstLoudFrames - 2);
+    // All three sentences came out at 16 kHz with the energy of Flite's originals: nothing
+    // lost, doubled or played at the wrong rate.
+    const expected = received.reduce(
+      (sum, r) => sum + energy(flite.synthesize(r.input, 'kal16').pcm),
+      0,
+    );
+    expect(sink.frames.reduce((sum, f) => sum + energy(f), 0) / expected).toBeCloseTo(1, 1);
+    // The mouth follows the sound: open on loud frames, with lip shapes from the spectrum.
+    expect(poses.filter((p) => p.jawOpen > 0.4).length).toBeGreaterThan(poses.length * 0.3);
+    expect(Math.max(...poses.map((p) => p.lipWidth))).toBeGreaterThan(0.4);
+    expect(player.mouthPoseNow()).toEqual(NEUTRAL_POSE);
+  });
+
+  it('skips a sentence refused with 401 or timed out, warns without the key, and goes on', async () => {
+    const { sink, player, lines } = setup(400);
+    plan = ['unauthorized', 'hang', 'speak'];
+    player.start();
+    player.enqueue('First one fails. Second one hangs. Third one speaks.');
+    await untilTime(() => !player.speaking);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(received).toHaveLength(3);
+    const warnings = lines.filter((l) => l.msg === 'speech provider failed, sentence skipped');
+    expect(warnings.map((w) => w.code)).toEqual(['unauthorized', 'unavailable']);
+    expect(String(warnings[1]?.reason)).toMatch(/did not answer within 400 ms/);
+    expect(JSON.stringify(lines)).not.toContain(API_KEY);
+    // Only the third sentence was heard, and the audio track never stopped.
+    const spoken = energy(flite.synthesize('Third one speaks.', 'kal16').pcm);
+    expect(sink.frames.reduce((sum, f) => sum + energy(f), 0) / spoken).toBeCloseTo(1, 1);
+    const framesBefore = sink.frames.length;
+    await untilTime(() => sink.frames.length > framesBefore + 10);
+    player.enqueue('Still here.');
+    await untilTime(() => !player.speaking);
+    expect(received.at(-1)?.input).toBe('Still here.');
+    await player.stop();
+  });
+});
+
+function energy(pcm: Int16Array): number {
+  let sum = 0;
+  for (const v of pcm) sum += v * v;
+  return sum;
+}
+
+function rmsFrames(pcm: Int16Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < pcm.length; i += 320) out.push(rms(pcm.subarray(i, i + 320)));
+  return out;
+}
+
+/** Polls until `check` holds or `timeoutMs` passes (HTTP round trips need real time). */
+async function untilTime(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!check() && performance.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 5));
+}

@@ -4,14 +4,22 @@
  * otherwise, so the audio track (and the clock it gives) never stops. The mouth openness of
  * every pushed frame is remembered, and the renderer asks for the openness of the frame that
  * is audible *now* (pushed minus still queued), so the mouth follows what viewers hear.
+ *
+ * Any provider works (worker/tts/session-tts.ts): audio at another rate is resampled to the
+ * session's, the mouth comes from the phone timings when the provider gives them and from the
+ * audio alone otherwise, and a provider that fails (bad key, timeout) costs one sentence and a
+ * warning, never the session.
  */
 import { AudioFrame } from '@livekit/rtc-node';
 import { samplesPerFrame } from '../audio/mouth-envelope';
+import { createResampler } from '../audio/resample';
 import type { Logger } from '../log';
 import type { SpeechAudio } from '../tts/flite-tts';
 import { normalizeText } from '../tts/normalize-text';
+import { SpeechProviderError } from '../tts/openai-speech';
 import { splitSentences } from '../tts/sentences';
 import { mouthTrack } from '../visemes/mouth-driver';
+import { NEUTRAL_POSE, type MouthPose } from '../visemes/mouth-pose';
 
 /** What the player needs from LiveKit's AudioSource (an interface so tests can fake it). */
 export interface AudioSink {
@@ -39,6 +47,8 @@ export interface SpeechPlayerOptions {
 interface Segment {
   pcm: Int16Array;
   openness: Float32Array;
+  /** Mouth pose per audio frame. */
+  poses: MouthPose[];
   /** Next sample to push. */
   position: number;
 }
@@ -59,6 +69,9 @@ export class SpeechPlayer {
   /** Silent frames pushed since the last speech frame. */
   private silentFrames = RING_FRAMES;
   private readonly ring = new Float32Array(RING_FRAMES);
+  private readonly poseRing: Readonly<MouthPose>[] = new Array<Readonly<MouthPose>>(
+    RING_FRAMES,
+  ).fill(NEUTRAL_POSE);
   private pushedFrames = 0;
   private running = false;
   private loop: Promise<void> | undefined;
@@ -86,6 +99,7 @@ export class SpeechPlayer {
     this.current = undefined;
     this.options.sink.clearQueue();
     this.ring.fill(0);
+    this.poseRing.fill(NEUTRAL_POSE);
     this.options.log.info('speech interrupted');
   }
 
@@ -101,10 +115,24 @@ export class SpeechPlayer {
 
   /** Mouth openness 0..1 of the audio audible right now. */
   mouthOpenNow(): number {
+    const audible = this.audibleFrame();
+    return audible < 0 ? 0 : (this.ring[audible % RING_FRAMES] ?? 0);
+  }
+
+  /**
+   * Mouth pose of the audio audible right now; NEUTRAL_POSE in silence. The object is shared
+   * (no allocation per video frame): read it, do not keep or change it.
+   */
+  mouthPoseNow(): Readonly<MouthPose> {
+    const audible = this.audibleFrame();
+    return audible < 0 ? NEUTRAL_POSE : (this.poseRing[audible % RING_FRAMES] ?? NEUTRAL_POSE);
+  }
+
+  /** Index of the pushed frame that is playing now, or -1 when it is no longer remembered. */
+  private audibleFrame(): number {
     const queuedFrames = Math.floor(this.options.sink.queuedDuration / this.options.frameMs);
     const audible = this.pushedFrames - 1 - queuedFrames;
-    if (audible < 0 || this.pushedFrames - audible > RING_FRAMES) return 0;
-    return this.ring[audible % RING_FRAMES] ?? 0;
+    return audible < 0 || this.pushedFrames - audible > RING_FRAMES ? -1 : audible;
   }
 
   start(): void {
@@ -127,8 +155,9 @@ export class SpeechPlayer {
     while (this.running) {
       // A fresh buffer per frame: the FFI reads the array from its start and ignores byteOffset.
       const data = new Int16Array(this.frameSamples);
-      const openness = this.fill(data);
-      this.ring[this.pushedFrames % RING_FRAMES] = openness;
+      const pose = this.fill(data);
+      this.ring[this.pushedFrames % RING_FRAMES] = this.lastOpenness;
+      this.poseRing[this.pushedFrames % RING_FRAMES] = pose;
       this.pushedFrames++;
       try {
         await sink.captureFrame(new AudioFrame(data, sampleRateHz, 1, this.frameSamples));
@@ -141,8 +170,11 @@ export class SpeechPlayer {
     }
   }
 
-  /** Fills one frame with speech or silence; returns the frame's mouth openness. */
-  private fill(out: Int16Array): number {
+  /** Openness of the frame `fill` filled last. */
+  private lastOpenness = 0;
+
+  /** Fills one frame with speech or silence; returns the frame's mouth pose (and openness). */
+  private fill(out: Int16Array): Readonly<MouthPose> {
     if (!this.current) {
       this.current = this.ready.shift();
       if (this.current) this.synthesizeAhead();
@@ -154,7 +186,8 @@ export class SpeechPlayer {
         this.options.log.debug('speech ended');
       }
       this.silentFrames++;
-      return 0;
+      this.lastOpenness = 0;
+      return NEUTRAL_POSE;
     }
     if (this.idle) {
       // Drop what LiveKit still holds so speech starts now, but only if all of it is
@@ -170,7 +203,8 @@ export class SpeechPlayer {
     out.set(segment.pcm.subarray(segment.position, end));
     segment.position = end;
     if (segment.position >= segment.pcm.length) this.current = undefined;
-    return segment.openness[frameIndex] ?? 0;
+    this.lastOpenness = segment.openness[frameIndex] ?? 0;
+    return segment.poses[frameIndex] ?? NEUTRAL_POSE;
   }
 
   /** Keeps up to READY_AHEAD pieces synthesised, one at a time, in order. */
@@ -189,31 +223,44 @@ export class SpeechPlayer {
   }
 
   private async synthesize(text: string): Promise<Segment | undefined> {
+    const { sampleRateHz, log } = this.options;
     try {
       const started = performance.now();
       const speech = await this.options.tts.synthesize(text, this.options.voice, this.options.rate);
-      if (speech.sampleRateHz !== this.options.sampleRateHz) {
-        throw new Error(
-          `TTS produced ${speech.sampleRateHz} Hz, expected ${this.options.sampleRateHz} Hz`,
-        );
-      }
       if (speech.pcm.length === 0) return undefined;
-      this.options.log.debug(
+      // Providers speak at their own rate (OpenAI 24 kHz); LiveKit gets the session's.
+      const pcm =
+        speech.sampleRateHz === sampleRateHz
+          ? speech.pcm
+          : createResampler(speech.sampleRateHz, sampleRateHz).resample(speech.pcm);
+      log.debug(
         {
           chars: text.length,
-          audioMs: Math.round((speech.pcm.length / speech.sampleRateHz) * 1000),
+          audioMs: Math.round((pcm.length / sampleRateHz) * 1000),
           synthMs: Math.round(performance.now() - started),
+          providerRateHz: speech.sampleRateHz,
         },
         'speech synthesised',
       );
-      // Shape from the phone timings, jaw from them and the loudness, one value per audio
-      // frame: at this rate the track's frames are exactly the frames `fill` pushes.
-      const { openness } = mouthTrack(speech, {
-        fps: speech.sampleRateHz / this.frameSamples,
-      });
-      return { pcm: speech.pcm, openness, position: 0 };
+      // Shape from the phone timings (or, without them, from audio features), jaw from the
+      // loudness, one value per audio frame: at this rate the track's frames are exactly the
+      // frames `fill` pushes. Phone times are in ms, so resampling leaves them valid.
+      const { openness, poses } = mouthTrack(
+        { pcm, sampleRateHz, phones: speech.phones },
+        { fps: sampleRateHz / this.frameSamples },
+      );
+      return { pcm, openness, poses, position: 0 };
     } catch (error) {
-      this.options.log.error({ err: error, chars: text.length }, 'speech synthesis failed');
+      if (error instanceof SpeechProviderError) {
+        // Expected in operation (bad key, rate limit, server down): the message is redacted
+        // and says what happened; the session goes on with the next sentence.
+        log.warn(
+          { code: error.code, status: error.status, reason: error.message, chars: text.length },
+          'speech provider failed, sentence skipped',
+        );
+      } else {
+        log.error({ err: error, chars: text.length }, 'speech synthesis failed, sentence skipped');
+      }
       return undefined;
     }
   }
