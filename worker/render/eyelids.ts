@@ -69,16 +69,28 @@ export class Eyelid {
     }
   }
 
-  /** Draws the lid into `out` (which already holds the base frame); `closed` is 0..1. */
-  apply(out: Uint8Array, closed: number): void {
+  /**
+   * Draws the lid into `out` (which already holds the frame); `closed` is 0..1. `source` is
+   * the frame the lid blends over (`out` itself is fine: each pixel is read before it is
+   * written); `shiftXPx`/`shiftYPx` move the eye with the head's idle motion.
+   */
+  apply(
+    out: Uint8Array,
+    closed: number,
+    source: Uint8Array = this.base.data,
+    shiftXPx = 0,
+    shiftYPx = 0,
+  ): void {
     const c = Math.min(1, Math.max(0, closed));
     if (c < 0.02) return;
-    const src = this.base.data;
+    const src = source;
     const stride = this.base.widthPx * 4;
+    const dx = Math.round(shiftXPx);
     for (let i = 0; i < this.upperY.length; i++) {
-      const x = this.x0 + i;
-      const top = this.upperY[i]!;
-      const bottom = this.lowerY[i]!;
+      const x = this.x0 + i + dx;
+      if (x < 0 || x >= this.base.widthPx) continue;
+      const top = this.upperY[i]! + shiftYPx;
+      const bottom = this.lowerY[i]! + shiftYPx;
       // The lid edge travels from the open upper lid line to the lower lid line.
       const edge = top + (bottom - top) * c + c * 0.8;
       if (edge <= top) continue;

@@ -159,9 +159,11 @@ export function meshVertices(face: FaceGeometry, out = new Float64Array(VERTEX_C
   out.set(outer, RING.outerLip * RING_SIZE * 2);
   const half = f.widthPx / 2;
   // [horizontal semi-axis, up semi-axis, down semi-axis] of the two outer rings, px.
+  // Upwards the rings stop short of the nose base (about a third of the mouth width above
+  // the lip line), however thin the upper lip.
   const rings = [
-    [half * 1.55, f.upperLipPx * 1.6, f.chinPx],
-    [half * 2.3, f.upperLipPx * 2.5, f.chinPx * 1.65],
+    [half * 1.55, Math.max(f.upperLipPx * 1.6, f.widthPx * 0.2), f.chinPx],
+    [half * 2.3, Math.max(f.upperLipPx * 2.5, f.widthPx * 0.34), f.chinPx * 1.65],
   ] as const;
   for (let r = 0; r < 2; r++) {
     const [a, bUp, bDown] = rings[r]!;
