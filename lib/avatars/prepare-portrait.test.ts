@@ -5,8 +5,10 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { faceGeometrySchema } from '../../worker/protocol/session-request';
 import { detectFaces } from '../faces/detect-faces';
+import { openFrameStore } from '../../worker/frame-store/read-frame-store';
 import { loadDemoPortrait, loadNoFaceImage } from './demo-portrait';
 import { AvatarPreparationError, preparePortrait, type PreparedPortrait } from './prepare-portrait';
+import { makeTurnedFaceImage, makeTwoFacesImage } from './test-media';
 
 // FaceMesh indices: inner upper/lower lip, upper eyelids, eye corners.
 const UPPER_LIP = 13;
@@ -165,5 +167,50 @@ describe('preparePortrait', () => {
       .png()
       .toBuffer();
     await expectRefusal(input, 'face_too_small');
+  });
+
+  it('refuses two people of comparable size', async () => {
+    const refusal = await expectRefusal(await makeTwoFacesImage(), 'multiple_faces');
+    expect(refusal.reason).toMatch(/exactly one person/);
+  });
+
+  it('refuses a face turned far from the camera', async () => {
+    const refusal = await expectRefusal(await makeTurnedFaceImage(-50), 'face_turned');
+    expect(refusal.reason).toMatch(/looking into the camera/);
+  });
+
+  it.each([
+    ['square-720', 720, 720],
+    ['wide-720p', 1280, 720],
+  ] as const)(
+    'frames %s with the face centred, eyes at 40 %% and the same head size per height',
+    async (framing, width, height) => {
+      const prepared = await preparePortrait({
+        input: await loadDemoPortrait(),
+        outDir: path.join(workDir, framing),
+        framing,
+      });
+      expect([prepared.widthPx, prepared.heightPx]).toEqual([width, height]);
+      expect(await sharp(prepared.framePath).metadata()).toMatchObject({ width, height });
+      const eyes = [33, 133, 362, 263].map((index) => point(prepared, index));
+      const eyeX = eyes.reduce((sum, [x]) => sum + x, 0) / 4;
+      const eyeY = eyes.reduce((sum, [, y]) => sum + y, 0) / 4;
+      expect(Math.abs(eyeX - width / 2)).toBeLessThan(width * 0.03);
+      expect(Math.abs(eyeY - height * 0.4)).toBeLessThan(height * 0.03);
+      expect(prepared.face.box.width / height).toBeGreaterThan(0.4);
+      expect(prepared.face.box.width / height).toBeLessThan(0.5);
+    },
+  );
+
+  it('writes a one-frame store whose frame is the poster and whose face is the result', async () => {
+    const outDir = path.join(workDir, 'store');
+    const prepared = await preparePortrait({ input: await loadDemoPortrait(), outDir });
+    expect(prepared).toMatchObject({ storeDir: path.join(outDir, 'store'), storeName: 'frames' });
+    const store = await openFrameStore(path.join(outDir, 'store'), 'frames');
+    expect(store.manifest).toMatchObject({ frameCount: 1, loop: 'forward', fps: 25 });
+    expect(store.manifest.faces).toEqual([prepared.face]);
+    const poster = await sharp(prepared.framePath).ensureAlpha().raw().toBuffer();
+    expect(Buffer.compare(poster, Buffer.from(store.frame(0)))).toBe(0);
+    store.close();
   });
 });
