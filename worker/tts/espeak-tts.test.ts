@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rmsEnvelope } from '../audio/mouth-envelope';
-import { createLogger } from '../log';
+import { pino } from 'pino';
+import { createLogger, type Logger } from '../log';
 import { pearson } from '../testing/signal-stats';
 import { mouthTrack } from '../visemes/mouth-driver';
 import { cmuPhone } from './espeak-phones';
@@ -102,6 +103,36 @@ describe('eSpeak NG plugin', () => {
       1.5,
     );
     expect(fast.pcm.length).toBeLessThan(slow.pcm.length * 0.7);
+  });
+});
+
+describe('a session asking for eSpeak without the plugin', () => {
+  it('speaks with the built-in voice and logs why', async () => {
+    const lines: { msg: string; reason?: string; hint?: string }[] = [];
+    const capture = pino(
+      { level: 'info' },
+      { write: (line: string) => lines.push(JSON.parse(line) as (typeof lines)[number]) },
+    ) as Logger;
+    const fallback = createSessionTts(
+      { provider: 'espeak', voice: 'de' },
+      { log: capture, plugins: [], pluginLocation: { pluginsDir }, sampleRateHz: 16_000 },
+    );
+    try {
+      expect(fallback.provider).toBe('flite');
+      const speech = await fallback.synthesize('Still speaking.', 'slt', 1);
+      expect(speech.pcm.length).toBeGreaterThan(8_000);
+      // Flite's phone names, not eSpeak's.
+      expect(speech.phones.some((p) => p.phone === 'iy')).toBe(true);
+      expect(lines).toContainEqual(
+        expect.objectContaining({
+          msg: 'speech provider unavailable, speaking with the built-in voice',
+          reason: 'not_enabled',
+          hint: expect.stringContaining('FACECAST_PLUGINS=espeak-ng') as string,
+        }),
+      );
+    } finally {
+      await fallback.close();
+    }
   });
 });
 
