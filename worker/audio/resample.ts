@@ -71,9 +71,15 @@ export function createResampler(fromHz: number, toHz: number): Resampler {
         const offset = phase * taps;
         const first = base - half + 1;
         let acc = 0;
-        for (let k = 0; k < taps; k++) {
-          const i = first + k;
-          if (i >= 0 && i < input.length) acc += (input[i] ?? 0) * (table[offset + k] ?? 0);
+        if (first >= 0 && first + taps <= input.length) {
+          // The common case, away from the ends: no bounds checks in the hot loop.
+          for (let k = 0; k < taps; k++)
+            acc += (input[first + k] as number) * (table[offset + k] as number);
+        } else {
+          for (let k = 0; k < taps; k++) {
+            const i = first + k;
+            if (i >= 0 && i < input.length) acc += (input[i] ?? 0) * (table[offset + k] ?? 0);
+          }
         }
         out[n] = acc > 32767 ? 32767 : acc < -32768 ? -32768 : Math.round(acc);
       }
