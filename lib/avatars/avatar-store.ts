@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { FaceGeometry } from '../../worker/protocol/session-request';
 import type { FrameLoop, FrameStoreManifest } from '../../worker/frame-store/frame-store-format';
 import { writeFrameStore } from '../../worker/frame-store/write-frame-store';
+import { measureAppearance } from '../../worker/render/appearance';
 
 export const AVATAR_STORE_NAME = 'frames';
 /** Frame rate of every avatar store, frames per second (video is resampled to it). */
@@ -27,7 +28,10 @@ export interface WriteAvatarStoreOptions {
   poster: { rgba: Uint8Array; face: FaceGeometry };
 }
 
-/** Writes (or atomically replaces) the avatar's store; returns its manifest. */
+/**
+ * Writes (or atomically replaces) the avatar's store, with the appearance (lips, skin, teeth,
+ * warp mesh) measured on the poster frame; returns its manifest.
+ */
 export async function writeAvatarStore(
   options: WriteAvatarStoreOptions,
 ): Promise<FrameStoreManifest> {
@@ -40,5 +44,9 @@ export async function writeAvatarStore(
     frames: options.frames,
     faces: options.faces,
     loop: options.loop,
+    appearance: measureAppearance(
+      { data: options.poster.rgba, widthPx: options.widthPx, heightPx: options.heightPx },
+      options.poster.face,
+    ),
   });
 }

@@ -55,7 +55,7 @@ export interface RunPreparationJobOptions {
   /** Called for every progress line, in order. */
   onProgress?: (line: ProgressLine) => void;
   /** Extra environment for the job (tests). */
-  env?: NodeJS.ProcessEnv;
+  env?: Record<string, string>;
 }
 
 /**

@@ -209,6 +209,8 @@ describe('preparePortrait', () => {
     const store = await openFrameStore(path.join(outDir, 'store'), 'frames');
     expect(store.manifest).toMatchObject({ frameCount: 1, loop: 'forward', fps: 25 });
     expect(store.manifest.faces).toEqual([prepared.face]);
+    // What the renderer needs is measured once, here: lips, skin, the warp mesh.
+    expect(store.manifest.appearance?.mesh.triangles.length).toBeGreaterThan(50);
     const poster = await sharp(prepared.framePath).ensureAlpha().raw().toBuffer();
     expect(Buffer.compare(poster, Buffer.from(store.frame(0)))).toBe(0);
     store.close();
