@@ -146,5 +146,6 @@ export function buildTestLipSyncModel(options: TestLipSyncModelOptions = {}): Ui
       output: [valueInfo(outputName, ['B', 3, s, s])],
     },
   };
-  return onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();
+  // protobufjs hands back a Buffer in Node; callers get a plain Uint8Array.
+  return new Uint8Array(onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish());
 }
