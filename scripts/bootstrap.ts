@@ -36,12 +36,14 @@ async function main(): Promise<void> {
       const avatar = await createAvatar(db.prisma, {
         userId: user.id,
         name: 'Demo presenter',
-        image: await loadDemoPortrait(),
+        file: await loadDemoPortrait(),
         dataDir,
         maxBytes: 50 * 1024 * 1024,
         waitForPreparation: true,
       });
-      console.error(`Demo avatar: ${avatar.status}${avatar.error ? ` (${avatar.error})` : ''}`);
+      console.error(
+        `Demo avatar: ${avatar.status}${avatar.error ? ` (${avatar.error})` : ''}${avatar.storeDir ? `, frame store in ${avatar.storeDir}` : ''}`,
+      );
     } else if (existsSync(loginFile)) {
       const saved = JSON.parse(readFileSync(loginFile, 'utf8')) as DemoLogin;
       const user = await db.prisma.user.findUnique({ where: { email: saved.email } });

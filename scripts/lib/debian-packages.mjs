@@ -1,14 +1,16 @@
 /**
- * Debian packages the stack needs, installed with apt when missing: chromium (browser tests),
- * ffmpeg (media tools), postgresql (the PostgreSQL run of the data-layer tests).
+ * Debian packages the stack needs, installed with apt when missing: ffmpeg (ffprobe/ffmpeg read
+ * uploaded avatar videos; `npm run render` writes MP4), chromium (browser tests), postgresql
+ * (the PostgreSQL run of the data-layer tests).
  */
 import process from 'node:process';
 import { detail, seconds, step, warn } from './log.mjs';
 import { isRoot, probe, run, which } from './run.mjs';
 
-/** Which packages each caller needs. `npm start` runs without the optional ones. */
+/** Which packages each caller needs. Optional ones only warn when they cannot be installed. */
 export const packageSets = {
-  start: { required: [], optional: ['ffmpeg'] },
+  // Video avatars are prepared with ffprobe/ffmpeg, so the app needs them.
+  start: { required: ['ffmpeg'], optional: [] },
   test: { required: ['chromium', 'ffmpeg', 'postgresql'], optional: [] },
 };
 
