@@ -21,10 +21,21 @@ export function sampleBilinear(
   else if (sx > maxX) sx = maxX;
   if (sy < 0) sy = 0;
   else if (sy > maxY) sy = maxY;
-  const ix = sx | 0;
-  const iy = sy | 0;
-  const fx = ((sx - ix) * 256) | 0;
-  const fy = ((sy - iy) * 256) | 0;
+  // Positions in 1/256 px, rounded, so a position a hair below a whole pixel is that pixel.
+  const qx = (sx * 256 + 0.5) | 0;
+  const qy = (sy * 256 + 0.5) | 0;
+  let ix = qx >> 8;
+  let iy = qy >> 8;
+  let fx = qx & 255;
+  let fy = qy & 255;
+  if (ix >= maxX) {
+    ix = maxX;
+    fx = 0;
+  }
+  if (iy >= maxY) {
+    iy = maxY;
+    fy = 0;
+  }
   const i = iy * widthPx + ix;
   const a = src[i]!;
   const b = ix < maxX ? src[i + 1]! : a;
@@ -36,8 +47,10 @@ export function sampleBilinear(
 /** Per-channel a + (b - a) · t / 256 of two packed RGBA pixels, t in 0..256. */
 export function lerpPacked(a: number, b: number, t: number): number {
   const u = 256 - t;
-  const rb = (((a & 0x00ff00ff) * u + (b & 0x00ff00ff) * t) >>> 8) & 0x00ff00ff;
-  const ga = ((((a >>> 8) & 0x00ff00ff) * u + ((b >>> 8) & 0x00ff00ff) * t) >>> 8) & 0x00ff00ff;
+  // + 0x80 per lane rounds to nearest.
+  const rb = (((a & 0x00ff00ff) * u + (b & 0x00ff00ff) * t + 0x00800080) >>> 8) & 0x00ff00ff;
+  const ga =
+    ((((a >>> 8) & 0x00ff00ff) * u + ((b >>> 8) & 0x00ff00ff) * t + 0x00800080) >>> 8) & 0x00ff00ff;
   return (rb | (ga << 8)) >>> 0;
 }
 

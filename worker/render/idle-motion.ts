@@ -113,10 +113,10 @@ export class IdleMotion {
           // Breathing alone is vertical: interpolate between two rows only.
           let sy = y - ddy;
           sy = sy < 0 ? 0 : sy > maxY ? maxY : sy;
-          const iy = sy | 0;
+          const qy = (sy * 256 + 0.5) | 0;
+          const iy = qy >> 8;
           const a = src[iy * widthPx + x]!;
-          out[p] =
-            iy < maxY ? lerpPacked(a, src[(iy + 1) * widthPx + x]!, ((sy - iy) * 256) | 0) : a;
+          out[p] = iy < maxY ? lerpPacked(a, src[(iy + 1) * widthPx + x]!, qy & 255) : a;
           continue;
         }
         out[p] = sampleBilinear(src, widthPx, this.heightPx, x - ddx, y - ddy);
@@ -136,6 +136,11 @@ export class IdleMotion {
       hw * (m.dyPx + m.angleRad * (x - this.pivotX) - m.breathPx) -
       this.bodyWeightAt(x, y) * m.breathPx
     );
+  }
+
+  /** Whether the idle warp may move the pixel at (x, y) at all. */
+  movesAt(x: number, y: number): boolean {
+    return this.headWeightAt(x, y) > 0 || this.bodyWeightAt(x, y) > 0;
   }
 
   private headWeightAt(x: number, y: number): number {

@@ -1,0 +1,345 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDemoPortrait } from '../../lib/avatars/demo-portrait';
+import { preparePortrait } from '../../lib/avatars/prepare-portrait';
+import type { FaceGeometry } from '../protocol/session-request';
+import { syntheticAvatar, syntheticImage } from '../testing/synthetic-avatar';
+import { createFliteTts } from '../tts/flite-tts';
+import { mouthTrack } from '../visemes/mouth-driver';
+import { NEUTRAL_POSE, pose, type MouthPose } from '../visemes/mouth-pose';
+import { measureAppearance } from './appearance';
+import { RING, RING_SIZE } from './face-mesh';
+import { FaceRenderer, loopFrameIndex, type OutputFormat } from './face-renderer';
+import { IdleMotion } from './idle-motion';
+import { eyeShapes } from './landmarks';
+import { loadRgbaImage, type RgbaImage } from './rgba-image';
+
+interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+function stillRenderer(image: RgbaImage, face: FaceGeometry, format: OutputFormat = 'rgba') {
+  return new FaceRenderer({
+    frames: { frameCount: 1, loop: 'pingpong', frame: () => image.data, faces: [face] },
+    widthPx: image.widthPx,
+    heightPx: image.heightPx,
+    appearance: measureAppearance(image, face),
+    format,
+  });
+}
+
+function render(r: FaceRenderer, p: MouthPose, timeMs = 0, eyesClosed = 0): Uint8Array {
+  const out = new Uint8Array(r.frameBytes);
+  r.render(out, { tick: Math.round(timeMs / 40), timeMs, pose: p, eyesClosed });
+  return out;
+}
+
+const luma = (d: Uint8Array, o: number) => 0.299 * d[o]! + 0.587 * d[o + 1]! + 0.114 * d[o + 2]!;
+const inside = (b: Box, x: number, y: number) => x >= b.x0 && x <= b.x1 && y >= b.y0 && y <= b.y1;
+
+/** The lower-face mesh (its fixed anchor ring) and the eyes, with a margin for head sway. */
+function faceRegions(image: RgbaImage, face: FaceGeometry): Box[] {
+  const { vertices } = measureAppearance(image, face).mesh;
+  const anchors = vertices.slice(RING.anchor * RING_SIZE);
+  const margin = 4;
+  const boxes: Box[] = [
+    {
+      x0: Math.min(...anchors.map((p) => p[0])) - margin,
+      x1: Math.max(...anchors.map((p) => p[0])) + margin,
+      y0: Math.min(...anchors.map((p) => p[1])) - margin,
+      y1: Math.max(...anchors.map((p) => p[1])) + margin,
+    },
+  ];
+  for (const eye of eyeShapes(face)) {
+    boxes.push({
+      x0: eye.left.x - margin,
+      x1: eye.right.x + margin,
+      y0: eye.upper.y - 12,
+      y1: eye.lower.y + 8,
+    });
+  }
+  return boxes;
+}
+
+/** Mean gradient magnitude (luma, central differences) over the given pixels. */
+function meanGradient(d: Uint8Array, widthPx: number, pixels: Array<[number, number]>): number {
+  let sum = 0;
+  for (const [x, y] of pixels) {
+    const gx = luma(d, (y * widthPx + x + 1) * 4) - luma(d, (y * widthPx + x - 1) * 4);
+    const gy = luma(d, ((y + 1) * widthPx + x) * 4) - luma(d, ((y - 1) * widthPx + x) * 4);
+    sum += Math.hypot(gx, gy);
+  }
+  return sum / pixels.length;
+}
+
+describe('FaceRenderer on the demo portrait while speaking', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'facecast-face-renderer-'));
+  let image: RgbaImage;
+  let face: FaceGeometry;
+  let poses: MouthPose[];
+  beforeAll(async () => {
+    const prepared = await preparePortrait({ input: await loadDemoPortrait(), outDir: dir });
+    image = await loadRgbaImage(prepared.framePath, prepared);
+    face = prepared.face;
+    const speech = createFliteTts().synthesize('Hello there, my name is Facecast. Bob, move it.');
+    poses = mouthTrack(speech, { fps: 25 }).poses;
+  }, 60_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('moves the background nowhere and changes only mouth and eyes beyond the idle layer', () => {
+    const r = stillRenderer(image, face);
+    const idle = new IdleMotion(image.widthPx, image.heightPx, face);
+    const regions = faceRegions(image, face);
+    const w = image.widthPx;
+    let changedOutside = 0;
+    let mouthChanged = 0;
+    let backgroundMax = 0;
+    for (let f = 0; f < poses.length; f += 3) {
+      const timeMs = f * 40;
+      const eyes = f % 12 === 0 ? 1 : 0;
+      const speaking = render(r, poses[f]!, timeMs, eyes);
+      const idleOnly = render(r, NEUTRAL_POSE, timeMs, 0);
+      for (let y = 1; y < image.heightPx - 1; y++) {
+        for (let x = 1; x < w - 1; x++) {
+          const o = (y * w + x) * 4;
+          if (!idle.movesAt(x, y)) {
+            for (let c = 0; c < 3; c++)
+              backgroundMax = Math.max(
+                backgroundMax,
+                Math.abs(speaking[o + c]! - image.data[o + c]!),
+              );
+          }
+          const diff = Math.abs(luma(speaking, o) - luma(idleOnly, o));
+          if (regions.some((b) => inside(b, x, y))) {
+            if (inside(regions[0]!, x, y) && diff > 8) mouthChanged++;
+          } else if (diff > 2) {
+            changedOutside++;
+          }
+        }
+      }
+    }
+    expect(backgroundMax).toBeLessThanOrEqual(1);
+    expect(changedOutside).toBe(0);
+    // And the mouth really did move while speaking.
+    expect(mouthChanged).toBeGreaterThan(500);
+  });
+
+  it('shows no seam where the warp meets the untouched frame', () => {
+    const r = stillRenderer(image, face);
+    const { vertices } = measureAppearance(image, face).mesh;
+    const ring = vertices.slice(RING.anchor * RING_SIZE);
+    // Pixels on the anchor ring's outline: the boundary of the warped region.
+    const boundary: Array<[number, number]> = [];
+    for (let k = 0; k < RING_SIZE; k++) {
+      const [ax, ay] = ring[k]!;
+      const [bx, by] = ring[(k + 1) % RING_SIZE]!;
+      for (let t = 0; t < 1; t += 0.1) {
+        boundary.push([Math.round(ax + (bx - ax) * t), Math.round(ay + (by - ay) * t)]);
+      }
+    }
+    const source = meanGradient(image.data, image.widthPx, boundary);
+    for (const p of [pose({ jawOpen: 1, lipClosure: 0 }), pose({ lipWidth: 1, jawOpen: 0.4 })]) {
+      const out = render(r, p, 1234);
+      expect(meanGradient(out, image.widthPx, boundary)).toBeLessThan(source * 1.25 + 1);
+    }
+  });
+
+  it('opens the mouth further the more the jaw opens', () => {
+    const r = stillRenderer(image, face);
+    const counts = [0, 0.25, 0.5, 0.75, 1].map((jawOpen) => {
+      render(r, pose({ jawOpen, lipClosure: 0 }));
+      return r.cavityPixels;
+    });
+    expect(counts[0]).toBeLessThan(counts[1]!);
+    for (let i = 1; i < counts.length; i++) expect(counts[i]!).toBeGreaterThan(counts[i - 1]!);
+    // A fully open mouth shows a real opening: at least a few hundred px at this size.
+    expect(counts[4]).toBeGreaterThan(400);
+  });
+
+  it('shows no cavity while the lips are closed, however far the jaw drops', () => {
+    const r = stillRenderer(image, face);
+    const mouth = faceRegions(image, face)[0]!;
+    let darkest = 255;
+    for (let y = mouth.y0; y <= mouth.y1; y++)
+      for (let x = mouth.x0; x <= mouth.x1; x++)
+        darkest = Math.min(darkest, luma(image.data, (y * image.widthPx + x) * 4));
+    for (const jawOpen of [0, 0.5, 1]) {
+      const out = render(r, pose({ jawOpen, lipClosure: 1 }));
+      expect(r.cavityPixels).toBe(0);
+      let darker = 0;
+      for (let y = mouth.y0; y <= mouth.y1; y++)
+        for (let x = mouth.x0; x <= mouth.x1; x++)
+          if (luma(out, (y * image.widthPx + x) * 4) < darkest - 4) darker++;
+      expect(darker).toBe(0);
+    }
+  });
+
+  it('writes I420 that matches an independent BT.601 conversion of the RGBA frame', () => {
+    const rgba = render(
+      stillRenderer(image, face, 'rgba'),
+      pose({ jawOpen: 0.7, lipClosure: 0 }),
+      500,
+    );
+    const i420 = render(
+      stillRenderer(image, face, 'i420'),
+      pose({ jawOpen: 0.7, lipClosure: 0 }),
+      500,
+    );
+    const w = image.widthPx;
+    const h = image.heightPx;
+    expect(i420.length).toBe(w * h * 1.5);
+    let maxY = 0;
+    let maxC = 0;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const o = (y * w + x) * 4;
+        const Y = 16 + (65.481 * rgba[o]! + 128.553 * rgba[o + 1]! + 24.966 * rgba[o + 2]!) / 255;
+        maxY = Math.max(maxY, Math.abs(i420[y * w + x]! - Y));
+      }
+    }
+    for (let cy = 0; cy < h / 2; cy++) {
+      for (let cx = 0; cx < w / 2; cx++) {
+        let r = 0;
+        let g = 0;
+        let b = 0;
+        for (const [dx, dy] of [
+          [0, 0],
+          [1, 0],
+          [0, 1],
+          [1, 1],
+        ] as const) {
+          const o = ((cy * 2 + dy) * w + cx * 2 + dx) * 4;
+          r += rgba[o]! / 4;
+          g += rgba[o + 1]! / 4;
+          b += rgba[o + 2]! / 4;
+        }
+        const U = 128 + (-37.797 * r - 74.203 * g + 112 * b) / 255;
+        const V = 128 + (112 * r - 93.786 * g - 18.214 * b) / 255;
+        const c = cy * (w / 2) + cx;
+        maxC = Math.max(
+          maxC,
+          Math.abs(i420[w * h + c]! - U),
+          Math.abs(i420[w * h * 1.25 + c]! - V),
+        );
+      }
+    }
+    expect(maxY).toBeLessThanOrEqual(1.5);
+    expect(maxC).toBeLessThanOrEqual(1.5);
+  });
+
+  it('allocates nothing per frame once warm', () => {
+    const r = stillRenderer(image, face, 'i420');
+    const out = new Uint8Array(r.frameBytes);
+    const input = { tick: 0, timeMs: 0, pose: { ...NEUTRAL_POSE }, eyesClosed: 0 };
+    const step = (f: number) => {
+      const p = poses[f % poses.length]!;
+      input.tick = f;
+      input.timeMs = f * 40;
+      Object.assign(input.pose, p);
+      input.eyesClosed = f % 50 < 3 ? 1 : 0;
+      r.render(out, input);
+    };
+    for (let f = 0; f < 200; f++) step(f);
+    const before = process.memoryUsage();
+    for (let f = 200; f < 700; f++) step(f);
+    const after = process.memoryUsage();
+    expect(after.arrayBuffers - before.arrayBuffers).toBe(0);
+    // 500 frames: any per-frame object would add tens of KB at least.
+    expect(after.heapUsed - before.heapUsed).toBeLessThan(32 * 1024);
+  });
+});
+
+describe('FaceRenderer on a video loop', () => {
+  const SHIFTS = [0, 3, 6, 9, 12];
+  const base = syntheticImage();
+  const baseFace = syntheticAvatar('unused.png').face;
+  /** Frame k: the synthetic face moved right by SHIFTS[k] px, its landmarks with it. */
+  const frames = SHIFTS.map((dx) => {
+    const data = new Uint8Array(base.data.length);
+    const w = base.widthPx;
+    for (let y = 0; y < base.heightPx; y++)
+      for (let x = 0; x < w; x++) {
+        const sx = Math.max(0, x - dx);
+        data.set(base.data.subarray((y * w + sx) * 4, (y * w + sx) * 4 + 4), (y * w + x) * 4);
+      }
+    return data;
+  });
+  const faces = SHIFTS.map((dx): FaceGeometry => ({
+    box: { ...baseFace.box, x: baseFace.box.x + dx },
+    landmarks: baseFace.landmarks.map((p): [number, number] => [p[0] + dx, p[1]]),
+  }));
+  const renderer = () =>
+    new FaceRenderer({
+      frames: { frameCount: frames.length, loop: 'pingpong', frame: (i) => frames[i]!, faces },
+      widthPx: base.widthPx,
+      heightPx: base.heightPx,
+      appearance: measureAppearance({ ...base, data: frames[0]! }, faces[0]!),
+      format: 'rgba',
+    });
+
+  it('plays the loop back and forth', () => {
+    const order = Array.from({ length: 10 }, (_, t) => loopFrameIndex(t, 5, 'pingpong'));
+    expect(order).toEqual([0, 1, 2, 3, 4, 3, 2, 1, 0, 1]);
+    expect(Array.from({ length: 7 }, (_, t) => loopFrameIndex(t, 3, 'forward'))).toEqual([
+      0, 1, 2, 0, 1, 2, 0,
+    ]);
+    expect(loopFrameIndex(99, 1, 'pingpong')).toBe(0);
+  });
+
+  it('shows the loop frame for each tick and opens the mouth where that frame has it', () => {
+    const r = renderer();
+    for (let tick = 0; tick < 10; tick++) {
+      const index = loopFrameIndex(tick, frames.length, 'pingpong');
+      const out = new Uint8Array(r.frameBytes);
+      r.render(out, { tick, timeMs: tick * 40, pose: NEUTRAL_POSE, eyesClosed: 0 });
+      // A video moves by itself: no synthetic sway, the neutral pose is the frame itself.
+      let maxDiff = 0;
+      for (let i = 0; i < out.length; i++)
+        maxDiff = Math.max(maxDiff, Math.abs(out[i]! - frames[index]![i]!));
+      expect(maxDiff).toBeLessThanOrEqual(1);
+
+      r.render(out, {
+        tick,
+        timeMs: tick * 40,
+        pose: pose({ jawOpen: 1, lipClosure: 0 }),
+        eyesClosed: 0,
+      });
+      let sumX = 0;
+      let count = 0;
+      for (let y = 340; y < 420; y++)
+        for (let x = 180; x < 340; x++) {
+          const o = (y * base.widthPx + x) * 4;
+          if (luma(out, o) < 60 && luma(frames[index]!, o) > 60) {
+            sumX += x;
+            count++;
+          }
+        }
+      expect(count).toBeGreaterThan(200);
+      // The opening is centred on this frame's mouth (x = 256 + shift).
+      expect(Math.abs(sumX / count - (256 + SHIFTS[index]!))).toBeLessThan(2.5);
+    }
+  });
+
+  it('refuses a faces list that matches neither one face nor one per frame', () => {
+    expect(
+      () =>
+        new FaceRenderer({
+          frames: {
+            frameCount: 5,
+            loop: 'pingpong',
+            frame: (i) => frames[i]!,
+            faces: faces.slice(0, 2),
+          },
+          widthPx: base.widthPx,
+          heightPx: base.heightPx,
+          appearance: measureAppearance(base, baseFace),
+          format: 'rgba',
+        }),
+    ).toThrow(/faces has 2 entries for 5 frames/);
+  });
+});
