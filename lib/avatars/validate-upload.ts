@@ -10,11 +10,11 @@ import path from 'node:path';
 import { ApiError } from '@/lib/api/errors';
 import { AvatarPreparationError, MAX_VIDEO_SECONDS } from './preparation-error';
 import { ACCEPTED_MEDIA, sniffMedia, type MediaType, type SourceKind } from './sniff-media';
+import { MAX_VIDEO_BYTES } from './upload-limits';
 import { validateImage } from './validate-image';
 import { MissingFfmpegError, probeVideo } from './video-tools';
 
-/** Largest accepted video upload, bytes (100 MB). */
-export const MAX_VIDEO_BYTES = 100 * 1024 * 1024;
+export { MAX_VIDEO_BYTES } from './upload-limits';
 
 export interface UploadLimits {
   /** Largest image, bytes (MAX_UPLOAD_MB). */
