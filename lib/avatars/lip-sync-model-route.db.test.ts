@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type * as Route from '@/app/api/v1/avatars/[id]/lip-sync-model/route';
 import { createApiKey } from '@/lib/auth/api-keys';
 import type { Database } from '@/lib/db/open-database';
 import { createTestDatabase, type TestDatabase } from '@/lib/testing/test-database';
@@ -15,7 +16,7 @@ let db: TestDatabase;
 let ownerKey: string;
 let otherKey: string;
 let avatarId: string;
-let route: typeof import('@/app/api/v1/avatars/[id]/lip-sync-model/route');
+let route: typeof Route;
 
 beforeAll(async () => {
   db = await createTestDatabase();
