@@ -73,7 +73,9 @@ function node(
 }
 
 /** Serialised ONNX model bytes (opset 13, IR 7). */
-export function buildTestLipSyncModel(options: TestLipSyncModelOptions = {}): Uint8Array {
+export function buildTestLipSyncModel(
+  options: TestLipSyncModelOptions = {},
+): Uint8Array<ArrayBuffer> {
   const s = options.faceSizePx ?? 96;
   const melName = options.melName ?? 'mel';
   const faceName = options.faceName ?? 'face';
