@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeFrameStore } from '../frame-store/write-frame-store';
+import { syntheticAvatar, syntheticImage } from '../testing/synthetic-avatar';
+import { NEUTRAL_POSE, pose } from '../visemes/mouth-pose';
+import { measureAppearance } from './appearance';
+import { FaceRenderer } from './face-renderer';
+import { createRenderHost } from './render-host';
+
+const root = mkdtempSync(path.join(os.tmpdir(), 'facecast-render-host-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const image = syntheticImage();
+const face = syntheticAvatar('unused.png').face;
+
+async function store(name: string) {
+  await writeFrameStore({
+    dir: root,
+    name,
+    widthPx: image.widthPx,
+    heightPx: image.heightPx,
+    fps: 25,
+    frames: [image.data],
+    faces: [face],
+    loop: 'pingpong',
+  });
+}
+
+describe('render host (worker thread)', () => {
+  it('renders frames on its thread exactly as the renderer does here, reusing pooled buffers', async () => {
+    await store('still');
+    const host = await createRenderHost({
+      storeDir: root,
+      storeName: 'still',
+      format: 'i420',
+      poolSize: 2,
+    });
+    try {
+      expect(host).toMatchObject({ widthPx: 512, heightPx: 512, fps: 25, frameCount: 1 });
+      expect(host.frameBytes).toBe(512 * 512 * 1.5);
+      // The store has no appearance, so the thread measured it: the same as measuring here.
+      const local = new FaceRenderer({
+        frames: { frameCount: 1, loop: 'pingpong', frame: () => image.data, faces: [face] },
+        widthPx: 512,
+        heightPx: 512,
+        appearance: measureAppearance(image, face),
+        format: 'i420',
+      });
+      const expected = new Uint8Array(local.frameBytes);
+      const inputs = [0, 0.5, 1].map((jawOpen, tick) => ({
+        tick,
+        timeMs: tick * 40,
+        pose: pose({ jawOpen, lipClosure: 0 }),
+        eyesClosed: tick === 2 ? 1 : 0,
+      }));
+      for (const input of inputs) {
+        const frame = await host.render(input);
+        local.render(expected, input);
+        expect(Buffer.compare(frame, expected)).toBe(0);
+        host.release(frame);
+      }
+      // Two frames out and none released: the pool is empty and says what to do.
+      const a = await host.render({ ...inputs[0]!, pose: NEUTRAL_POSE });
+      const b = await host.render({ ...inputs[1]! });
+      await expect(host.render(inputs[2]!)).rejects.toThrow(/release\(\) each frame/);
+      expect(Buffer.compare(a, b)).not.toBe(0);
+      host.release(a);
+      host.release(b);
+      expect((await host.render(inputs[2]!)).byteLength).toBe(host.frameBytes);
+    } finally {
+      await host.close();
+    }
+  }, 60_000);
+
+  it('reports a missing or damaged store with the frame store error code', async () => {
+    await expect(
+      createRenderHost({ storeDir: root, storeName: 'nothing', format: 'rgba' }),
+    ).rejects.toMatchObject({ name: 'FrameStoreError', code: 'missing' });
+    await store('damaged');
+    const data = path.join(root, 'damaged.frames');
+    const bytes = Buffer.alloc(4096 + 512 * 512 * 4, 7);
+    bytes.write('FCFRAMES', 0, 'latin1');
+    writeFileSync(data, bytes);
+    await expect(
+      createRenderHost({ storeDir: root, storeName: 'damaged', format: 'rgba' }),
+    ).rejects.toMatchObject({
+      name: 'FrameStoreError',
+      code: expect.stringMatching(/corrupt|version|mismatch/),
+    });
+  }, 60_000);
+});

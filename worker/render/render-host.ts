@@ -1,0 +1,168 @@
+/**
+ * Renders an avatar's frames on a worker thread (render-thread.ts), keeping the caller's
+ * event loop free for heartbeats and RTC callbacks. Frames come back in a small pool of
+ * ArrayBuffers that travel between the threads by transfer: no pixel copy, no per-frame
+ * allocation. The caller hands each frame back with release() once it is done with it.
+ *
+ * LiveKit: `VideoSource.captureFrame` (@livekit/rtc-node) is synchronous; it passes the
+ * buffer's address to the native FFI, whose `to_libwebrtc_buffer` copies (or, for RGBA,
+ * converts) the pixels into a new libwebrtc I420 buffer before the call returns (rust-sdks
+ * livekit-ffi `server/video_source.rs` and `conversion/video_frame.rs`/`colorcvt`). So a
+ * frame may be released right after captureFrame returns.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { FrameStoreError } from '../frame-store/frame-store-error';
+import type { OutputFormat, RenderInput } from './face-renderer';
+import type { HostToThread, RenderThreadOptions, ThreadToHost } from './render-thread-protocol';
+
+export interface RenderHostOptions {
+  /** Frame store directory and name (docs/frame-store.md). */
+  storeDir: string;
+  storeName: string;
+  format: OutputFormat;
+  /** Frame buffers in circulation (default 3: one rendering, one in flight, one spare). */
+  poolSize?: number;
+  /** How long opening and verifying the store may take, ms (default 60 000). */
+  startTimeoutMs?: number;
+}
+
+export interface RenderHost {
+  readonly widthPx: number;
+  readonly heightPx: number;
+  readonly format: OutputFormat;
+  /** Bytes of one frame in `format`. */
+  readonly frameBytes: number;
+  /** The store's frame rate (frames per second) and its number of frames. */
+  readonly fps: number;
+  readonly frameCount: number;
+  /** Renders one frame. Rejects when every pooled buffer is out (release frames!). */
+  render(input: RenderInput): Promise<Uint8Array>;
+  /** Returns a frame's buffer to the pool; the frame must not be used afterwards. */
+  release(frame: Uint8Array): void;
+  close(): Promise<void>;
+}
+
+/** The render thread failed (not the store): a crash or a renderer error. */
+export class RenderHostError extends Error {
+  override readonly name = 'RenderHostError';
+}
+
+/**
+ * Starts a render thread on the store and resolves once it serves frames. A store that
+ * cannot be served rejects with the reader's FrameStoreError (same `code`: missing → build,
+ * anything else → rebuild).
+ */
+export async function createRenderHost(options: RenderHostOptions): Promise<RenderHost> {
+  const { storeDir, storeName, format, poolSize = 3, startTimeoutMs = 60_000 } = options;
+  if (!Number.isInteger(poolSize) || poolSize < 1) {
+    throw new RangeError(`poolSize must be a whole number ≥ 1, got ${poolSize}`);
+  }
+  const worker = startThread({ storeDir, storeName, format });
+  const pending = new Map<
+    number,
+    { resolve: (f: Uint8Array) => void; reject: (e: Error) => void }
+  >();
+  const free: ArrayBuffer[] = [];
+  let nextId = 0;
+  let failure: Error | undefined;
+  const failAll = (error: Error) => {
+    failure ??= error;
+    for (const p of pending.values()) p.reject(error);
+    pending.clear();
+  };
+
+  const ready = await new Promise<Extract<ThreadToHost, { case: 'ready' }>['value']>(
+    (resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new RenderHostError(`render thread did not start within ${startTimeoutMs} ms`));
+        void worker.terminate();
+      }, startTimeoutMs);
+      worker.once('message', (message: ThreadToHost) => {
+        clearTimeout(timer);
+        if (message.case === 'ready') resolve(message.value);
+        else if (message.case === 'openFailed') {
+          const { code, message: text } = message.value;
+          reject(code ? new FrameStoreError(code, text) : new RenderHostError(text));
+          void worker.terminate();
+        } else reject(new RenderHostError(`render thread sent ${message.case} before ready`));
+      });
+      worker.once('error', (error) => {
+        clearTimeout(timer);
+        reject(
+          new RenderHostError(`render thread failed to start: ${error.message}`, { cause: error }),
+        );
+      });
+    },
+  );
+
+  for (let i = 0; i < poolSize; i++) free.push(new ArrayBuffer(ready.frameBytes));
+  worker.on('message', (message: ThreadToHost) => {
+    switch (message.case) {
+      case 'frame':
+      case 'renderFailed': {
+        const p = pending.get(message.value.id);
+        pending.delete(message.value.id);
+        if (message.case === 'frame') p?.resolve(new Uint8Array(message.value.buffer));
+        else {
+          free.push(message.value.buffer);
+          p?.reject(new RenderHostError(message.value.message));
+        }
+        break;
+      }
+      case 'ready':
+      case 'openFailed':
+        break;
+    }
+  });
+  worker.on('error', (error) =>
+    failAll(new RenderHostError(`render thread crashed: ${error.message}`)),
+  );
+  worker.on('exit', (code) =>
+    failAll(new RenderHostError(`render thread exited with code ${code}`)),
+  );
+
+  return {
+    ...ready,
+    format,
+    render(input) {
+      if (failure) return Promise.reject(failure);
+      const buffer = free.pop();
+      if (!buffer) {
+        return Promise.reject(
+          new RenderHostError(
+            `all ${poolSize} frame buffers are in use: release() each frame once sent`,
+          ),
+        );
+      }
+      const id = nextId++;
+      return new Promise<Uint8Array>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        const message: HostToThread = { case: 'render', value: { id, buffer, input } };
+        worker.postMessage(message, [buffer]);
+      });
+    },
+    release(frame) {
+      if (frame.byteLength !== ready.frameBytes || !(frame.buffer instanceof ArrayBuffer)) {
+        throw new RangeError('release() takes a frame this host rendered');
+      }
+      if (free.length >= poolSize) throw new RangeError('frame released twice');
+      free.push(frame.buffer);
+    },
+    async close() {
+      failAll(new RenderHostError('render host closed'));
+      await worker.terminate();
+    },
+  };
+}
+
+/** Starts the thread; the entry is TypeScript, so a bootstrap registers tsx first (as threaded-tts does). */
+function startThread(workerData: RenderThreadOptions): Worker {
+  const tsxPackage = createRequire(import.meta.url).resolve('tsx/package.json');
+  const tsxApi = pathToFileURL(path.join(path.dirname(tsxPackage), 'dist/esm/api/index.mjs')).href;
+  const entry = new URL('./render-thread.ts', import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}

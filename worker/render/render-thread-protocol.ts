@@ -1,0 +1,33 @@
+/**
+ * Messages between a render host and its render thread, one discriminated union per
+ * direction. Frame buffers travel as transferred ArrayBuffers: host → thread empty (to be
+ * filled), thread → host filled, so no pixel data is ever copied or allocated per frame.
+ */
+import type { FrameStoreErrorCode } from '../frame-store/frame-store-error';
+import type { OutputFormat, RenderInput } from './face-renderer';
+
+export interface RenderThreadOptions {
+  storeDir: string;
+  storeName: string;
+  format: OutputFormat;
+}
+
+export type HostToThread = {
+  case: 'render';
+  value: { id: number; buffer: ArrayBuffer; input: RenderInput };
+};
+
+export type ThreadToHost =
+  | {
+      case: 'ready';
+      value: {
+        widthPx: number;
+        heightPx: number;
+        frameBytes: number;
+        fps: number;
+        frameCount: number;
+      };
+    }
+  | { case: 'openFailed'; value: { code: FrameStoreErrorCode | undefined; message: string } }
+  | { case: 'frame'; value: { id: number; buffer: ArrayBuffer } }
+  | { case: 'renderFailed'; value: { id: number; buffer: ArrayBuffer; message: string } };
