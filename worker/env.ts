@@ -4,6 +4,7 @@
  */
 import os from 'node:os';
 import { z } from 'zod';
+import { pluginListSchema } from './tts/plugins';
 
 const intFromEnv = (fallback: number) =>
   z.coerce
@@ -13,6 +14,8 @@ const intFromEnv = (fallback: number) =>
     .default(fallback);
 
 export const workerEnvSchema = z.object({
+  /** Opt-in plugins, comma separated (docs/speech.md): espeak-ng. */
+  FACECAST_PLUGINS: pluginListSchema,
   LIVEKIT_URL: z
     .string()
     .url('must be a URL such as ws://127.0.0.1:7880')

@@ -16,6 +16,16 @@ export function createLogger(options: {
     name: options.name,
     level: options.level,
     base: { pid: process.pid, ...options.base },
-    redact: ['secret', 'apiSecret', 'token', 'authorization', '*.apiSecret', '*.token'],
+    redact: [
+      'secret',
+      'apiSecret',
+      'apiKey',
+      'token',
+      'authorization',
+      '*.apiSecret',
+      '*.apiKey',
+      '*.*.apiKey',
+      '*.token',
+    ],
   });
 }

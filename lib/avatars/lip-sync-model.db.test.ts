@@ -97,6 +97,7 @@ describe('lip-sync model of an avatar', () => {
       { ...row, framePath: row.framePath!, widthPx: 512, heightPx: 512 },
       { id: 's1', roomName: 'r1' },
       db.dataDir,
+      { provider: 'flite' },
     );
     expect(request.lipSync).toEqual({
       modelPath: modelFile(),

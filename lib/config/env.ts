@@ -4,8 +4,11 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { pluginListSchema } from '@/worker/tts/plugins';
 
 const envSchema = z.object({
+  /** Opt-in plugins, comma separated (docs/speech.md): espeak-ng. */
+  FACECAST_PLUGINS: pluginListSchema,
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** Where uploads, prepared avatars and the embedded database live. */
   FACECAST_DATA_DIR: z.string().min(1).default(path.join(process.cwd(), '.data')),

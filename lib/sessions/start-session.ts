@@ -3,9 +3,12 @@ import path from 'node:path';
 import type { PrismaClient } from '@prisma/client';
 import { ApiError, notFound } from '@/lib/api/errors';
 import { createRoom, deleteRoom } from '@/lib/livekit/livekit';
+import { env } from '@/lib/config/env';
 import { log } from '@/lib/log/logger';
 import { lipSyncModelSchema } from '@/worker/protocol/lip-sync';
+import type { SpeechProvider } from '@/worker/protocol/speech-provider';
 import { faceGeometrySchema, type SessionRequest } from '@/worker/protocol/session-request';
+import { speechProviderFor } from './speech-config';
 import { startWorkerSession } from './worker-client';
 
 type AvatarRow = Awaited<ReturnType<PrismaClient['avatar']['findFirstOrThrow']>>;
@@ -15,6 +18,7 @@ export function sessionRequestFor(
   avatar: AvatarRow & { framePath: string; widthPx: number; heightPx: number },
   session: { id: string; roomName: string },
   dataDir: string,
+  speech: SpeechProvider,
 ): SessionRequest {
   const lipSync = avatar.lipSyncModel
     ? lipSyncModelSchema.parse({
@@ -38,6 +42,7 @@ export function sessionRequestFor(
     },
     voice: avatar.voice,
     speechRate: avatar.speechRate,
+    speech,
     ...(lipSync ? { lipSync } : {}),
   };
 }
@@ -66,6 +71,8 @@ export async function startSession(prisma: PrismaClient, options: StartSessionOp
         : 'This avatar is still being prepared. Start the session once its status is "ready".',
     );
   }
+  // Before the session exists: a key that can no longer be unsealed is the user's to fix.
+  const speech = speechProviderFor(avatar, env());
   const session = await prisma.session.create({
     data: {
       userId: options.userId,
@@ -79,6 +86,7 @@ export async function startSession(prisma: PrismaClient, options: StartSessionOp
     { ...avatar, framePath: avatar.framePath, widthPx: avatar.widthPx, heightPx: avatar.heightPx },
     session,
     options.dataDir,
+    speech,
   );
   let render;
   try {

@@ -1,4 +1,5 @@
 import { withAuth } from '@/lib/auth/with-auth';
+import { env } from '@/lib/config/env';
 import {
   DEFAULT_VOICE_ID,
   SPEECH_RATE_MAX,
@@ -12,7 +13,7 @@ import {
   OPENAI_VOICE_SUGGESTIONS,
   SPEECH_PROVIDER_LABELS,
 } from '@/worker/protocol/speech-provider';
-import { pluginListSchema, pluginStatus } from '@/worker/tts/plugins';
+import { pluginStatus } from '@/worker/tts/plugins';
 
 /**
  * GET /api/v1/voices → {voices, default, speechRate: {min, max, default}, providers: [{id,
@@ -20,8 +21,7 @@ import { pluginListSchema, pluginStatus } from '@/worker/tts/plugins';
  * are the built-in voices (kept for older clients); `providers` lists every speech provider.
  */
 export const GET = withAuth(() => {
-  // TODO(lead): read from env() once FACECAST_PLUGINS is in lib/config/env.ts.
-  const espeak = pluginStatus('espeak-ng', pluginListSchema.parse(process.env.FACECAST_PLUGINS));
+  const espeak = pluginStatus('espeak-ng', env().FACECAST_PLUGINS);
   return Promise.resolve(
     Response.json({
       voices: VOICES,

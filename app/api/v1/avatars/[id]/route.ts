@@ -9,7 +9,6 @@ import { deleteAvatar } from '@/lib/avatars/delete-avatar';
 import { withAuth } from '@/lib/auth/with-auth';
 import { env } from '@/lib/config/env';
 import { db } from '@/lib/db/db';
-import { pluginListSchema } from '@/worker/tts/plugins';
 
 type Params = { id: string };
 
@@ -32,8 +31,7 @@ export const PATCH = withAuth<Params>(async ({ request, user, params }) => {
     avatarId: params.id,
     changes,
     appSecret: env().AUTH_SECRET,
-    // TODO(lead): read from env() once FACECAST_PLUGINS is in lib/config/env.ts.
-    plugins: pluginListSchema.parse(process.env.FACECAST_PLUGINS),
+    plugins: env().FACECAST_PLUGINS,
   });
   return Response.json({ ...avatarView(avatar), speech: speechSettingsView(avatar) });
 });
