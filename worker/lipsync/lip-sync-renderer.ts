@@ -14,19 +14,8 @@ import { FaceCropper, faceCropBox } from './face-crop';
 import { FacePaster } from './face-paste';
 import { LipSyncError } from './lip-sync-error';
 import { LateFrameMonitor } from './late-frame-monitor';
-import { videoFramesFor, writeMelWindow } from './mel-windows';
-import {
-  MEL_WINDOW_FLOATS,
-  openLipSync,
-  type LipSyncBatch,
-  type LipSyncEngine,
-} from './onnx-lip-sync';
-import {
-  computeMel,
-  resampleTo16k,
-  WAV2LIP_SAMPLE_RATE_HZ,
-  type MelSpectrogram,
-} from './wav2lip-mel';
+import { videoFramesFor } from './mel-windows';
+import { openLipSync, type LipSyncBatch, type LipSyncEngine } from './onnx-lip-sync';
 
 /** What the session reports to the app (Session.renderer / Session.notice). */
 export interface LipSyncStatus {
@@ -76,7 +65,8 @@ export class LipSyncRenderer {
   private readonly ringFrames: number;
   private readonly cropFloats: number;
   private readonly monitor: LateFrameMonitor;
-  private spec: MelSpectrogram | undefined;
+  /** The utterance's audio on the inference thread (its mel is computed there). */
+  private audioId: number | undefined;
   private utteranceFrames = 0;
   private startTick = 0;
   private nextFrame = 0;
@@ -153,12 +143,12 @@ export class LipSyncRenderer {
   startUtterance(utterance: Utterance): void {
     this.stopUtterance();
     if (!this.engine || utterance.pcm.length === 0) return;
-    const pcm =
-      utterance.sampleRateHz === WAV2LIP_SAMPLE_RATE_HZ
-        ? utterance.pcm
-        : resampleTo16k(utterance.pcm, utterance.sampleRateHz);
-    this.spec = computeMel(pcm, WAV2LIP_SAMPLE_RATE_HZ);
-    this.utteranceFrames = videoFramesFor(pcm.length, WAV2LIP_SAMPLE_RATE_HZ, this.options.fps);
+    this.audioId = this.engine.addAudio(utterance.pcm, utterance.sampleRateHz);
+    this.utteranceFrames = videoFramesFor(
+      utterance.pcm.length,
+      utterance.sampleRateHz,
+      this.options.fps,
+    );
     this.startTick = utterance.startTick;
     this.pump();
   }
@@ -166,7 +156,7 @@ export class LipSyncRenderer {
   /** Drops the current utterance and everything inferred for it (interrupt). */
   stopUtterance(): void {
     this.generation++;
-    this.spec = undefined;
+    this.audioId = undefined;
     this.utteranceFrames = 0;
     this.nextFrame = 0;
     this.currentFrame = -1;
@@ -179,7 +169,7 @@ export class LipSyncRenderer {
    * no utterance at this tick, the layer is off, or the crop is not ready (counted as late).
    */
   frameFor(tick: number, target: Uint8Array): boolean {
-    if (!this.engine || !this.spec || !this.paster) return false;
+    if (!this.engine || this.audioId === undefined || !this.paster) return false;
     const f = tick - this.startTick;
     if (f < 0) return false;
     if (f >= this.utteranceFrames) {
@@ -219,7 +209,7 @@ export class LipSyncRenderer {
   async waitFor(tick: number): Promise<boolean> {
     const f = tick - this.startTick;
     if (f < 0 || f >= this.utteranceFrames) return false;
-    while (this.engine && this.spec && !this.isReady(tick)) {
+    while (this.engine && this.audioId !== undefined && !this.isReady(tick)) {
       this.currentFrame = Math.max(this.currentFrame, tick - this.startTick - 1);
       this.pump();
       await new Promise<void>((resolve) => this.waiters.push(resolve));
@@ -258,8 +248,8 @@ export class LipSyncRenderer {
   private pump(): void {
     const engine = this.engine;
     const cropper = this.cropper;
-    const spec = this.spec;
-    if (!engine || !cropper || !spec) return;
+    const audioId = this.audioId;
+    if (!engine || !cropper || audioId === undefined) return;
     // Frames already shown are not worth inferring: catch up instead.
     this.nextFrame = Math.max(this.nextFrame, this.currentFrame + 1);
     const limit = Math.min(
@@ -271,19 +261,24 @@ export class LipSyncRenderer {
       const first = this.nextFrame;
       const count = Math.min(engine.batchSize, limit - first);
       for (let b = 0; b < count; b++) {
-        writeMelWindow(spec, first + b, this.options.fps, batch.mel, b * MEL_WINDOW_FLOATS);
         cropper.fill(batch.face, b, this.options.frame);
       }
       batch.count = count;
       this.nextFrame += count;
-      void this.run(engine, batch, first, this.generation);
+      void this.run(engine, batch, first, this.generation, audioId);
     }
   }
 
-  private async run(engine: LipSyncEngine, batch: LipSyncBatch, first: number, generation: number) {
+  private async run(
+    engine: LipSyncEngine,
+    batch: LipSyncBatch,
+    first: number,
+    generation: number,
+    audioId: number,
+  ) {
     const started = performance.now();
     try {
-      await engine.infer(batch);
+      await engine.infer(batch, { audioId, firstFrame: first, fps: this.options.fps });
     } catch (error) {
       if (this.engine !== engine) return; // closed meanwhile
       const detail = error instanceof LipSyncError ? error.message : String(error);

@@ -2,6 +2,14 @@
 import type { LipSyncErrorCode } from './lip-sync-error';
 import type { ResolvedInterface } from './model-interface';
 
+/** Which mel windows a batch takes from audio the thread already holds. */
+export interface MelSource {
+  audioId: number;
+  firstFrame: number;
+  /** Video frames per second. */
+  fps: number;
+}
+
 export type LipSyncThreadRequest =
   | {
       case: 'open';
@@ -13,6 +21,11 @@ export type LipSyncThreadRequest =
       };
     }
   | {
+      /** Speech to compute the Wav2Lip mel of, here rather than on the session thread. */
+      case: 'audio';
+      value: { audioId: number; pcm: Int16Array | Float32Array; sampleRateHz: number };
+    }
+  | {
       case: 'infer';
       /** Buffers are transferred to the thread and come back in the reply. */
       value: {
@@ -21,6 +34,8 @@ export type LipSyncThreadRequest =
         mel: Float32Array;
         face: Float32Array;
         out: Float32Array;
+        /** Fill `mel` here from audio sent earlier: windows of frames firstFrame.. at fps. */
+        melFrom?: MelSource;
       };
     }
   | { case: 'close' };

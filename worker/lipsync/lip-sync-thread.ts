@@ -7,7 +7,15 @@ import { parentPort } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { LipSyncError } from './lip-sync-error';
 import { checkOutputDims, resolveInterface, type ResolvedInterface } from './model-interface';
-import { MEL_STEP_SIZE, N_MELS } from './wav2lip-mel';
+import { writeMelWindow } from './mel-windows';
+import {
+  computeMel,
+  MEL_STEP_SIZE,
+  N_MELS,
+  resampleTo16k,
+  WAV2LIP_SAMPLE_RATE_HZ,
+  type MelSpectrogram,
+} from './wav2lip-mel';
 import type { LipSyncThreadReply, LipSyncThreadRequest } from './lip-sync-thread-protocol';
 
 const port = parentPort;
@@ -15,6 +23,9 @@ if (!port) throw new Error('lip-sync-thread must run as a worker thread');
 
 let session: ort.InferenceSession | undefined;
 let iface: ResolvedInterface | undefined;
+/** Mel of recent utterances by audio id; only the newest few are kept. */
+const mels = new Map<number, MelSpectrogram>();
+const KEPT_MELS = 2;
 
 const reply = (message: LipSyncThreadReply, transfer: ArrayBuffer[] = []) =>
   port.postMessage(message, transfer);
@@ -50,12 +61,28 @@ async function open(request: Extract<LipSyncThreadRequest, { case: 'open' }>['va
   }
 }
 
+function addAudio(request: Extract<LipSyncThreadRequest, { case: 'audio' }>['value']) {
+  const pcm =
+    request.sampleRateHz === WAV2LIP_SAMPLE_RATE_HZ
+      ? request.pcm
+      : resampleTo16k(request.pcm, request.sampleRateHz);
+  mels.set(request.audioId, computeMel(pcm, WAV2LIP_SAMPLE_RATE_HZ));
+  for (const key of mels.keys()) if (mels.size > KEPT_MELS) mels.delete(key);
+}
+
 async function infer(request: Extract<LipSyncThreadRequest, { case: 'infer' }>['value']) {
-  const { id, count, mel, face, out } = request;
+  const { id, count, mel, face, out, melFrom } = request;
   const buffers = [mel.buffer, face.buffer, out.buffer] as ArrayBuffer[];
   const started = performance.now();
   try {
     if (!session || !iface) throw new LipSyncError('engine_closed', 'no model is open');
+    if (melFrom) {
+      const spec = mels.get(melFrom.audioId);
+      if (!spec) throw new LipSyncError('inference_failed', `audio ${melFrom.audioId} is gone`);
+      for (let b = 0; b < count; b++) {
+        writeMelWindow(spec, melFrom.firstFrame + b, melFrom.fps, mel, b * N_MELS * MEL_STEP_SIZE);
+      }
+    }
     const s = iface.faceSizePx;
     // Views from offset 0 with exactly `count` frames: a short batch runs as a smaller B.
     const feeds = {
@@ -93,6 +120,9 @@ port.on('message', (request: LipSyncThreadRequest) => {
   switch (request.case) {
     case 'open':
       void open(request.value);
+      break;
+    case 'audio':
+      addAudio(request.value);
       break;
     case 'infer':
       void infer(request.value);

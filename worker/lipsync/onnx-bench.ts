@@ -1,6 +1,6 @@
 /**
  * Cost of the ONNX lip-sync path per video frame, with the generated stand-in model: filling
- * the batch (mel window + face crop), inference on the thread (round trip), and pasting the
+ * the face crops, inference on the thread (mel window + model, round trip), and pasting the
  * result into a 512×512 frame. The generated model is nearly free, so the figure is the
  * path's own overhead; a real Wav2Lip adds its inference time on top.
  */
@@ -11,10 +11,8 @@ import { lipSyncModelSchema } from '../protocol/lip-sync';
 import { syntheticAvatar, syntheticImage } from '../testing/synthetic-avatar';
 import { FaceCropper, faceCropBox } from './face-crop';
 import { FacePaster } from './face-paste';
-import { writeMelWindow } from './mel-windows';
-import { MEL_WINDOW_FLOATS, openLipSync } from './onnx-lip-sync';
+import { openLipSync } from './onnx-lip-sync';
 import { buildTestLipSyncModel } from './test-model';
-import { computeMel } from './wav2lip-mel';
 
 export interface OnnxBenchOptions {
   /** Face crop side S in px (default 96, Wav2Lip's). */
@@ -56,7 +54,7 @@ export async function measureOnnxPath(options: OnnxBenchOptions = {}): Promise<O
     const paster = new FacePaster(box, s, engine.channelOrder, face);
     const pcm = new Float32Array(16_000 * 10);
     for (let i = 0; i < pcm.length; i++) pcm[i] = 0.3 * Math.sin(i * 0.07) * Math.sin(i / 700);
-    const spec = computeMel(pcm, 16_000);
+    const audioId = engine.addAudio(pcm, 16_000);
     const target = new Uint8Array(image.data);
     const batch = engine.createBatch();
     const n = engine.batchSize;
@@ -65,13 +63,12 @@ export async function measureOnnxPath(options: OnnxBenchOptions = {}): Promise<O
     let frame = 0;
     for (let i = -10; i < batches; i++) {
       const t0 = performance.now();
-      for (let b = 0; b < n; b++, frame = (frame + 1) % 240) {
-        writeMelWindow(spec, frame, fps, batch.mel, b * MEL_WINDOW_FLOATS);
-        cropper.fill(batch.face, b, image);
-      }
+      for (let b = 0; b < n; b++) cropper.fill(batch.face, b, image);
       batch.count = n;
       const t1 = performance.now();
-      await engine.infer(batch);
+      // Mel windows are cut on the inference thread, as in a session.
+      await engine.infer(batch, { audioId, firstFrame: frame, fps });
+      frame = (frame + n) % 240;
       const t2 = performance.now();
       for (let b = 0; b < n; b++) paster.paste(target, image.widthPx, batch.out, b);
       const t3 = performance.now();

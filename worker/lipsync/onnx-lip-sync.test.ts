@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lipSyncModelSchema, type LipSyncModel } from '../protocol/lip-sync';
 import { LipSyncError } from './lip-sync-error';
 import { openLipSync, MEL_WINDOW_FLOATS, type LipSyncEngine } from './onnx-lip-sync';
+import { writeMelWindow } from './mel-windows';
 import { buildTestLipSyncModel, type TestLipSyncModelOptions } from './test-model';
+import { computeMel } from './wav2lip-mel';
 
 const S = 96;
 let dir: string;
@@ -154,6 +156,25 @@ describe('inference', () => {
     const lowerPixel = (frame: number) => out[frame * 3 * S * S + (S - 1) * S]!;
     expect(lowerPixel(1)).toBeGreaterThan(lowerPixel(0) + 0.1);
     expect(lowerPixel(2)).toBeGreaterThan(lowerPixel(0) + 0.1);
+  });
+
+  it('mel windows computed on the thread from the speech equal the ones built here', async () => {
+    const pcm = new Int16Array(16_000);
+    for (let i = 0; i < pcm.length; i++)
+      pcm[i] = Math.round(9000 * Math.sin(i * 0.09) * Math.sin(i / 500));
+    const audioId = engine4.addAudio(pcm, 16_000);
+    const here = engine4.createBatch();
+    const spec = computeMel(pcm, 16_000);
+    for (let b = 0; b < 4; b++) writeMelWindow(spec, 10 + b, 25, here.mel, b * MEL_WINDOW_FLOATS);
+    here.face.fill(0.4);
+    here.count = 4;
+    const expected = (await engine4.infer(here)).out.slice();
+    const there = engine4.createBatch();
+    there.face.fill(0.4);
+    there.count = 4;
+    const { out, mel } = await engine4.infer(there, { audioId, firstFrame: 10, fps: 25 });
+    expect(mel).toEqual(here.mel);
+    expect(out).toEqual(expected);
   });
 
   it('reuses the batch memory: buffers come back after the round trip', async () => {

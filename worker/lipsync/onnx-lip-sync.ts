@@ -12,7 +12,11 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LipSyncModel } from '../protocol/lip-sync';
 import { LipSyncError } from './lip-sync-error';
-import type { LipSyncThreadReply, LipSyncThreadRequest } from './lip-sync-thread-protocol';
+import type {
+  LipSyncThreadReply,
+  LipSyncThreadRequest,
+  MelSource,
+} from './lip-sync-thread-protocol';
 import type { ResolvedInterface } from './model-interface';
 import { MEL_STEP_SIZE, N_MELS } from './wav2lip-mel';
 
@@ -41,7 +45,13 @@ export interface LipSyncEngine {
    * Runs `batch.count` frames. The batch's arrays are detached while the thread holds them
    * and replaced by views of the same memory when the promise resolves.
    */
-  infer(batch: LipSyncBatch): Promise<LipSyncBatch>;
+  infer(batch: LipSyncBatch, melFrom?: MelSource): Promise<LipSyncBatch>;
+  /**
+   * Hands speech to the thread, which computes its mel there (~3 ms per second of audio that
+   * would otherwise stall the session thread); batches then name it in `infer(…, melFrom)`
+   * instead of filling `mel`. Returns the audio id. The PCM is copied, not taken.
+   */
+  addAudio(pcm: Int16Array | Float32Array, sampleRateHz: number): number;
   close(): Promise<void>;
 }
 
@@ -169,6 +179,7 @@ export async function openLipSync(options: OpenLipSyncOptions): Promise<LipSyncE
 
   const s = iface.faceSizePx;
   let nextId = 0;
+  let nextAudioId = 0;
   return {
     interface: iface,
     batchSize: model.batchSize,
@@ -181,7 +192,16 @@ export async function openLipSync(options: OpenLipSyncOptions): Promise<LipSyncE
         count: 0,
       };
     },
-    infer(batch) {
+    addAudio(pcm, sampleRateHz) {
+      const audioId = nextAudioId++;
+      const request: LipSyncThreadRequest = {
+        case: 'audio',
+        value: { audioId, pcm, sampleRateHz },
+      };
+      if (!closed) worker.postMessage(request);
+      return audioId;
+    },
+    infer(batch, melFrom) {
       if (closed) return Promise.reject(closed);
       if (batch.count < 1 || batch.count > model.batchSize) {
         return Promise.reject(
@@ -193,7 +213,14 @@ export async function openLipSync(options: OpenLipSyncOptions): Promise<LipSyncE
         pending.set(id, { batch, resolve, reject });
         const request: LipSyncThreadRequest = {
           case: 'infer',
-          value: { id, count: batch.count, mel: batch.mel, face: batch.face, out: batch.out },
+          value: {
+            id,
+            count: batch.count,
+            mel: batch.mel,
+            face: batch.face,
+            out: batch.out,
+            ...(melFrom ? { melFrom } : {}),
+          },
         };
         worker.postMessage(request, [
           batch.mel.buffer as ArrayBuffer,
