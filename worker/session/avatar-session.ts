@@ -30,10 +30,15 @@ import {
   type SessionRenderStatus,
   type SessionRequest,
 } from '../protocol/session-request';
-import { AvatarRenderer } from '../render/avatar-renderer';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { frameStoreFromPrepared } from '../frame-store/frame-store-from-prepared';
+import { LipSyncRenderer } from '../lipsync/lip-sync-renderer';
 import { BlinkSchedule } from '../render/blink';
+import { createRenderHost, type RenderHost } from '../render/render-host';
 import { loadRgbaImage } from '../render/rgba-image';
-import { createThreadedTts } from '../tts/threaded-tts';
+import { createSessionTts } from '../tts/session-tts';
 import { startFrameClock, type FrameClock } from './frame-clock';
 import { SpeechPlayer } from './speech-player';
 
@@ -50,6 +55,8 @@ export interface AvatarSessionOptions {
   request: SessionRequest;
   livekit: LivekitCredentials;
   log: Logger;
+  /** Enabled opt-in plugins (FACECAST_PLUGINS). */
+  plugins?: readonly string[];
   /** Called with the renderer in use at start and whenever it changes. */
   onRenderStatus?: (status: SessionRenderStatus) => void;
 }
@@ -66,9 +73,23 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
   const { request, livekit, log } = options;
   const { avatar } = request;
 
-  const image = await loadRgbaImage(avatar.framePath, avatar);
-  const renderer = new AvatarRenderer(image, avatar.face);
-  const tts = createThreadedTts();
+  const frames = await openFrames(request, log);
+  const lipSync = request.lipSync
+    ? await LipSyncRenderer.open({
+        model: request.lipSync,
+        fps: VIDEO_FPS,
+        frame: await loadRgbaImage(avatar.framePath, avatar),
+        face: avatar.face,
+        log,
+        onStatus: (status) => options.onRenderStatus?.(status),
+      })
+    : undefined;
+  const renderer = frames.host;
+  const tts = createSessionTts(request.speech, {
+    log,
+    plugins: options.plugins ?? [],
+    sampleRateHz: AUDIO_SAMPLE_RATE_HZ,
+  });
 
   const token = new AccessToken(livekit.apiKey, livekit.apiSecret, {
     identity: AVATAR_IDENTITY,
@@ -96,7 +117,15 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
     sampleRateHz: AUDIO_SAMPLE_RATE_HZ,
     frameMs: AUDIO_FRAME_MS,
     log,
+    onSentenceStart: (pcm, audibleInMs) =>
+      lipSync?.startUtterance({
+        pcm,
+        sampleRateHz: AUDIO_SAMPLE_RATE_HZ,
+        startTick: tick + Math.round(audibleInMs / (1000 / VIDEO_FPS)),
+      }),
   });
+  /** Video frames rendered so far: the render and lip-sync layers index frames by it. */
+  let tick = 0;
 
   let clock: FrameClock | undefined = undefined;
   let stopping: Promise<void> | undefined;
@@ -105,10 +134,15 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
     resolveEnded = resolve;
   });
 
+  const interruptSpeech = () => {
+    player.interrupt();
+    lipSync?.stopUtterance();
+  };
+
   const speak = (text: string, interrupt: boolean, from: string) => {
     const capped = text.slice(0, SPEAK_MAX_CHARS).trim();
     if (capped === '') return;
-    if (interrupt) player.interrupt();
+    if (interrupt) interruptSpeech();
     log.info({ chars: capped.length, interrupt, from }, 'speak requested');
     player.enqueue(capped);
   };
@@ -141,7 +175,7 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
           speak(message.text, message.interrupt, 'control');
           break;
         case 'interrupt':
-          player.interrupt();
+          interruptSpeech();
           break;
       }
     },
@@ -173,7 +207,7 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
         .disconnect()
         .catch((error: unknown) => log.warn({ err: error }, 'room disconnect failed'));
       await Promise.allSettled([videoSource.close(), audioSource.close()]);
-      await tts.close();
+      await Promise.allSettled([tts.close(), frames.close(), lipSync?.close()]);
       resolveEnded(reason);
     })();
     return stopping;
@@ -209,26 +243,51 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
   }
 
   player.start();
-  options.onRenderStatus?.({ renderer: 'builtin' });
+  if (!lipSync) options.onRenderStatus?.({ renderer: 'builtin' });
   const blink = new BlinkSchedule(performance.now());
+  const bufferType = renderer.format === 'i420' ? VideoBufferType.I420 : VideoBufferType.RGBA;
+  let rendering = false;
   let slowFrames = 0;
+  const publish = async (frameTick: number, dueMs: number) => {
+    const started = performance.now();
+    const frame = await renderer.render({
+      tick: frameTick,
+      timeMs: dueMs,
+      pose: player.mouthPoseNow(),
+      eyesClosed: blink.closureAt(dueMs),
+    });
+    try {
+      lipSync?.frameFor(frameTick, frame);
+      // captureFrame copies the pixels before it returns (render-host.ts), so the buffer
+      // goes straight back to the pool.
+      videoSource.captureFrame(
+        new VideoFrame(frame, renderer.widthPx, renderer.heightPx, bufferType),
+      );
+    } finally {
+      renderer.release(frame);
+    }
+    const renderMs = performance.now() - started;
+    if (renderMs > 1000 / VIDEO_FPS / 2 && ++slowFrames % 25 === 1) {
+      log.warn({ renderMs: Math.round(renderMs), slowFrames }, 'frame render slow');
+    }
+  };
   clock = startFrameClock({
     fps: VIDEO_FPS,
     onFrame: (_frameIndex, dueMs) => {
-      const started = performance.now();
-      // Each frame gets its own buffer: LiveKit may still be reading the previous one.
-      const buffer = new Uint8Array(renderer.frameBytes);
-      renderer.render(buffer, {
-        mouthOpen: player.mouthOpenNow(),
-        eyesClosed: blink.closureAt(dueMs),
-      });
-      videoSource.captureFrame(
-        new VideoFrame(buffer, renderer.widthPx, renderer.heightPx, VideoBufferType.RGBA),
-      );
-      const renderMs = performance.now() - started;
-      if (renderMs > 1000 / VIDEO_FPS / 2 && ++slowFrames % 25 === 1) {
-        log.warn({ renderMs: Math.round(renderMs), slowFrames }, 'frame render slow');
+      // The render thread is still busy with the last frame: drop this one, keep the pace.
+      if (rendering) {
+        if (++slowFrames % 25 === 1) log.warn({ slowFrames }, 'frame dropped, renderer busy');
+        return;
       }
+      rendering = true;
+      publish(tick++, dueMs)
+        .catch((error: unknown) => {
+          log.error({ err: error }, 'rendering failed');
+          void stop('render failed');
+        })
+        .finally(() => {
+          rendering = false;
+        });
     },
     onSkip: (skipped) => log.warn({ skipped }, 'video frames skipped'),
   });
@@ -238,4 +297,43 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
   );
 
   return { ended, stop };
+}
+
+interface SessionFrames {
+  host: RenderHost;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the render thread on the avatar's frame store. A request without a store (an avatar
+ * prepared before stores existed, or a test) gets a one-frame store in a temporary directory.
+ * A lip-sync model pastes onto RGBA frames; otherwise frames leave as I420, what the encoder
+ * takes. A store that cannot be served rejects with FrameStoreError (the app rebuilds it).
+ */
+async function openFrames(request: SessionRequest, log: Logger): Promise<SessionFrames> {
+  const format = request.lipSync ? 'rgba' : 'i420';
+  let store = request.avatar.store;
+  let tempDir: string | undefined;
+  if (!store) {
+    tempDir = await mkdtemp(path.join(os.tmpdir(), 'facecast-store-'));
+    await frameStoreFromPrepared({ avatar: request.avatar, dir: tempDir, name: 'frames' });
+    store = { dir: tempDir, name: 'frames' };
+    log.info('avatar has no frame store; rendering its portrait from a temporary one');
+  }
+  const removeTemp = async () => {
+    if (tempDir) await rm(tempDir, { recursive: true, force: true });
+  };
+  try {
+    const host = await createRenderHost({ storeDir: store.dir, storeName: store.name, format });
+    return {
+      host,
+      close: async () => {
+        await host.close();
+        await removeTemp();
+      },
+    };
+  } catch (error) {
+    await removeTemp();
+    throw error;
+  }
 }

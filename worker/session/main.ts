@@ -82,6 +82,7 @@ async function handleStart(value: Extract<ParentMessage, { case: 'startSession' 
       request: value.request,
       livekit: value.livekit,
       log: sessionLog,
+      plugins: workerEnvSchema.shape.FACECAST_PLUGINS.catch([]).parse(process.env.FACECAST_PLUGINS),
       onRenderStatus: (status) => {
         if (sessionId) void send({ case: 'sessionStatus', value: { sessionId, ...status } });
       },

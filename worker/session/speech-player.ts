@@ -42,6 +42,11 @@ export interface SpeechPlayerOptions {
   /** Audio frame length in ms. */
   frameMs: number;
   log: Logger;
+  /**
+   * Called when a sentence's audio starts going out, with that audio (at `sampleRateHz`) and
+   * how long until it is heard (what LiveKit still holds ahead of it), for lip-sync models.
+   */
+  onSentenceStart?: (pcm: Int16Array, audibleInMs: number) => void;
 }
 
 interface Segment {
@@ -198,6 +203,9 @@ export class SpeechPlayer {
       this.options.log.debug('speech started');
     }
     this.silentFrames = 0;
+    if (segment.position === 0) {
+      this.options.onSentenceStart?.(segment.pcm, this.options.sink.queuedDuration);
+    }
     const frameIndex = Math.floor(segment.position / this.frameSamples);
     const end = Math.min(segment.pcm.length, segment.position + out.length);
     out.set(segment.pcm.subarray(segment.position, end));
