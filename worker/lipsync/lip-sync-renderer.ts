@@ -182,12 +182,8 @@ export class LipSyncRenderer {
     // The first batch of an utterance may still be on its way; later frames must be on time.
     if (f >= this.engine.batchSize) this.monitor.record(!ready);
     if (ready) {
-      this.paster.paste(
-        target,
-        this.options.frame.widthPx,
-        this.ring.subarray(slot * this.cropFloats, (slot + 1) * this.cropFloats),
-        0,
-      );
+      // The ring has the output's layout ([slots,3,S,S]), so it pastes without a view.
+      this.paster.paste(target, this.options.frame.widthPx, this.ring, slot);
     }
     if (this.monitor.tripped()) {
       this.fallBack(
@@ -289,13 +285,12 @@ export class LipSyncRenderer {
     this.inferMsPerFrame =
       this.inferMsPerFrame === 0 ? perFrame : 0.8 * this.inferMsPerFrame + 0.2 * perFrame;
     if (generation === this.generation) {
+      const n = this.cropFloats;
+      const out = batch.out;
       for (let b = 0; b < batch.count; b++) {
         const f = first + b;
         const slot = f % this.ringFrames;
-        this.ring.set(
-          batch.out.subarray(b * this.cropFloats, (b + 1) * this.cropFloats),
-          slot * this.cropFloats,
-        );
+        for (let k = 0, src = b * n, dst = slot * n; k < n; k++) this.ring[dst + k] = out[src + k]!;
         this.ringFrame[slot] = f;
       }
     }

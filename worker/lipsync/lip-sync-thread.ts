@@ -3,6 +3,7 @@
  * per frame; on the session thread it would stall the frame clock and RTC callbacks.
  * Buffers travel by transfer both ways, so a batch's memory is reused, never copied.
  */
+import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { LipSyncError } from './lip-sync-error';
@@ -48,7 +49,10 @@ async function open(request: Extract<LipSyncThreadRequest, { case: 'open' }>['va
         graphOptimizationLevel: 'all',
       });
     } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
+      // onnxruntime names the full path; the user knows the file by its name.
+      const detail = (error instanceof Error ? error.message : String(error))
+        .split(request.modelPath)
+        .join(path.basename(request.modelPath));
       throw new LipSyncError(
         'model_invalid',
         `the lip-sync model is not an ONNX model onnxruntime can load (${detail}). Upload a Wav2Lip-compatible .onnx export`,
