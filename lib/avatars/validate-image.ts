@@ -4,6 +4,7 @@
  */
 import sharp from 'sharp';
 import { ApiError } from '@/lib/api/errors';
+import { sniffMedia } from './sniff-media';
 
 export const ACCEPTED_TYPES = {
   'image/jpeg': 'jpg',
@@ -13,14 +14,10 @@ export const ACCEPTED_TYPES = {
 
 export type AcceptedType = keyof typeof ACCEPTED_TYPES;
 
-/** Detects JPEG, PNG or WebP from magic bytes; null for anything else. */
+/** Detects JPEG, PNG or WebP from magic bytes; null for anything else (videos included). */
 export function sniffImageType(bytes: Uint8Array): AcceptedType | null {
-  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
-  const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-  if (png.every((b, i) => bytes[i] === b)) return 'image/png';
-  const ascii = (from: number, to: number) => String.fromCharCode(...bytes.subarray(from, to));
-  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'image/webp';
-  return null;
+  const type = sniffMedia(bytes);
+  return type !== null && type in ACCEPTED_TYPES ? (type as AcceptedType) : null;
 }
 
 export interface ValidImage {
