@@ -119,6 +119,31 @@ describe('LipSyncRenderer', () => {
     }
   });
 
+  it('sentences queued back to back are lip-synced without a gap at the boundary', async () => {
+    const { renderer } = await open(fastModel);
+    try {
+      const frames = Math.ceil((speech.pcm.length / speech.sampleRateHz) * FPS);
+      const half = speech.pcm.subarray(0, 16_000); // one second: 25 frames
+      // The second sentence is handed over while the first is still playing.
+      renderer.startUtterance({ pcm: speech.pcm, sampleRateHz: 16_000, startTick: 0 });
+      renderer.startUtterance({ pcm: half, sampleRateHz: 16_000, startTick: frames });
+      const target = new Uint8Array(image.data.length);
+      for (let tick = 0; tick < frames + 25; tick++) {
+        expect(await renderer.waitFor(tick)).toBe(true);
+        expect(renderer.frameFor(tick, target)).toBe(true);
+      }
+      expect(renderer.speakingAt(frames + 25)).toBe(false);
+      // A sentence that starts early cuts the previous one short.
+      renderer.startUtterance({ pcm: speech.pcm, sampleRateHz: 16_000, startTick: 500 });
+      renderer.startUtterance({ pcm: half, sampleRateHz: 16_000, startTick: 510 });
+      expect(renderer.speakingAt(509)).toBe(true);
+      expect(renderer.speakingAt(534)).toBe(true);
+      expect(renderer.speakingAt(535)).toBe(false);
+    } finally {
+      await renderer.close();
+    }
+  });
+
   it('an interrupt drops the utterance at once', async () => {
     const { renderer } = await open(fastModel);
     try {

@@ -1,7 +1,8 @@
 /**
- * The session's ONNX lip-sync layer. For each utterance it computes the Wav2Lip mel once,
- * then runs the model ahead of playback in batches on the inference thread, keeping the
- * generated face crops in a ring; `frameFor(tick)` pastes the crop for that video frame onto
+ * The session's ONNX lip-sync layer. Utterances are queued with the video tick at which they
+ * become audible; their mel is computed on the inference thread, and the model runs ahead of
+ * playback in batches there, the generated face crops kept in a ring by tick;
+ * `frameFor(tick)` pastes the crop for that video frame onto
  * the frame the built-in renderer drew, or says it is not ready (the caller then shows the
  * built-in mouth). If the model is missing or malformed, or inference cannot keep up with the
  * frame rate, the layer switches itself off for the rest of the session and reports why.
@@ -51,6 +52,14 @@ export interface Utterance {
   startTick: number;
 }
 
+interface QueuedUtterance {
+  /** The speech on the inference thread. */
+  audioId: number;
+  startTick: number;
+  /** First tick after the utterance. */
+  endTick: number;
+}
+
 /** Batches in rotation: one being inferred while the next is filled. */
 const BATCHES = 2;
 
@@ -59,20 +68,19 @@ export class LipSyncRenderer {
   private readonly cropper: FaceCropper | undefined;
   private readonly paster: FacePaster | undefined;
   private readonly idleBatches: LipSyncBatch[] = [];
-  /** Generated crops, frame f of the utterance in slot f % ringFrames. */
+  /** Generated crops, [slots,3,S,S]: tick t in slot t % ringFrames, which holds ringTick. */
   private readonly ring: Float32Array;
-  private readonly ringFrame: Int32Array;
+  private readonly ringTick: Float64Array;
   private readonly ringFrames: number;
   private readonly cropFloats: number;
   private readonly monitor: LateFrameMonitor;
-  /** The utterance's audio on the inference thread (its mel is computed there). */
-  private audioId: number | undefined;
-  private utteranceFrames = 0;
-  private startTick = 0;
-  private nextFrame = 0;
-  /** Utterance frame last asked for by frameFor. */
-  private currentFrame = -1;
-  /** Bumped per utterance so results of an interrupted one are dropped. */
+  /** Utterances not yet over, in start order. */
+  private readonly queue: QueuedUtterance[] = [];
+  /** Next tick to infer. */
+  private nextTick = 0;
+  /** Tick last asked for by frameFor. */
+  private currentTick = -Infinity;
+  /** Bumped by interrupt so results inferred before it are dropped. */
   private generation = 0;
   private inferMsPerFrame = 0;
   private waiters: Array<() => void> = [];
@@ -88,7 +96,7 @@ export class LipSyncRenderer {
     this.cropFloats = 3 * s * s;
     this.ringFrames = engine ? lookahead + batchSize * BATCHES : 0;
     this.ring = new Float32Array(this.ringFrames * this.cropFloats);
-    this.ringFrame = new Int32Array(this.ringFrames).fill(-1);
+    this.ringTick = new Float64Array(this.ringFrames).fill(-1);
     this.monitor = new LateFrameMonitor(
       Math.max(1, Math.round(((options.lateWindowMs ?? 2000) / 1000) * options.fps)),
       options.maxLateFraction ?? 0.2,
@@ -139,52 +147,60 @@ export class LipSyncRenderer {
     return this.engine !== undefined;
   }
 
-  /** Starts lip-syncing an utterance; replaces the current one (as an interrupt does). */
+  /**
+   * Queues an utterance (one sentence as the speech player pushes it). Call it when its audio
+   * is handed to the audio track, with the tick at which it will be heard, so inference runs
+   * while the audio sits in the queue. An utterance starting before the previous one ends
+   * cuts that one short.
+   */
   startUtterance(utterance: Utterance): void {
-    this.stopUtterance();
-    if (!this.engine || utterance.pcm.length === 0) return;
-    this.audioId = this.engine.addAudio(utterance.pcm, utterance.sampleRateHz);
-    this.utteranceFrames = videoFramesFor(
-      utterance.pcm.length,
-      utterance.sampleRateHz,
-      this.options.fps,
-    );
-    this.startTick = utterance.startTick;
+    const engine = this.engine;
+    if (!engine || utterance.pcm.length === 0) return;
+    const frames = videoFramesFor(utterance.pcm.length, utterance.sampleRateHz, this.options.fps);
+    const startTick = utterance.startTick;
+    for (const u of this.queue) u.endTick = Math.min(u.endTick, startTick);
+    this.dropFinished((u) => u.endTick <= u.startTick);
+    const audioId = engine.addAudio(utterance.pcm, utterance.sampleRateHz);
+    this.queue.push({ audioId, startTick, endTick: startTick + frames });
     this.pump();
   }
 
-  /** Drops the current utterance and everything inferred for it (interrupt). */
+  /** Drops every queued utterance and everything inferred for them (interrupt). */
   stopUtterance(): void {
     this.generation++;
-    this.audioId = undefined;
-    this.utteranceFrames = 0;
-    this.nextFrame = 0;
-    this.currentFrame = -1;
-    this.ringFrame.fill(-1);
+    for (const u of this.queue) this.engine?.dropAudio(u.audioId);
+    this.queue.length = 0;
+    this.ringTick.fill(-1);
+    this.nextTick = 0;
+  }
+
+  /** True while `tick` falls in a queued utterance (whether or not its crop is ready). */
+  speakingAt(tick: number): boolean {
+    return this.utteranceAt(tick) !== undefined;
   }
 
   /**
    * Pastes the lip-synced lower face for video tick `tick` into `target` (RGBA, the avatar
    * frame's size, already holding the idle frame). False when there is nothing to paste:
    * no utterance at this tick, the layer is off, or the crop is not ready (counted as late).
+   * Call it once per tick, in tick order.
    */
   frameFor(tick: number, target: Uint8Array): boolean {
-    if (!this.engine || this.audioId === undefined || !this.paster) return false;
-    const f = tick - this.startTick;
-    if (f < 0) return false;
-    if (f >= this.utteranceFrames) {
-      this.stopUtterance();
+    const engine = this.engine;
+    if (!engine || !this.paster) return false;
+    this.currentTick = tick;
+    this.dropFinished((u) => u.endTick <= tick);
+    const u = this.utteranceAt(tick);
+    if (!u) {
+      this.pump();
       return false;
     }
-    this.currentFrame = f;
-    const slot = f % this.ringFrames;
-    const ready = this.ringFrame[slot] === f;
+    const slot = tick % this.ringFrames;
+    const ready = this.ringTick[slot] === tick;
     // The first batch of an utterance may still be on its way; later frames must be on time.
-    if (f >= this.engine.batchSize) this.monitor.record(!ready);
-    if (ready) {
-      // The ring has the output's layout ([slots,3,S,S]), so it pastes without a view.
-      this.paster.paste(target, this.options.frame.widthPx, this.ring, slot);
-    }
+    if (tick - u.startTick >= engine.batchSize) this.monitor.record(!ready);
+    // The ring has the output's layout, so the crop pastes without a view.
+    if (ready) this.paster.paste(target, this.options.frame.widthPx, this.ring, slot);
     if (this.monitor.tripped()) {
       this.fallBack(
         `the lip-sync model cannot keep up on this host: ${Math.round(this.monitor.lateFraction() * 100)}% of frames were late over the last ${(this.options.lateWindowMs ?? 2000) / 1000} s (about ${Math.round(this.inferMsPerFrame)} ms of inference per frame; ${Math.round(1000 / this.options.fps)} ms available at ${this.options.fps} fps). Use a smaller model, a larger batch size, or a faster host`,
@@ -195,18 +211,19 @@ export class LipSyncRenderer {
     return ready;
   }
 
-  /** True when the crop for `tick` is ready (offline rendering and tests). */
+  /** True when the crop for `tick` is ready. */
   isReady(tick: number): boolean {
-    const f = tick - this.startTick;
-    return f >= 0 && this.ringFrames > 0 && this.ringFrame[f % this.ringFrames] === f;
+    return this.ringFrames > 0 && this.ringTick[tick % this.ringFrames] === tick;
   }
 
-  /** Resolves when `tick` is ready, the utterance ends, or the layer is off. */
+  /**
+   * Offline rendering and tests: resolves true once `tick`'s crop is ready, false if `tick`
+   * is in no utterance or the layer is off. Ticks before it are no longer inferred.
+   */
   async waitFor(tick: number): Promise<boolean> {
-    const f = tick - this.startTick;
-    if (f < 0 || f >= this.utteranceFrames) return false;
-    while (this.engine && this.audioId !== undefined && !this.isReady(tick)) {
-      this.currentFrame = Math.max(this.currentFrame, tick - this.startTick - 1);
+    if (!this.utteranceAt(tick)) return false;
+    this.currentTick = Math.max(this.currentTick, tick - 1);
+    while (this.engine && this.utteranceAt(tick) && !this.isReady(tick)) {
       this.pump();
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
@@ -219,6 +236,21 @@ export class LipSyncRenderer {
     this.engine = undefined;
     this.wake();
     await engine?.close();
+  }
+
+  private utteranceAt(tick: number): QueuedUtterance | undefined {
+    for (const u of this.queue) if (tick >= u.startTick && tick < u.endTick) return u;
+    return undefined;
+  }
+
+  /** Removes utterances matching `done` from the queue and their audio from the thread. */
+  private dropFinished(done: (u: QueuedUtterance) => boolean): void {
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const u = this.queue[i]!;
+      if (!done(u)) continue;
+      this.engine?.dropAudio(u.audioId);
+      this.queue.splice(i, 1);
+    }
   }
 
   private wake(): void {
@@ -240,41 +272,52 @@ export class LipSyncRenderer {
     void this.close();
   }
 
-  /** Starts batches while a batch is free and frames within the lookahead are not queued. */
+  /** Starts batches while a batch is free and ticks within the lookahead are not queued. */
   private pump(): void {
     const engine = this.engine;
     const cropper = this.cropper;
-    const audioId = this.audioId;
-    if (!engine || !cropper || audioId === undefined) return;
-    // Frames already shown are not worth inferring: catch up instead.
-    this.nextFrame = Math.max(this.nextFrame, this.currentFrame + 1);
-    const limit = Math.min(
-      this.utteranceFrames,
-      this.currentFrame + 1 + this.ringFrames - engine.batchSize * BATCHES,
-    );
-    while (this.nextFrame < limit && this.idleBatches.length > 0) {
-      const batch = this.idleBatches.pop()!;
-      const first = this.nextFrame;
-      const count = Math.min(engine.batchSize, limit - first);
-      for (let b = 0; b < count; b++) {
-        cropper.fill(batch.face, b, this.options.frame);
+    if (!engine || !cropper) return;
+    const first = this.queue[0];
+    if (!first) return;
+    // Before the first frameFor call nothing has been shown: count from the first utterance.
+    const shown = Number.isFinite(this.currentTick) ? this.currentTick : first.startTick - 1;
+    // Ticks already shown are not worth inferring: catch up instead.
+    this.nextTick = Math.max(this.nextTick, shown + 1);
+    // Slots of ticks not yet shown must not be overwritten.
+    const limit = shown + 1 + this.ringFrames - engine.batchSize * BATCHES;
+    while (this.idleBatches.length > 0) {
+      // The utterance holding nextTick, or the next one to start.
+      let u: QueuedUtterance | undefined;
+      for (const q of this.queue) {
+        if (q.endTick > this.nextTick && (!u || q.startTick < u.startTick)) u = q;
       }
+      if (!u) return;
+      const start = Math.max(this.nextTick, u.startTick);
+      const count = Math.min(engine.batchSize, u.endTick - start, limit - start);
+      if (!(count > 0)) return;
+      const batch = this.idleBatches.pop()!;
+      for (let b = 0; b < count; b++) cropper.fill(batch.face, b, this.options.frame);
       batch.count = count;
-      this.nextFrame += count;
-      void this.run(engine, batch, first, this.generation, audioId);
+      this.nextTick = start + count;
+      void this.run(engine, batch, start, u, this.generation);
     }
   }
 
   private async run(
     engine: LipSyncEngine,
     batch: LipSyncBatch,
-    first: number,
+    firstTick: number,
+    u: QueuedUtterance,
     generation: number,
-    audioId: number,
   ) {
     const started = performance.now();
+    const melFrom = {
+      audioId: u.audioId,
+      firstFrame: firstTick - u.startTick,
+      fps: this.options.fps,
+    };
     try {
-      await engine.infer(batch, { audioId, firstFrame: first, fps: this.options.fps });
+      await engine.infer(batch, melFrom);
     } catch (error) {
       if (this.engine !== engine) return; // closed meanwhile
       const detail = error instanceof LipSyncError ? error.message : String(error);
@@ -288,10 +331,10 @@ export class LipSyncRenderer {
       const n = this.cropFloats;
       const out = batch.out;
       for (let b = 0; b < batch.count; b++) {
-        const f = first + b;
-        const slot = f % this.ringFrames;
+        const tick = firstTick + b;
+        const slot = tick % this.ringFrames;
         for (let k = 0, src = b * n, dst = slot * n; k < n; k++) this.ring[dst + k] = out[src + k]!;
-        this.ringFrame[slot] = f;
+        this.ringTick[slot] = tick;
       }
     }
     this.idleBatches.push(batch);

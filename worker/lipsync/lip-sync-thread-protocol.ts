@@ -25,6 +25,7 @@ export type LipSyncThreadRequest =
       case: 'audio';
       value: { audioId: number; pcm: Int16Array | Float32Array; sampleRateHz: number };
     }
+  | { case: 'dropAudio'; value: { audioId: number } }
   | {
       case: 'infer';
       /** Buffers are transferred to the thread and come back in the reply. */

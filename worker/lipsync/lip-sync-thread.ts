@@ -24,9 +24,9 @@ if (!port) throw new Error('lip-sync-thread must run as a worker thread');
 
 let session: ort.InferenceSession | undefined;
 let iface: ResolvedInterface | undefined;
-/** Mel of recent utterances by audio id; only the newest few are kept. */
+/** Mel of queued utterances by audio id; the session drops them, the cap is a safety net. */
 const mels = new Map<number, MelSpectrogram>();
-const KEPT_MELS = 2;
+const KEPT_MELS = 8;
 
 const reply = (message: LipSyncThreadReply, transfer: ArrayBuffer[] = []) =>
   port.postMessage(message, transfer);
@@ -128,7 +128,12 @@ port.on('message', (request: LipSyncThreadRequest) => {
     case 'audio':
       addAudio(request.value);
       break;
+    case 'dropAudio':
+      mels.delete(request.value.audioId);
+      break;
     case 'infer':
+      // Runs synchronously up to the model run, so the mel windows are cut before any later
+      // dropAudio message is handled.
       void infer(request.value);
       break;
     case 'close':

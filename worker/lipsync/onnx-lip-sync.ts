@@ -52,6 +52,8 @@ export interface LipSyncEngine {
    * instead of filling `mel`. Returns the audio id. The PCM is copied, not taken.
    */
   addAudio(pcm: Int16Array | Float32Array, sampleRateHz: number): number;
+  /** Forgets audio added earlier (batches already sent for it still run). */
+  dropAudio(audioId: number): void;
   close(): Promise<void>;
 }
 
@@ -200,6 +202,10 @@ export async function openLipSync(options: OpenLipSyncOptions): Promise<LipSyncE
       };
       if (!closed) worker.postMessage(request);
       return audioId;
+    },
+    dropAudio(audioId) {
+      const request: LipSyncThreadRequest = { case: 'dropAudio', value: { audioId } };
+      if (!closed) worker.postMessage(request);
     },
     infer(batch, melFrom) {
       if (closed) return Promise.reject(closed);
