@@ -15,21 +15,13 @@
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import { preparationEnvSchema } from './preparation-env';
 
 // Keep stdout for the protocol lines: whatever else writes to it (Human's console.log,
 // Emscripten's print) goes to stderr instead. Set up before the face modules load.
 const writeStdout = process.stdout.write.bind(process.stdout);
 const writeLine = (value: unknown): boolean => writeStdout(`${JSON.stringify(value)}\n`);
 process.stdout.write = process.stderr.write.bind(process.stderr);
-
-const jobEnvSchema = z.object({
-  FACECAST_VIDEO_LOOP_MAX_SECONDS: z.coerce
-    .number({ message: 'must be a number of seconds' })
-    .min(1)
-    .max(60)
-    .default(10),
-});
 
 async function readHead(filePath: string): Promise<Uint8Array> {
   const file = await open(filePath, 'r');
@@ -62,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const { framingSchema, DEFAULT_FRAMING } = await import('./framings');
   const framing = framingSchema.safeParse(parsed.values.framing ?? DEFAULT_FRAMING);
-  const jobEnv = jobEnvSchema.safeParse(
+  const jobEnv = preparationEnvSchema.safeParse(
     Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== '')),
   );
   if (!framing.success || !jobEnv.success) {
