@@ -8,11 +8,11 @@ import { renderBench } from './render';
 import { sessionBench } from './session';
 import { ttsBench } from './tts';
 
-export type BenchResult = Record<string, number | string>;
+export type BenchResult = Record<string, number | string | null>;
 
 const benches: Record<string, { describe: string; run: () => Promise<BenchResult> }> = {
   render: {
-    describe: 'per-frame cost of the built-in renderer at 512×512 while speaking',
+    describe: 'per-frame cost of renderer v2 (I420, one core) at 512 and 720 px while speaking',
     run: renderBench,
   },
   mel: { describe: 'Wav2Lip mel spectrogram per second of audio', run: melBench },

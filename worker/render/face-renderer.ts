@@ -96,6 +96,8 @@ export class FaceRenderer {
   /** The frame being composed, RGBA, and the same memory as packed pixels. */
   private readonly work: Uint8Array;
   private readonly workPixels: Uint32Array;
+  /** A still's idle layer (sway and breathing), redrawn only when it has moved. */
+  private readonly idleLayer: Uint32Array | undefined;
   private readonly posed = new Float64Array(VERTEX_COUNT * 2);
   private readonly attrs: InteriorAttributes;
 
@@ -160,6 +162,7 @@ export class FaceRenderer {
     this.framePixels = this.frameViews.map(pixelsOf);
     this.work = new Uint8Array(widthPx * heightPx * 4);
     this.workPixels = new Uint32Array(this.work.buffer);
+    this.idleLayer = this.idle ? new Uint32Array(widthPx * heightPx) : undefined;
     const u = new Float64Array(VERTEX_COUNT);
     const s = new Float64Array(VERTEX_COUNT);
     for (let k = 0; k < RING_SIZE; k++) {
@@ -183,14 +186,16 @@ export class FaceRenderer {
     const src = this.framePixels[index]!;
     const face = this.faces[this.faces.length === 1 ? 0 : index]!;
     const target = this.work;
-    this.workPixels.set(src);
-
     const posed = this.posed;
     face.rig.pose(posed, input.pose);
     const idle = this.idle;
     if (idle) {
-      idle.at(input.timeMs);
-      idle.apply(src, this.workPixels);
+      const layer = this.idleLayer!;
+      if (idle.advance(input.timeMs)) {
+        layer.set(src);
+        idle.apply(src, layer);
+      }
+      this.workPixels.set(layer);
       // The mouth mesh rides on the head: each vertex moves as the idle warp moves its pixel.
       const rest = face.rig.rest;
       for (let v = 0; v < VERTEX_COUNT; v++) {
@@ -199,6 +204,8 @@ export class FaceRenderer {
         posed[v * 2] = posed[v * 2]! + idle.displacementX(x, y);
         posed[v * 2 + 1] = posed[v * 2 + 1]! + idle.displacementY(x, y);
       }
+    } else {
+      this.workPixels.set(src);
     }
 
     // Gap of each mouth column now, measured along the mouth's down axis.

@@ -26,6 +26,12 @@ export class IdleMotion {
   /** Per-pixel weights over the box: head (sway) and body (breathing). */
   private readonly headWeight: Float32Array;
   private readonly bodyWeight: Float32Array;
+  /** Per row of the box: the span [start, end) of x with any weight (the rest never moves). */
+  private readonly rowStart: Int32Array;
+  private readonly rowEnd: Int32Array;
+  /** Per row: the span where the head weight is exactly 1 and the body's 0 (pure head motion). */
+  private readonly coreStart: Int32Array;
+  private readonly coreEnd: Int32Array;
   /** Rotation pivot (the neck), px. */
   readonly pivotX: number;
   readonly pivotY: number;
@@ -33,6 +39,11 @@ export class IdleMotion {
   private readonly breathAmpPx: number;
   /** The current motion; updated in place by `at()`. */
   readonly motion: HeadMotion = { dxPx: 0, dyPx: 0, angleRad: 0, breathPx: 0 };
+  /** The motion of the last redraw (see advance()). */
+  private readonly drawn: HeadMotion = { dxPx: 0, dyPx: 0, angleRad: 0, breathPx: 0 };
+  private hasDrawn = false;
+  /** Farthest a moving pixel is from the rotation pivot, px. */
+  private readonly reachPx: number;
 
   constructor(
     private readonly widthPx: number,
@@ -42,19 +53,21 @@ export class IdleMotion {
     const { box } = face;
     const cx = box.x + box.width / 2;
     const cy = box.y + box.height / 2;
-    // Head: weight 1 inside this ellipse, 0 beyond 1.5× it.
-    const rx = (box.width / 2) * 1.3;
-    const ry = (box.height / 2) * 1.3;
+    // Head: weight 1 inside this ellipse (the face box and a margin for hair and chin),
+    // fading to 0 at 1.3× it.
+    const rx = (box.width / 2) * 1.15;
+    const ry = (box.height / 2) * 1.15;
     this.pivotX = cx;
     this.pivotY = box.y + box.height * 1.05;
     this.swayPx = Math.max(0.6, box.width * 0.005);
     this.breathAmpPx = Math.max(0.8, box.width * 0.007);
+    this.reachPx = Math.hypot(box.width, box.height) * 1.3;
     // Body: from below the chin to the bottom, about three face widths wide.
     const bodyTop = box.y + box.height * 1.05;
-    const bodyHalf = box.width * 1.6;
-    this.x0 = clampInt(cx - Math.max(rx * 1.5, bodyHalf * 1.3), 0, widthPx);
-    this.x1 = clampInt(cx + Math.max(rx * 1.5, bodyHalf * 1.3) + 1, 0, widthPx);
-    this.y0 = clampInt(cy - ry * 1.5, 0, heightPx);
+    const bodyHalf = box.width * 1.4;
+    this.x0 = clampInt(cx - Math.max(rx * 1.3, bodyHalf * 1.3), 0, widthPx);
+    this.x1 = clampInt(cx + Math.max(rx * 1.3, bodyHalf * 1.3) + 1, 0, widthPx);
+    this.y0 = clampInt(cy - ry * 1.3, 0, heightPx);
     this.y1 = heightPx;
     const w = Math.max(0, this.x1 - this.x0);
     const h = Math.max(0, this.y1 - this.y0);
@@ -64,7 +77,7 @@ export class IdleMotion {
       for (let x = this.x0; x < this.x1; x++) {
         const i = (y - this.y0) * w + (x - this.x0);
         const d = Math.hypot((x - cx) / rx, (y - cy) / ry);
-        this.headWeight[i] = 1 - smoothstep(1, 1.5, d);
+        this.headWeight[i] = 1 - smoothstep(1, 1.3, d);
         // Shoulders rise most just below the neck, not at the image edge, and fade sideways.
         const down = smoothstep(bodyTop, bodyTop + box.height * 0.5, y);
         const side = 1 - smoothstep(bodyHalf, bodyHalf * 1.3, Math.abs(x - cx));
@@ -72,6 +85,72 @@ export class IdleMotion {
         this.bodyWeight[i] = down * side * bottom;
       }
     }
+    this.rowStart = new Int32Array(h);
+    this.rowEnd = new Int32Array(h);
+    for (let r = 0; r < h; r++) {
+      let start = w;
+      let end = 0;
+      for (let c = 0; c < w; c++) {
+        if (this.headWeight[r * w + c]! > 0 || this.bodyWeight[r * w + c]! > 0) {
+          start = Math.min(start, c);
+          end = c + 1;
+        }
+      }
+      this.rowStart[r] = this.x0 + start;
+      this.rowEnd[r] = this.x0 + end;
+    }
+    // The core's samples stay inside the image: sway is at most a few px, keep 8 px clear.
+    const margin = 8;
+    this.coreStart = new Int32Array(h);
+    this.coreEnd = new Int32Array(h);
+    for (let r = 0; r < h; r++) {
+      const y = this.y0 + r;
+      if (y < margin || y >= heightPx - margin) continue;
+      let bestStart = 0;
+      let bestEnd = 0;
+      let runStart = -1;
+      for (let c = 0; c <= w; c++) {
+        const x = this.x0 + c;
+        const core =
+          c < w &&
+          x >= margin &&
+          x < widthPx - margin &&
+          this.headWeight[r * w + c] === 1 &&
+          this.bodyWeight[r * w + c] === 0;
+        if (core && runStart < 0) runStart = x;
+        if (!core && runStart >= 0) {
+          if (x - runStart > bestEnd - bestStart) [bestStart, bestEnd] = [runStart, x];
+          runStart = -1;
+        }
+      }
+      this.coreStart[r] = bestStart;
+      this.coreEnd[r] = bestEnd;
+    }
+  }
+
+  /**
+   * Advances to `timeMs`. Returns true when some pixel would move by more than
+   * `thresholdPx` relative to the last state this returned true for: the caller then
+   * redraws its idle layer with apply(). Otherwise `motion` stays at that last state, so a
+   * layer drawn then is still exact for displacementX/Y. (The motion is slow, ~1 px/s:
+   * redrawing about every other frame is invisible and halves the cost.)
+   */
+  advance(timeMs: number, thresholdPx = 0.06): boolean {
+    const drawn = this.drawn;
+    const m = this.at(timeMs);
+    const change = Math.max(
+      Math.abs(m.dxPx - drawn.dxPx),
+      Math.abs(m.dyPx - drawn.dyPx),
+      Math.abs(m.angleRad - drawn.angleRad) * this.reachPx,
+      Math.abs(m.breathPx - drawn.breathPx),
+    );
+    if (this.hasDrawn && change <= thresholdPx) {
+      copyMotion(drawn, m);
+      return false;
+    }
+    copyMotion(m, drawn);
+    this.hasDrawn = true;
+    return true;
   }
 
   /** Sets `motion` for time `timeMs` and returns it (the same object each time). */
@@ -95,32 +174,78 @@ export class IdleMotion {
   apply(src: Uint32Array, out: Uint32Array): void {
     const { dxPx, dyPx, angleRad, breathPx } = this.motion;
     const widthPx = this.widthPx;
-    const maxY = this.heightPx - 1;
-    const w = this.x1 - this.x0;
     for (let y = this.y0; y < this.y1; y++) {
-      let i = (y - this.y0) * w;
+      const row = y - this.y0;
+      const start = this.rowStart[row]!;
+      const end = this.rowEnd[row]!;
+      const coreStart = this.coreStart[row]!;
+      const coreEnd = this.coreEnd[row]!;
       const rowDx = dxPx - angleRad * (y - this.pivotY);
       const rowDy = dyPx - angleRad * this.pivotX - breathPx;
-      let p = y * widthPx + this.x0;
-      for (let x = this.x0; x < this.x1; x++, i++, p++) {
-        const hw = this.headWeight[i]!;
-        const bw = this.bodyWeight[i]!;
-        const ddx = hw * rowDx;
-        // The head rides on the shoulders, so it rises with them too.
-        const ddy = hw * (rowDy + angleRad * x) - bw * breathPx;
-        if (ddx > -0.004 && ddx < 0.004) {
-          if (ddy > -0.004 && ddy < 0.004) continue;
-          // Breathing alone is vertical: interpolate between two rows only.
-          let sy = y - ddy;
-          sy = sy < 0 ? 0 : sy > maxY ? maxY : sy;
-          const qy = (sy * 256 + 0.5) | 0;
-          const iy = qy >> 8;
-          const a = src[iy * widthPx + x]!;
-          out[p] = iy < maxY ? lerpPacked(a, src[(iy + 1) * widthPx + x]!, qy & 255) : a;
-          continue;
-        }
-        out[p] = sampleBilinear(src, widthPx, this.heightPx, x - ddx, y - ddy);
+      if (coreEnd <= coreStart) {
+        this.warpSpan(src, out, y, start, end, rowDx, rowDy);
+        continue;
       }
+      this.warpSpan(src, out, y, start, coreStart, rowDx, rowDy);
+      // Core of the head (weight 1): the x shift is constant along the row, so the
+      // horizontal interpolation weight is too; only the vertical one drifts with rotation.
+      const qOffX = Math.round(-rowDx * 256);
+      const offX = qOffX >> 8;
+      const fx = qOffX & 255;
+      let p = y * widthPx + coreStart;
+      let syq = (y - rowDy - angleRad * coreStart) * 256 + 0.5;
+      const syqStep = -angleRad * 256;
+      for (let x = coreStart; x < coreEnd; x++, p++, syq += syqStep) {
+        const qy = syq | 0;
+        const i = (qy >> 8) * widthPx + x + offX;
+        const top = lerpPacked(src[i]!, src[i + 1]!, fx);
+        out[p] = lerpPacked(
+          top,
+          lerpPacked(src[i + widthPx]!, src[i + widthPx + 1]!, fx),
+          qy & 255,
+        );
+      }
+      this.warpSpan(src, out, y, coreEnd, end, rowDx, rowDy);
+    }
+  }
+
+  /** The general warp of row y from x = from to x = to (exclusive), any weights. */
+  private warpSpan(
+    src: Uint32Array,
+    out: Uint32Array,
+    y: number,
+    from: number,
+    to: number,
+    rowDx: number,
+    rowDy: number,
+  ): void {
+    const widthPx = this.widthPx;
+    const maxY = this.heightPx - 1;
+    const angleRad = this.motion.angleRad;
+    const breathPx = this.motion.breathPx;
+    const heightPx = this.heightPx;
+    const headWeight = this.headWeight;
+    const bodyWeight = this.bodyWeight;
+    let i = (y - this.y0) * (this.x1 - this.x0) + (from - this.x0);
+    let p = y * widthPx + from;
+    for (let x = from; x < to; x++, i++, p++) {
+      const hw = headWeight[i]!;
+      const bw = bodyWeight[i]!;
+      const ddx = hw * rowDx;
+      // The head rides on the shoulders, so it rises with them too.
+      const ddy = hw * (rowDy + angleRad * x) - bw * breathPx;
+      if (ddx > -0.004 && ddx < 0.004) {
+        if (ddy > -0.004 && ddy < 0.004) continue;
+        // Breathing alone is vertical: interpolate between two rows only.
+        let sy = y - ddy;
+        sy = sy < 0 ? 0 : sy > maxY ? maxY : sy;
+        const qy = (sy * 256 + 0.5) | 0;
+        const iy = qy >> 8;
+        const a = src[iy * widthPx + x]!;
+        out[p] = iy < maxY ? lerpPacked(a, src[(iy + 1) * widthPx + x]!, qy & 255) : a;
+        continue;
+      }
+      out[p] = sampleBilinear(src, widthPx, heightPx, x - ddx, y - ddy);
     }
   }
 
@@ -157,6 +282,14 @@ export class IdleMotion {
     if (ix < this.x0 || ix >= this.x1 || iy < this.y0 || iy >= this.y1) return 0;
     return map[(iy - this.y0) * (this.x1 - this.x0) + (ix - this.x0)]!;
   }
+}
+
+/** Field by field (Object.assign would make V8 box the numbers: one allocation each). */
+function copyMotion(from: HeadMotion, to: HeadMotion): void {
+  to.dxPx = from.dxPx;
+  to.dyPx = from.dyPx;
+  to.angleRad = from.angleRad;
+  to.breathPx = from.breathPx;
 }
 
 function smoothstep(edge0: number, edge1: number, v: number): number {
