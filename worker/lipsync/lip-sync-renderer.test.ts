@@ -144,6 +144,34 @@ describe('LipSyncRenderer', () => {
     }
   });
 
+  it('crops each tick from the video frame shown at that tick', async () => {
+    const dark = { data: image.data.map((v, i) => (i % 4 === 3 ? v : v >> 1)), widthPx: 512 };
+    const statuses: LipSyncStatus[] = [];
+    const renderer = await LipSyncRenderer.open({
+      model: lipSyncModelSchema.parse({ modelPath: fastModel }),
+      fps: FPS,
+      frame: image,
+      face,
+      frameAt: (tick) => (tick % 2 === 0 ? image : dark),
+      onStatus: (s) => statuses.push(s),
+    });
+    try {
+      renderer.startUtterance({ pcm: new Int16Array(16_000), sampleRateHz: 16_000, startTick: 0 });
+      const mouthMean = async (tick: number) => {
+        expect(await renderer.waitFor(tick)).toBe(true);
+        const target = new Uint8Array(image.data);
+        renderer.frameFor(tick, target);
+        return mouthDifference(target);
+      };
+      // Silence: the output follows the (bright or dark) source frame of each tick.
+      const even = await mouthMean(4);
+      const odd = await mouthMean(5);
+      expect(Math.abs(even - odd)).toBeGreaterThan(10);
+    } finally {
+      await renderer.close();
+    }
+  });
+
   it('an interrupt drops the utterance at once', async () => {
     const { renderer } = await open(fastModel);
     try {

@@ -28,9 +28,17 @@ export interface LipSyncRendererOptions {
   model: LipSyncModel;
   /** Video frame rate, frames per second. */
   fps: number;
-  /** The avatar frame the idle layer shows, and its face landmarks. */
+  /**
+   * The avatar frame and its face landmarks: they fix the crop box and the paste mask for
+   * the session (Wav2Lip keeps the box steady; the model redraws whatever the crop holds).
+   */
   frame: RgbaImage;
   face: FaceGeometry;
+  /**
+   * For video avatars: the source frame shown at a tick (same size as `frame`), cropped as
+   * the model's input for that tick. Default: `frame` for every tick.
+   */
+  frameAt?: (tick: number) => { data: Uint8Array; widthPx: number };
   /** Called once at open (onnx or builtin) and once more if the layer falls back. */
   onStatus: (status: LipSyncStatus) => void;
   log?: Logger;
@@ -296,7 +304,10 @@ export class LipSyncRenderer {
       const count = Math.min(engine.batchSize, u.endTick - start, limit - start);
       if (!(count > 0)) return;
       const batch = this.idleBatches.pop()!;
-      for (let b = 0; b < count; b++) cropper.fill(batch.face, b, this.options.frame);
+      const frameAt = this.options.frameAt;
+      for (let b = 0; b < count; b++) {
+        cropper.fill(batch.face, b, frameAt ? frameAt(start + b) : this.options.frame);
+      }
       batch.count = count;
       this.nextTick = start + count;
       void this.run(engine, batch, start, u, this.generation);
