@@ -48,18 +48,23 @@ export async function renderBench() {
       });
       for (let f = 0; f < 200; f++) renderer.render(out, input(f)); // warm-up (JIT)
       const samples: number[] = [];
+      const cpuBefore = process.cpuUsage();
       for (let f = 0; f < FRAMES; f++) {
         const start = performance.now();
         renderer.render(out, input(f));
         samples.push(performance.now() - start);
       }
+      const cpu = process.cpuUsage(cpuBefore);
       samples.sort((a, b) => a - b);
       const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
       result[`p50_ms_${sizePx}`] = round(percentile(samples, 50));
       result[`p99_ms_${sizePx}`] = round(percentile(samples, 99));
       result[`fps_one_core_${sizePx}`] = Math.round(1000 / mean);
+      // CPU time is what the frame costs; wall time above also counts waiting for the core.
+      result[`cpu_ms_per_frame_${sizePx}`] = round((cpu.user + cpu.system) / 1000 / FRAMES);
     }
     // The ONNX lip-sync figure comes from its own bench; the lead wires it in.
+    result.load_avg_1m = round(os.loadavg()[0] ?? 0);
     return { ...result, onnx_p50_ms: null };
   } finally {
     rmSync(dir, { recursive: true, force: true });
