@@ -2,7 +2,7 @@
  * Renders a talking clip to an MP4 file, without LiveKit:
  *   npm run render -- --avatar <image|demo> --text "Hello there." --out out.mp4
  * Same pieces as a live session: portrait preparation, Flite speech, the mouth driver, the
- * renderer with blinks. Needs ffmpeg (`sudo apt-get install ffmpeg`).
+ * renderer v2 (mouth poses, idle sway and breathing, blinks). Needs ffmpeg (`sudo apt-get install ffmpeg`).
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';

@@ -59,8 +59,8 @@ export class IdleMotion {
     const ry = (box.height / 2) * 1.15;
     this.pivotX = cx;
     this.pivotY = box.y + box.height * 1.05;
-    this.swayPx = Math.max(0.6, box.width * 0.005);
-    this.breathAmpPx = Math.max(0.8, box.width * 0.007);
+    this.swayPx = Math.max(0.5, box.width * 0.004);
+    this.breathAmpPx = Math.max(0.7, box.width * 0.006);
     this.reachPx = Math.hypot(box.width, box.height) * 1.3;
     // Body: from below the chin to the bottom, about three face widths wide.
     const bodyTop = box.y + box.height * 1.05;
@@ -181,7 +181,7 @@ export class IdleMotion {
       const coreStart = this.coreStart[row]!;
       const coreEnd = this.coreEnd[row]!;
       const rowDx = dxPx - angleRad * (y - this.pivotY);
-      const rowDy = dyPx - angleRad * this.pivotX - breathPx;
+      const rowDy = dyPx - angleRad * this.pivotX - breathPx * HEAD_BREATH;
       if (coreEnd <= coreStart) {
         this.warpSpan(src, out, y, start, end, rowDx, rowDy);
         continue;
@@ -258,7 +258,7 @@ export class IdleMotion {
     const m = this.motion;
     const hw = this.headWeightAt(x, y);
     return (
-      hw * (m.dyPx + m.angleRad * (x - this.pivotX) - m.breathPx) -
+      hw * (m.dyPx + m.angleRad * (x - this.pivotX) - m.breathPx * HEAD_BREATH) -
       this.bodyWeightAt(x, y) * m.breathPx
     );
   }
@@ -291,6 +291,9 @@ function copyMotion(from: HeadMotion, to: HeadMotion): void {
   to.angleRad = from.angleRad;
   to.breathPx = from.breathPx;
 }
+
+/** Share of the shoulders' rise the head follows. */
+const HEAD_BREATH = 0.5;
 
 function smoothstep(edge0: number, edge1: number, v: number): number {
   const t = Math.min(1, Math.max(0, (v - edge0) / (edge1 - edge0)));

@@ -66,6 +66,23 @@ function regionDiff(
   return sum / count;
 }
 
+/** Mean luma of an RGB24 frame over a rectangle. */
+function meanLuma(
+  frame: Buffer,
+  widthPx: number,
+  box: { x0: number; y0: number; x1: number; y1: number },
+): number {
+  let sum = 0;
+  let count = 0;
+  for (let y = box.y0; y < box.y1; y++)
+    for (let x = box.x0; x < box.x1; x++) {
+      const i = (y * widthPx + x) * 3;
+      sum += 0.299 * frame[i]! + 0.587 * frame[i + 1]! + 0.114 * frame[i + 2]!;
+      count++;
+    }
+  return sum / count;
+}
+
 // ffmpeg is required, not optional: npm test installs it (Debian package) before this runs.
 describe('renderClip (ffmpeg)', () => {
   let dir: string;
@@ -139,9 +156,11 @@ describe('renderClip (ffmpeg)', () => {
     const speakingMouth = regionDiff(idle, frame(speaking), widthPx, mouth);
     expect(speakingMouth).toBeGreaterThan(15);
     expect(regionDiff(idle, frame(speaking), widthPx, corner)).toBeLessThan(1);
-    // The mouth closes again after the speech; what remains is H.264 noise (~4 at CRF 23).
-    expect(regionDiff(idle, frame(clip.frames - 3), widthPx, mouth)).toBeLessThan(
-      speakingMouth / 4,
-    );
+    // The mouth closes again after the speech. The head sways a pixel or so while idle, so
+    // compare how dark the mouth is (an open one shows the cavity), not pixel by pixel.
+    const opened = meanLuma(idle, widthPx, mouth) - meanLuma(frame(speaking), widthPx, mouth);
+    expect(opened).toBeGreaterThan(8);
+    const after = meanLuma(idle, widthPx, mouth) - meanLuma(frame(clip.frames - 3), widthPx, mouth);
+    expect(Math.abs(after)).toBeLessThan(opened / 4);
   });
 });

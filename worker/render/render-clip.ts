@@ -1,6 +1,6 @@
 /**
  * Renders a talking clip to an MP4 file with the pieces a live session uses (Flite speech,
- * the mouth driver, AvatarRenderer, the blink schedule), so the avatar can be watched and
+ * the mouth driver, the FaceRenderer, the blink schedule), so the avatar can be watched and
  * heard without LiveKit. Encoding is done by the system's ffmpeg (libx264 + AAC).
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -14,7 +14,9 @@ import { normalizeText } from '../tts/normalize-text';
 import { splitSentences } from '../tts/sentences';
 import { encodeWav } from '../tts/wav';
 import { mouthTrack } from '../visemes/mouth-driver';
-import { AvatarRenderer } from './avatar-renderer';
+import { NEUTRAL_POSE, type MouthPose } from '../visemes/mouth-pose';
+import { measureAppearance } from './appearance';
+import { FaceRenderer } from './face-renderer';
 import { BlinkSchedule } from './blink';
 import { loadRgbaImage } from './rgba-image';
 
@@ -46,6 +48,8 @@ export interface ClipSpeech {
   sampleRateHz: number;
   /** Mouth openness 0..1 per video frame; frame f covers [f, f+1) / fps s of `pcm`. */
   openness: Float32Array;
+  /** The mouth pose per video frame (same frames as `openness`). */
+  poses: MouthPose[];
   fps: number;
 }
 
@@ -74,14 +78,15 @@ export function synthesizeClipSpeech(options: SynthesizeClipSpeechOptions): Clip
   const sentences = splitSentences(normalizeText(options.text));
   if (sentences.length === 0) throw new EmptySpeechError();
   const tts = createFliteTts();
-  const pieces: { pcm: Int16Array; openness: Float32Array }[] = [];
+  const pieces: { pcm: Int16Array; openness: Float32Array; poses: MouthPose[] }[] = [];
   let sampleRateHz = 0;
   try {
     for (const sentence of sentences) {
       const speech = tts.synthesize(sentence, options.voice);
       if (speech.pcm.length === 0) continue;
       sampleRateHz = speech.sampleRateHz;
-      pieces.push({ pcm: speech.pcm, openness: mouthTrack(speech, { fps }).openness });
+      const track = mouthTrack(speech, { fps });
+      pieces.push({ pcm: speech.pcm, openness: track.openness, poses: track.poses });
     }
   } finally {
     tts.close();
@@ -93,14 +98,16 @@ export function synthesizeClipSpeech(options: SynthesizeClipSpeechOptions): Clip
   const frames = frameTotal + pauseFrames * (pieces.length - 1);
   const pcm = new Int16Array(frameStartSample(frames, sampleRateHz, fps));
   const openness = new Float32Array(frames);
+  const poses: MouthPose[] = Array.from({ length: frames }, () => NEUTRAL_POSE);
   let frame = 0;
   for (const piece of pieces) {
     const start = frameStartSample(frame, sampleRateHz, fps);
     pcm.set(piece.pcm.subarray(0, pcm.length - start), start);
     openness.set(piece.openness, frame);
+    poses.splice(frame, piece.poses.length, ...piece.poses);
     frame += piece.openness.length + pauseFrames;
   }
-  return { pcm, sampleRateHz, openness, fps };
+  return { pcm, sampleRateHz, openness, poses, fps };
 }
 
 /** Whether an `ffmpeg` executable is on PATH. */
@@ -158,12 +165,19 @@ export async function renderClip(options: RenderClipOptions): Promise<RenderedCl
   const frames = clipFrameCount(speech, options.idleMs);
   const openness = new Float32Array(frames);
   openness.set(speech.openness, idleFrames);
+  const poses = (f: number) => speech.poses[f - idleFrames] ?? NEUTRAL_POSE;
   const pcm = new Int16Array(frameStartSample(frames, sampleRateHz, fps));
   const speechStart = frameStartSample(idleFrames, sampleRateHz, fps);
   pcm.set(speech.pcm.subarray(0, pcm.length - speechStart), speechStart);
 
   const image = await loadRgbaImage(options.framePath, options);
-  const renderer = new AvatarRenderer(image, options.face);
+  const renderer = new FaceRenderer({
+    frames: { frameCount: 1, loop: 'pingpong', frame: () => image.data, faces: [options.face] },
+    widthPx: image.widthPx,
+    heightPx: image.heightPx,
+    appearance: measureAppearance(image, options.face),
+    format: 'rgba',
+  });
   // The same schedule a live session uses, on the clip's time line instead of the wall clock.
   const blink = new BlinkSchedule(0, options.random);
   const tempDir = await mkdtemp(path.join(os.tmpdir(), 'facecast-clip-'));
@@ -182,9 +196,12 @@ export async function renderClip(options: RenderClipOptions): Promise<RenderedCl
       for (let f = 0; f < frames; f++) {
         // A new buffer per frame: the pipe may still hold the previous one.
         const frame = new Uint8Array(renderer.frameBytes);
+        const timeMs = (f * 1000) / fps;
         renderer.render(frame, {
-          mouthOpen: openness[f] ?? 0,
-          eyesClosed: blink.closureAt((f * 1000) / fps),
+          tick: f,
+          timeMs,
+          pose: poses(f),
+          eyesClosed: blink.closureAt(timeMs),
         });
         options.onFrame?.(f, frame);
         await encoder.write(frame);
