@@ -74,7 +74,9 @@ export class InnerMouth {
         const edge = 1 - Math.abs(Math.sin(Math.PI * (u - 0.5) * 8));
         const e2 = edge * edge;
         const gap = e2 * e2 * e2 * e2 * 0.12;
-        const shade = (1 - gap) * (1 - 0.25 * t);
+        // Shadowed right under the upper lip, a little darker again towards the biting edge.
+        const underLip = t < 0.3 ? 0.72 + 0.28 * (t / 0.3) : 1;
+        const shade = (1 - gap) * (1 - 0.2 * t) * underLip * 0.92;
         tr = this.teeth[0]! * shade;
         tg = this.teeth[1]! * shade;
         tb = this.teeth[2]! * shade;

@@ -114,9 +114,12 @@ export class MeshRaster {
           }
           const u = l0 * attrs.u[i0]! + l1 * attrs.u[i1]! + l2 * attrs.u[i2]!;
           inner.shade(u, s, gap);
-          const r = pixel & 0xff;
-          const g = (pixel >>> 8) & 0xff;
-          const b = (pixel >>> 16) & 0xff;
+          // What the stretched source shows inside a new opening is only the lip line (or skin
+          // at the corners): darken it with the opening so the soft edge does not glow.
+          const dim = 1 - 0.45 * fresh;
+          const r = (pixel & 0xff) * dim;
+          const g = ((pixel >>> 8) & 0xff) * dim;
+          const b = ((pixel >>> 16) & 0xff) * dim;
           out[o] =
             ((r + (inner.r - r) * alpha + 0.5) |
               (((g + (inner.g - g) * alpha + 0.5) | 0) << 8) |
