@@ -8,7 +8,12 @@ import { AvatarPreparationError } from './preparation-error';
 import type { ProgressLine } from './preparation-progress';
 import { prepareVideo } from './prepare-video';
 import { trackJitterPx } from './smooth-landmarks';
-import { makeAudioOnlyMp4, makeLongVideo, makePortraitVideo } from './test-media';
+import {
+  makeAudioOnlyMp4,
+  makeFaceLeavesVideo,
+  makeLongVideo,
+  makePortraitVideo,
+} from './test-media';
 
 let dir: string;
 beforeAll(async () => {
@@ -109,8 +114,11 @@ describe('prepareVideo', () => {
     expect((await refusal(garbage)).code).toBe('unreadable_video');
   }, 120_000);
 
-  it('refuses a video without a face', async () => {
+  it('refuses a video without a face, and one where the face leaves the picture', async () => {
     const grey = await makeLongVideo(path.join(dir, 'grey.mp4'), 1);
     expect((await refusal(grey)).code).toBe('no_face');
+    const leaves = await refusal(await makeFaceLeavesVideo(path.join(dir, 'leaves.mp4')));
+    expect(leaves.code).toBe('face_lost');
+    expect(leaves.reason).toMatch(/face always visible/);
   }, 60_000);
 });

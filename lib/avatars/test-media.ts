@@ -114,3 +114,17 @@ export async function makeTurnedFaceImage(degrees = -50): Promise<Buffer> {
     .png()
     .toBuffer();
 }
+
+/** 1 s of the demo portrait, then 1 s of grey: the face is gone from half the frames (MP4). */
+export async function makeFaceLeavesVideo(out: string): Promise<string> {
+  await ffmpeg([
+    ...['-loop', '1', '-framerate', '25', '-t', '1', '-i', demoPortraitPath()],
+    ...['-f', 'lavfi', '-i', 'color=c=gray:s=560x880:r=25:d=1'],
+    ...[
+      '-filter_complex',
+      '[0:v]scale=560:880,setsar=1[a];[1:v]setsar=1[b];[a][b]concat=n=2:v=1[v]',
+    ],
+    ...['-map', '[v]', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', out],
+  ]);
+  return out;
+}
