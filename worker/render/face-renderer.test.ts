@@ -124,6 +124,17 @@ describe('FaceRenderer on the demo portrait while speaking', () => {
       }
     }
     expect(backgroundMax).toBeLessThanOrEqual(1);
+    // The eyes close in a blink.
+    const eye = regions[1]!;
+    const open = render(r, NEUTRAL_POSE, 0, 0);
+    const closed = render(r, NEUTRAL_POSE, 0, 1);
+    let eyeChanged = 0;
+    for (let y = Math.ceil(eye.y0); y <= eye.y1; y++)
+      for (let x = Math.ceil(eye.x0); x <= eye.x1; x++) {
+        const o = (y * w + x) * 4;
+        if (Math.abs(luma(open, o) - luma(closed, o)) > 20) eyeChanged++;
+      }
+    expect(eyeChanged).toBeGreaterThan(50);
     expect(changedOutside).toBe(0);
     // And the mouth really did move while speaking.
     expect(mouthChanged).toBeGreaterThan(500);
@@ -251,6 +262,42 @@ describe('FaceRenderer on the demo portrait while speaking', () => {
     expect(after.arrayBuffers - before.arrayBuffers).toBe(0);
     // 500 frames: any per-frame object would add tens of KB at least.
     expect(after.heapUsed - before.heapUsed).toBeLessThan(32 * 1024);
+  });
+});
+
+describe('FaceRenderer on a face whose mouth is open at rest', () => {
+  // The synthetic face with a 16 px gap between the lips, upper teeth and a dark mouth in it.
+  const image = syntheticImage();
+  const base = syntheticAvatar('unused.png').face;
+  const landmarks = base.landmarks.map((p): [number, number] => [p[0], p[1]]);
+  landmarks[13] = [256, 356];
+  landmarks[14] = [256, 372];
+  const face = { ...base, landmarks };
+  for (let y = 356; y <= 372; y++)
+    for (let x = 222; x <= 290; x++)
+      image.data.set(y < 362 ? [235, 230, 220] : [40, 12, 14], (y * image.widthPx + x) * 4);
+  const gap = { x0: 236, x1: 276, y0: 358, y1: 370 };
+  const darkIn = (out: Uint8Array) => {
+    let n = 0;
+    for (let y = gap.y0; y <= gap.y1; y++)
+      for (let x = gap.x0; x <= gap.x1; x++) if (luma(out, (y * image.widthPx + x) * 4) < 80) n++;
+    return n;
+  };
+
+  it('keeps its own teeth at the rest opening, closes it for closed lips, synthesises only beyond', () => {
+    const r = stillRenderer(image, face);
+    expect(measureAppearance(image, face).teeth).not.toBeNull();
+    // Lips apart at about the rest opening: the photo's own mouth, nothing synthesised.
+    const rest = render(r, pose({ lipClosure: 0, jawOpen: 0 }));
+    expect(darkIn(rest)).toBeGreaterThan(100);
+    const restCavity = r.cavityPixels;
+    // Closed lips (silence, p/b/m): the gap closes, its dark inside disappears.
+    render(r, NEUTRAL_POSE);
+    expect(darkIn(render(r, NEUTRAL_POSE))).toBeLessThan(darkIn(rest) / 5);
+    expect(r.cavityPixels).toBe(0);
+    // Wide open: a new opening beyond the rest one is synthesised.
+    render(r, pose({ lipClosure: 0, jawOpen: 1 }));
+    expect(r.cavityPixels).toBeGreaterThan(restCavity + 200);
   });
 });
 
