@@ -61,15 +61,6 @@ export class MeshRaster {
       const den = (y1 - y2) * (x0 - x2) + (x2 - x1) * (y0 - y2);
       const interior = t < this.interiorCount;
       if (Math.abs(den) < 0.05) continue;
-      if (!interior) {
-        // A triangle the pose folded over is left to the layer underneath.
-        const sx0 = srcPos[i0 * 2]!;
-        const sy0 = srcPos[i0 * 2 + 1]!;
-        const srcDen =
-          (srcPos[i1 * 2 + 1]! - srcPos[i2 * 2 + 1]!) * (sx0 - srcPos[i2 * 2]!) +
-          (srcPos[i2 * 2]! - srcPos[i1 * 2]!) * (sy0 - srcPos[i2 * 2 + 1]!);
-        if (srcDen * den <= 0) continue;
-      }
       const inv = 1 / den;
       // Barycentric weights l0, l1 as affine functions of (x, y).
       const a0 = (y1 - y2) * inv;
