@@ -18,6 +18,8 @@ describe('frameStoreFromPrepared', () => {
     const store = await openFrameStore(path.join(dir, 'stores'), 'avatar-1');
     expect(store.manifest).toEqual(written);
     expect(store.manifest.faces).toEqual([avatar.face]);
+    // The renderer's measurements come along, so a session need not measure at start.
+    expect(store.manifest.appearance?.mesh.vertices.length).toBeGreaterThan(0);
     const frame = store.frame(0);
     expect(frame.byteLength).toBe(512 * 512 * 4);
     expect(Buffer.compare(frame, syntheticImage().data)).toBe(0);

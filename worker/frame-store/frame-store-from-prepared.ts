@@ -3,6 +3,7 @@
  * so render code can move to frame stores before video avatars exist.
  */
 import type { PreparedAvatar } from '../protocol/session-request';
+import { measureAppearance } from '../render/appearance';
 import { loadRgbaImage } from '../render/rgba-image';
 import type { FrameStoreManifest } from './frame-store-format';
 import { writeFrameStore } from './write-frame-store';
@@ -17,7 +18,10 @@ export interface FrameStoreFromPreparedOptions {
   fps?: number;
 }
 
-/** Decodes the avatar's PNG to RGBA and writes it as a one-frame store with its face. */
+/**
+ * Decodes the avatar's PNG to RGBA and writes it as a one-frame store with its face and
+ * measured appearance.
+ */
 export async function frameStoreFromPrepared(
   options: FrameStoreFromPreparedOptions,
 ): Promise<FrameStoreManifest> {
@@ -31,6 +35,7 @@ export async function frameStoreFromPrepared(
     fps: options.fps ?? 25,
     frames: [image.data],
     faces: [avatar.face],
+    appearance: measureAppearance(image, avatar.face),
     loop: 'forward',
   });
 }
