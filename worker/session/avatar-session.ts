@@ -39,6 +39,7 @@ import { BlinkSchedule } from '../render/blink';
 import { createRenderHost, type RenderHost } from '../render/render-host';
 import { loadRgbaImage } from '../render/rgba-image';
 import { createSessionTts } from '../tts/session-tts';
+import { NEUTRAL_POSE } from '../visemes/mouth-pose';
 import { startFrameClock, type FrameClock } from './frame-clock';
 import { SpeechPlayer } from './speech-player';
 
@@ -253,7 +254,9 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
     const frame = await renderer.render({
       tick: frameTick,
       timeMs: dueMs,
-      pose: player.mouthPoseNow(),
+      // Where the model's mouth is pasted, the built-in one stays shut so it cannot show
+      // through the paste's soft edge.
+      pose: lipSync?.isReady(frameTick) ? NEUTRAL_POSE : player.mouthPoseNow(),
       eyesClosed: blink.closureAt(dueMs),
     });
     try {
