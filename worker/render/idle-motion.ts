@@ -7,6 +7,7 @@
  */
 import type { FaceGeometry } from '../protocol/session-request';
 import { lerpPacked, sampleBilinear } from './bilinear';
+import { longestRuns, outerSpans } from './row-spans';
 
 /** Head displacement at time t: translation (px) and rotation (rad) about the neck. */
 export interface HeadMotion {
@@ -32,6 +33,11 @@ export class IdleMotion {
   /** Per row: the span where the head weight is exactly 1 and the body's 0 (pure head motion). */
   private readonly coreStart: Int32Array;
   private readonly coreEnd: Int32Array;
+  /** Per row: the span with any head weight (outside it only breathing moves pixels). */
+  private readonly headStart: Int32Array;
+  private readonly headEnd: Int32Array;
+  /** The current row's head shift (x, and y before rotation), px; see apply(). */
+  private readonly rowShift = new Float64Array(2);
   /** Rotation pivot (the neck), px. */
   readonly pivotX: number;
   readonly pivotY: number;
@@ -85,47 +91,24 @@ export class IdleMotion {
         this.bodyWeight[i] = down * side * bottom;
       }
     }
-    this.rowStart = new Int32Array(h);
-    this.rowEnd = new Int32Array(h);
-    for (let r = 0; r < h; r++) {
-      let start = w;
-      let end = 0;
-      for (let c = 0; c < w; c++) {
-        if (this.headWeight[r * w + c]! > 0 || this.bodyWeight[r * w + c]! > 0) {
-          start = Math.min(start, c);
-          end = c + 1;
-        }
-      }
-      this.rowStart[r] = this.x0 + start;
-      this.rowEnd[r] = this.x0 + end;
-    }
+    const head = this.headWeight;
+    const body = this.bodyWeight;
+    const rows = outerSpans(w, h, this.x0, (r, c) => head[r * w + c]! > 0 || body[r * w + c]! > 0);
+    this.rowStart = rows.start;
+    this.rowEnd = rows.end;
+    const heads = outerSpans(w, h, this.x0, (r, c) => head[r * w + c]! > 0);
+    this.headStart = heads.start;
+    this.headEnd = heads.end;
     // The core's samples stay inside the image: sway is at most a few px, keep 8 px clear.
     const margin = 8;
-    this.coreStart = new Int32Array(h);
-    this.coreEnd = new Int32Array(h);
-    for (let r = 0; r < h; r++) {
+    const core = longestRuns(w, h, this.x0, (r, c) => {
+      const x = this.x0 + c;
       const y = this.y0 + r;
-      if (y < margin || y >= heightPx - margin) continue;
-      let bestStart = 0;
-      let bestEnd = 0;
-      let runStart = -1;
-      for (let c = 0; c <= w; c++) {
-        const x = this.x0 + c;
-        const core =
-          c < w &&
-          x >= margin &&
-          x < widthPx - margin &&
-          this.headWeight[r * w + c] === 1 &&
-          this.bodyWeight[r * w + c] === 0;
-        if (core && runStart < 0) runStart = x;
-        if (!core && runStart >= 0) {
-          if (x - runStart > bestEnd - bestStart) [bestStart, bestEnd] = [runStart, x];
-          runStart = -1;
-        }
-      }
-      this.coreStart[r] = bestStart;
-      this.coreEnd[r] = bestEnd;
-    }
+      const inside = x >= margin && x < widthPx - margin && y >= margin && y < heightPx - margin;
+      return inside && head[r * w + c] === 1 && body[r * w + c] === 0;
+    });
+    this.coreStart = core.start;
+    this.coreEnd = core.end;
   }
 
   /**
@@ -182,11 +165,22 @@ export class IdleMotion {
       const coreEnd = this.coreEnd[row]!;
       const rowDx = dxPx - angleRad * (y - this.pivotY);
       const rowDy = dyPx - angleRad * this.pivotX - breathPx * HEAD_BREATH;
-      if (coreEnd <= coreStart) {
-        this.warpSpan(src, out, y, start, end, rowDx, rowDy);
+      // Passed through a typed array: doubles as call arguments would be boxed (allocated).
+      this.rowShift[0] = rowDx;
+      this.rowShift[1] = rowDy;
+      const headStart = this.headStart[row]!;
+      const headEnd = this.headEnd[row]!;
+      if (headEnd <= headStart) {
+        this.bodySpan(src, out, y, start, end);
         continue;
       }
-      this.warpSpan(src, out, y, start, coreStart, rowDx, rowDy);
+      this.bodySpan(src, out, y, start, headStart);
+      if (coreEnd <= coreStart) {
+        this.warpSpan(src, out, y, headStart, headEnd);
+        this.bodySpan(src, out, y, headEnd, end);
+        continue;
+      }
+      this.warpSpan(src, out, y, headStart, coreStart);
       // Core of the head (weight 1): the x shift is constant along the row, so the
       // horizontal interpolation weight is too; only the vertical one drifts with rotation.
       const qOffX = Math.round(-rowDx * 256);
@@ -205,20 +199,36 @@ export class IdleMotion {
           qy & 255,
         );
       }
-      this.warpSpan(src, out, y, coreEnd, end, rowDx, rowDy);
+      this.warpSpan(src, out, y, coreEnd, headEnd);
+      this.bodySpan(src, out, y, headEnd, end);
+    }
+  }
+
+  /** Breathing alone (no head weight) on row y from x = from to x = to: a vertical shift. */
+  private bodySpan(src: Uint32Array, out: Uint32Array, y: number, from: number, to: number): void {
+    const breathPx = this.motion.breathPx;
+    if (from >= to || breathPx < 0.004) return;
+    const widthPx = this.widthPx;
+    const maxY = this.heightPx - 1;
+    const bodyWeight = this.bodyWeight;
+    let i = (y - this.y0) * (this.x1 - this.x0) + (from - this.x0);
+    let p = y * widthPx + from;
+    for (let x = from; x < to; x++, i++, p++) {
+      const bw = bodyWeight[i]!;
+      if (bw === 0) continue;
+      let sy = y + bw * breathPx;
+      sy = sy > maxY ? maxY : sy;
+      const qy = (sy * 256 + 0.5) | 0;
+      const iy = qy >> 8;
+      const a = src[iy * widthPx + x]!;
+      out[p] = iy < maxY ? lerpPacked(a, src[(iy + 1) * widthPx + x]!, qy & 255) : a;
     }
   }
 
   /** The general warp of row y from x = from to x = to (exclusive), any weights. */
-  private warpSpan(
-    src: Uint32Array,
-    out: Uint32Array,
-    y: number,
-    from: number,
-    to: number,
-    rowDx: number,
-    rowDy: number,
-  ): void {
+  private warpSpan(src: Uint32Array, out: Uint32Array, y: number, from: number, to: number): void {
+    const rowDx = this.rowShift[0]!;
+    const rowDy = this.rowShift[1]!;
     const widthPx = this.widthPx;
     const maxY = this.heightPx - 1;
     const angleRad = this.motion.angleRad;
