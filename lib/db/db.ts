@@ -8,14 +8,27 @@ import { openDatabase, type Database } from './open-database';
 const holder = globalThis as typeof globalThis & { facecastDb?: Promise<Database> };
 
 export function database(): Promise<Database> {
-  holder.facecastDb ??= openDatabase({
+  if (holder.facecastDb) return holder.facecastDb;
+  const current: Promise<Database> = openDatabase({
     databaseUrl: env().DATABASE_URL,
     dataDir: env().FACECAST_DATA_DIR,
-  }).catch((error: unknown) => {
-    holder.facecastDb = undefined;
-    throw error;
-  });
-  return holder.facecastDb;
+  }).then(
+    (opened) => ({
+      ...opened,
+      // A closed handle is forgotten, so the next caller opens the database again instead
+      // of getting a closed one (test files share one process).
+      close: async () => {
+        if (holder.facecastDb === current) holder.facecastDb = undefined;
+        await opened.close();
+      },
+    }),
+    (error: unknown) => {
+      if (holder.facecastDb === current) holder.facecastDb = undefined;
+      throw error;
+    },
+  );
+  holder.facecastDb = current;
+  return current;
 }
 
 /** The Prisma client. */
