@@ -4,6 +4,7 @@
  * current stage; a "video" badge for avatars made from a video; the reason when it failed.
  */
 import type { ReactNode } from 'react';
+import type { SpeechSettingsView } from '@/lib/avatars/avatar-settings';
 import { FRAMINGS, type FramingId } from '@/lib/avatars/framings';
 import { VOICES } from '@/worker/protocol/session-request';
 
@@ -21,6 +22,8 @@ export interface Avatar {
   frameCount?: number;
   voice: string;
   speechRate: number;
+  speech: SpeechSettingsView;
+  hasLipSyncModel: boolean;
 }
 
 export const RATES = [

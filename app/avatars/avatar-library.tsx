@@ -3,7 +3,9 @@ import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useState } from 'react';
 import { api, jsonInit } from '../_components/api';
 import { type Avatar, AvatarCard } from './avatar-card';
+import { LipSyncPanel } from './lip-sync-panel';
 import { NewAvatarForm } from './new-avatar-form';
+import { SpeechSettings } from './speech-settings';
 
 export function AvatarLibrary({ maxUploadMb }: { maxUploadMb: number }) {
   const router = useRouter();
@@ -90,7 +92,23 @@ export function AvatarLibrary({ maxUploadMb }: { maxUploadMb: number }) {
               onStart={() => void onStart(avatar)}
               onDelete={() => void onDelete(avatar)}
               onChangeVoice={(changes) => void onChangeVoice(avatar, changes)}
-            />
+            >
+              {avatar.status !== 'failed' && (
+                <details className="avatar-settings">
+                  <summary>
+                    Speech provider and lip-sync model
+                    {avatar.speech.provider !== 'flite' ? ` · ${avatar.speech.provider}` : ''}
+                    {avatar.hasLipSyncModel ? ' · ONNX model' : ''}
+                  </summary>
+                  <SpeechSettings
+                    avatarId={avatar.id}
+                    initial={avatar.speech}
+                    onSaved={() => void load()}
+                  />
+                  <LipSyncPanel avatarId={avatar.id} />
+                </details>
+              )}
+            </AvatarCard>
           ))}
         </div>
       )}

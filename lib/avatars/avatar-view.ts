@@ -1,4 +1,5 @@
 import type { Avatar } from '@prisma/client';
+import { speechSettingsView, type SpeechSettingsView } from './avatar-settings';
 
 /** The public shape of an avatar in API responses. */
 export interface AvatarView {
@@ -20,6 +21,10 @@ export interface AvatarView {
   voice: string;
   /** 1 = natural pace. */
   speechRate: number;
+  /** Speech provider and its settings (`hasApiKey`, never the key). */
+  speech: SpeechSettingsView;
+  /** Whether a lip-sync model is attached (details at /api/v1/avatars/:id/lip-sync-model). */
+  hasLipSyncModel: boolean;
   createdAt: string;
 }
 
@@ -38,6 +43,8 @@ export function avatarView(avatar: Avatar): AvatarView {
     ...(avatar.frameCount !== null ? { frameCount: avatar.frameCount } : {}),
     voice: avatar.voice,
     speechRate: avatar.speechRate,
+    speech: speechSettingsView(avatar),
+    hasLipSyncModel: avatar.lipSyncModel !== null,
     createdAt: avatar.createdAt.toISOString(),
   };
 }

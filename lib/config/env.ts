@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { videoLoopMaxSecondsSchema } from '@/lib/avatars/preparation-env';
 import { pluginListSchema } from '@/worker/tts/plugins';
 
 const envSchema = z.object({
@@ -35,6 +36,8 @@ const envSchema = z.object({
   WORKER_URL: z.string().url().default('http://127.0.0.1:7890'),
   /** Shared secret between app and worker hosts (16+ characters). */
   WORKER_SECRET: z.string().min(16, 'must be at least 16 characters (npm start generates one)'),
+  /** Longest loop kept from a video avatar, seconds (1-60). */
+  FACECAST_VIDEO_LOOP_MAX_SECONDS: videoLoopMaxSecondsSchema,
   /** Largest accepted portrait upload, in megabytes. */
   MAX_UPLOAD_MB: z.coerce.number().positive().max(100).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

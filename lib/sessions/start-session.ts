@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { PrismaClient } from '@prisma/client';
 import { ApiError, notFound } from '@/lib/api/errors';
+import { AVATAR_STORE_NAME } from '@/lib/avatars/avatar-store';
+import { checkFrameStore } from '@/lib/avatars/check-frame-store';
+import { rebuildAvatarStore } from '@/lib/avatars/rebuild-avatar-store';
 import { createRoom, deleteRoom } from '@/lib/livekit/livekit';
 import { env } from '@/lib/config/env';
 import { log } from '@/lib/log/logger';
@@ -9,7 +12,7 @@ import { lipSyncModelSchema } from '@/worker/protocol/lip-sync';
 import type { SpeechProvider } from '@/worker/protocol/speech-provider';
 import { faceGeometrySchema, type SessionRequest } from '@/worker/protocol/session-request';
 import { speechProviderFor } from './speech-config';
-import { startWorkerSession } from './worker-client';
+import { AvatarStoreInvalidError, startWorkerSession } from './worker-client';
 
 type AvatarRow = Awaited<ReturnType<PrismaClient['avatar']['findFirstOrThrow']>>;
 
@@ -37,7 +40,7 @@ export function sessionRequestFor(
       heightPx: avatar.heightPx,
       face: faceGeometrySchema.parse(avatar.face),
       ...(avatar.storeDir
-        ? { store: { dir: path.resolve(dataDir, avatar.storeDir), name: 'frames' } }
+        ? { store: { dir: path.resolve(dataDir, avatar.storeDir), name: AVATAR_STORE_NAME } }
         : {}),
     },
     voice: avatar.voice,
@@ -71,6 +74,13 @@ export async function startSession(prisma: PrismaClient, options: StartSessionOp
         : 'This avatar is still being prepared. Start the session once its status is "ready".',
     );
   }
+  // A damaged store is never rendered: rebuild it from the kept upload and say so.
+  const store = await checkFrameStore(options.dataDir, avatar);
+  if (!store.ok) {
+    log.warn({ avatarId: avatar.id, code: store.code, detail: store.message }, 'frame store bad');
+    await rebuildAvatarStore(prisma, avatar.id, options.dataDir);
+    throw storeRebuilding();
+  }
   // Before the session exists: a key that can no longer be unsealed is the user's to fix.
   const speech = speechProviderFor(avatar, env());
   const session = await prisma.session.create({
@@ -100,6 +110,11 @@ export async function startSession(prisma: PrismaClient, options: StartSessionOp
     });
     await deleteRoom(session.roomName).catch(() => undefined);
     if (error instanceof ApiError) throw error;
+    if (error instanceof AvatarStoreInvalidError) {
+      // The worker verified the frames in full and found them damaged.
+      await rebuildAvatarStore(prisma, avatar.id, options.dataDir);
+      throw storeRebuilding();
+    }
     throw new ApiError(
       'unavailable',
       'The live video server (LiveKit) is not reachable, so the session could not start. Try again shortly.',
@@ -110,4 +125,11 @@ export async function startSession(prisma: PrismaClient, options: StartSessionOp
     where: { id: session.id },
     data: { status: 'live', renderer: render?.renderer ?? null, notice: render?.notice ?? null },
   });
+}
+
+function storeRebuilding(): ApiError {
+  return new ApiError(
+    'conflict',
+    "This avatar's prepared frames were damaged, so they are being rebuilt from the original upload. Start the session again once the avatar is ready (usually within a minute).",
+  );
 }

@@ -1,9 +1,5 @@
 import { notFound, readJson } from '@/lib/api/errors';
-import {
-  avatarSettingsSchema,
-  speechSettingsView,
-  updateAvatarSettings,
-} from '@/lib/avatars/avatar-settings';
+import { avatarSettingsSchema, updateAvatarSettings } from '@/lib/avatars/avatar-settings';
 import { avatarView } from '@/lib/avatars/avatar-view';
 import { deleteAvatar } from '@/lib/avatars/delete-avatar';
 import { withAuth } from '@/lib/auth/with-auth';
@@ -17,7 +13,7 @@ export const GET = withAuth<Params>(async ({ user, params }) => {
   const prisma = await db();
   const avatar = await prisma.avatar.findFirst({ where: { id: params.id, userId: user.id } });
   if (!avatar) throw notFound('Avatar');
-  return Response.json({ ...avatarView(avatar), speech: speechSettingsView(avatar) });
+  return Response.json(avatarView(avatar));
 });
 
 /**
@@ -33,7 +29,7 @@ export const PATCH = withAuth<Params>(async ({ request, user, params }) => {
     appSecret: env().AUTH_SECRET,
     plugins: env().FACECAST_PLUGINS,
   });
-  return Response.json({ ...avatarView(avatar), speech: speechSettingsView(avatar) });
+  return Response.json(avatarView(avatar));
 });
 
 /** DELETE /api/v1/avatars/:id → 204 (ends its live sessions) */
