@@ -10,6 +10,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadDemoPortrait } from '@/lib/avatars/demo-portrait';
 import { AvatarPreparationError, preparePortrait } from '@/lib/avatars/prepare-portrait';
+import { prepareVideo } from '@/lib/avatars/prepare-video';
+import { ACCEPTED_MEDIA, sniffMedia, sourceExtension } from '@/lib/avatars/sniff-media';
 import {
   CLIP_DEFAULTS,
   clipFrameCount,
@@ -107,7 +109,15 @@ async function main(argv: string[]): Promise<void> {
   const input = await readPortrait(values.avatar);
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'facecast-render-'));
   try {
-    const portrait = await preparePortrait({ input, outDir: workDir });
+    const media = sniffMedia(input);
+    let portrait;
+    if (media !== null && ACCEPTED_MEDIA[media].kind === 'video') {
+      const inputPath = path.join(workDir, `source.${sourceExtension(media)}`);
+      await writeFile(inputPath, input);
+      portrait = await prepareVideo({ inputPath, outDir: workDir });
+    } else {
+      portrait = await preparePortrait({ input, outDir: workDir });
+    }
     const speech = synthesizeClipSpeech({ text: values.text, voice, fps });
     const out = path.resolve(values.out);
     await mkdir(path.dirname(out), { recursive: true });

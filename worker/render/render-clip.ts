@@ -16,7 +16,8 @@ import { encodeWav } from '../tts/wav';
 import { mouthTrack } from '../visemes/mouth-driver';
 import { NEUTRAL_POSE, type MouthPose } from '../visemes/mouth-pose';
 import { measureAppearance } from './appearance';
-import { FaceRenderer } from './face-renderer';
+import { FaceRenderer, faceFramesFromStore } from './face-renderer';
+import { openFrameStore } from '../frame-store/read-frame-store';
 import { BlinkSchedule } from './blink';
 import { loadRgbaImage } from './rgba-image';
 
@@ -122,6 +123,12 @@ export interface RenderClipOptions {
   widthPx: number;
   heightPx: number;
   face: FaceGeometry;
+  /**
+   * The avatar's frame store (a video avatar's loop, or a portrait's one frame); without it
+   * the clip is rendered from `framePath` alone.
+   */
+  storeDir?: string;
+  storeName?: string;
   speech: ClipSpeech;
   /** Output MP4 path (overwritten). */
   out: string;
@@ -171,11 +178,17 @@ export async function renderClip(options: RenderClipOptions): Promise<RenderedCl
   pcm.set(speech.pcm.subarray(0, pcm.length - speechStart), speechStart);
 
   const image = await loadRgbaImage(options.framePath, options);
+  const store =
+    options.storeDir && options.storeName
+      ? await openFrameStore(options.storeDir, options.storeName)
+      : undefined;
   const renderer = new FaceRenderer({
-    frames: { frameCount: 1, loop: 'pingpong', frame: () => image.data, faces: [options.face] },
+    frames: store
+      ? faceFramesFromStore(store)
+      : { frameCount: 1, loop: 'pingpong', frame: () => image.data, faces: [options.face] },
     widthPx: image.widthPx,
     heightPx: image.heightPx,
-    appearance: measureAppearance(image, options.face),
+    appearance: store?.manifest.appearance ?? measureAppearance(image, options.face),
     format: 'rgba',
   });
   // The same schedule a live session uses, on the clip's time line instead of the wall clock.
@@ -212,6 +225,7 @@ export async function renderClip(options: RenderClipOptions): Promise<RenderedCl
     }
     await encoder.finish();
   } finally {
+    store?.close();
     await rm(tempDir, { recursive: true, force: true });
   }
   return { frames, fps, durationS: frames / fps, openness };
