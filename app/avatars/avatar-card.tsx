@@ -4,27 +4,12 @@
  * current stage; a "video" badge for avatars made from a video; the reason when it failed.
  */
 import type { ReactNode } from 'react';
-import type { SpeechSettingsView } from '@/lib/avatars/avatar-settings';
+import type { AvatarView } from '@/lib/avatars/avatar-view';
 import { FRAMINGS, type FramingId } from '@/lib/avatars/framings';
 import { VOICES } from '@/worker/protocol/session-request';
 
-export interface Avatar {
-  id: string;
-  name: string;
-  status: 'preparing' | 'ready' | 'failed';
-  error?: string;
-  progress: number;
-  stage?: string;
-  sourceKind: 'image' | 'video';
-  framing: string;
-  widthPx?: number;
-  heightPx?: number;
-  frameCount?: number;
-  voice: string;
-  speechRate: number;
-  speech: SpeechSettingsView;
-  hasLipSyncModel: boolean;
-}
+/** An avatar as the API returns it. */
+export type Avatar = AvatarView;
 
 export const RATES = [
   { value: 0.75, label: 'Slow' },
