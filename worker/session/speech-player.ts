@@ -1,8 +1,8 @@
 /**
  * The session's speech queue and audio clock. One loop pushes audio frames into LiveKit, one
  * at a time, paced by the AudioSource's back-pressure: speech when there is some, silence
- * otherwise, so the audio track (and the clock it gives) never stops. The mouth openness of
- * every pushed frame is remembered, and the renderer asks for the openness of the frame that
+ * otherwise, so the audio track (and the clock it gives) never stops. The mouth pose of
+ * every pushed frame is remembered, and the renderer asks for the pose of the frame that
  * is audible *now* (pushed minus still queued), so the mouth follows what viewers hear.
  *
  * Any provider works (worker/tts/session-tts.ts): audio at another rate is resampled to the
@@ -20,6 +20,7 @@ import { SpeechProviderError } from '../tts/openai-speech';
 import { splitSentences } from '../tts/sentences';
 import { mouthTrack } from '../visemes/mouth-driver';
 import { NEUTRAL_POSE, type MouthPose } from '../visemes/mouth-pose';
+import { opennessFromPose } from '../visemes/pose-openness';
 
 /** What the player needs from LiveKit's AudioSource (an interface so tests can fake it). */
 export interface AudioSink {
@@ -51,14 +52,13 @@ export interface SpeechPlayerOptions {
 
 interface Segment {
   pcm: Int16Array;
-  openness: Float32Array;
   /** Mouth pose per audio frame. */
   poses: MouthPose[];
   /** Next sample to push. */
   position: number;
 }
 
-/** Remembered openness values; must cover more than the AudioSource queue. */
+/** Remembered mouth poses; must cover more than the AudioSource queue. */
 const RING_FRAMES = 256;
 /** Synthesised pieces kept ready ahead of playback. */
 const READY_AHEAD = 2;
@@ -73,7 +73,6 @@ export class SpeechPlayer {
   private current: Segment | undefined;
   /** Silent frames pushed since the last speech frame. */
   private silentFrames = RING_FRAMES;
-  private readonly ring = new Float32Array(RING_FRAMES);
   private readonly poseRing: Readonly<MouthPose>[] = new Array<Readonly<MouthPose>>(
     RING_FRAMES,
   ).fill(NEUTRAL_POSE);
@@ -103,7 +102,6 @@ export class SpeechPlayer {
     this.ready.length = 0;
     this.current = undefined;
     this.options.sink.clearQueue();
-    this.ring.fill(0);
     this.poseRing.fill(NEUTRAL_POSE);
     this.options.log.info('speech interrupted');
   }
@@ -120,8 +118,7 @@ export class SpeechPlayer {
 
   /** Mouth openness 0..1 of the audio audible right now. */
   mouthOpenNow(): number {
-    const audible = this.audibleFrame();
-    return audible < 0 ? 0 : (this.ring[audible % RING_FRAMES] ?? 0);
+    return opennessFromPose(this.mouthPoseNow());
   }
 
   /**
@@ -161,7 +158,6 @@ export class SpeechPlayer {
       // A fresh buffer per frame: the FFI reads the array from its start and ignores byteOffset.
       const data = new Int16Array(this.frameSamples);
       const pose = this.fill(data);
-      this.ring[this.pushedFrames % RING_FRAMES] = this.lastOpenness;
       this.poseRing[this.pushedFrames % RING_FRAMES] = pose;
       this.pushedFrames++;
       try {
@@ -175,10 +171,7 @@ export class SpeechPlayer {
     }
   }
 
-  /** Openness of the frame `fill` filled last. */
-  private lastOpenness = 0;
-
-  /** Fills one frame with speech or silence; returns the frame's mouth pose (and openness). */
+  /** Fills one frame with speech or silence; returns the frame's mouth pose. */
   private fill(out: Int16Array): Readonly<MouthPose> {
     if (!this.current) {
       this.current = this.ready.shift();
@@ -191,7 +184,6 @@ export class SpeechPlayer {
         this.options.log.debug('speech ended');
       }
       this.silentFrames++;
-      this.lastOpenness = 0;
       return NEUTRAL_POSE;
     }
     if (this.idle) {
@@ -211,7 +203,6 @@ export class SpeechPlayer {
     out.set(segment.pcm.subarray(segment.position, end));
     segment.position = end;
     if (segment.position >= segment.pcm.length) this.current = undefined;
-    this.lastOpenness = segment.openness[frameIndex] ?? 0;
     return segment.poses[frameIndex] ?? NEUTRAL_POSE;
   }
 
@@ -253,11 +244,11 @@ export class SpeechPlayer {
       // Shape from the phone timings (or, without them, from audio features), jaw from the
       // loudness, one value per audio frame: at this rate the track's frames are exactly the
       // frames `fill` pushes. Phone times are in ms, so resampling leaves them valid.
-      const { openness, poses } = mouthTrack(
+      const { poses } = mouthTrack(
         { pcm, sampleRateHz, phones: speech.phones },
         { fps: sampleRateHz / this.frameSamples },
       );
-      return { pcm, openness, poses, position: 0 };
+      return { pcm, poses, position: 0 };
     } catch (error) {
       if (error instanceof SpeechProviderError) {
         // Expected in operation (bad key, rate limit, server down): the message is redacted

@@ -43,7 +43,7 @@ export interface MouthTrackOptions {
 export interface MouthTrack {
   /** One pose per frame; frame f covers [f, f+1) * 1000/fps ms of the audio. */
   poses: MouthPose[];
-  /** Openness per frame (opennessTrack of `poses`), for the v1 renderer. */
+  /** Openness per frame (opennessTrack of `poses`), a scalar summary of the poses. */
   openness: Float32Array;
 }
 

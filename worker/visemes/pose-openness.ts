@@ -1,6 +1,7 @@
 /**
- * Bridge to the v1 renderer, which takes one mouth-openness value per frame (0 = closed,
- * 1 = fully open), the same scale as `mouthOpenness` in worker/audio/mouth-envelope.ts.
+ * One mouth-openness value per pose (0 = closed, 1 = fully open), the same scale as
+ * `mouthOpenness` in worker/audio/mouth-envelope.ts: what the lip-sync quality tests correlate
+ * with speech energy, and what `SpeechPlayer.mouthOpenNow()` reports.
  */
 import type { MouthPose } from './mouth-pose';
 
@@ -22,7 +23,7 @@ export function opennessFromPose(pose: MouthPose): number {
   return clamp01(open);
 }
 
-/** Openness per frame of a pose track, in the Float32Array form the v1 renderer takes. */
+/** Openness per frame of a pose track. */
 export function opennessTrack(poses: readonly MouthPose[]): Float32Array {
   return Float32Array.from(poses, opennessFromPose);
 }
