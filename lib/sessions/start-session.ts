@@ -78,8 +78,7 @@ export async function startSession(prisma: PrismaClient, options: StartSessionOp
   const store = await checkFrameStore(options.dataDir, avatar);
   if (!store.ok) {
     log.warn({ avatarId: avatar.id, code: store.code, detail: store.message }, 'frame store bad');
-    await rebuildAvatarStore(prisma, avatar.id, options.dataDir);
-    throw storeRebuilding();
+    throw await rebuildStore(prisma, avatar.id, options.dataDir);
   }
   // Before the session exists: a key that can no longer be unsealed is the user's to fix.
   const speech = speechProviderFor(avatar, env());
@@ -112,8 +111,7 @@ export async function startSession(prisma: PrismaClient, options: StartSessionOp
     if (error instanceof ApiError) throw error;
     if (error instanceof AvatarStoreInvalidError) {
       // The worker verified the frames in full and found them damaged.
-      await rebuildAvatarStore(prisma, avatar.id, options.dataDir);
-      throw storeRebuilding();
+      throw await rebuildStore(prisma, avatar.id, options.dataDir);
     }
     throw new ApiError(
       'unavailable',
@@ -127,7 +125,13 @@ export async function startSession(prisma: PrismaClient, options: StartSessionOp
   });
 }
 
-function storeRebuilding(): ApiError {
+/** Queues a rebuild of the avatar's frame store; returns the error that tells the user. */
+async function rebuildStore(
+  prisma: PrismaClient,
+  avatarId: string,
+  dataDir: string,
+): Promise<ApiError> {
+  await rebuildAvatarStore(prisma, avatarId, dataDir);
   return new ApiError(
     'conflict',
     "This avatar's prepared frames were damaged, so they are being rebuilt from the original upload. Start the session again once the avatar is ready (usually within a minute).",

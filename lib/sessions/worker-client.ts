@@ -46,6 +46,16 @@ export class AvatarStoreInvalidError extends Error {
 }
 
 const workerSessionSchema = z.object({ render: sessionRenderStatusSchema.optional() });
+const workerErrorSchema = z.object({ error: z.object({ code: z.string() }) });
+
+/** The `error.code` of a worker host error body, if it is one. */
+function workerErrorCode(body: string): string | undefined {
+  try {
+    return workerErrorSchema.safeParse(JSON.parse(body)).data?.error.code;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Hands a session to the worker host; resolves with the renderer the session reported. */
 export async function startWorkerSession(
@@ -62,7 +72,7 @@ export async function startWorkerSession(
   if (!response.ok) {
     const detail = await response.text();
     log.error({ status: response.status, detail }, 'worker refused session');
-    if (response.status === 409 && detail.includes('"avatar_store_invalid"')) {
+    if (response.status === 409 && workerErrorCode(detail) === 'avatar_store_invalid') {
       throw new AvatarStoreInvalidError(detail);
     }
     throw new ApiError('unavailable', 'The worker host could not start this session. Try again.', {

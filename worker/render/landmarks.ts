@@ -1,5 +1,5 @@
 /**
- * The MediaPipe FaceMesh landmark indices the v1 renderer needs, and the eye and mouth
+ * The MediaPipe FaceMesh landmark indices the renderers need, and the eye and mouth
  * shapes derived from them.
  */
 import type { FaceGeometry } from '../protocol/session-request';
