@@ -18,7 +18,7 @@ async function child(code: string): Promise<ChildProcess> {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(proc);
-  await once(proc.stdout!, 'data');
+  await once(proc.stdout, 'data');
   return proc;
 }
 
