@@ -1,7 +1,8 @@
 /**
  * Debian packages the stack needs, installed with apt when missing: ffmpeg (ffprobe/ffmpeg read
  * uploaded avatar videos; `npm run render` writes MP4), chromium (browser tests), postgresql
- * (the PostgreSQL run of the data-layer tests).
+ * (the PostgreSQL run of the data-layer tests), and gcc when no C compiler exists (native-addon.mjs
+ * builds the frame-store mapping addon with it; it asks for `nativeAddonPackages`).
  */
 import process from 'node:process';
 import { detail, seconds, step, warn } from './log.mjs';
@@ -13,6 +14,9 @@ export const packageSets = {
   start: { required: ['ffmpeg'], optional: [] },
   test: { required: ['chromium', 'ffmpeg', 'postgresql'], optional: [] },
 };
+
+/** What native-addon.mjs installs when `cc` is missing: the C compiler for the mmap addon. */
+export const nativeAddonPackages = { required: ['gcc'], optional: [] };
 
 /**
  * True when dpkg reports the package as installed.

@@ -1,10 +1,11 @@
 /**
  * Everything a fresh clone needs before it can start or be tested, each part skipped when
- * already present: Debian packages, npm dependencies, the LiveKit server, the Prisma client,
- * and (for `npm start`) the Next.js production build.
+ * already present: Debian packages, the native frame-store mapping addon, npm dependencies,
+ * the LiveKit server, the Prisma client, and (for `npm start`) the Next.js production build.
  */
 import { ensureDebianPackages, packageSets } from './debian-packages.mjs';
 import { ensureLivekitServer } from './livekit-binary.mjs';
+import { ensureNativeAddon } from './native-addon.mjs';
 import { ensureNextBuild } from './next-build.mjs';
 import { ensureNodeModules } from './npm-deps.mjs';
 import { ensurePrismaClient } from './prisma-client.mjs';
@@ -28,6 +29,8 @@ export async function setup({ purpose, nextBuild = false, root = repoRoot }) {
   // Keep the rejection handled until it is awaited below.
   livekit.catch(() => {});
   await ensureDebianPackages(packageSets[purpose]);
+  // Worker processes map avatar frame stores through this addon (installs gcc if needed).
+  await ensureNativeAddon(root);
   await ensureNodeModules(root);
   await ensurePrismaClient(root);
   const livekitServer = await livekit;

@@ -1,7 +1,8 @@
 /**
- * Opens a frame store for rendering. The whole data file is read into one ArrayBuffer and
- * every frame is a view into it, so a later switch to a shared read-only mapping of the
- * file (one copy per host) keeps this API. A store that fails verification is never served.
+ * Opens a frame store by reading the whole data file into one private ArrayBuffer; every
+ * frame is a view into it. For tools and tests; sessions map the file instead
+ * (map-frame-store.ts: one shared copy per host). A store that fails verification is never
+ * served.
  */
 import { createHash } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
@@ -80,7 +81,8 @@ export async function openFrameStore(
   };
 }
 
-async function readManifest(manifestPath: string): Promise<FrameStoreManifest> {
+/** Reads and validates a manifest; FrameStoreError 'missing', 'corrupt' or 'version'. */
+export async function readManifest(manifestPath: string): Promise<FrameStoreManifest> {
   let text: string;
   try {
     text = await readFile(manifestPath, 'utf8');
@@ -162,7 +164,7 @@ async function readDataFile(dataPath: string, expectedBytes: number): Promise<Ui
 }
 
 /** The header must be valid and describe exactly the frames the manifest describes. */
-function checkHeader(bytes: Uint8Array, manifest: FrameStoreManifest): void {
+export function checkHeader(bytes: Uint8Array, manifest: FrameStoreManifest): void {
   const header = decodeHeader(bytes);
   const differences = (['widthPx', 'heightPx', 'pixelFormat', 'frameCount', 'frameBytes'] as const)
     .filter((field) => header[field] !== manifest[field])
