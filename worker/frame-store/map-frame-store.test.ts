@@ -66,10 +66,9 @@ describe('mapFrameStore', () => {
     writeFileSync(data, bytes);
     await expect(mapFrameStore(dir, 'clip')).resolves.toBeDefined();
     await expect(mapFrameStore(dir, 'clip', { verify: 'full' })).rejects.toMatchObject({
-      name: 'FrameStoreError',
       code: 'corrupt',
-      message: expect.stringMatching(/sha256/),
     });
+    await expect(mapFrameStore(dir, 'clip', { verify: 'full' })).rejects.toThrow(/sha256/);
     // A header that describes other frames is a mismatch even without the full check.
     // Same frame size, other shape: 60x10 instead of 30x20.
     bytes.writeUInt32LE(60, HEADER_OFFSET.widthPx);
@@ -81,17 +80,13 @@ describe('mapFrameStore', () => {
   it('refuses a truncated or missing data file and reports a missing manifest', async () => {
     const { dir, data } = await freshStore();
     truncateSync(data, FRAME_STORE_HEADER_BYTES + 100);
-    await expect(mapFrameStore(dir, 'clip')).rejects.toMatchObject({
-      code: 'corrupt',
-      message: expect.stringMatching(/truncated/),
-    });
+    await expect(mapFrameStore(dir, 'clip')).rejects.toMatchObject({ code: 'corrupt' });
+    await expect(mapFrameStore(dir, 'clip')).rejects.toThrow(/truncated/);
     truncateSync(data, 0);
     await expect(mapFrameStore(dir, 'clip')).rejects.toMatchObject({ code: 'corrupt' });
     unlinkSync(data);
-    await expect(mapFrameStore(dir, 'clip')).rejects.toMatchObject({
-      code: 'corrupt',
-      message: expect.stringMatching(/missing/),
-    });
+    await expect(mapFrameStore(dir, 'clip')).rejects.toMatchObject({ code: 'corrupt' });
+    await expect(mapFrameStore(dir, 'clip')).rejects.toThrow(/missing/);
     await expect(mapFrameStore(dir, 'other')).rejects.toMatchObject({ code: 'missing' });
   });
 });

@@ -53,18 +53,18 @@ function withErrnoName<T>(call: () => T): T {
  * Errors carry Node's errno name in `code` and name the path.
  */
 export function mapFile(path: string): ArrayBuffer {
-  const { mapFile: map } = load();
-  return withErrnoName(() => map(path));
+  const native = load();
+  return withErrnoName(() => native.mapFile(path));
 }
 
 /** Asks the kernel to drop the file's cached pages that no process maps (POSIX_FADV_DONTNEED). */
 export function evictFile(path: string): void {
-  const { evictFile: evict } = load();
-  withErrnoName(() => evict(path));
+  const native = load();
+  withErrnoName(() => native.evictFile(path));
 }
 
 /** Bytes of the file now held in the page cache (mincore), whoever loaded them. */
 export function residentBytes(path: string): number {
-  const { residentBytes: resident } = load();
-  return withErrnoName(() => resident(path));
+  const native = load();
+  return withErrnoName(() => native.residentBytes(path));
 }
