@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -136,5 +136,33 @@ describe('render host (worker thread)', () => {
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FrameStoreError);
     expect((error as FrameStoreError).code).not.toBe('missing');
+  }, 60_000);
+
+  it('maps the store (one mapping per host, gone after close) and hashes it only when asked', async () => {
+    await store('mapped');
+    const data = path.join(root, 'mapped.frames');
+    const mappings = () =>
+      readFileSync('/proc/self/maps', 'utf8')
+        .split('\n')
+        .filter((line) => line.endsWith(data)).length;
+    const host = await createRenderHost({ storeDir: root, storeName: 'mapped', format: 'rgba' });
+    expect(mappings()).toBe(1);
+    await host.close();
+    expect(mappings()).toBe(0);
+
+    // One flipped frame byte: the default header check serves it (the host's registry has
+    // verified the store once), verify: 'full' refuses it.
+    const bytes = readFileSync(data);
+    bytes[4096 + 1000]! ^= 0xff;
+    writeFileSync(data, bytes);
+    const unchecked = await createRenderHost({
+      storeDir: root,
+      storeName: 'mapped',
+      format: 'rgba',
+    });
+    await unchecked.close();
+    await expect(
+      createRenderHost({ storeDir: root, storeName: 'mapped', format: 'rgba', verify: 'full' }),
+    ).rejects.toMatchObject({ name: 'FrameStoreError', code: 'corrupt' });
   }, 60_000);
 });

@@ -1,6 +1,7 @@
 /**
  * Renders an avatar's frames on a worker thread (render-thread.ts), keeping the caller's
- * event loop free for heartbeats and RTC callbacks. Frames come back in a small pool of
+ * event loop free for heartbeats and RTC callbacks. The thread maps the avatar's frame store
+ * read-only and shared, so sessions of one avatar on a host hold its frames once. Frames come back in a small pool of
  * ArrayBuffers that travel between the threads by transfer: no pixel copy, no per-frame
  * allocation. The caller hands each frame back with release() once it is done with it.
  *
@@ -15,6 +16,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { FrameStoreError } from '../frame-store/frame-store-error';
+import type { FrameStoreVerify } from '../frame-store/read-frame-store';
 import type { OutputFormat, RenderInput } from './face-renderer';
 import type { HostToThread, RenderThreadOptions, ThreadToHost } from './render-thread-protocol';
 
@@ -27,6 +29,11 @@ export interface RenderHostOptions {
   poolSize?: number;
   /** How long opening and verifying the store may take, ms (default 60 000). */
   startTimeoutMs?: number;
+  /**
+   * How the render thread checks the store it maps: 'header' (default; the host verified the
+   * sha256 once, store-registry.ts) or 'full' (hashes every frame at open, ~0.5 s per 250 MB).
+   */
+  verify?: FrameStoreVerify;
 }
 
 export interface RenderHost {
@@ -56,11 +63,18 @@ export class RenderHostError extends Error {
  * anything else → rebuild).
  */
 export async function createRenderHost(options: RenderHostOptions): Promise<RenderHost> {
-  const { storeDir, storeName, format, poolSize = 3, startTimeoutMs = 60_000 } = options;
+  const {
+    storeDir,
+    storeName,
+    format,
+    poolSize = 3,
+    startTimeoutMs = 60_000,
+    verify = 'header',
+  } = options;
   if (!Number.isInteger(poolSize) || poolSize < 1) {
     throw new RangeError(`poolSize must be a whole number ≥ 1, got ${poolSize}`);
   }
-  const worker = startThread({ storeDir, storeName, format });
+  const worker = startThread({ storeDir, storeName, format, verify });
   const pending = new Map<
     number,
     { resolve: (f: Uint8Array) => void; reject: (e: Error) => void }

@@ -4,12 +4,15 @@
  * filled), thread → host filled, so no pixel data is ever copied or allocated per frame.
  */
 import type { FrameStoreErrorCode } from '../frame-store/frame-store-error';
+import type { FrameStoreVerify } from '../frame-store/read-frame-store';
 import type { OutputFormat, RenderInput } from './face-renderer';
 
 export interface RenderThreadOptions {
   storeDir: string;
   storeName: string;
   format: OutputFormat;
+  /** How the thread checks the mapped store (render-host.ts RenderHostOptions.verify). */
+  verify: FrameStoreVerify;
 }
 
 export type HostToThread = {

@@ -1,11 +1,13 @@
 /**
  * Worker-thread entry that renders an avatar's frames. A frame costs a few ms of CPU; on the
  * session thread that would delay heartbeats and RTC callbacks, so it runs here. The thread
- * opens the frame store itself (verified in full), so the frames live in this thread only.
+ * maps the frame store read-only and shared (map-frame-store.ts): every session of the same
+ * avatar on this host reads the same pages. The renderer only reads store frames (it composes
+ * into its own work buffer), which matters: a write into the mapping would be a SIGSEGV.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { FrameStoreError } from '../frame-store/frame-store-error';
-import { openFrameStore } from '../frame-store/read-frame-store';
+import { mapFrameStore } from '../frame-store/map-frame-store';
 import { measureAppearance } from './appearance';
 import { FaceRenderer, faceFramesFromStore } from './face-renderer';
 import type { HostToThread, RenderThreadOptions, ThreadToHost } from './render-thread-protocol';
@@ -17,7 +19,9 @@ const post = (message: ThreadToHost, transfer: ArrayBuffer[] = []) =>
   port.postMessage(message, transfer);
 
 async function start(): Promise<{ renderer: FaceRenderer; fps: number; frameCount: number }> {
-  const store = await openFrameStore(options.storeDir, options.storeName, { verify: 'full' });
+  const store = await mapFrameStore(options.storeDir, options.storeName, {
+    verify: options.verify,
+  });
   const { manifest } = store;
   // Stores written before preparation measured the appearance: measure frame 0 now.
   const appearance =
