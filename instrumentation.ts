@@ -1,6 +1,6 @@
 /**
  * Runs once when the Next.js server starts: validate the configuration (one readable line
- * per wrong variable, then exit), open the database and resume unfinished work.
+ * per wrong variable, then exit), open the database, resume unfinished work and start watching the worker hosts.
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
@@ -17,5 +17,8 @@ export async function register(): Promise<void> {
   const { log } = await import('@/lib/log/logger');
   const db = await database();
   const resumed = await resumePreparations(db.prisma, env().FACECAST_DATA_DIR);
+  // Worker hosts that go silent: their sessions are dispatched again (lib/workers).
+  const { startHostMonitor } = await import('@/lib/workers/host-monitor');
+  startHostMonitor(db.prisma);
   log.info({ database: db.kind, resumedPreparations: resumed }, 'app ready');
 }

@@ -10,6 +10,16 @@ describe('parseEnv', () => {
     expect(env.WORKER_URL).toBe('http://127.0.0.1:7890');
     expect(env.MAX_UPLOAD_MB).toBe(10);
     expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.FACECAST_AGENT_NAME).toBe('facecast-avatar');
+  });
+
+  it('takes an agent name the LiveKit server accepts, and refuses one with spaces', () => {
+    expect(parseEnv({ ...base, FACECAST_AGENT_NAME: 'eu-pool.2' }).FACECAST_AGENT_NAME).toBe(
+      'eu-pool.2',
+    );
+    expect(() => parseEnv({ ...base, FACECAST_AGENT_NAME: 'my pool' })).toThrow(
+      /FACECAST_AGENT_NAME: must be 1-64 letters/,
+    );
   });
 
   it('treats empty strings as unset', () => {

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { videoLoopMaxSecondsSchema } from '@/lib/avatars/preparation-env';
+import { DEFAULT_AGENT_NAME } from '@/worker/protocol/dispatch-metadata';
 import { pluginListSchema } from '@/worker/tts/plugins';
 
 const envSchema = z.object({
@@ -34,6 +35,11 @@ const envSchema = z.object({
   LIVEKIT_API_SECRET: z.string().min(1).default('secret'),
   /** Worker host base URL the app hands sessions to. */
   WORKER_URL: z.string().url().default('http://127.0.0.1:7890'),
+  /** LiveKit agent name the app dispatches sessions to; worker hosts register under the same. */
+  FACECAST_AGENT_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, "-", "_" or "."')
+    .default(DEFAULT_AGENT_NAME),
   /** Shared secret between app and worker hosts (16+ characters). */
   WORKER_SECRET: z.string().min(16, 'must be at least 16 characters (npm start generates one)'),
   /** Longest loop kept from a video avatar, seconds (1-60). */

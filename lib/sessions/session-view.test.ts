@@ -25,6 +25,10 @@ describe('API views', () => {
       publicViewing: false,
       renderer: 'builtin',
       notice: 'The lip-sync model could not keep up; the built-in renderer took over.',
+      workerHostId: 'host-1',
+      restarts: 0,
+      dispatchedAt: created,
+      fps: 25,
       createdAt: created,
       endedAt: null,
     };

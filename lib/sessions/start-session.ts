@@ -1,54 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import type { PrismaClient } from '@prisma/client';
 import { ApiError, notFound } from '@/lib/api/errors';
-import { AVATAR_STORE_NAME } from '@/lib/avatars/avatar-store';
 import { checkFrameStore } from '@/lib/avatars/check-frame-store';
 import { rebuildAvatarStore } from '@/lib/avatars/rebuild-avatar-store';
 import { createRoom, deleteRoom } from '@/lib/livekit/livekit';
 import { env } from '@/lib/config/env';
 import { log } from '@/lib/log/logger';
-import { lipSyncModelSchema } from '@/worker/protocol/lip-sync';
-import type { SpeechProvider } from '@/worker/protocol/speech-provider';
-import { faceGeometrySchema, type SessionRequest } from '@/worker/protocol/session-request';
+import { sessionRequestFor } from './session-request';
 import { speechProviderFor } from './speech-config';
 import { AvatarStoreInvalidError, startWorkerSession } from './worker-client';
 
-type AvatarRow = Awaited<ReturnType<PrismaClient['avatar']['findFirstOrThrow']>>;
-
-/** Everything the worker needs to run this avatar; paths become absolute on the way out. */
-export function sessionRequestFor(
-  avatar: AvatarRow & { framePath: string; widthPx: number; heightPx: number },
-  session: { id: string; roomName: string },
-  dataDir: string,
-  speech: SpeechProvider,
-): SessionRequest {
-  const lipSync = avatar.lipSyncModel
-    ? lipSyncModelSchema.parse({
-        ...(typeof avatar.lipSyncConfig === 'object' ? avatar.lipSyncConfig : {}),
-        modelPath: path.resolve(dataDir, avatar.lipSyncModel),
-      })
-    : undefined;
-  return {
-    sessionId: session.id,
-    roomName: session.roomName,
-    avatar: {
-      id: avatar.id,
-      name: avatar.name,
-      framePath: path.resolve(dataDir, avatar.framePath),
-      widthPx: avatar.widthPx,
-      heightPx: avatar.heightPx,
-      face: faceGeometrySchema.parse(avatar.face),
-      ...(avatar.storeDir
-        ? { store: { dir: path.resolve(dataDir, avatar.storeDir), name: AVATAR_STORE_NAME } }
-        : {}),
-    },
-    voice: avatar.voice,
-    speechRate: avatar.speechRate,
-    speech,
-    ...(lipSync ? { lipSync } : {}),
-  };
-}
+export { sessionRequestFor } from './session-request';
 
 export interface StartSessionOptions {
   userId: string;

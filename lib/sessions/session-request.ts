@@ -1,0 +1,73 @@
+/**
+ * The session request a worker receives (worker/protocol/session-request.ts), built from the
+ * avatar row. One helper for the first start and for every re-dispatch, so a session that
+ * moves to another host runs exactly what it started with.
+ */
+import path from 'node:path';
+import type { Avatar, PrismaClient } from '@prisma/client';
+import { ApiError } from '@/lib/api/errors';
+import { AVATAR_STORE_NAME } from '@/lib/avatars/avatar-store';
+import { lipSyncModelSchema } from '@/worker/protocol/lip-sync';
+import type { SpeechProvider } from '@/worker/protocol/speech-provider';
+import { faceGeometrySchema, type SessionRequest } from '@/worker/protocol/session-request';
+import { speechProviderFor } from './speech-config';
+
+/** Everything the worker needs to run this avatar; paths become absolute on the way out. */
+export function sessionRequestFor(
+  avatar: Avatar & { framePath: string; widthPx: number; heightPx: number },
+  session: { id: string; roomName: string },
+  dataDir: string,
+  speech: SpeechProvider,
+): SessionRequest {
+  const lipSync = avatar.lipSyncModel
+    ? lipSyncModelSchema.parse({
+        ...(typeof avatar.lipSyncConfig === 'object' ? avatar.lipSyncConfig : {}),
+        modelPath: path.resolve(dataDir, avatar.lipSyncModel),
+      })
+    : undefined;
+  return {
+    sessionId: session.id,
+    roomName: session.roomName,
+    avatar: {
+      id: avatar.id,
+      name: avatar.name,
+      framePath: path.resolve(dataDir, avatar.framePath),
+      widthPx: avatar.widthPx,
+      heightPx: avatar.heightPx,
+      face: faceGeometrySchema.parse(avatar.face),
+      ...(avatar.storeDir
+        ? { store: { dir: path.resolve(dataDir, avatar.storeDir), name: AVATAR_STORE_NAME } }
+        : {}),
+    },
+    voice: avatar.voice,
+    speechRate: avatar.speechRate,
+    speech,
+    ...(lipSync ? { lipSync } : {}),
+  };
+}
+
+/**
+ * The request for an existing session, read from the database: its avatar as it is now, its
+ * speech provider with the API key unsealed. Throws ApiError when the avatar can no longer
+ * run (deleted, being rebuilt, key unreadable).
+ */
+export async function sessionRequestForSession(
+  prisma: PrismaClient,
+  options: { sessionId: string; dataDir: string; env: { AUTH_SECRET: string } },
+): Promise<SessionRequest> {
+  const session = await prisma.session.findUnique({
+    where: { id: options.sessionId },
+    include: { avatar: true },
+  });
+  if (!session) throw new ApiError('not_found', `Session ${options.sessionId} not found.`);
+  const { avatar } = session;
+  if (avatar.status !== 'ready' || !avatar.framePath || !avatar.widthPx || !avatar.heightPx) {
+    throw new ApiError('conflict', 'The avatar of this session is no longer ready to render.');
+  }
+  return sessionRequestFor(
+    { ...avatar, framePath: avatar.framePath, widthPx: avatar.widthPx, heightPx: avatar.heightPx },
+    session,
+    options.dataDir,
+    speechProviderFor(avatar, options.env),
+  );
+}

@@ -1,0 +1,107 @@
+/**
+ * Watches the pool from the app's side: a host silent longer than HOST_SILENCE_TIMEOUT_MS is
+ * marked lost and its sessions are dispatched again (into the same rooms, so viewers stay);
+ * a session dispatched that no host picks up within PICKUP_TIMEOUT_MS fails with a reason.
+ */
+import type { PrismaClient } from '@prisma/client';
+import { redispatchSession, type SessionDispatcher } from '@/lib/sessions/dispatch-session';
+import { log } from '@/lib/log/logger';
+import { HOST_SILENCE_TIMEOUT_MS } from '@/worker/protocol/host-report';
+
+/** A dispatched session no host has reported for this long fails, ms. */
+export const PICKUP_TIMEOUT_MS = 30_000;
+/** How often the app checks, ms. */
+export const HOST_CHECK_INTERVAL_MS = 1_000;
+
+export const PICKUP_FAILED_MESSAGE =
+  'No worker host picked up the session. Check that a worker is running (`npm run worker`) and connected to the same LiveKit server, then start the session again.';
+
+export interface CheckHostsResult {
+  lostHosts: string[];
+  redispatched: string[];
+  failed: string[];
+}
+
+/** One pass over hosts and waiting sessions as of `now`. */
+export async function checkHosts(
+  prisma: PrismaClient,
+  now: Date,
+  options: { dispatch?: SessionDispatcher } = {},
+): Promise<CheckHostsResult> {
+  const result: CheckHostsResult = { lostHosts: [], redispatched: [], failed: [] };
+  const silent = await prisma.workerHost.findMany({
+    where: {
+      state: { not: 'lost' },
+      lastSeenAt: { lt: new Date(now.getTime() - HOST_SILENCE_TIMEOUT_MS) },
+    },
+    select: { id: true, lastSeenAt: true },
+  });
+  for (const host of silent) {
+    await prisma.workerHost.update({ where: { id: host.id }, data: { state: 'lost' } });
+    result.lostHosts.push(host.id);
+    const orphans = await prisma.session.findMany({
+      where: { workerHostId: host.id, status: { in: ['starting', 'live'] } },
+      select: { id: true },
+    });
+    log.warn(
+      {
+        hostId: host.id,
+        silentMs: now.getTime() - host.lastSeenAt.getTime(),
+        sessions: orphans.length,
+      },
+      'worker host lost',
+    );
+    for (const { id } of orphans) {
+      const sent = await redispatchSession(prisma, id, `host ${host.id} went silent`, {
+        now,
+        ...(options.dispatch ? { dispatch: options.dispatch } : {}),
+      });
+      if (sent) result.redispatched.push(id);
+    }
+  }
+  const stale = await prisma.session.findMany({
+    where: {
+      status: 'starting',
+      workerHostId: null,
+      // Only dispatched sessions: a session started without dispatch has no dispatchedAt.
+      dispatchedAt: { lt: new Date(now.getTime() - PICKUP_TIMEOUT_MS) },
+    },
+    select: { id: true },
+  });
+  for (const { id } of stale) {
+    await prisma.session.update({
+      where: { id },
+      data: { status: 'failed', error: PICKUP_FAILED_MESSAGE, endedAt: now },
+    });
+    result.failed.push(id);
+    log.warn({ sessionId: id }, 'no worker host picked up the session');
+  }
+  return result;
+}
+
+const holder = globalThis as typeof globalThis & { facecastHostMonitor?: NodeJS.Timeout };
+
+/**
+ * Runs checkHosts every HOST_CHECK_INTERVAL_MS in the app process (once, however often it
+ * is called); errors are logged, never thrown. The timer does not keep the process alive.
+ */
+export function startHostMonitor(prisma: PrismaClient): void {
+  if (holder.facecastHostMonitor) return;
+  let running = false;
+  holder.facecastHostMonitor = setInterval(() => {
+    if (running) return;
+    running = true;
+    checkHosts(prisma, new Date())
+      .catch((error: unknown) => log.error({ err: error }, 'worker host check failed'))
+      .finally(() => {
+        running = false;
+      });
+  }, HOST_CHECK_INTERVAL_MS);
+  holder.facecastHostMonitor.unref();
+}
+
+/** Stops the monitor (tests, shutdown). */
+export function stopHostMonitor(): void {
+  clearInterval(holder.facecastHostMonitor);
+  holder.facecastHostMonitor = undefined;
+}

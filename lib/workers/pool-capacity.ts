@@ -1,0 +1,92 @@
+/**
+ * Room left in the worker pool, from the hosts' latest reports, checked before a session is
+ * dispatched so a full pool is a clear 503 instead of a session nobody picks up.
+ */
+import type { PrismaClient } from '@prisma/client';
+import { ApiError } from '@/lib/api/errors';
+import { HOST_SILENCE_TIMEOUT_MS } from '@/worker/protocol/host-report';
+
+/**
+ * A dispatched session not yet reported by any host holds a slot for this long (ms): a host
+ * reports every 2 s, so one that took the session has said so by then.
+ */
+export const PENDING_DISPATCH_MS = 10_000;
+
+/** Seconds a refused client is told to wait. */
+export const POOL_RETRY_AFTER_S = 10;
+
+export interface PoolCapacity {
+  /** Hosts heard from within HOST_SILENCE_TIMEOUT_MS (any state but lost). */
+  hosts: number;
+  /** Slots of the hosts that take sessions (available or full). */
+  capacity: number;
+  /** Sessions those hosts run plus dispatches not yet reported. */
+  used: number;
+  /** Slots a new session can take now. */
+  free: number;
+}
+
+/** The pool's capacity as of `now`. */
+export async function poolCapacity(prisma: PrismaClient, now = new Date()): Promise<PoolCapacity> {
+  const hosts = await prisma.workerHost.findMany({
+    where: {
+      lastSeenAt: { gte: new Date(now.getTime() - HOST_SILENCE_TIMEOUT_MS) },
+      state: { not: 'lost' },
+    },
+    select: { state: true, capacity: true, active: true },
+  });
+  const pending = await prisma.session.count({
+    where: {
+      status: 'starting',
+      workerHostId: null,
+      dispatchedAt: { gte: new Date(now.getTime() - PENDING_DISPATCH_MS) },
+    },
+  });
+  let capacity = 0;
+  let active = 0;
+  let open = 0;
+  for (const host of hosts) {
+    if (host.state === 'draining') continue;
+    capacity += host.capacity;
+    active += host.active;
+    if (host.state === 'available') open += Math.max(0, host.capacity - host.active);
+  }
+  return {
+    hosts: hosts.length,
+    capacity,
+    used: active + pending,
+    free: Math.max(0, open - pending),
+  };
+}
+
+/** Slots a new session can take now. */
+export async function freeSlots(prisma: PrismaClient, now = new Date()): Promise<number> {
+  return (await poolCapacity(prisma, now)).free;
+}
+
+/** Throws a 503 with Retry-After when no host is connected or every slot is taken. */
+export async function assertPoolHasRoom(prisma: PrismaClient, now = new Date()): Promise<void> {
+  const pool = await poolCapacity(prisma, now);
+  if (pool.free > 0) return;
+  const headers = { 'retry-after': String(POOL_RETRY_AFTER_S) };
+  if (pool.hosts === 0) {
+    throw new ApiError(
+      'unavailable',
+      'No worker host is connected, so no avatar can be rendered. Start one with `npm run worker` (it reports to this app within a few seconds).',
+      headers,
+    );
+  }
+  if (pool.capacity === 0) {
+    throw new ApiError(
+      'unavailable',
+      'Every connected worker host is shutting down (draining). Start another with `npm run worker` or try again in a minute.',
+      headers,
+    );
+  }
+  const used = Math.min(pool.used, pool.capacity);
+  throw new ApiError(
+    'unavailable',
+    `Every avatar slot is in use (${used} of ${pool.capacity}). Try again in a minute or stop a session.`,
+    headers,
+  );
+}

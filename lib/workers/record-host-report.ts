@@ -1,0 +1,98 @@
+/**
+ * What the app does with a worker host's report (worker/protocol/host-report.ts): keep the
+ * host's latest figures, bring each reported session's row up to date, tell the host which
+ * of its sessions are over, and dispatch again the sessions it hands back.
+ */
+import type { Prisma, PrismaClient } from '@prisma/client';
+import { redispatchSession, type SessionDispatcher } from '@/lib/sessions/dispatch-session';
+import { log } from '@/lib/log/logger';
+import type { HostReport, HostReportResponse } from '@/worker/protocol/host-report';
+import { recordHostSample } from './host-history';
+
+export interface RecordHostReportOptions {
+  now?: Date;
+  /** Used for sessions the host hands back; defaults to LiveKit dispatch. */
+  dispatch?: SessionDispatcher;
+}
+
+/**
+ * Records one report. Sessions the database says are over (ended, failed), does not know,
+ * or has given to another host are answered in `stop`.
+ */
+export async function recordHostReport(
+  prisma: PrismaClient,
+  report: HostReport,
+  options: RecordHostReportOptions = {},
+): Promise<HostReportResponse> {
+  const now = options.now ?? new Date();
+  const figures = {
+    agentWorkerId: report.agentWorkerId ?? null,
+    metricsUrl: report.metricsUrl ?? null,
+    state: report.state,
+    capacity: report.capacity,
+    active: report.active,
+    prewarmed: report.prewarmed,
+    load: report.load,
+    cpuPercent: report.cpuPercent,
+    cores: report.cores,
+    rssMb: report.rssMb,
+    pssMb: report.pssMb,
+    restarts: report.restarts,
+    lastReport: report as unknown as Prisma.InputJsonValue,
+    lastSeenAt: now,
+  };
+  await prisma.workerHost.upsert({
+    where: { id: report.hostId },
+    create: { id: report.hostId, firstSeenAt: now, ...figures },
+    update: figures,
+  });
+  recordHostSample(report.hostId, {
+    atMs: now.getTime(),
+    load: report.load,
+    cpuPercent: report.cpuPercent,
+    active: report.active,
+  });
+
+  const handBack = new Set(report.handBack);
+  const reportedIds = report.sessions.map((s) => s.sessionId);
+  const rows = await prisma.session.findMany({
+    where: { id: { in: [...reportedIds, ...handBack] } },
+    select: { id: true, status: true, workerHostId: true, restarts: true },
+  });
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const stop: string[] = [];
+  for (const reported of report.sessions) {
+    if (handBack.has(reported.sessionId)) continue;
+    const row = byId.get(reported.sessionId);
+    const running = row && (row.status === 'starting' || row.status === 'live');
+    // Another host took it over (this one was thought lost and came back): one runner only.
+    const elsewhere = row?.workerHostId && row.workerHostId !== report.hostId;
+    if (!running || elsewhere) {
+      stop.push(reported.sessionId);
+      continue;
+    }
+    await prisma.session.update({
+      where: { id: row.id },
+      data: {
+        workerHostId: report.hostId,
+        status: reported.state === 'running' ? 'live' : 'starting',
+        ...(reported.render
+          ? { renderer: reported.render.renderer, notice: reported.render.notice ?? null }
+          : {}),
+        // Re-dispatches are counted here too; a fresh host counts its own restarts from 0.
+        restarts: Math.max(row.restarts, reported.restarts),
+        fps: reported.fps,
+      },
+    });
+  }
+  for (const sessionId of handBack) {
+    const row = byId.get(sessionId);
+    if (!row || (row.workerHostId && row.workerHostId !== report.hostId)) continue;
+    await redispatchSession(prisma, sessionId, `handed back by ${report.hostId}`, {
+      now,
+      ...(options.dispatch ? { dispatch: options.dispatch } : {}),
+    });
+  }
+  if (stop.length > 0) log.info({ hostId: report.hostId, stop }, 'host told to stop sessions');
+  return { stop };
+}
