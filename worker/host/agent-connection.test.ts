@@ -1,0 +1,69 @@
+import { WorkerStatus } from '@livekit/protocol';
+import { TokenVerifier } from 'livekit-server-sdk';
+import { describe, expect, it } from 'vitest';
+import {
+  agentSocketUrl,
+  agentWorkerToken,
+  sameCapacity,
+  workerStatusMessage,
+} from './agent-connection';
+
+describe('agentSocketUrl', () => {
+  it('puts /agent on the LiveKit URL, turning http(s) into ws(s)', () => {
+    expect(agentSocketUrl('ws://127.0.0.1:7880')).toBe('ws://127.0.0.1:7880/agent');
+    expect(agentSocketUrl('wss://lk.example.com/')).toBe('wss://lk.example.com/agent');
+    expect(agentSocketUrl('http://lk:7880')).toBe('ws://lk:7880/agent');
+    expect(agentSocketUrl('https://lk.example.com/base/?x=1')).toBe(
+      'wss://lk.example.com/base/agent',
+    );
+  });
+
+  it('refuses what is not a LiveKit URL, naming the variable', () => {
+    expect(() => agentSocketUrl('localhost:7880')).toThrow(/must start with ws:\/\//);
+    expect(() => agentSocketUrl('not a url')).toThrow(/set LIVEKIT_URL/);
+    expect(() => agentSocketUrl('ftp://lk')).toThrow(/must start with ws:\/\//);
+  });
+});
+
+describe('agentWorkerToken', () => {
+  it('carries the agent grant and nothing that joins a room', async () => {
+    const jwt = await agentWorkerToken({ apiKey: 'key', apiSecret: 'a-secret', hostId: 'h1' });
+    const claims = await new TokenVerifier('key', 'a-secret').verify(jwt);
+    expect(claims.video?.agent).toBe(true);
+    expect(claims.video?.roomJoin).toBeFalsy();
+    expect(claims.sub).toBe('worker-host:h1');
+    expect(claims.exp! - claims.nbf!).toBeLessThanOrEqual(600);
+    await expect(new TokenVerifier('key', 'other').verify(jwt)).rejects.toThrow();
+  });
+});
+
+describe('workerStatusMessage', () => {
+  it('maps full to WS_FULL and clamps load into 0..1', () => {
+    const full = workerStatusMessage({ load: 0.3, full: true, jobCount: 2 });
+    expect(full.status).toBe(WorkerStatus.WS_FULL);
+    expect(full.load).toBeCloseTo(0.3);
+    expect(full.jobCount).toBe(2);
+    const over = workerStatusMessage({ load: 1.7, full: false, jobCount: -1 });
+    expect(over.status).toBe(WorkerStatus.WS_AVAILABLE);
+    expect(over.load).toBe(1);
+    expect(over.jobCount).toBe(0);
+    expect(workerStatusMessage({ load: Number.NaN, full: false, jobCount: 0 }).load).toBe(1);
+    expect(workerStatusMessage({ load: -0.5, full: false, jobCount: 0 }).load).toBe(0);
+  });
+});
+
+describe('sameCapacity (status dedupe)', () => {
+  const base = { load: 0.25, full: false, jobCount: 1 };
+  it('treats nothing sent yet as different', () => {
+    expect(sameCapacity(undefined, base)).toBe(false);
+  });
+  it('ignores load jitter below 0.1 % and clamped differences', () => {
+    expect(sameCapacity(base, { ...base, load: 0.2504 })).toBe(true);
+    expect(sameCapacity({ ...base, load: 1.2 }, { ...base, load: 1 })).toBe(true);
+  });
+  it('sees load, full and job count changes', () => {
+    expect(sameCapacity(base, { ...base, load: 0.3 })).toBe(false);
+    expect(sameCapacity(base, { ...base, full: true })).toBe(false);
+    expect(sameCapacity(base, { ...base, jobCount: 2 })).toBe(false);
+  });
+});
