@@ -98,6 +98,7 @@ export interface AgentConnectionEvents {
 /** One open socket to `/agent`; created by `openAgentConnection`. */
 export class AgentConnection {
   private pingTimer: NodeJS.Timeout | undefined;
+  private closeTimer: NodeJS.Timeout | undefined;
   private lastHeardAt = Date.now();
   private closed = false;
 
@@ -135,7 +136,7 @@ export class AgentConnection {
     if (this.closed) return;
     this.socket.close(1000, reason);
     // A server that never answers the close frame must not keep us waiting.
-    setTimeout(() => this.terminate('close timed out'), 2_000).unref();
+    this.closeTimer = setTimeout(() => this.terminate('close timed out'), 2_000);
   }
 
   /** Drops the socket at once (no close handshake); onClose follows. */
@@ -159,6 +160,7 @@ export class AgentConnection {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.pingTimer);
+    clearTimeout(this.closeTimer);
     this.socket.removeAllListeners('message');
     this.events.onClose(reason);
   }
