@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FrameStoreError } from '../frame-store/frame-store-error';
+import { mappedFileMemory } from '../native/proc-smaps';
 import { writeFrameStore } from '../frame-store/write-frame-store';
 import { syntheticAvatar, syntheticImage } from '../testing/synthetic-avatar';
 import { NEUTRAL_POSE, pose } from '../visemes/mouth-pose';
@@ -164,5 +165,46 @@ describe('render host (worker thread)', () => {
     await expect(
       createRenderHost({ storeDir: root, storeName: 'mapped', format: 'rgba', verify: 'full' }),
     ).rejects.toMatchObject({ name: 'FrameStoreError', code: 'corrupt' });
+  }, 60_000);
+
+  it('two sessions of one video avatar hold its frames once', async () => {
+    // 16 frames of 1 MiB: each host draws every one, so both map the whole store.
+    const count = 16;
+    const frames = Array.from({ length: count }, (_, i) => {
+      const data = new Uint8Array(image.data);
+      for (let p = 0; p < data.length; p += 4096) data[p] = i;
+      return data;
+    });
+    await writeFrameStore({
+      dir: root,
+      name: 'two-sessions',
+      widthPx: image.widthPx,
+      heightPx: image.heightPx,
+      fps: 25,
+      frames,
+      faces: [face],
+      loop: 'forward',
+    });
+    const data = path.join(root, 'two-sessions.frames');
+    const open = () =>
+      createRenderHost({ storeDir: root, storeName: 'two-sessions', format: 'i420' });
+    const hosts = [await open(), await open()];
+    try {
+      for (let tick = 0; tick < count; tick++) {
+        for (const host of hosts) {
+          const input = { tick, timeMs: tick * 40, pose: NEUTRAL_POSE, eyesClosed: 0 };
+          host.release(await host.render(input));
+        }
+      }
+      const memory = await mappedFileMemory('self', data);
+      const storeBytes = 4096 + count * 512 * 512 * 4;
+      expect(memory.mappings).toBe(2);
+      // Both threads' mappings have the store resident (Rss counts it twice) ...
+      expect(memory.rssBytes).toBeGreaterThan(storeBytes * 1.9);
+      // ... but it is one copy in RAM: reading it into each thread would be two.
+      expect(memory.pssBytes).toBeLessThan(storeBytes * 1.1);
+    } finally {
+      await Promise.all(hosts.map((host) => host.close()));
+    }
   }, 60_000);
 });
