@@ -14,7 +14,14 @@ describe('parseWorkerEnv', () => {
       WORKER_HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
     });
-    expect(result.env.WORKER_MAX_SESSIONS).toBeGreaterThan(0);
+    // Unset: the host calibrates its capacity at start-up.
+    expect(result.env.WORKER_MAX_SESSIONS).toBeUndefined();
+    expect(result.env).toMatchObject({
+      WORKER_PREWARM: 1,
+      WORKER_DRAIN_SECONDS: 30,
+      WORKER_HEARTBEAT_TIMEOUT_MS: 5_000,
+      FACECAST_AGENT_NAME: 'facecast-avatar',
+    });
   });
 
   it('reports every wrong variable by name', () => {

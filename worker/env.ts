@@ -2,8 +2,8 @@
  * Worker host configuration, validated once at start-up so that a wrong variable fails fast
  * with a readable message instead of surfacing later as an obscure runtime error.
  */
-import os from 'node:os';
 import { z } from 'zod';
+import { DEFAULT_AGENT_NAME } from './protocol/dispatch-metadata';
 import { pluginListSchema } from './tts/plugins';
 
 const intFromEnv = (fallback: number) =>
@@ -36,8 +36,45 @@ export const workerEnvSchema = z.object({
   WORKER_SECRET: z
     .string({ required_error: 'is required (a shared secret of at least 16 characters)' })
     .min(16, 'must be at least 16 characters'),
-  // One session renders on roughly one core, so the core count is the natural ceiling.
-  WORKER_MAX_SESSIONS: intFromEnv(os.availableParallelism()),
+  /**
+   * Most concurrent sessions on this host. Unset: derived from the CPU cores and a short
+   * calibration of the renderer and encoder at start-up (docs/operations.md, "Capacity").
+   */
+  WORKER_MAX_SESSIONS: z.coerce
+    .number({ invalid_type_error: 'must be a number' })
+    .int('must be an integer')
+    .positive('must be positive')
+    .optional(),
+  /** Idle session processes kept booted and warm, so a session starts at once. */
+  WORKER_PREWARM: z.coerce
+    .number({ invalid_type_error: 'must be a number' })
+    .int('must be an integer')
+    .min(0, 'must be 0 or more')
+    .max(32, 'must be at most 32')
+    .default(1),
+  /**
+   * Memory budget of one session process (PSS, MB): over it after a session, the process is
+   * replaced instead of reused; over twice it while running, the session restarts on a fresh
+   * process.
+   */
+  WORKER_MEMORY_LIMIT_MB: intFromEnv(600),
+  /** On SIGTERM, how long running sessions may go on before they are handed back, seconds. */
+  WORKER_DRAIN_SECONDS: z.coerce
+    .number({ invalid_type_error: 'must be a number' })
+    .int('must be an integer')
+    .min(0, 'must be 0 or more')
+    .default(30),
+  /** A session process silent for this long is killed and its session restarted, ms. */
+  WORKER_HEARTBEAT_TIMEOUT_MS: intFromEnv(5_000),
+  /** This host's name in reports and metrics; default `<hostname>-<pid>`. */
+  WORKER_NAME: z.string().min(1).max(100).optional(),
+  /** The app, which the host reports to (capacity, sessions, figures). */
+  FACECAST_APP_URL: z
+    .string()
+    .url('must be a URL such as http://127.0.0.1:3000')
+    .default('http://127.0.0.1:3000'),
+  /** Agent name the host registers under with LiveKit; the app dispatches to it. */
+  FACECAST_AGENT_NAME: z.string().min(1).max(100).default(DEFAULT_AGENT_NAME),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

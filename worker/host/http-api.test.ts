@@ -10,6 +10,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../log';
 import { syntheticAvatar, writeSyntheticAvatar } from '../testing/synthetic-avatar';
 import { createHttpApi } from './http-api';
+import { ProcessHandle } from './process-handle';
+import { ProcessPool } from './process-pool';
 import { SessionSupervisor } from './session-supervisor';
 
 const FAKE_ENTRY = fileURLToPath(new URL('../testing/fake-session-main.ts', import.meta.url));
@@ -18,29 +20,34 @@ const log = createLogger({ name: 'test', level: 'silent' });
 
 let server: Server | undefined;
 let supervisor: SessionSupervisor | undefined;
+let pool: ProcessPool | undefined;
 
 afterEach(async () => {
   await supervisor?.shutdown();
+  await pool?.close();
   await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
   server = undefined;
   supervisor = undefined;
 });
 
 async function start(options: { capacity?: number; entry?: string; livekitUrl?: string } = {}) {
+  const entry = options.entry === 'real' ? undefined : (options.entry ?? FAKE_ENTRY);
+  pool = new ProcessPool({
+    prewarm: 0,
+    spawn: () => ProcessHandle.spawn({ log, logLevel: 'silent', ...(entry ? { entry } : {}) }),
+    memoryOf: () => undefined,
+    memoryBudgetBytes: 1e9,
+    log,
+  });
   supervisor = new SessionSupervisor({
     capacity: options.capacity ?? 2,
-    livekit: {
-      url: options.livekitUrl ?? 'ws://127.0.0.1:1',
-      apiKey: 'devkey',
-      apiSecret: 'secret',
-    },
+    pool,
+    join: () => Promise.resolve({ url: options.livekitUrl ?? 'ws://127.0.0.1:1', token: 'jwt' }),
     log,
-    logLevel: 'silent',
     startTimeoutMs: 15_000,
     stopDeadlineMs: 2_000,
-    spawn: options.entry === 'real' ? {} : { entry: options.entry ?? FAKE_ENTRY },
   });
-  server = createHttpApi({ supervisor, secret: SECRET, log });
+  server = createHttpApi({ supervisor, hostId: 'test-host', secret: SECRET, log });
   await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const base = `http://127.0.0.1:${port}`;
@@ -53,6 +60,15 @@ async function start(options: { capacity?: number; entry?: string; livekitUrl?: 
       },
     });
   return { base, call, supervisor };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const request = (sessionId: string) => ({
@@ -138,7 +154,10 @@ describe('worker host HTTP API', () => {
 
     expect((await call('/sessions/s1', { method: 'DELETE' })).status).toBe(204);
     expect((await call('/sessions/s1', { method: 'DELETE' })).status).toBe(404);
-    expect(() => process.kill(pid, 0)).toThrow();
+    // No prewarm here, so the pool has no use for the process and shuts it down.
+    const until = Date.now() + 5_000;
+    while (isAlive(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    expect(isAlive(pid)).toBe(false);
     expect(await (await fetch(`${base}/health`)).json()).toMatchObject({ active: 0 });
   });
 

@@ -1,6 +1,7 @@
 /**
- * The worker host's HTTP API (JSON over node:http): health for load balancers and the app,
- * and session start/stop/list for the app, guarded by the shared worker secret.
+ * The worker host's HTTP API (JSON over node:http): health for load balancers, Prometheus
+ * metrics, and session start/stop/list guarded by the shared worker secret (operators and
+ * tests; the app places sessions through LiveKit agent dispatch).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { timingSafeEqual, createHash } from 'node:crypto';
@@ -15,8 +16,11 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface HttpApiOptions {
   supervisor: SessionSupervisor;
+  hostId: string;
   secret: string;
   log: Logger;
+  /** Prometheus exposition for GET /metrics (unauthenticated, like most exporters). */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
 }
 
 export function createHttpApi(options: HttpApiOptions): Server {
@@ -31,10 +35,17 @@ export function createHttpApi(options: HttpApiOptions): Server {
       if (method !== 'GET') throw new ApiError('method_not_allowed', 'use GET');
       return sendJson(res, 200, {
         status: 'ok',
-        hostId: supervisor.hostId,
+        hostId: options.hostId,
         capacity: supervisor.capacity,
         active: supervisor.active,
       });
+    }
+
+    if (url.pathname === '/metrics' && options.metrics) {
+      if (method !== 'GET') throw new ApiError('method_not_allowed', 'use GET');
+      const { contentType, body } = await options.metrics();
+      res.writeHead(200, { 'content-type': contentType }).end(body);
+      return;
     }
 
     if (url.pathname === '/sessions' || url.pathname.startsWith('/sessions/')) {

@@ -43,6 +43,7 @@ export class ProcessHandle {
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   private lastPongMs = performance.now();
   private exitInfo: ProcessExit | undefined;
+  private unresponsive = false;
   /** Resolves when the process has exited, for any reason. */
   readonly exited: Promise<ProcessExit>;
 
@@ -77,6 +78,11 @@ export class ProcessHandle {
 
   get alive(): boolean {
     return this.exitInfo === undefined;
+  }
+
+  /** True when the heartbeat killed the process for not answering pings. */
+  get killedUnresponsive(): boolean {
+    return this.unresponsive;
   }
 
   /** Forks a session process and waits for its `ready`, racing its exit and a timeout. */
@@ -164,6 +170,7 @@ export class ProcessHandle {
       const silentMs = performance.now() - this.lastPongMs;
       if (silentMs > this.heartbeatTimeoutMs) {
         this.log.error({ silentMs: Math.round(silentMs) }, 'session process unresponsive, killing');
+        this.unresponsive = true;
         this.kill('SIGKILL');
         return;
       }

@@ -1,15 +1,19 @@
 /**
- * Owns the host's session processes: admits sessions up to capacity, starts each in its own
- * process, forgets it when that process exits, and stops everything on shutdown.
+ * Owns the host's sessions: admits them up to capacity, runs each in a process from the
+ * pool, restarts a session whose process crashed, hung or outgrew its memory on a fresh
+ * process in the same room, gives processes back to the pool when sessions end, and drains
+ * on shutdown. Sessions it cannot keep running are handed back for the app to re-dispatch.
  */
-import os from 'node:os';
 import type { Logger } from '../log';
-import type { LivekitCredentials } from '../protocol/ipc';
+import type { SessionQuality } from '../protocol/host-report';
+import type { ChildMessage, RoomJoin } from '../protocol/ipc';
 import type { SessionRenderStatus, SessionRequest } from '../protocol/session-request';
 import { ApiError } from './api-error';
-import { ChildReportError, ProcessHandle, type SpawnOptions } from './process-handle';
+import { ChildReportError, type ProcessHandle } from './process-handle';
+import type { ProcessPool } from './process-pool';
 
-export type SessionState = 'starting' | 'running' | 'stopping';
+export type SessionState = 'starting' | 'running' | 'restarting' | 'stopping';
+export type RestartReason = 'crash' | 'unresponsive' | 'memory';
 
 export interface SessionSummary {
   sessionId: string;
@@ -18,35 +22,66 @@ export interface SessionSummary {
   state: SessionState;
   pid: number | undefined;
   startedAt: string;
+  restarts: number;
+  /** Frames per second over the last stats interval. */
+  fps: number;
+  framesRendered: number;
+  framesDropped: number;
   /** Latest renderer status the session reported (absent until it reports one). */
   render?: SessionRenderStatus;
+  quality?: SessionQuality;
+  /** The LiveKit agent job this session runs for, when it came by dispatch. */
+  jobId?: string;
 }
+
+/** One stats message from a session process, as the host's metrics want it. */
+export type SessionStats = Extract<ChildMessage, { case: 'sessionStats' }>['value'];
 
 interface SessionEntry {
   request: SessionRequest;
+  jobId: string | undefined;
   state: SessionState;
-  render: SessionRenderStatus | undefined;
   handle: ProcessHandle | undefined;
+  render: SessionRenderStatus | undefined;
+  quality: SessionQuality | undefined;
   startedAt: Date;
+  restarts: number;
+  /** Restart times (ms) within the restart window. */
+  recentRestartsMs: number[];
+  fps: number;
+  framesRendered: number;
+  framesDropped: number;
+  lastStatsMs: number | undefined;
+  /** Set when the host kills the process for its memory, so the exit is not a "crash". */
+  killedForMemory: boolean;
 }
 
 export interface SessionSupervisorOptions {
   capacity: number;
-  livekit: LivekitCredentials;
+  pool: ProcessPool;
+  /** The room URL and an avatar token for a session's room. */
+  join: (request: SessionRequest) => Promise<RoomJoin>;
   log: Logger;
-  logLevel: string;
   /** How long a session may take to join its room. */
   startTimeoutMs?: number;
   /** How long a stopping session may take before it is killed. */
   stopDeadlineMs?: number;
-  /** Process options, overridable in tests (e.g. a stand-in session entry). */
-  spawn?: Partial<Pick<SpawnOptions, 'entry' | 'readyTimeoutMs' | 'heartbeatTimeoutMs'>>;
+  /** Restarts allowed within RESTART_WINDOW_MS before the session is handed back. */
+  maxRestarts?: number;
+  onSessionEnded?: (summary: SessionSummary, reason: string) => void;
+  onStats?: (stats: SessionStats) => void;
+  onRestart?: (reason: RestartReason) => void;
+  /** Called whenever a session changes state (the host reports at once). */
+  onChange?: () => void;
 }
+
+const RESTART_WINDOW_MS = 5 * 60_000;
 
 export class SessionSupervisor {
   private readonly sessions = new Map<string, SessionEntry>();
+  /** Sessions given up on, waiting to be reported to the app for re-dispatch. */
+  private readonly handedBack = new Set<string>();
   private closing = false;
-  readonly hostId = `${os.hostname()}-${process.pid}`;
 
   constructor(private readonly options: SessionSupervisorOptions) {}
 
@@ -54,17 +89,40 @@ export class SessionSupervisor {
     return this.options.capacity;
   }
 
-  /** Sessions admitted and not yet exited (starting ones count: they hold a slot). */
+  /** Sessions admitted and not yet over (starting ones count: they hold a slot). */
   get active(): number {
     return this.sessions.size;
+  }
+
+  get draining(): boolean {
+    return this.closing;
   }
 
   list(): SessionSummary[] {
     return [...this.sessions.entries()].map(([sessionId, entry]) => this.summary(sessionId, entry));
   }
 
-  /** Starts a session in a new process; resolves once the avatar publishes in its room. */
-  async start(request: SessionRequest): Promise<SessionSummary> {
+  get(sessionId: string): SessionSummary | undefined {
+    const entry = this.sessions.get(sessionId);
+    return entry && this.summary(sessionId, entry);
+  }
+
+  /** Session ids to hand back since the last call (the report carries them to the app). */
+  takeHandedBack(): string[] {
+    const ids = [...this.handedBack];
+    this.handedBack.clear();
+    return ids;
+  }
+
+  /** Pids of the processes running sessions, with their session. */
+  processes(): { pid: number; sessionId: string }[] {
+    return [...this.sessions.entries()].flatMap(([sessionId, entry]) =>
+      entry.handle?.pid === undefined ? [] : [{ pid: entry.handle.pid, sessionId }],
+    );
+  }
+
+  /** Starts a session; resolves once the avatar publishes in its room. */
+  async start(request: SessionRequest, context: { jobId?: string } = {}): Promise<SessionSummary> {
     const { sessionId } = request;
     if (this.closing) throw new ApiError('shutting_down', 'worker host is shutting down');
     if (this.sessions.has(sessionId))
@@ -75,77 +133,236 @@ export class SessionSupervisor {
     // Reserve the slot before any await so concurrent requests cannot overbook.
     const entry: SessionEntry = {
       request,
+      jobId: context.jobId,
       state: 'starting',
       handle: undefined,
-      startedAt: new Date(),
       render: undefined,
+      quality: undefined,
+      startedAt: new Date(),
+      restarts: 0,
+      recentRestartsMs: [],
+      fps: 0,
+      framesRendered: 0,
+      framesDropped: 0,
+      lastStatsMs: undefined,
+      killedForMemory: false,
     };
     this.sessions.set(sessionId, entry);
-    const log = this.options.log.child({ sessionId });
+    this.changed();
     try {
-      const handle = await ProcessHandle.spawn({
-        log,
-        logLevel: this.options.logLevel,
-        ...this.options.spawn,
-      });
-      entry.handle = handle;
-      handle.onMessage((message) => {
-        if (message.case !== 'sessionStatus') return;
-        const { renderer, notice } = message.value;
-        entry.render = { renderer, ...(notice ? { notice } : {}) };
-        log.info(entry.render, 'session render status');
-      });
-      void handle.exited.then((exit) => {
-        if (this.sessions.get(sessionId) === entry) this.sessions.delete(sessionId);
-        log.info({ code: exit.code, signal: exit.signal }, 'session process exited');
-      });
-      if (this.closing || entry.state === 'stopping') {
-        await handle.shutdown('stopped while starting', this.stopDeadlineMs);
-        throw new ApiError('shutting_down', 'session was stopped while starting');
-      }
-      const started = handle.waitFor('sessionStarted', this.options.startTimeoutMs ?? 30_000, [
-        'sessionFailed',
-      ]);
-      handle.send({ case: 'startSession', value: { request, livekit: this.options.livekit } });
-      const message = await started;
-      entry.state = 'running';
-      log.info({ pid: handle.pid, startupMs: message.value.startupMs }, 'session running');
+      await this.launch(sessionId, entry);
       return this.summary(sessionId, entry);
     } catch (error) {
-      if (this.sessions.get(sessionId) === entry) this.sessions.delete(sessionId);
-      entry.handle?.kill('SIGKILL');
-      if (error instanceof ApiError) throw error;
-      log.error({ err: error }, 'session start failed');
-      if (
-        error instanceof ChildReportError &&
-        error.report.case === 'sessionFailed' &&
-        error.report.value.code === 'avatar_store_invalid'
-      ) {
-        throw new ApiError('avatar_store_invalid', error.report.value.message);
-      }
-      throw new ApiError('session_start_failed', 'session process failed to start the session');
+      this.forget(sessionId, entry);
+      throw this.startError(error, sessionId);
     }
   }
 
-  /** The session's summary, or undefined when this host does not run it. */
-  get(sessionId: string): SessionSummary | undefined {
-    const entry = this.sessions.get(sessionId);
-    return entry && this.summary(sessionId, entry);
-  }
-
-  /** Stops a session; resolves once its process has exited. Returns false when unknown. */
-  async stop(sessionId: string): Promise<boolean> {
+  /** Stops a session; resolves once its process has left the room. False when unknown. */
+  async stop(sessionId: string, reason = 'stopped by host API'): Promise<boolean> {
     const entry = this.sessions.get(sessionId);
     if (!entry) return false;
     entry.state = 'stopping';
-    if (entry.handle) await entry.handle.shutdown('stopped by host API', this.stopDeadlineMs);
+    this.changed();
+    const handle = entry.handle;
+    if (!handle) {
+      this.forget(sessionId, entry, reason);
+      return true;
+    }
+    const ended = handle.waitFor('sessionEnded', this.stopDeadlineMs).catch(() => undefined);
+    handle.send({ case: 'stopSession', value: { reason } });
+    if (!(await ended)) {
+      this.options.log.warn({ sessionId }, 'session missed its stop deadline, killing');
+      handle.kill('SIGKILL');
+      await handle.exited;
+      this.forget(sessionId, entry, reason);
+    }
     return true;
+  }
+
+  /**
+   * Kills the process of every running session over `hardLimitBytes`; the session restarts
+   * on a fresh process (reason "memory"). Softer excess is dealt with when sessions end.
+   */
+  enforceMemoryLimit(memoryOf: (pid: number) => number | undefined, hardLimitBytes: number) {
+    for (const [sessionId, entry] of this.sessions) {
+      const pid = entry.handle?.pid;
+      if (pid === undefined || entry.state !== 'running') continue;
+      const bytes = memoryOf(pid);
+      if (bytes === undefined || bytes <= hardLimitBytes) continue;
+      this.options.log.error(
+        { sessionId, pid, memoryBytes: bytes, limitBytes: hardLimitBytes },
+        'session process far over its memory limit, restarting the session',
+      );
+      entry.killedForMemory = true;
+      entry.handle?.kill('SIGKILL');
+    }
+  }
+
+  /**
+   * Stops taking sessions and waits up to `deadlineMs` for the running ones to end by
+   * themselves; returns the ids still running then, which the caller hands back and stops.
+   */
+  async drain(deadlineMs: number): Promise<string[]> {
+    this.closing = true;
+    this.changed();
+    const until = Date.now() + deadlineMs;
+    while (this.sessions.size > 0 && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    return [...this.sessions.keys()];
   }
 
   /** Stops every session in parallel, each with the stop deadline. */
   async shutdown(): Promise<void> {
     this.closing = true;
-    await Promise.allSettled([...this.sessions.keys()].map((id) => this.stop(id)));
+    await Promise.allSettled([...this.sessions.keys()].map((id) => this.stop(id, 'host stopping')));
+  }
+
+  /** Runs the entry's session in a process from the pool; resolves once it publishes. */
+  private async launch(sessionId: string, entry: SessionEntry): Promise<void> {
+    const log = this.options.log.child({ sessionId });
+    const [{ handle, warm }, join] = await Promise.all([
+      this.options.pool.take(),
+      this.options.join(entry.request),
+    ]);
+    entry.handle = handle;
+    entry.killedForMemory = false;
+    const unsubscribe = handle.onMessage((message) =>
+      this.onChildMessage(sessionId, entry, handle, message),
+    );
+    void handle.exited.then((exit) => {
+      unsubscribe();
+      if (this.sessions.get(sessionId) !== entry || entry.handle !== handle) return;
+      if (entry.state === 'stopping' || this.closing) {
+        this.forget(sessionId, entry, 'process exited');
+        return;
+      }
+      const reason: RestartReason = handle.killedUnresponsive
+        ? 'unresponsive'
+        : entry.killedForMemory
+          ? 'memory'
+          : 'crash';
+      log.error({ code: exit.code, signal: exit.signal, reason }, 'session process died');
+      this.options.onRestart?.(reason);
+      void this.restart(sessionId, entry, reason);
+    });
+    if (entry.state === 'stopping' || this.closing) {
+      await handle.shutdown('stopped while starting', this.stopDeadlineMs);
+      throw new ApiError('shutting_down', 'session was stopped while starting');
+    }
+    const started = handle.waitFor('sessionStarted', this.options.startTimeoutMs ?? 30_000, [
+      'sessionFailed',
+    ]);
+    handle.send({ case: 'startSession', value: { request: entry.request, join } });
+    let message;
+    try {
+      message = await started;
+    } catch (error) {
+      // Never reuse a process whose start failed: its native state may be half built.
+      handle.kill('SIGKILL');
+      throw error;
+    }
+    entry.state = 'running';
+    this.changed();
+    log.info(
+      { pid: handle.pid, warm, startupMs: message.value.startupMs, restarts: entry.restarts },
+      'session running',
+    );
+  }
+
+  /** Starts the session again on a fresh process in the same room, or hands it back. */
+  private async restart(sessionId: string, entry: SessionEntry, reason: RestartReason) {
+    const nowMs = Date.now();
+    entry.recentRestartsMs = entry.recentRestartsMs.filter((t) => nowMs - t < RESTART_WINDOW_MS);
+    entry.recentRestartsMs.push(nowMs);
+    entry.restarts++;
+    entry.state = 'restarting';
+    entry.handle = undefined;
+    this.changed();
+    const log = this.options.log.child({ sessionId });
+    if (entry.recentRestartsMs.length > (this.options.maxRestarts ?? 5)) {
+      log.error({ restarts: entry.restarts }, 'session keeps failing here, handing it back');
+      this.handBack(sessionId, entry, `restarted too often (${reason})`);
+      return;
+    }
+    try {
+      await this.launch(sessionId, entry);
+      log.info({ reason, restarts: entry.restarts }, 'session restarted');
+    } catch (error) {
+      log.error({ err: error }, 'session restart failed, handing it back');
+      this.handBack(sessionId, entry, 'restart failed');
+    }
+  }
+
+  private onChildMessage(
+    sessionId: string,
+    entry: SessionEntry,
+    handle: ProcessHandle,
+    message: ChildMessage,
+  ) {
+    switch (message.case) {
+      case 'sessionStatus': {
+        const { renderer, notice } = message.value;
+        entry.render = { renderer, ...(notice ? { notice } : {}) };
+        this.options.log.info({ sessionId, ...entry.render }, 'session render status');
+        this.changed();
+        return;
+      }
+      case 'sessionStats': {
+        const nowMs = performance.now();
+        const intervalS = entry.lastStatsMs === undefined ? 1 : (nowMs - entry.lastStatsMs) / 1000;
+        entry.lastStatsMs = nowMs;
+        entry.fps = message.value.framesRendered / Math.max(0.2, intervalS);
+        entry.framesRendered += message.value.framesRendered;
+        entry.framesDropped += message.value.framesDropped;
+        if (entry.quality?.fps !== message.value.quality.fps) this.changed();
+        entry.quality = message.value.quality;
+        this.options.onStats?.(message.value);
+        return;
+      }
+      case 'sessionEnded': {
+        if (this.sessions.get(sessionId) !== entry || entry.handle !== handle) return;
+        this.forget(sessionId, entry, message.value.reason);
+        // The process says `ready` right after; then it goes back to the pool.
+        handle
+          .waitFor('ready', this.stopDeadlineMs)
+          .then(() => this.options.pool.giveBack(handle))
+          .catch(() => handle.kill('SIGKILL'));
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private handBack(sessionId: string, entry: SessionEntry, reason: string) {
+    this.handedBack.add(sessionId);
+    this.forget(sessionId, entry, `handed back: ${reason}`);
+  }
+
+  private forget(sessionId: string, entry: SessionEntry, reason?: string) {
+    if (this.sessions.get(sessionId) !== entry) return;
+    this.sessions.delete(sessionId);
+    if (reason !== undefined) this.options.onSessionEnded?.(this.summary(sessionId, entry), reason);
+    this.changed();
+  }
+
+  private startError(error: unknown, sessionId: string): ApiError {
+    if (error instanceof ApiError) return error;
+    this.options.log.error({ err: error, sessionId }, 'session start failed');
+    if (
+      error instanceof ChildReportError &&
+      error.report.case === 'sessionFailed' &&
+      error.report.value.code === 'avatar_store_invalid'
+    ) {
+      return new ApiError('avatar_store_invalid', error.report.value.message);
+    }
+    return new ApiError('session_start_failed', 'session process failed to start the session');
+  }
+
+  private changed() {
+    this.options.onChange?.();
   }
 
   private get stopDeadlineMs(): number {
@@ -160,7 +377,13 @@ export class SessionSupervisor {
       state: entry.state,
       pid: entry.handle?.pid,
       startedAt: entry.startedAt.toISOString(),
+      restarts: entry.restarts,
+      fps: Math.round(entry.fps * 10) / 10,
+      framesRendered: entry.framesRendered,
+      framesDropped: entry.framesDropped,
       ...(entry.render ? { render: entry.render } : {}),
+      ...(entry.quality ? { quality: entry.quality } : {}),
+      ...(entry.jobId ? { jobId: entry.jobId } : {}),
     };
   }
 }

@@ -9,7 +9,7 @@ describe('ipc messages', () => {
         case: 'startSession',
         value: {
           request: { sessionId: 's1', roomName: 'r1', avatar: syntheticAvatar('/tmp/a.png') },
-          livekit: { url: 'ws://127.0.0.1:7880', apiKey: 'k', apiSecret: 's' },
+          join: { url: 'ws://127.0.0.1:7880', token: 'jwt' },
         },
       },
       { case: 'ping', value: { timestampMs: 1 } },

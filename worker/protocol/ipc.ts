@@ -4,30 +4,43 @@
  * validate what they receive instead of trusting the type.
  */
 import { z } from 'zod';
+import { sessionQualitySchema } from './host-report';
 import { sessionRenderStatusSchema, sessionRequestSchema } from './session-request';
 
-export const livekitCredentialsSchema = z.object({
+/**
+ * How a session process joins its room: the server URL and an access token for the avatar
+ * identity in that room only. The host keeps the API secret; children never see it.
+ */
+export const roomJoinSchema = z.object({
   url: z.string().min(1),
-  apiKey: z.string().min(1),
-  apiSecret: z.string().min(1),
+  token: z.string().min(1),
 });
-export type LivekitCredentials = z.infer<typeof livekitCredentialsSchema>;
+export type RoomJoin = z.infer<typeof roomJoinSchema>;
 
 /** Parent → child. */
 export const parentMessageSchema = z.discriminatedUnion('case', [
   z.object({
     case: z.literal('startSession'),
-    value: z.object({ request: sessionRequestSchema, livekit: livekitCredentialsSchema }),
+    value: z.object({ request: sessionRequestSchema, join: roomJoinSchema }),
   }),
   z.object({ case: z.literal('ping'), value: z.object({ timestampMs: z.number() }) }),
+  /** Ends the running session; the process stays up for the host to recycle. */
+  z.object({ case: z.literal('stopSession'), value: z.object({ reason: z.string() }) }),
+  /** Ends the running session, if any, and exits the process. */
   z.object({ case: z.literal('shutdown'), value: z.object({ reason: z.string() }) }),
 ]);
 export type ParentMessage = z.infer<typeof parentMessageSchema>;
 
 /** Child → parent. */
 export const childMessageSchema = z.discriminatedUnion('case', [
-  /** Handshake: the process booted and can take a session. */
-  z.object({ case: z.literal('ready'), value: z.object({ pid: z.number().int() }) }),
+  /**
+   * Handshake: the process booted, loaded the runtime, renderer and speech modules, and can
+   * take a session at once. Sent again after each session ends (the process is idle again).
+   */
+  z.object({
+    case: z.literal('ready'),
+    value: z.object({ pid: z.number().int(), warmupMs: z.number().min(0) }),
+  }),
   z.object({ case: z.literal('pong'), value: z.object({ timestampMs: z.number() }) }),
   /** The avatar joined the room and publishes its tracks. */
   z.object({
@@ -48,7 +61,24 @@ export const childMessageSchema = z.discriminatedUnion('case', [
     case: z.literal('sessionStatus'),
     value: z.object({ sessionId: z.string() }).merge(sessionRenderStatusSchema),
   }),
-  /** The session is over (room gone, shutdown asked); the process exits right after. */
+  /**
+   * Figures since the previous stats message (about once a second): the host turns them into
+   * metrics and reports. `renderMs` holds each frame's render time, for the histogram.
+   */
+  z.object({
+    case: z.literal('sessionStats'),
+    value: z.object({
+      sessionId: z.string(),
+      framesRendered: z.number().int().min(0),
+      framesDropped: z.number().int().min(0),
+      renderMs: z.array(z.number().min(0)).max(1_000),
+      quality: sessionQualitySchema,
+    }),
+  }),
+  /**
+   * The session is over (room gone, shutdown asked). The process releases the room and
+   * stays up; the host then recycles it (idle, `ready` again) or shuts it down.
+   */
   z.object({
     case: z.literal('sessionEnded'),
     value: z.object({ sessionId: z.string(), reason: z.string() }),

@@ -1,8 +1,10 @@
 /**
- * Entry point of a session process, forked by the worker host (one process per session, so
- * one crash never takes down another session). It speaks only through the IPC channel: it
- * says `ready`, waits for `startSession`, answers pings, and exits when the session ends,
- * when the host asks, or when the host has gone silent (orphaned).
+ * Entry point of a session process, forked by the worker host (one session at a time per
+ * process, so one crash never takes down another session). It loads the runtime, renderer and
+ * speech modules first (the host keeps such warm processes ready), then speaks only through
+ * the IPC channel: it says `ready`, runs the session it is given, reports its figures every
+ * second, and after the session says `ready` again so the host can recycle it. It exits when
+ * the host asks, or when the host has gone silent (orphaned).
  */
 import { dispose } from '@livekit/rtc-node';
 import { workerEnvSchema } from '../env';
@@ -27,6 +29,9 @@ if (!process.send) {
   log.fatal('session process started without an IPC channel');
   process.exit(1);
 }
+
+/** Figures go to the host this often while a session runs. */
+const STATS_INTERVAL_MS = 1_000;
 
 let session: AvatarSession | undefined;
 let sessionId: string | undefined;
@@ -80,7 +85,7 @@ async function handleStart(value: Extract<ParentMessage, { case: 'startSession' 
   try {
     session = await startAvatarSession({
       request: value.request,
-      livekit: value.livekit,
+      join: value.join,
       log: sessionLog,
       plugins: workerEnvSchema.shape.FACECAST_PLUGINS.catch([]).parse(process.env.FACECAST_PLUGINS),
       onRenderStatus: (status) => {
@@ -101,14 +106,26 @@ async function handleStart(value: Extract<ParentMessage, { case: 'startSession' 
       },
     });
     sessionId = undefined;
+    // A failed start may leave native state half built: never reuse this process.
     await exit('start failed', 1);
     return;
   }
   const startupMs = Math.round(performance.now() - started);
   sessionLog.info({ startupMs }, 'session started');
   await send({ case: 'sessionStarted', value: { sessionId, startupMs } });
-  const reason = await session.ended;
-  await exit(reason, 0);
+  const running = session;
+  const id = sessionId;
+  const stats = setInterval(() => {
+    void send({ case: 'sessionStats', value: { sessionId: id, ...running.takeStats() } });
+  }, STATS_INTERVAL_MS);
+  const reason = await running.ended;
+  clearInterval(stats);
+  session = undefined;
+  sessionId = undefined;
+  if (exiting) return;
+  sessionLog.info({ reason }, 'session ended, process idle');
+  await send({ case: 'sessionEnded', value: { sessionId: id, reason } });
+  await send({ case: 'ready', value: { pid: process.pid, warmupMs: 0 } });
 }
 
 function handle(message: ParentMessage) {
@@ -119,6 +136,10 @@ function handle(message: ParentMessage) {
       break;
     case 'ping':
       void send({ case: 'pong', value: { timestampMs: message.value.timestampMs } });
+      break;
+    case 'stopSession':
+      if (session) void session.stop(message.value.reason);
+      else void send({ case: 'ready', value: { pid: process.pid, warmupMs: 0 } });
       break;
     case 'shutdown':
       void exit(message.value.reason, 0);
@@ -144,5 +165,7 @@ process.on('SIGINT', () => log.debug('SIGINT ignored, host owns shutdown'));
 process.on('SIGTERM', () => void exit('SIGTERM', 0));
 
 armOrphanTimer();
-void send({ case: 'ready', value: { pid: process.pid } });
-log.debug('session process ready');
+// Since the process started: module loading (runtime, renderer, speech) is the warm-up.
+const warmupMs = Math.round(process.uptime() * 1000);
+void send({ case: 'ready', value: { pid: process.pid, warmupMs } });
+log.debug({ warmupMs }, 'session process ready');

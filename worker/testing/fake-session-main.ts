@@ -2,11 +2,18 @@
  * A stand-in session process for host tests: speaks the real IPC protocol (ready, pong,
  * sessionStarted, shutdown) without joining LiveKit. FAKE_SESSION_MODE changes behaviour:
  * `hang` never answers pings (tests the heartbeat kill), `fail` reports sessionFailed,
- * `store` reports a damaged avatar frame store. Started sessions report the builtin renderer.
+ * `store` reports a damaged avatar frame store, `crash` exits 1 a moment after starting and
+ * `hang-after-start` stops answering pings once started (the first time only:
+ * FAKE_SESSION_CRASH_FILE marks that it happened). Started sessions
+ * report the builtin renderer and stats; `shutdown` ends the session and the process says
+ * `ready` again (recycled) unless the host asked for the process to exit.
  */
+import { existsSync, writeFileSync } from 'node:fs';
 import { assertNever, parentMessageSchema, type ChildMessage } from '../protocol/ipc';
 
 const mode = process.env.FAKE_SESSION_MODE ?? 'ok';
+let current: string | undefined;
+let silent = false;
 
 function send(message: ChildMessage) {
   process.send?.(message);
@@ -35,10 +42,43 @@ process.on('message', (raw: unknown) => {
           case: 'sessionStarted',
           value: { sessionId: message.value.request.sessionId, startupMs: 1 },
         });
+        const sessionId = message.value.request.sessionId;
+        current = sessionId;
+        send({
+          case: 'sessionStats',
+          value: {
+            sessionId,
+            framesRendered: 25,
+            framesDropped: 0,
+            renderMs: [2, 3],
+            quality: { fps: 25, widthPx: 512, heightPx: 512, degraded: false },
+          },
+        });
+        const crashFile = process.env.FAKE_SESSION_CRASH_FILE;
+        const firstTime = crashFile !== undefined && !existsSync(crashFile);
+        if (firstTime && (mode === 'crash' || mode === 'hang-after-start')) {
+          writeFileSync(crashFile, String(process.pid));
+          if (mode === 'crash') setTimeout(() => process.exit(1), 100);
+          else silent = true;
+        }
+        if (mode === 'end') {
+          setTimeout(() => {
+            current = undefined;
+            send({ case: 'sessionEnded', value: { sessionId, reason: 'room deleted' } });
+            send({ case: 'ready', value: { pid: process.pid, warmupMs: 0 } });
+          }, 100);
+        }
       }
       break;
     case 'ping':
-      if (mode !== 'hang') send({ case: 'pong', value: message.value });
+      if (mode !== 'hang' && !silent) send({ case: 'pong', value: message.value });
+      break;
+    case 'stopSession':
+      if (current) {
+        send({ case: 'sessionEnded', value: { sessionId: current, reason: message.value.reason } });
+        current = undefined;
+      }
+      send({ case: 'ready', value: { pid: process.pid, warmupMs: 0 } });
       break;
     case 'shutdown':
       process.exit(0);
@@ -48,4 +88,4 @@ process.on('message', (raw: unknown) => {
   }
 });
 process.on('disconnect', () => process.exit(1));
-send({ case: 'ready', value: { pid: process.pid } });
+send({ case: 'ready', value: { pid: process.pid, warmupMs: 0 } });

@@ -37,6 +37,8 @@ export async function startWorkerHost(options: {
       WORKER_HOST: '127.0.0.1',
       WORKER_SECRET: secret,
       WORKER_MAX_SESSIONS: String(options.maxSessions ?? 2),
+      // Tests end sessions themselves; a stop should not wait for a drain.
+      WORKER_DRAIN_SECONDS: '1',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
       ...options.env,
     },

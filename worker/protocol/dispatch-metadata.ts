@@ -1,0 +1,57 @@
+/**
+ * The metadata of a LiveKit agent dispatch that starts an avatar session: the whole session
+ * request (worker hosts hold no database connection), with the one secret in it, a speech
+ * provider's API key, sealed with the shared worker secret. Dispatch metadata passes through
+ * the LiveKit server (and its logs at debug level), so it never carries a key in clear.
+ */
+import { z } from 'zod';
+import { sealSecret, unsealSecret } from '../../lib/crypto/seal';
+import { sessionRequestSchema, type SessionRequest } from './session-request';
+
+/** The agent name worker hosts register under and the app dispatches to (default). */
+export const DEFAULT_AGENT_NAME = 'facecast-avatar';
+
+/** LiveKit's default limit for metadata is 64 KiB; a request with 468 landmarks is ~15 KB. */
+export const DISPATCH_METADATA_MAX_BYTES = 60_000;
+
+const dispatchMetadataSchema = z.object({
+  v: z.literal(1),
+  request: sessionRequestSchema,
+  /** The speech provider's API key, sealed; `request.speech.apiKey` is then absent. */
+  apiKeySealed: z.string().optional(),
+});
+
+/** Key material for sealing: the worker secret, domain-separated from other uses. */
+const sealingSecret = (workerSecret: string) => `facecast-dispatch:${workerSecret}`;
+
+/** The request as dispatch metadata (JSON), its API key sealed for this session only. */
+export function encodeDispatchMetadata(request: SessionRequest, workerSecret: string): string {
+  const { speech } = request;
+  let apiKeySealed: string | undefined;
+  let cleared = request;
+  if (speech?.provider === 'openai' && speech.apiKey) {
+    apiKeySealed = sealSecret(speech.apiKey, sealingSecret(workerSecret), request.sessionId);
+    const { apiKey: _key, ...rest } = speech;
+    cleared = { ...request, speech: rest };
+  }
+  const text = JSON.stringify({
+    v: 1,
+    request: cleared,
+    ...(apiKeySealed ? { apiKeySealed } : {}),
+  });
+  if (Buffer.byteLength(text) > DISPATCH_METADATA_MAX_BYTES) {
+    throw new Error(`dispatch metadata is ${Buffer.byteLength(text)} bytes, over the limit`);
+  }
+  return text;
+}
+
+/** A dispatch's metadata back into a session request; throws on anything malformed. */
+export function decodeDispatchMetadata(text: string, workerSecret: string): SessionRequest {
+  const parsed = dispatchMetadataSchema.parse(JSON.parse(text));
+  const { request, apiKeySealed } = parsed;
+  if (apiKeySealed && request.speech?.provider === 'openai') {
+    const apiKey = unsealSecret(apiKeySealed, sealingSecret(workerSecret), request.sessionId);
+    return { ...request, speech: { ...request.speech, apiKey } };
+  }
+  return request;
+}
