@@ -37,7 +37,12 @@ export async function checkHosts(
     select: { id: true, lastSeenAt: true },
   });
   for (const host of silent) {
-    await prisma.workerHost.update({ where: { id: host.id }, data: { state: 'lost' } });
+    // Conditional, so a report that just arrived (or another app instance) wins the race.
+    const marked = await prisma.workerHost.updateMany({
+      where: { id: host.id, state: { not: 'lost' }, lastSeenAt: host.lastSeenAt },
+      data: { state: 'lost' },
+    });
+    if (marked.count === 0) continue;
     result.lostHosts.push(host.id);
     const orphans = await prisma.session.findMany({
       where: { workerHostId: host.id, status: { in: ['starting', 'live'] } },
