@@ -227,6 +227,20 @@ describe('AgentWorker with livekit-server', () => {
     }
   });
 
+  it('gets no more offers once closed', async () => {
+    const agentName = `agent-${randomUUID()}`;
+    const leaving = startHost(agentName);
+    const staying = startHost(agentName);
+    await Promise.all([leaving.worker.start(), staying.worker.start()]);
+    await leaving.worker.close();
+    expect(leaving.worker.connected).toBe(false);
+    for (let i = 0; i < 6; i++) {
+      const { roomName } = await dispatchJob(agentName);
+      await waitUntil(() => jobsIn(staying, roomName).length === 1, 10_000, 'assignment');
+    }
+    expect(leaving.offers).toHaveLength(0);
+  });
+
   it('rejects start() with the HTTP status when the key is wrong', async () => {
     const host = startHost(`agent-${randomUUID()}`, { apiSecret: 'not-the-secret' });
     await expect(host.worker.start()).rejects.toThrow(/401.*LIVEKIT_API_KEY/);

@@ -1,9 +1,11 @@
-import { WorkerStatus } from '@livekit/protocol';
+import { JobStatus, JobType, WorkerStatus } from '@livekit/protocol';
 import { TokenVerifier } from 'livekit-server-sdk';
 import { describe, expect, it } from 'vitest';
 import {
   agentSocketUrl,
   agentWorkerToken,
+  jobStatusMessage,
+  registerRequest,
   sameCapacity,
   workerStatusMessage,
 } from './agent-connection';
@@ -65,5 +67,28 @@ describe('sameCapacity (status dedupe)', () => {
     expect(sameCapacity(base, { ...base, load: 0.3 })).toBe(false);
     expect(sameCapacity(base, { ...base, full: true })).toBe(false);
     expect(sameCapacity(base, { ...base, jobCount: 2 })).toBe(false);
+  });
+});
+
+describe('registerRequest and jobStatusMessage', () => {
+  it('registers for room jobs under the agent name with publish/subscribe/data rights', () => {
+    const request = registerRequest({ agentName: 'facecast-avatar', hostId: 'host-a' });
+    expect(request.type).toBe(JobType.JT_ROOM);
+    expect(request.agentName).toBe('facecast-avatar');
+    expect(request.version).toBe('host-a');
+    expect(request.allowedPermissions).toMatchObject({
+      canPublish: true,
+      canSubscribe: true,
+      canPublishData: true,
+      canUpdateMetadata: true,
+    });
+  });
+
+  it('maps job states and carries the error of a failed job', () => {
+    expect(jobStatusMessage('AJ_1', 'running').status).toBe(JobStatus.JS_RUNNING);
+    expect(jobStatusMessage('AJ_1', 'success').status).toBe(JobStatus.JS_SUCCESS);
+    const failed = jobStatusMessage('AJ_1', 'failed', 'avatar frame store missing');
+    expect(failed).toMatchObject({ jobId: 'AJ_1', status: JobStatus.JS_FAILED });
+    expect(failed.error).toBe('avatar frame store missing');
   });
 });

@@ -2,9 +2,19 @@
  * One WebSocket to a LiveKit server's agent endpoint (`/agent`), speaking the worker side of
  * LiveKit's agent dispatch protocol in protobuf (WorkerMessage out, ServerMessage in). The
  * reconnect policy lives in AgentWorker; this file only knows one socket and the pure parts
- * (endpoint URL, worker token, status message).
+ * (endpoint URL, worker token, the messages a host sends).
  */
-import { ServerMessage, UpdateWorkerStatus, WorkerMessage, WorkerStatus } from '@livekit/protocol';
+import {
+  JobStatus,
+  JobType,
+  ParticipantPermission,
+  RegisterWorkerRequest,
+  ServerMessage,
+  UpdateJobStatus,
+  UpdateWorkerStatus,
+  WorkerMessage,
+  WorkerStatus,
+} from '@livekit/protocol';
 import { AccessToken } from 'livekit-server-sdk';
 import WebSocket from 'ws';
 
@@ -61,6 +71,39 @@ export async function agentWorkerToken(options: {
   });
   token.addGrant({ agent: true });
   return token.toJwt();
+}
+
+/** The registration a host sends first: room jobs under its agent name. */
+export function registerRequest(options: {
+  agentName: string;
+  hostId: string;
+}): RegisterWorkerRequest {
+  return new RegisterWorkerRequest({
+    type: JobType.JT_ROOM,
+    agentName: options.agentName,
+    version: options.hostId,
+    allowedPermissions: new ParticipantPermission({
+      canPublish: true,
+      canSubscribe: true,
+      canPublishData: true,
+      canUpdateMetadata: true,
+    }),
+  });
+}
+
+const JOB_STATUS = {
+  running: JobStatus.JS_RUNNING,
+  success: JobStatus.JS_SUCCESS,
+  failed: JobStatus.JS_FAILED,
+} as const;
+
+/** A job's state for the server; `error` only matters with 'failed'. */
+export function jobStatusMessage(
+  jobId: string,
+  status: keyof typeof JOB_STATUS,
+  error?: string,
+): UpdateJobStatus {
+  return new UpdateJobStatus({ jobId, status: JOB_STATUS[status], error: error ?? '' });
 }
 
 /** Capacity a host reports: load 0..1 (the server weighs hosts by 1 − load). */

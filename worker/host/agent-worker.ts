@@ -10,78 +10,37 @@
  */
 import {
   AvailabilityResponse,
-  JobStatus,
-  JobType,
-  ParticipantPermission,
-  RegisterWorkerRequest,
-  UpdateJobStatus,
   WorkerMessage,
   type AvailabilityRequest,
   type JobAssignment,
   type ServerMessage,
 } from '@livekit/protocol';
-import type { Logger } from '../log';
 import {
   agentSocketUrl,
   agentWorkerToken,
+  jobStatusMessage,
   openAgentConnection,
+  registerRequest,
   sameCapacity,
   workerStatusMessage,
   type AgentConnection,
   type WorkerCapacity,
 } from './agent-connection';
+import type {
+  AgentWorkerOptions,
+  AssignedJob,
+  JobStatusName,
+  OfferAnswer,
+  OfferedJob,
+} from './agent-worker-types';
+
+export type { AgentWorkerOptions, AssignedJob, JobStatusName, OfferAnswer, OfferedJob };
 
 /** Registration must be answered within this (the server's own limit is 10 s) (ms). */
 const REGISTER_TIMEOUT_MS = 10_000;
 /** Reconnect backoff: first delay, doubled up to the maximum (ms). */
 export const RECONNECT_MIN_DELAY_MS = 500;
 export const RECONNECT_MAX_DELAY_MS = 5_000;
-
-/** A job the server offers; answer synchronously (the server waits at most 10 s). */
-export interface OfferedJob {
-  id: string;
-  dispatchId: string;
-  roomName: string;
-  /** Dispatch metadata as the app sent it (decode with dispatch-metadata.ts). */
-  metadata: string;
-  agentName: string;
-}
-
-export type OfferAnswer = { accept: true; identity: string; name: string } | { accept: false };
-
-/** A job assigned to this host: join `roomName` at `url` with `token`. */
-export interface AssignedJob {
-  id: string;
-  dispatchId: string;
-  roomName: string;
-  metadata: string;
-  /** Room token built by the server for the identity this host chose. */
-  token: string;
-  /** The LiveKit URL to join (the assignment's, or ours when it names none). */
-  url: string;
-}
-
-export type JobStatusName = 'running' | 'success' | 'failed';
-
-export interface AgentWorkerOptions {
-  /** LiveKit URL (ws(s):// or http(s)://). */
-  url: string;
-  apiKey: string;
-  apiSecret: string;
-  agentName: string;
-  /** This host's name, sent as the worker version (shows in server logs). */
-  hostId: string;
-  log: Logger;
-  onJobOffered(job: OfferedJob): OfferAnswer;
-  onJobAssigned(job: AssignedJob): Promise<void>;
-  onJobTerminated(jobId: string): void;
-}
-
-const JOB_STATUS: Record<JobStatusName, JobStatus> = {
-  running: JobStatus.JS_RUNNING,
-  success: JobStatus.JS_SUCCESS,
-  failed: JobStatus.JS_FAILED,
-};
 
 export class AgentWorker {
   private readonly socketUrl: string;
@@ -133,7 +92,7 @@ export class AgentWorker {
 
   /** Reports a job's state; lost (with a debug log) while disconnected. */
   jobStatus(jobId: string, status: JobStatusName, error?: string): void {
-    const update = new UpdateJobStatus({ jobId, status: JOB_STATUS[status], error: error ?? '' });
+    const update = jobStatusMessage(jobId, status, error);
     this.send(new WorkerMessage({ message: { case: 'updateJob', value: update } }));
   }
 
@@ -193,26 +152,12 @@ export class AgentWorker {
         reject: (error) => (clearTimeout(timer), reject(error)),
       };
       connection.send(
-        new WorkerMessage({ message: { case: 'register', value: this.registration() } }),
+        new WorkerMessage({ message: { case: 'register', value: registerRequest(this.options) } }),
       );
     });
     this.reconnectDelayMs = RECONNECT_MIN_DELAY_MS;
     if (this.capacity) this.sendCapacity();
     return workerId;
-  }
-
-  private registration(): RegisterWorkerRequest {
-    return new RegisterWorkerRequest({
-      type: JobType.JT_ROOM,
-      agentName: this.options.agentName,
-      version: this.options.hostId,
-      allowedPermissions: new ParticipantPermission({
-        canPublish: true,
-        canSubscribe: true,
-        canPublishData: true,
-        canUpdateMetadata: true,
-      }),
-    });
   }
 
   private handle(message: ServerMessage): void {
