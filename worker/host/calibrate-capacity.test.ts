@@ -68,7 +68,7 @@ describe('calibrateCapacity', () => {
     );
     expect(r.maxSessions).toBe(Math.max(1, Math.floor((r.cores * 0.85) / r.perSessionCores)));
     // ≤ 2 s on an idle host; the margin covers other test files sharing the CPU.
-    expect(r.calibrationMs).toBeLessThan(4_000);
+    expect(r.calibrationMs).toBeLessThan(5_000);
   });
 
   it('estimates the encoder from the render cost when ffmpeg cannot run, and says so', async () => {
