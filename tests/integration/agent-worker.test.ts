@@ -227,6 +227,26 @@ describe('AgentWorker with livekit-server', () => {
     }
   });
 
+  it('keeps retrying while LiveKit is unreachable and registers once it is back', async () => {
+    const relay = await startRelay(new URL(livekit.httpUrl).port);
+    try {
+      const agentName = `agent-${randomUUID()}`;
+      const host = startHost(agentName, { url: `ws://127.0.0.1:${relay.port}` });
+      await host.worker.start();
+      await relay.stop(); // refused connections, as while livekit-server restarts
+      await waitUntil(() => !host.worker.connected, 5_000, 'disconnect seen');
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      expect(host.worker.connected).toBe(false);
+      await relay.resume();
+      await waitUntil(() => host.worker.connected, 10_000, 'reconnected');
+      const { roomName } = await dispatchJob(agentName, 'back');
+      await waitUntil(() => jobsIn(host, roomName).length === 1, 10_000, 'assignment');
+    } finally {
+      await Promise.all(hosts.splice(0).map((host) => host.worker.close()));
+      await relay.close();
+    }
+  });
+
   it('gets no more offers once closed', async () => {
     const agentName = `agent-${randomUUID()}`;
     const leaving = startHost(agentName);
@@ -250,7 +270,7 @@ describe('AgentWorker with livekit-server', () => {
 /** A TCP relay to the LiveKit port whose connections the test can cut. */
 async function startRelay(targetPort: string) {
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
+  const relay = (client: net.Socket) => {
     const upstream = net.connect(Number(targetPort), '127.0.0.1');
     for (const socket of [client, upstream]) {
       sockets.add(socket);
@@ -258,15 +278,27 @@ async function startRelay(targetPort: string) {
       socket.on('error', () => undefined);
     }
     client.pipe(upstream).pipe(client);
-  });
+  };
+  let server = net.createServer(relay);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      sockets.forEach((socket) => socket.destroy());
+      if (!server.listening) return resolve();
+      server.close(() => resolve());
+    });
   return {
-    port: (server.address() as net.AddressInfo).port,
+    port,
+    /** Drops every open connection; new ones are still accepted. */
     cut: () => sockets.forEach((socket) => socket.destroy()),
-    close: () =>
-      new Promise<void>((resolve) => {
-        sockets.forEach((socket) => socket.destroy());
-        server.close(() => resolve());
-      }),
+    /** Drops connections and stops listening: connecting is refused. */
+    stop,
+    /** Listens again on the same port. */
+    resume: async () => {
+      server = net.createServer(relay);
+      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    },
+    close: stop,
   };
 }
