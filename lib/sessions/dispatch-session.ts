@@ -72,8 +72,9 @@ export async function redispatchSession(
       env: env(),
     });
     // Before the dispatch: the new host may report the session before dispatch() returns.
-    await prisma.session.update({
-      where: { id: sessionId },
+    // Conditional, so a session the user stopped meanwhile is not brought back.
+    const claimed = await prisma.session.updateMany({
+      where: { id: sessionId, status: { in: ['starting', 'live'] } },
       data: {
         status: 'starting',
         workerHostId: null,
@@ -81,6 +82,7 @@ export async function redispatchSession(
         restarts: { increment: 1 },
       },
     });
+    if (claimed.count === 0) return false;
     await dispatch({ roomName: session.roomName, request });
   } catch (error) {
     log.warn({ err: error, sessionId, reason }, 'session re-dispatch failed');
@@ -88,8 +90,8 @@ export async function redispatchSession(
       error instanceof ApiError
         ? `Could not restart the session: ${error.message}`
         : 'Could not restart the session: the live video server (LiveKit) did not take the dispatch.';
-    await prisma.session.update({
-      where: { id: sessionId },
+    await prisma.session.updateMany({
+      where: { id: sessionId, status: { in: ['starting', 'live'] } },
       data: { status: 'failed', error: message, endedAt: now },
     });
     return false;

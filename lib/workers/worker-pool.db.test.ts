@@ -402,6 +402,23 @@ describe('re-dispatch metadata', () => {
     expect(() => decodeDispatchMetadata(metadata, 'another-worker-secret')).toThrow();
   });
 
+  it('leaves a session the user stopped during the re-dispatch ended', async () => {
+    const session = await newSession({ status: 'live', workerHostId: 'host-m' });
+    const stoppedMeanwhile = async () => {
+      await db.prisma.session.update({
+        where: { id: session.id },
+        data: { status: 'ended', endedAt: new Date() },
+      });
+      throw new Error('room deleted');
+    };
+    expect(
+      await redispatchSession(db.prisma, session.id, 'test', { dispatch: stoppedMeanwhile }),
+    ).toBe(false);
+    const after = await db.prisma.session.findUniqueOrThrow({ where: { id: session.id } });
+    expect(after.status).toBe('ended');
+    expect(after.error).toBeNull();
+  });
+
   it('fails the session when its avatar can no longer render', async () => {
     const session = await newSession({ status: 'live', workerHostId: 'host-m' });
     await db.prisma.avatar.update({ where: { id: avatarId }, data: { status: 'preparing' } });
