@@ -100,6 +100,11 @@ describe('StoreRegistry', () => {
     await sleep(200);
     expect(registry.stats()[0]).toMatchObject({ users: 0, bytes });
     expect(registry.stats()[0]!.residentBytes).toBeLessThan(bytes * 0.1);
+    // A store deleted while idle is forgotten at its eviction.
+    (await registry.acquire(ref)).release();
+    rmSync(ref.data);
+    await sleep(200);
+    expect(registry.stats()).toEqual([]);
     registry.close();
   });
 

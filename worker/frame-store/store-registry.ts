@@ -43,6 +43,7 @@ export interface StoreRegistryOptions {
 }
 
 interface Entry {
+  key: string;
   path: string;
   bytes: number;
   users: number;
@@ -99,7 +100,7 @@ export class StoreRegistry {
     if (!entry) {
       this.forgetReplaced(real);
       const verified = verifyDataFile(real, manifest);
-      entry = { path: real, bytes: identity.size, users: 0, verified, evictTimer: undefined };
+      entry = { key, path: real, bytes: identity.size, users: 0, verified, evictTimer: undefined };
       this.entries.set(key, entry);
       // A store that fails stays unverified: the next acquire (after a rebuild) checks again.
       verified.catch(() => {
@@ -110,7 +111,10 @@ export class StoreRegistry {
     return this.lease(entry);
   }
 
-  /** Every known store, for metrics. residentBytes is measured now (mincore). */
+  /**
+   * Every store verified on this host, in use or idle (users 0; evicted once idle for
+   * evictAfterMs, but its verdict is kept), for metrics. residentBytes is measured now.
+   */
   stats(): StoreStats[] {
     return [...this.entries.values()].map((entry) => ({
       path: entry.path,
@@ -151,7 +155,8 @@ export class StoreRegistry {
         // Drops only pages no process maps; a session still exiting keeps its own.
         evictFile(entry.path);
       } catch {
-        // The store was deleted or replaced meanwhile: nothing of it is left to evict.
+        // The store was deleted meanwhile: nothing of it is left to evict, or to list.
+        if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
       }
     }, this.evictAfterMs);
     entry.evictTimer.unref();
