@@ -184,14 +184,17 @@ describe('AgentWorker with livekit-server', () => {
     const taker = startHost(agentName);
     await Promise.all([decliner.worker.start(), taker.worker.start()]);
 
-    for (let i = 0; i < 6; i++) {
+    // The first host asked is random (equal weights): dispatch until the decliner was asked
+    // three times (about 6 dispatches; fewer than 3 in 30 has odds below 1e-6).
+    let dispatched = 0;
+    while (decliner.offers.length < 3 && dispatched < 30) {
       const { roomName } = await dispatchJob(agentName);
+      dispatched++;
       await waitUntil(() => jobsIn(taker, roomName).length === 1, 10_000, 'assignment');
     }
-    expect(taker.assigned).toHaveLength(6);
+    expect(decliner.offers.length).toBeGreaterThanOrEqual(3);
+    expect(taker.assigned).toHaveLength(dispatched);
     expect(decliner.assigned).toHaveLength(0);
-    // With equal weights the decliner is asked first about half the time; 6 misses ≈ 1.6 %.
-    expect(decliner.offers.length).toBeGreaterThan(0);
   });
 
   it('reconnects after its socket is cut, re-sends its status and receives later jobs', async () => {
