@@ -61,6 +61,7 @@ beforeAll(async () => {
     pssMb: 420,
     restarts: 1,
     handBack: [],
+    failed: [],
     sessions: [
       {
         sessionId,

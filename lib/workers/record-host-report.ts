@@ -4,8 +4,10 @@
  * of its sessions are over, and dispatch again the sessions it hands back.
  */
 import type { Prisma, PrismaClient } from '@prisma/client';
-import { redispatchSession, type SessionDispatcher } from '@/lib/sessions/dispatch-session';
+import { rebuildAvatarStore } from '@/lib/avatars/rebuild-avatar-store';
+import { env } from '@/lib/config/env';
 import { log } from '@/lib/log/logger';
+import { redispatchSession, type SessionDispatcher } from '@/lib/sessions/dispatch-session';
 import type { HostReport, HostReportResponse } from '@/worker/protocol/host-report';
 import { recordHostSample } from './host-history';
 
@@ -13,11 +15,17 @@ export interface RecordHostReportOptions {
   now?: Date;
   /** Used for sessions the host hands back; defaults to LiveKit dispatch. */
   dispatch?: SessionDispatcher;
+  /** Where avatar stores are rebuilt from; defaults to FACECAST_DATA_DIR. */
+  dataDir?: string;
 }
+
+export const STORE_REBUILT_MESSAGE =
+  "This avatar's prepared frames were damaged, so they are being rebuilt from the original upload. Start the session again once the avatar is ready (usually within a minute).";
 
 /**
  * Records one report. Sessions the database says are over (ended, failed), does not know,
- * or has given to another host are answered in `stop`.
+ * or has given to another host are answered in `stop`. Sessions the host could not start
+ * fail with its reason; a damaged avatar store is rebuilt (another host would fail too).
  */
 export async function recordHostReport(
   prisma: PrismaClient,
@@ -55,14 +63,15 @@ export async function recordHostReport(
 
   const handBack = new Set(report.handBack);
   const reportedIds = report.sessions.map((s) => s.sessionId);
+  const failedIds = report.failed.map((f) => f.sessionId);
   const rows = await prisma.session.findMany({
-    where: { id: { in: [...reportedIds, ...handBack] } },
-    select: { id: true, status: true, workerHostId: true, restarts: true },
+    where: { id: { in: [...reportedIds, ...handBack, ...failedIds] } },
+    select: { id: true, status: true, workerHostId: true, restarts: true, avatarId: true },
   });
   const byId = new Map(rows.map((row) => [row.id, row]));
   const stop: string[] = [];
   for (const reported of report.sessions) {
-    if (handBack.has(reported.sessionId)) continue;
+    if (handBack.has(reported.sessionId) || failedIds.includes(reported.sessionId)) continue;
     const row = byId.get(reported.sessionId);
     const running = row && (row.status === 'starting' || row.status === 'live');
     // Another host took it over (this one was thought lost and came back): one runner only.
@@ -92,6 +101,29 @@ export async function recordHostReport(
       now,
       ...(options.dispatch ? { dispatch: options.dispatch } : {}),
     });
+  }
+  for (const failure of report.failed) {
+    const row = byId.get(failure.sessionId);
+    if (!row || (row.workerHostId && row.workerHostId !== report.hostId)) continue;
+    const storeBad = failure.code === 'avatar_store_invalid';
+    const failed = await prisma.session.updateMany({
+      where: { id: row.id, status: { in: ['starting', 'live'] } },
+      data: {
+        status: 'failed',
+        error: storeBad
+          ? STORE_REBUILT_MESSAGE
+          : `The worker host could not start the session: ${failure.message}`,
+        endedAt: now,
+      },
+    });
+    if (failed.count === 0) continue;
+    log.warn(
+      { hostId: report.hostId, sessionId: row.id, code: failure.code, detail: failure.message },
+      'host could not start session',
+    );
+    if (storeBad) {
+      await rebuildAvatarStore(prisma, row.avatarId, options.dataDir ?? env().FACECAST_DATA_DIR);
+    }
   }
   if (stop.length > 0) log.info({ hostId: report.hostId, stop }, 'host told to stop sessions');
   return { stop };

@@ -131,6 +131,7 @@ function hostReport(hostId: string, extra: Partial<HostReport> = {}): HostReport
     restarts: 0,
     sessions: [],
     handBack: [],
+    failed: [],
     ...extra,
   };
 }
@@ -255,6 +256,50 @@ describe('recordHostReport', () => {
     expect(
       (await db.prisma.session.findUniqueOrThrow({ where: { id: moved.id } })).workerHostId,
     ).toBe('host-new');
+  });
+
+  it('fails a session the host could not start; a damaged avatar store is rebuilt', async () => {
+    const other = await db.prisma.avatar.create({
+      data: { userId, name: 'Damaged', sourceType: 'image/png', status: 'ready' },
+    });
+    const broken = await db.prisma.session.create({
+      data: {
+        userId,
+        avatarId: other.id,
+        roomName: 'fc-pool-broken',
+        viewerKey: 'viewer-broken',
+        dispatchedAt: t0,
+      },
+    });
+    const crashed = await newSession({ dispatchedAt: t0 });
+    const { calls, dispatch } = recorder();
+    const answer = await recordHostReport(
+      db.prisma,
+      hostReport('host-f', {
+        failed: [
+          {
+            sessionId: broken.id,
+            code: 'avatar_store_invalid',
+            message: 'frames.frames truncated',
+          },
+          { sessionId: crashed.id, code: 'start_failed', message: 'renderer did not start' },
+        ],
+      }),
+      { now: t0, dispatch, dataDir: db.dataDir },
+    );
+    expect(answer.stop).toEqual([]);
+    expect(calls).toHaveLength(0);
+    const storeFailed = await db.prisma.session.findUniqueOrThrow({ where: { id: broken.id } });
+    expect(storeFailed.status).toBe('failed');
+    expect(storeFailed.error).toMatch(/being rebuilt from the original upload/);
+    // The rebuild was queued: the avatar left "ready" (it has no upload here, so it ends failed).
+    const avatarAfter = await db.prisma.avatar.findUniqueOrThrow({ where: { id: other.id } });
+    expect(avatarAfter.status).not.toBe('ready');
+    const startFailed = await db.prisma.session.findUniqueOrThrow({ where: { id: crashed.id } });
+    expect(startFailed).toMatchObject({ status: 'failed', endedAt: t0 });
+    expect(startFailed.error).toBe(
+      'The worker host could not start the session: renderer did not start',
+    );
   });
 
   it('keeps ten minutes of samples per host', async () => {
