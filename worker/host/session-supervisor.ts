@@ -8,12 +8,15 @@ import type { Logger } from '../log';
 import type { SessionQuality } from '../protocol/host-report';
 import type { ChildMessage, RoomJoin } from '../protocol/ipc';
 import type { SessionRenderStatus, SessionRequest } from '../protocol/session-request';
+import { FrameStoreError } from '../frame-store/frame-store-error';
 import { ApiError } from './api-error';
 import { ChildReportError, type ProcessHandle } from './process-handle';
 import type { ProcessPool } from './process-pool';
 
+import type { RestartReason } from './host-metrics';
+
 export type SessionState = 'starting' | 'running' | 'restarting' | 'stopping';
-export type RestartReason = 'crash' | 'unresponsive' | 'memory';
+export type { RestartReason };
 
 export interface SessionSummary {
   sessionId: string;
@@ -54,6 +57,8 @@ interface SessionEntry {
   lastStatsMs: number | undefined;
   /** Set when the host kills the process for its memory, so the exit is not a "crash". */
   killedForMemory: boolean;
+  /** Ends the session's hold on what `prepare` set up (its frame store). */
+  release: (() => void) | undefined;
 }
 
 export interface SessionSupervisorOptions {
@@ -61,6 +66,12 @@ export interface SessionSupervisorOptions {
   pool: ProcessPool;
   /** The room URL and an avatar token for a session's room. */
   join: (request: SessionRequest) => Promise<RoomJoin>;
+  /**
+   * Readies what a session needs on this host before its first start (the host verifies and
+   * holds the avatar's frame store); returns what ends that hold. A FrameStoreError from it
+   * becomes `avatar_store_invalid`.
+   */
+  prepare?: (request: SessionRequest) => Promise<() => void>;
   log: Logger;
   /** How long a session may take to join its room. */
   startTimeoutMs?: number;
@@ -114,6 +125,11 @@ export class SessionSupervisor {
     return ids;
   }
 
+  /** Marks running sessions as handed back (draining host): the next report carries them. */
+  handBackAll(sessionIds: readonly string[]): void {
+    for (const id of sessionIds) if (this.sessions.has(id)) this.handedBack.add(id);
+  }
+
   /** Pids of the processes running sessions, with their session. */
   processes(): { pid: number; sessionId: string }[] {
     return [...this.sessions.entries()].flatMap(([sessionId, entry]) =>
@@ -146,10 +162,12 @@ export class SessionSupervisor {
       framesDropped: 0,
       lastStatsMs: undefined,
       killedForMemory: false,
+      release: undefined,
     };
     this.sessions.set(sessionId, entry);
     this.changed();
     try {
+      entry.release = await this.options.prepare?.(request);
       await this.launch(sessionId, entry);
       return this.summary(sessionId, entry);
     } catch (error) {
@@ -344,6 +362,7 @@ export class SessionSupervisor {
   private forget(sessionId: string, entry: SessionEntry, reason?: string) {
     if (this.sessions.get(sessionId) !== entry) return;
     this.sessions.delete(sessionId);
+    entry.release?.();
     if (reason !== undefined) this.options.onSessionEnded?.(this.summary(sessionId, entry), reason);
     this.changed();
   }
@@ -358,6 +377,8 @@ export class SessionSupervisor {
     ) {
       return new ApiError('avatar_store_invalid', error.report.value.message);
     }
+    if (error instanceof FrameStoreError)
+      return new ApiError('avatar_store_invalid', error.message);
     return new ApiError('session_start_failed', 'session process failed to start the session');
   }
 

@@ -1,14 +1,26 @@
 /**
- * One worker host put together: the process pool, the session supervisor, the HTTP API
- * (health, metrics, direct session control), and the room tokens it mints for its sessions.
+ * One worker host put together: capacity (calibrated unless WORKER_MAX_SESSIONS is set), the
+ * prewarmed process pool, the session supervisor, the avatar frame stores it verifies once
+ * and shares, its registration with LiveKit as an agent worker (sessions arrive as agent
+ * dispatches), its reports to the app, Prometheus metrics, and the HTTP API.
  */
 import os from 'node:os';
 import type { Server } from 'node:http';
 import type { WorkerEnv } from '../env';
+import { StoreRegistry } from '../frame-store/store-registry';
 import type { Logger } from '../log';
+import { decodeDispatchMetadata } from '../protocol/dispatch-metadata';
+import { AVATAR_IDENTITY } from '../protocol/session-request';
+import { AgentWorker } from './agent-worker';
+import { ApiError } from './api-error';
+import { AppReporter } from './app-reporter';
+import { calibrateCapacity, type CapacityCalibration } from './calibrate-capacity';
+import { buildHostReport, type FailedStart } from './host-report-builder';
+import { HostMetrics } from './host-metrics';
 import { createHttpApi } from './http-api';
 import { ProcessHandle } from './process-handle';
 import { ProcessPool } from './process-pool';
+import { ProcStatsSampler, type ProcessStats } from './proc-stats';
 import { SessionSupervisor } from './session-supervisor';
 import { mintAvatarToken } from './session-token';
 
@@ -21,17 +33,36 @@ export interface RunningWorkerHost {
   readonly hostId: string;
   readonly port: number;
   readonly supervisor: SessionSupervisor;
-  /** Drains (up to WORKER_DRAIN_SECONDS), stops what is left, closes everything. */
+  /** Drains (up to WORKER_DRAIN_SECONDS), hands back what is left, closes everything. */
   shutdown(): Promise<void>;
 }
 
 const MB = 1024 * 1024;
+/** A running session whose process is over this many times the budget restarts at once. */
+const HARD_LIMIT_FACTOR = 2;
 
 export async function startWorkerHost(options: WorkerHostOptions): Promise<RunningWorkerHost> {
   const { env, log } = options;
   const hostId = env.WORKER_NAME ?? `${os.hostname()}-${process.pid}`;
-  const capacity = env.WORKER_MAX_SESSIONS ?? os.availableParallelism();
+  const cores = os.availableParallelism();
+  let calibration: CapacityCalibration | undefined;
+  if (env.WORKER_MAX_SESSIONS === undefined) {
+    calibration = await calibrateCapacity({ cores });
+    log.info(calibration, 'capacity calibrated');
+  }
+  const capacity = env.WORKER_MAX_SESSIONS ?? calibration?.maxSessions ?? cores;
   const memoryBudgetBytes = env.WORKER_MEMORY_LIMIT_MB * MB;
+
+  const metrics = new HostMetrics();
+  const sampler = new ProcStatsSampler();
+  let latest = new Map<number, ProcessStats>();
+  const memoryOf = (pid: number) => {
+    const stats = latest.get(pid);
+    return stats ? (stats.pssBytes ?? stats.rssBytes) : undefined;
+  };
+  const stores = new StoreRegistry();
+  const failedStarts: FailedStart[] = [];
+  let restarts = 0;
 
   const pool = new ProcessPool({
     prewarm: Math.min(env.WORKER_PREWARM, capacity),
@@ -41,10 +72,23 @@ export async function startWorkerHost(options: WorkerHostOptions): Promise<Runni
         logLevel: env.LOG_LEVEL,
         heartbeatTimeoutMs: env.WORKER_HEARTBEAT_TIMEOUT_MS,
       }),
-    memoryOf: () => undefined,
+    memoryOf,
     memoryBudgetBytes,
     log,
   });
+
+  // Declared before the supervisor's callbacks run (they only run after start-up).
+  let agent: AgentWorker | undefined = undefined;
+  let reporter: AppReporter | undefined = undefined;
+  const statusChanged = () => {
+    reporter?.soon();
+    agent?.updateStatus({
+      load: Math.min(1, supervisor.active / Math.max(1, capacity)),
+      full: supervisor.draining || supervisor.active >= capacity,
+      jobCount: supervisor.active,
+    });
+  };
+
   const supervisor = new SessionSupervisor({
     capacity,
     pool,
@@ -58,13 +102,166 @@ export async function startWorkerHost(options: WorkerHostOptions): Promise<Runni
         name: request.avatar.name,
       }),
     }),
+    prepare: async (request) => {
+      const store = request.avatar.store;
+      if (!store) return () => undefined;
+      const lease = await stores.acquire(store);
+      return () => lease.release();
+    },
+    onStats: (stats) =>
+      metrics.recordSessionStats(stats.sessionId, {
+        framesRendered: stats.framesRendered,
+        framesDropped: stats.framesDropped,
+        renderMs: stats.renderMs,
+        fps: supervisor.get(stats.sessionId)?.fps ?? 0,
+      }),
+    onRestart: (reason) => {
+      restarts++;
+      metrics.countRestart(reason);
+    },
+    onSessionEnded: (summary, reason) => {
+      metrics.forgetSession(summary.sessionId);
+      if (summary.jobId) {
+        const failed = reason.startsWith('handed back');
+        agent?.jobStatus(summary.jobId, failed ? 'failed' : 'success', failed ? reason : undefined);
+      }
+    },
+    onChange: statusChanged,
   });
 
-  const server = createHttpApi({ supervisor, hostId, secret: env.WORKER_SECRET, log });
+  /** Samples every process of the host; feeds memory checks and metrics. */
+  const sample = async () => {
+    const sessionProcs = supervisor.processes();
+    const idle = pool.idlePids;
+    latest = await sampler.sample([process.pid, ...sessionProcs.map((p) => p.pid), ...idle]);
+    metrics.setProcesses(
+      [
+        { pid: process.pid, role: 'host' as const },
+        ...sessionProcs.map((p) => ({
+          pid: p.pid,
+          role: 'session' as const,
+          sessionId: p.sessionId,
+        })),
+        ...idle.map((pid) => ({ pid, role: 'idle' as const })),
+      ].flatMap((p) => {
+        const stats = latest.get(p.pid);
+        return stats
+          ? [
+              {
+                ...p,
+                cpuPercent: stats.cpuPercent,
+                rssBytes: stats.rssBytes,
+                ...(stats.pssBytes === undefined ? {} : { pssBytes: stats.pssBytes }),
+              },
+            ]
+          : [];
+      }),
+    );
+    metrics.setPool({
+      active: supervisor.active,
+      capacity,
+      prewarmed: pool.idleCount,
+      load: Math.min(1, supervisor.active / Math.max(1, capacity)),
+    });
+    metrics.setStores(
+      stores
+        .stats()
+        .map((s) => ({ store: s.path, mappedBytes: s.bytes, inUseBytes: s.residentBytes })),
+    );
+    supervisor.enforceMemoryLimit(memoryOf, memoryBudgetBytes * HARD_LIMIT_FACTOR);
+    return latest;
+  };
+
+  const server = createHttpApi({
+    supervisor,
+    hostId,
+    secret: env.WORKER_SECRET,
+    log,
+    metrics: async () => {
+      await sample();
+      return { contentType: metrics.contentType, body: await metrics.metrics() };
+    },
+  });
   const port = await listen(server, env.WORKER_PORT, env.WORKER_HOST);
+  const metricsUrl = `http://${env.WORKER_HOST}:${port}/metrics`;
+
+  reporter = new AppReporter({
+    appUrl: env.FACECAST_APP_URL,
+    workerSecret: env.WORKER_SECRET,
+    log,
+    build: async () =>
+      buildHostReport({
+        hostId,
+        agentWorkerId: agent?.id,
+        metricsUrl,
+        capacity,
+        cores,
+        restarts,
+        draining: supervisor.draining,
+        sessions: supervisor.list(),
+        prewarmed: pool.idleCount,
+        stats: await sample(),
+        handBack: supervisor.takeHandedBack(),
+        failed: failedStarts.splice(0),
+      }),
+    onStop: (ids) => {
+      for (const id of ids) void supervisor.stop(id, 'ended by the app');
+    },
+  });
+
+  agent = new AgentWorker({
+    url: env.LIVEKIT_URL,
+    apiKey: env.LIVEKIT_API_KEY,
+    apiSecret: env.LIVEKIT_API_SECRET,
+    agentName: env.FACECAST_AGENT_NAME,
+    hostId,
+    log,
+    onJobOffered: () =>
+      supervisor.draining || supervisor.active >= capacity
+        ? { accept: false }
+        : { accept: true, identity: AVATAR_IDENTITY, name: 'Avatar' },
+    onJobAssigned: async (job) => {
+      let sessionId: string | undefined;
+      try {
+        const request = decodeDispatchMetadata(job.metadata, env.WORKER_SECRET);
+        sessionId = request.sessionId;
+        if (request.roomName !== job.roomName)
+          throw new Error('dispatch room and request room differ');
+        await supervisor.start(request, { jobId: job.id });
+        agent?.jobStatus(job.id, 'running');
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        log.error({ err: error, jobId: job.id, sessionId }, 'dispatched session failed to start');
+        agent?.jobStatus(job.id, 'failed', message);
+        // A session this host already runs (a duplicate dispatch) is not a failure to report.
+        if (sessionId && !(error instanceof ApiError && error.code === 'conflict')) {
+          failedStarts.push({
+            sessionId,
+            code:
+              error instanceof ApiError && error.code === 'avatar_store_invalid'
+                ? 'avatar_store_invalid'
+                : 'start_failed',
+            message: message.slice(0, 1_000),
+          });
+          reporter?.soon();
+        }
+      }
+    },
+    onJobTerminated: (jobId) => {
+      const session = supervisor.list().find((s) => s.jobId === jobId);
+      if (session) void supervisor.stop(session.sessionId, 'job terminated by LiveKit');
+    },
+  });
+
+  const agentWorkerId = await agent.start();
+  statusChanged();
+  reporter.start();
+  void pool.start();
   log.info(
     {
       hostId,
+      agentWorkerId,
+      agentName: env.FACECAST_AGENT_NAME,
       host: env.WORKER_HOST,
       port,
       capacity,
@@ -73,18 +270,22 @@ export async function startWorkerHost(options: WorkerHostOptions): Promise<Runni
     },
     'worker host listening',
   );
-  void pool.start();
 
   return {
     hostId,
     port,
     supervisor,
     async shutdown() {
+      // Take no more jobs, let running sessions finish, hand the rest back for re-dispatch.
+      statusChanged();
       const left = await supervisor.drain(env.WORKER_DRAIN_SECONDS * 1000);
       if (left.length > 0)
-        log.info({ sessions: left.length }, 'drain deadline passed, stopping the rest');
+        log.info({ sessions: left.length }, 'drain deadline passed, handing sessions back');
+      await reporter?.close(() => supervisor.handBackAll(left));
+      await agent?.close();
       await supervisor.shutdown();
       await pool.close();
+      stores.close();
       server.close();
       server.closeAllConnections();
     },

@@ -80,6 +80,19 @@ export const hostReportSchema = z.object({
    * the app dispatches each again to another host.
    */
   handBack: z.array(z.string()).default([]),
+  /**
+   * Dispatched sessions this host could not start. `avatar_store_invalid`: the avatar's frame
+   * store is missing or damaged, so the app rebuilds it (re-dispatching would fail again).
+   */
+  failed: z
+    .array(
+      z.object({
+        sessionId: z.string(),
+        code: z.enum(['avatar_store_invalid', 'start_failed']),
+        message: z.string().max(1_000),
+      }),
+    )
+    .default([]),
 });
 export type HostReport = z.infer<typeof hostReportSchema>;
 
