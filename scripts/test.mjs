@@ -16,6 +16,7 @@ import process from 'node:process';
 import { parseArgs } from 'node:util';
 import { ensureDebianPackages } from './lib/debian-packages.mjs';
 import { ensureLivekitServer } from './lib/livekit-binary.mjs';
+import { ensureNativeAddon } from './lib/native-addon.mjs';
 import { colour, seconds, step } from './lib/log.mjs';
 import { ensureNextBuild, nextEnv } from './lib/next-build.mjs';
 import { namespaceEnv, namespaceInvocation, namespaceSupport } from './lib/netns.mjs';
@@ -65,6 +66,8 @@ try {
   const livekit = needsNamespace ? ensureLivekitServer() : Promise.resolve('');
   livekit.catch(() => {});
   await ensureDebianPackages(packagesFor(selected));
+  // Frame stores are memory-mapped through a tiny addon compiled here (decision 005).
+  await ensureNativeAddon();
   await ensureNodeModules();
   await ensurePrismaClient();
   livekitServer = await livekit;
