@@ -92,6 +92,8 @@ export function workerEnv(options) {
     WORKER_PORT: String(options.workerPort),
     WORKER_HOST: options.workerHost ?? '127.0.0.1',
     WORKER_SECRET: options.secrets.WORKER_SECRET,
+    // The host reports its capacity and sessions to the app.
+    FACECAST_APP_URL: options.appUrl,
   };
 }
 
