@@ -27,6 +27,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 <a href="/sessions">Sessions</a>
                 <a href="/settings/api-keys">API keys</a>
                 <a href="/settings/account">Account</a>
+                {user.isAdmin && <a href="/admin/pool">Pool</a>}
               </>
             )}
           </nav>

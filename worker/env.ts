@@ -74,7 +74,10 @@ export const workerEnvSchema = z.object({
     .url('must be a URL such as http://127.0.0.1:3000')
     .default('http://127.0.0.1:3000'),
   /** Agent name the host registers under with LiveKit; the app dispatches to it. */
-  FACECAST_AGENT_NAME: z.string().min(1).max(100).default(DEFAULT_AGENT_NAME),
+  FACECAST_AGENT_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, "-", "_" or "."')
+    .default(DEFAULT_AGENT_NAME),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -7,7 +7,6 @@ describe('parseEnv', () => {
   it('applies documented defaults', () => {
     const env = parseEnv(base);
     expect(env.LIVEKIT_URL).toBe('ws://localhost:7880');
-    expect(env.WORKER_URL).toBe('http://127.0.0.1:7890');
     expect(env.MAX_UPLOAD_MB).toBe(10);
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.FACECAST_AGENT_NAME).toBe('facecast-avatar');

@@ -33,8 +33,6 @@ const envSchema = z.object({
     .default('ws://localhost:7880'),
   LIVEKIT_API_KEY: z.string().min(1).default('devkey'),
   LIVEKIT_API_SECRET: z.string().min(1).default('secret'),
-  /** Worker host base URL the app hands sessions to. */
-  WORKER_URL: z.string().url().default('http://127.0.0.1:7890'),
   /** LiveKit agent name the app dispatches sessions to; worker hosts register under the same. */
   FACECAST_AGENT_NAME: z
     .string()

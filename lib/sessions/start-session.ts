@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import type { PrismaClient } from '@prisma/client';
+import type { PrismaClient, Session } from '@prisma/client';
 import { ApiError, notFound } from '@/lib/api/errors';
 import { checkFrameStore } from '@/lib/avatars/check-frame-store';
 import { rebuildAvatarStore } from '@/lib/avatars/rebuild-avatar-store';
-import { createRoom, deleteRoom } from '@/lib/livekit/livekit';
+import { deleteRoom } from '@/lib/livekit/livekit';
 import { env } from '@/lib/config/env';
 import { log } from '@/lib/log/logger';
+import { assertPoolHasRoom } from '@/lib/workers/pool-capacity';
+import { dispatchSession } from './dispatch-session';
 import { sessionRequestFor } from './session-request';
 import { speechProviderFor } from './speech-config';
-import { AvatarStoreInvalidError, startWorkerSession } from './worker-client';
 
 export { sessionRequestFor } from './session-request';
 
@@ -17,11 +18,18 @@ export interface StartSessionOptions {
   avatarId: string;
   dataDir: string;
   publicViewing?: boolean;
+  /**
+   * How long to wait for a host to report the session running before answering, ms: 0
+   * answers at once with the session still `starting` (viewers can join the room already).
+   */
+  waitMs?: number;
 }
 
 /**
- * Starts a live session: a session row, a LiveKit room, and the avatar handed to a worker
- * host. If the room or the worker fails, the session is marked failed and the room removed.
+ * Starts a session: a session row, a LiveKit room, and the avatar dispatched to the worker
+ * pool (LiveKit agent dispatch). The row stays `starting` until a host reports the session
+ * running (lib/workers/record-host-report.ts). A full pool is a 503 before anything is made;
+ * if the dispatch fails, the session is marked failed and the room removed.
  */
 export async function startSession(prisma: PrismaClient, options: StartSessionOptions) {
   const avatar = await prisma.avatar.findFirst({
@@ -44,6 +52,7 @@ export async function startSession(prisma: PrismaClient, options: StartSessionOp
   }
   // Before the session exists: a key that can no longer be unsealed is the user's to fix.
   const speech = speechProviderFor(avatar, env());
+  await assertPoolHasRoom(prisma);
   const session = await prisma.session.create({
     data: {
       userId: options.userId,
@@ -51,6 +60,8 @@ export async function startSession(prisma: PrismaClient, options: StartSessionOp
       roomName: `fc-${randomBytes(6).toString('hex')}`,
       viewerKey: randomBytes(18).toString('base64url'),
       publicViewing: options.publicViewing ?? false,
+      // Holds a pool slot until a host reports the session (lib/workers/pool-capacity.ts).
+      dispatchedAt: new Date(),
     },
   });
   const request = sessionRequestFor(
@@ -59,10 +70,8 @@ export async function startSession(prisma: PrismaClient, options: StartSessionOp
     options.dataDir,
     speech,
   );
-  let render;
   try {
-    await createRoom(session.roomName);
-    render = await startWorkerSession(request);
+    await dispatchSession({ roomName: session.roomName, request });
   } catch (error) {
     log.warn({ err: error, sessionId: session.id }, 'session start failed');
     await prisma.session.update({
@@ -71,20 +80,45 @@ export async function startSession(prisma: PrismaClient, options: StartSessionOp
     });
     await deleteRoom(session.roomName).catch(() => undefined);
     if (error instanceof ApiError) throw error;
-    if (error instanceof AvatarStoreInvalidError) {
-      // The worker verified the frames in full and found them damaged.
-      throw await rebuildStore(prisma, avatar.id, options.dataDir);
-    }
     throw new ApiError(
       'unavailable',
       'The live video server (LiveKit) is not reachable, so the session could not start. Try again shortly.',
       { 'retry-after': '30' },
     );
   }
-  return prisma.session.update({
-    where: { id: session.id },
-    data: { status: 'live', renderer: render?.renderer ?? null, notice: render?.notice ?? null },
-  });
+  return options.waitMs === 0 ? session : waitUntilRunning(prisma, session.id, options.waitMs);
+}
+
+/** How long starting a session waits, by default, for a host to report it running. */
+export const SESSION_START_WAIT_MS = 20_000;
+
+/**
+ * Waits until a host reports the session running (its report sets it live) and returns it;
+ * a session that failed meanwhile is an error for the user; one still starting after the
+ * wait is returned as it is (the host monitor fails it if no host ever picks it up).
+ */
+async function waitUntilRunning(
+  prisma: PrismaClient,
+  sessionId: string,
+  waitMs = SESSION_START_WAIT_MS,
+): Promise<Session> {
+  const until = Date.now() + waitMs;
+  for (;;) {
+    const row = await prisma.session.findUniqueOrThrow({ where: { id: sessionId } });
+    if (row.status === 'live' || row.status === 'ended') return row;
+    if (row.status === 'failed') {
+      const avatar = await prisma.avatar.findUnique({ where: { id: row.avatarId } });
+      // A host found the frames damaged: the report queued a rebuild (record-host-report).
+      if (avatar?.status === 'preparing') throw new ApiError('conflict', row.error ?? 'rebuilding');
+      throw new ApiError(
+        'unavailable',
+        row.error ?? 'The worker host could not start this session. Try again.',
+        { 'retry-after': '10' },
+      );
+    }
+    if (Date.now() >= until) return row;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Queues a rebuild of the avatar's frame store; returns the error that tells the user. */

@@ -2,11 +2,10 @@ import type { PrismaClient } from '@prisma/client';
 import { notFound } from '@/lib/api/errors';
 import { deleteRoom } from '@/lib/livekit/livekit';
 import { log } from '@/lib/log/logger';
-import { stopWorkerSession } from './worker-client';
 
 /**
  * Ends a session: deleting the room disconnects everyone, which also ends the worker's
- * session process; the explicit worker call covers a worker that missed the disconnect.
+ * session; a host that missed it is told to stop in the answer to its next report.
  */
 export async function stopSession(
   prisma: PrismaClient,
@@ -20,7 +19,6 @@ export async function stopSession(
   await deleteRoom(session.roomName).catch((error: unknown) => {
     log.warn({ err: error, sessionId: session.id }, 'room delete failed');
   });
-  await stopWorkerSession(session.id).catch(() => undefined);
   return prisma.session.update({
     where: { id: session.id },
     data: { status: 'ended', endedAt: new Date() },

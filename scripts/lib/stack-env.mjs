@@ -48,7 +48,7 @@ function cleanBase(base) {
   return env;
 }
 
-/** URL of the worker host's HTTP API as the app calls it. @param {StackEnvOptions} options */
+/** URL of the worker host's HTTP API (health, metrics). @param {StackEnvOptions} options */
 export function workerUrl(options) {
   return `http://${options.workerHost ?? '127.0.0.1'}:${options.workerPort}`;
 }
@@ -70,7 +70,6 @@ export function appEnv(options) {
     LIVEKIT_URL: options.livekit.publicUrl,
     LIVEKIT_API_KEY: options.livekit.apiKey,
     LIVEKIT_API_SECRET: options.livekit.apiSecret,
-    WORKER_URL: workerUrl(options),
     WORKER_SECRET: options.secrets.WORKER_SECRET,
   };
 }

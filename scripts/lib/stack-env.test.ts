@@ -33,7 +33,6 @@ describe('appEnv', () => {
       LIVEKIT_URL: 'ws://localhost:7880',
       LIVEKIT_API_KEY: 'APIkey',
       LIVEKIT_API_SECRET: 's'.repeat(43),
-      WORKER_URL: 'http://127.0.0.1:7890',
       WORKER_SECRET: 'w'.repeat(43),
       NEXT_TELEMETRY_DISABLED: '1',
     });

@@ -1,8 +1,10 @@
 /**
  * The control plane's session services against the real thing: a migrated database, a real
- * avatar prepared from the demo portrait, livekit-server, and the worker host. Starting a
- * session makes the avatar appear in the room for a viewer holding the app's own viewer
- * token; speak() makes it talk; stopSession() closes the room and ends the session process.
+ * avatar prepared from the demo portrait, livekit-server, and a worker host registered with
+ * it as an agent worker and reporting to the app's report handler. Starting a session
+ * dispatches it through LiveKit; the host's report makes it live; the avatar appears in the
+ * room for a viewer holding the app's own viewer token; speak() makes it talk; stopSession()
+ * closes the room and ends the session.
  * Runs inside the test network namespace (see support/network.ts).
  */
 import { TrackKind, dispose } from '@livekit/rtc-node';
@@ -12,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../lib/testing/test-database';
 import { AVATAR_IDENTITY } from '../../worker/protocol/session-request';
 import { startLivekitServer, type LivekitServer } from './support/livekit-server';
+import { startReportEndpoint, type ReportEndpoint } from './support/report-endpoint';
 import { assertTestNamespace } from './support/network';
 import { waitUntil } from './support/ports';
 import { joinAsSubscriber, type Subscriber } from './support/subscriber';
@@ -29,26 +32,30 @@ describe('session lifecycle through lib/sessions', () => {
   let otherId: string;
   let avatar: Avatar;
   let viewer: Subscriber | undefined;
+  let reports: ReportEndpoint;
+  const workerSecret = `it-worker-secret-${Math.random().toString(36).slice(2)}`;
 
   beforeAll(async () => {
     assertTestNamespace();
     livekit = await startLivekitServer();
+    db = await createTestDatabase();
+    reports = await startReportEndpoint({ prisma: () => db.prisma, workerSecret });
     worker = await startWorkerHost({
       livekitUrl: livekit.url,
       apiKey: livekit.apiKey,
       apiSecret: livekit.apiSecret,
+      secret: workerSecret,
+      appUrl: reports.url,
     });
     Object.assign(process.env, {
       AUTH_SECRET: 'integration-auth-secret-integration-auth-secret',
-      WORKER_SECRET: worker.secret,
-      WORKER_URL: worker.baseUrl,
+      WORKER_SECRET: workerSecret,
       LIVEKIT_URL: livekit.url,
       LIVEKIT_API_KEY: livekit.apiKey,
       LIVEKIT_API_SECRET: livekit.apiSecret,
       LOG_LEVEL: 'error', // the worker-down case logs expected warnings
     });
     rooms = new RoomServiceClient(livekit.httpUrl, livekit.apiKey, livekit.apiSecret);
-    db = await createTestDatabase();
     const { createUser } = await import('../../lib/users/create-user');
     const { createAvatar } = await import('../../lib/avatars/create-avatar');
     const { loadDemoPortrait } = await import('../../lib/avatars/demo-portrait');
@@ -70,6 +77,7 @@ describe('session lifecycle through lib/sessions', () => {
   afterAll(async () => {
     await viewer?.leave();
     await worker?.stop();
+    await reports?.close();
     await livekit?.stop();
     await db?.destroy();
     await dispose();
@@ -82,6 +90,10 @@ describe('session lifecycle through lib/sessions', () => {
     ).rejects.toMatchObject({ status: 404 });
     expect(await db.prisma.session.count()).toBe(0);
     expect(await rooms.listRooms()).toHaveLength(0);
+  });
+
+  it('waits for the first host report before taking sessions', async () => {
+    await waitUntil(() => reports.count() > 0, 15_000, 'a host report');
   });
 
   it('starts, talks on request, and stops', async () => {
@@ -158,17 +170,20 @@ describe('session lifecycle through lib/sessions', () => {
     });
   }, 120_000);
 
-  it('marks the session failed and removes its room when no worker host answers', async () => {
+  it('refuses with 503 and Retry-After, creating nothing, when no worker host has room', async () => {
     const { startSession } = await import('../../lib/sessions/start-session');
+    // A stopping host drains: its last report says so, and the pool has no room left.
     await worker.stop();
+    const sessionsBefore = await db.prisma.session.count();
+    const roomsBefore = (await rooms.listRooms()).length;
     const error = await startSession(db.prisma, {
       userId: ownerId,
       avatarId: avatar.id,
       dataDir: db.dataDir,
     }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ status: 503, headers: { 'retry-after': '30' } });
-    expect((error as Error).message).toMatch(/worker/i);
-    const failed = await db.prisma.session.findFirstOrThrow({ where: { status: 'failed' } });
-    expect(await rooms.listRooms([failed.roomName])).toHaveLength(0);
+    expect(error).toMatchObject({ status: 503, headers: { 'retry-after': '10' } });
+    expect((error as Error).message).toMatch(/worker host/i);
+    expect(await db.prisma.session.count()).toBe(sessionsBefore);
+    expect(await rooms.listRooms()).toHaveLength(roomsBefore);
   }, 60_000);
 });

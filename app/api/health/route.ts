@@ -1,22 +1,31 @@
 import { database } from '@/lib/db/db';
 import { livekitReachable } from '@/lib/livekit/livekit';
-import { workerHealth } from '@/lib/sessions/worker-client';
+import { poolCapacity } from '@/lib/workers/pool-capacity';
 
 export const dynamic = 'force-dynamic';
 
-/** GET /api/health → {status, db, livekit, workers}; 503 when anything is down. */
+/**
+ * GET /api/health → {status, db, livekit, workers}; 503 when anything is down. Workers are
+ * the hosts that reported recently (lib/workers/pool-capacity.ts).
+ */
 export async function GET(): Promise<Response> {
-  const [dbOk, livekit, worker] = await Promise.all([
+  const [dbOk, livekit, pool] = await Promise.all([
     database()
       .then((d) => d.ping())
       .catch(() => false),
     livekitReachable(),
-    workerHealth(),
+    database()
+      .then((d) => poolCapacity(d.prisma))
+      .catch(() => null),
   ]);
-  const workers = worker
-    ? { status: 'ok', hosts: 1, capacity: worker.capacity, active: worker.active }
-    : { status: 'down', hosts: 0, capacity: 0, active: 0 };
-  const ok = dbOk && livekit && worker !== null;
+  const hosts = pool?.hosts ?? 0;
+  const workers = {
+    status: hosts > 0 ? 'ok' : 'down',
+    hosts,
+    capacity: pool?.capacity ?? 0,
+    active: pool?.used ?? 0,
+  };
+  const ok = dbOk && livekit && hosts > 0;
   return Response.json(
     {
       status: ok ? 'ok' : 'degraded',

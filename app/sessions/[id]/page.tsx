@@ -1,6 +1,5 @@
 import { notFound } from 'next/navigation';
 import { db } from '@/lib/db/db';
-import { refreshRenderStatus } from '@/lib/sessions/refresh-render-status';
 import { viewerUrl } from '@/lib/sessions/session-view';
 import { LiveViewer } from '../../_components/live-viewer';
 import { requireUser } from '../../_components/require-user';
@@ -15,7 +14,7 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
     include: { avatar: { select: { name: true } } },
   });
   if (!found) notFound();
-  const session = { ...found, ...(await refreshRenderStatus(prisma, found)) };
+  const session = found;
   const running = session.status === 'live' || session.status === 'starting';
   return (
     <>

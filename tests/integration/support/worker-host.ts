@@ -22,10 +22,14 @@ export async function startWorkerHost(options: {
   apiKey: string;
   apiSecret: string;
   maxSessions?: number;
+  /** Shared with the app (or a report endpoint); generated when absent. */
+  secret?: string;
+  /** Where the host reports (FACECAST_APP_URL); nowhere reachable when absent. */
+  appUrl?: string;
   env?: Record<string, string>;
 }): Promise<WorkerHost> {
   const port = await freeTcpPort();
-  const secret = `test-worker-secret-${Math.random().toString(36).slice(2)}`;
+  const secret = options.secret ?? `test-worker-secret-${Math.random().toString(36).slice(2)}`;
   const child = spawn(process.execPath, ['--import', TSX_LOADER, 'worker/main.ts'], {
     cwd: REPO_ROOT,
     env: {
@@ -36,6 +40,7 @@ export async function startWorkerHost(options: {
       WORKER_PORT: String(port),
       WORKER_HOST: '127.0.0.1',
       WORKER_SECRET: secret,
+      FACECAST_APP_URL: options.appUrl ?? 'http://127.0.0.1:9',
       WORKER_MAX_SESSIONS: String(options.maxSessions ?? 2),
       // Tests end sessions themselves; a stop should not wait for a drain.
       WORKER_DRAIN_SECONDS: '1',

@@ -10,6 +10,11 @@ const startBodySchema = z.object({
   avatarId: z.string({ required_error: 'avatarId is required' }).min(1),
   /** Let logged-out people holding the viewer URL watch and chat. */
   publicViewing: z.boolean().optional(),
+  /**
+   * Answer once the avatar is live (default), or at once with the session `starting`, so a
+   * viewer can join while the avatar arrives (the fastest first frame).
+   */
+  wait: z.boolean().default(true),
 });
 
 /** GET /api/v1/sessions → {sessions: [...]} newest first. */
@@ -23,7 +28,7 @@ export const GET = withAuth(async ({ user }) => {
   return Response.json({ sessions: sessions.map(sessionView) });
 });
 
-/** POST /api/v1/sessions {avatarId} → 201 {id, room, livekitUrl, viewerUrl, ...} */
+/** POST /api/v1/sessions {avatarId, publicViewing?, wait?} → 201 {id, status, room, ...} */
 export const POST = withAuth(async ({ request, user }) => {
   const body = startBodySchema.parse(await readJson(request));
   const session = await startSession(await db(), {
@@ -31,6 +36,7 @@ export const POST = withAuth(async ({ request, user }) => {
     avatarId: body.avatarId,
     publicViewing: body.publicViewing,
     dataDir: env().FACECAST_DATA_DIR,
+    ...(body.wait ? {} : { waitMs: 0 }),
   });
   return Response.json(sessionView(session), { status: 201 });
 });

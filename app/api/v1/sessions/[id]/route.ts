@@ -3,7 +3,6 @@ import { readJson } from '@/lib/api/errors';
 import { withAuth } from '@/lib/auth/with-auth';
 import { db } from '@/lib/db/db';
 import { findOwnSession } from '@/lib/sessions/find-session';
-import { refreshRenderStatus } from '@/lib/sessions/refresh-render-status';
 import { sessionView } from '@/lib/sessions/session-view';
 import { stopSession } from '@/lib/sessions/stop-session';
 
@@ -15,7 +14,8 @@ const patchSchema = z.object({ publicViewing: z.boolean() });
 export const GET = withAuth<Params>(async ({ user, params }) => {
   const prisma = await db();
   const session = await findOwnSession(prisma, user.id, params.id);
-  return Response.json(sessionView(await refreshRenderStatus(prisma, session)));
+  // Hosts keep status, renderer and figures current through their reports.
+  return Response.json(sessionView(session));
 });
 
 /** PATCH /api/v1/sessions/:id {publicViewing} — share or unshare the viewer URL. */
