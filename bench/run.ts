@@ -4,6 +4,7 @@
  */
 import os from 'node:os';
 import { melBench } from './mel';
+import { poolBench } from './pool';
 import { renderBench } from './render';
 import { sessionBench } from './session';
 import { ttsBench } from './tts';
@@ -20,6 +21,11 @@ const benches: Record<string, { describe: string; run: () => Promise<BenchResult
   session: {
     describe: 'one live session at a real viewer: fps, first frame, speak-to-audio latency',
     run: sessionBench,
+  },
+  pool: {
+    describe:
+      'worker pool: max sessions at 25 fps, first frame, PSS per extra session, recovery (--max-sessions N)',
+    run: poolBench,
   },
 };
 

@@ -1,0 +1,122 @@
+/**
+ * The whole platform for the pool benchmark, started the way `npm start` and the e2e suite
+ * start it (scripts/lib/stack.mjs): LiveKit, database bootstrap (demo user + demo avatar),
+ * the Next.js app and one worker host. The benchmark then talks to it like a developer does:
+ * an API key made for it, and the public REST API.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { findLivekitServer } from '@/scripts/lib/livekit-binary.mjs';
+import { NAMESPACE_NODE_IP } from '@/scripts/lib/livekit-config.mjs';
+import { ensureNextBuild } from '@/scripts/lib/next-build.mjs';
+import { loadOrCreateSecrets } from '@/scripts/lib/secrets.mjs';
+import { startStack } from '@/scripts/lib/stack.mjs';
+
+const repoRoot = path.resolve(import.meta.dirname, '..');
+
+export interface Platform {
+  dataDir: string;
+  logFile: string;
+  api: ApiClient;
+  /** Worker host HTTP API base URL and its bearer secret. */
+  workerUrl: string;
+  workerSecret: string;
+  stop(): Promise<void>;
+}
+
+export interface ApiResponse {
+  status: number;
+  body: unknown;
+}
+
+export type ApiClient = (method: string, route: string, body?: unknown) => Promise<ApiResponse>;
+
+/** Starts the platform inside the test namespace; `env` adds worker settings. */
+export async function startPlatform(env: Record<string, string>): Promise<Platform> {
+  await ensureNextBuild({ root: repoRoot });
+  const livekitServer = findLivekitServer(repoRoot);
+  if (!livekitServer)
+    throw new Error('livekit-server not found: run `npm run setup` (or set LIVEKIT_SERVER_BIN)');
+  const dataDir = path.join(repoRoot, '.test-data', `bench-pool-${randomBytes(4).toString('hex')}`);
+  fs.mkdirSync(dataDir, { recursive: true });
+  const logFile = path.join(dataDir, 'stack.log');
+  const output = fs.createWriteStream(logFile);
+  const appUrl = 'http://localhost:3000';
+  const stack = await startStack({
+    dataDir,
+    root: repoRoot,
+    livekitServer,
+    nodeIp: NAMESPACE_NODE_IP,
+    appUrl,
+    env: { ...process.env, ...env, NEXT_TELEMETRY_DISABLED: '1' },
+    output,
+    log: (message) => output.write(`[bench] ${message}\n`),
+  }).catch((error: unknown) => {
+    throw new Error(`the platform did not start (log: ${logFile}): ${(error as Error).message}`);
+  });
+  const demo = stack.bootstrap.demo;
+  if (!demo?.password) {
+    await stack.stop();
+    throw new Error('bootstrap made no demo login: the benchmark needs a fresh data directory');
+  }
+  const api = await apiKeyClient(appUrl, { email: demo.email, password: demo.password });
+  return {
+    dataDir,
+    logFile,
+    api,
+    workerUrl: stack.urls.worker,
+    workerSecret: loadOrCreateSecrets(dataDir).WORKER_SECRET,
+    stop: () => stack.stop({ graceMs: 10_000 }),
+  };
+}
+
+/** Logs in through next-auth's credentials flow, makes an API key, returns a client using it. */
+async function apiKeyClient(
+  appUrl: string,
+  login: { email: string; password: string },
+): Promise<ApiClient> {
+  const cookies = new Map<string, string>();
+  const call = async (route: string, init: RequestInit = {}) => {
+    const response = await fetch(new URL(route, appUrl), {
+      ...init,
+      redirect: 'manual',
+      headers: {
+        ...(init.headers as Record<string, string>),
+        cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+      },
+    });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const at = pair!.indexOf('=');
+      cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
+    }
+    return response;
+  };
+  const { csrfToken } = (await (await call('/api/auth/csrf')).json()) as { csrfToken: string };
+  await call('/api/auth/callback/credentials', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ csrfToken, ...login, json: 'true' }).toString(),
+  });
+  const created = await call('/api/v1/api-keys', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'bench-pool' }),
+  });
+  if (created.status !== 201)
+    throw new Error(`could not make an API key: ${created.status} ${await created.text()}`);
+  const { key } = (await created.json()) as { key: string };
+  return async (method, route, body) => {
+    const response = await fetch(new URL(route, appUrl), {
+      method,
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null };
+  };
+}
