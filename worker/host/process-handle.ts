@@ -31,6 +31,8 @@ export interface SpawnOptions {
   logLevel: string;
   /** How long the child may take to boot and say `ready`. */
   readyTimeoutMs?: number;
+  /** Extra environment for the child (e.g. FACECAST_SPEECH_SOCKET). */
+  env?: Record<string, string>;
   /** Overrides for tests. */
   entry?: string;
   heartbeatTimeoutMs?: number;
@@ -94,6 +96,10 @@ export class ProcessHandle {
       env: {
         ...inheritedEnv,
         NODE_ENV: inheritedEnv.NODE_ENV ?? 'production',
+        // libwebrtc's threads would each get a glibc malloc arena (64 MB reserved, several
+        // MB touched); two arenas keep a session's native heap small.
+        MALLOC_ARENA_MAX: inheritedEnv.MALLOC_ARENA_MAX ?? '2',
+        ...options.env,
         LOG_LEVEL: options.logLevel,
       },
       execArgv: ['--import', TSX_LOADER, '--disable-warning=ExperimentalWarning'],

@@ -22,6 +22,7 @@ import { ProcessHandle } from './process-handle';
 import { ProcessPool } from './process-pool';
 import { ProcStatsSampler, type ProcessStats } from './proc-stats';
 import { SessionSupervisor } from './session-supervisor';
+import { startSpeechService } from '../tts/speech-service';
 import { mintAvatarToken } from './session-token';
 
 export interface WorkerHostOptions {
@@ -64,12 +65,16 @@ export async function startWorkerHost(options: WorkerHostOptions): Promise<Runni
   const failedStarts: FailedStart[] = [];
   let restarts = 0;
 
+  // One Flite for all sessions of this host instead of one per session process (decision 007).
+  const speech = await startSpeechService({ log, logLevel: env.LOG_LEVEL });
+
   const pool = new ProcessPool({
     prewarm: Math.min(env.WORKER_PREWARM, capacity),
     spawn: () =>
       ProcessHandle.spawn({
         log,
         logLevel: env.LOG_LEVEL,
+        env: { FACECAST_SPEECH_SOCKET: speech.socketPath },
         heartbeatTimeoutMs: env.WORKER_HEARTBEAT_TIMEOUT_MS,
       }),
     memoryOf,
@@ -285,6 +290,7 @@ export async function startWorkerHost(options: WorkerHostOptions): Promise<Runni
       await agent?.close();
       await supervisor.shutdown();
       await pool.close();
+      await speech.close();
       stores.close();
       server.close();
       server.closeAllConnections();

@@ -56,6 +56,8 @@ export interface AvatarSessionOptions {
   log: Logger;
   /** Enabled opt-in plugins (FACECAST_PLUGINS). */
   plugins?: readonly string[];
+  /** Socket of the host's shared speech service; unset: Flite runs in this process. */
+  speechSocket?: string;
   /** Called with the renderer in use at start and whenever it changes. */
   onRenderStatus?: (status: SessionRenderStatus) => void;
 }
@@ -90,6 +92,7 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
     log,
     plugins: options.plugins ?? [],
     sampleRateHz: AUDIO_SAMPLE_RATE_HZ,
+    ...(options.speechSocket ? { speechSocket: options.speechSocket } : {}),
   });
 
   const room = new Room();

@@ -30,6 +30,9 @@ if (!process.send) {
   process.exit(1);
 }
 
+/** The host's speech service socket, given in the environment the host forks us with. */
+const speechSocket = process.env.FACECAST_SPEECH_SOCKET || undefined;
+
 /** Figures go to the host this often while a session runs. */
 const STATS_INTERVAL_MS = 1_000;
 
@@ -88,6 +91,8 @@ async function handleStart(value: Extract<ParentMessage, { case: 'startSession' 
       join: value.join,
       log: sessionLog,
       plugins: workerEnvSchema.shape.FACECAST_PLUGINS.catch([]).parse(process.env.FACECAST_PLUGINS),
+      // Set by the host when it runs the shared speech service (worker/tts/speech-service.ts).
+      ...(speechSocket ? { speechSocket } : {}),
       onRenderStatus: (status) => {
         if (sessionId) void send({ case: 'sessionStatus', value: { sessionId, ...status } });
       },

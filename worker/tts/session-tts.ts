@@ -10,6 +10,7 @@ import { DEFAULT_ESPEAK_VOICE, type SpeechProvider } from '../protocol/speech-pr
 import type { SpeechAudio } from './flite-tts';
 import { createOpenAiSpeech, type OpenAiSpeech } from './openai-speech';
 import { pluginStatus, type PluginLocation } from './plugins';
+import { createSpeechClient } from './speech-client';
 import { createThreadedTts } from './threaded-tts';
 
 export interface SessionTts {
@@ -34,6 +35,11 @@ export interface SessionTtsOptions {
   timeoutMs?: number;
   /** Replaces global fetch for the OpenAI-compatible provider (tests, proxies). */
   fetchImpl?: typeof fetch;
+  /**
+   * Socket of the host's shared speech service (FACECAST_SPEECH_SOCKET): Flite speaks there
+   * instead of on a thread of this process (decision 007). Unset: a thread of our own.
+   */
+  speechSocket?: string;
 }
 
 export function createSessionTts(
@@ -92,7 +98,9 @@ export function createSessionTts(
       'speech provider unavailable, speaking with the built-in voice',
     );
   }
-  const flite = createThreadedTts();
+  const flite = options.speechSocket
+    ? createSpeechClient({ socketPath: options.speechSocket })
+    : createThreadedTts();
   return {
     provider: 'flite',
     synthesize: (text, voice, rate) => flite.synthesize(text, voice, rate),
