@@ -30,7 +30,13 @@ export interface AudioRecorder {
 
 export interface Subscriber {
   room: Room;
-  waitForTrack(identity: string, kind: TrackKind, timeoutMs?: number): Promise<RemoteTrack>;
+  /** A track of `kind` from `identity`; with `not`, one other than that (a re-published one). */
+  waitForTrack(
+    identity: string,
+    kind: TrackKind,
+    timeoutMs?: number,
+    options?: { not?: RemoteTrack },
+  ): Promise<RemoteTrack>;
   recordVideo(track: RemoteTrack): VideoRecorder;
   recordAudio(track: RemoteTrack, sampleRateHz?: number): AudioRecorder;
   /** Sends chat text on a topic as a text stream. */
@@ -75,9 +81,9 @@ export async function joinAsSubscriber(
 
   return {
     room,
-    waitForTrack(identity, kind, timeoutMs = 20_000) {
+    waitForTrack(identity, kind, timeoutMs = 20_000, { not } = {}) {
       const existing = findTrack(identity, kind);
-      if (existing) return Promise.resolve(existing);
+      if (existing && existing.sid !== not?.sid) return Promise.resolve(existing);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           room.off(RoomEvent.TrackSubscribed, onTrack);
@@ -85,6 +91,7 @@ export async function joinAsSubscriber(
         }, timeoutMs);
         const onTrack = (track: RemoteTrack, _pub: unknown, participant: { identity: string }) => {
           if (participant.identity !== identity || track.kind !== kind) return;
+          if (not && track.sid === not.sid) return;
           clearTimeout(timer);
           room.off(RoomEvent.TrackSubscribed, onTrack);
           resolve(track);

@@ -15,6 +15,12 @@ export interface WorkerHost {
   request(path: string, init?: RequestInit): Promise<Response>;
   /** SIGTERM, then waits; returns the exit code. */
   stop(): Promise<number | null>;
+  /** The host process's pid. */
+  pid: number;
+  /** Sends a signal (e.g. SIGKILL: the host dies; its session processes notice and exit). */
+  kill(signal: NodeJS.Signals): void;
+  /** Resolves with the exit code once the host has exited. */
+  exited: Promise<number | null>;
 }
 
 export async function startWorkerHost(options: {
@@ -78,6 +84,9 @@ export async function startWorkerHost(options: {
           ...init.headers,
         },
       }),
+    pid: child.pid ?? 0,
+    kill: (signal) => void child.kill(signal),
+    exited,
     stop: async () => {
       if (exitCode === undefined) {
         child.kill('SIGTERM');
