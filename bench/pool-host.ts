@@ -66,11 +66,21 @@ export function processTree(rootPid: number): number[] {
 /** Summed PSS (bytes) of the processes, from /proc/<pid>/smaps_rollup. */
 export function pssBytes(pids: number[]): number {
   let total = 0;
-  for (const pid of pids) {
-    const match = /^Pss:\s+(\d+) kB$/m.exec(readProc(pid, 'smaps_rollup'));
-    total += Number(match?.[1] ?? 0) * 1024;
-  }
+  for (const pid of pids) total += processPssBytes(pid);
   return total;
+}
+
+/** PSS (bytes) of one process; 0 when it is gone. */
+export function processPssBytes(pid: number): number {
+  const match = /^Pss:\s+(\d+) kB$/m.exec(readProc(pid, 'smaps_rollup'));
+  return Number(match?.[1] ?? 0) * 1024;
+}
+
+/** A short name for a process: the script it runs (main.ts, speech-service.ts, …) or its binary. */
+export function processName(pid: number): string {
+  const args = readProc(pid, 'cmdline').split('\0').filter(Boolean);
+  const script = args.find((arg) => /\.(ts|js|mjs)$/.test(arg));
+  return (script ?? args[0] ?? '?').split('/').slice(-2).join('/');
 }
 
 /** Files under `dir` that process `pid` has mapped (the avatar frame store's data file). */

@@ -17,13 +17,23 @@ import {
   findWorkerHostPid,
   hostClient,
   mappedFilesUnder,
+  processName,
+  processPssBytes,
   processTree,
   pssBytes,
   storeMemory,
   type HostClient,
 } from './pool-host';
 import { startPlatform, type ApiClient, type Platform } from './pool-platform';
-import { joinViewer, type PoolViewer } from './pool-viewer';
+import {
+  endSession,
+  sleep,
+  startSession,
+  startTalkingSession,
+  waitFor,
+  watch,
+  type LiveSession,
+} from './pool-session';
 import { percentile, round } from './stats';
 
 const MEASURE_MS = 10_000;
@@ -32,21 +42,12 @@ const MIN_FPS = 24;
 const MAX_DROPPED = 0.01;
 const TTFF_STARTS = 10;
 const RECOVERY_KILLS = 3;
+/** Largest N of the memory phase (CPU does not matter there, but each session costs a core/3). */
+const MEMORY_MAX_N = 4;
 const MB = 2 ** 20;
-const SPEECH =
-  'Welcome to the museum. This gallery holds paintings from four centuries, and each of them ' +
-  'has a story worth hearing. Take your time, look closely, and ask me anything you like.';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type Figures = Record<string, number | string | null>;
-
-interface LiveSession {
-  id: string;
-  room: string;
-  viewer: PoolViewer;
-  /** Stops the keep-speaking loop. */
-  quiet(): void;
-}
+type Progress = (message: string) => void;
 
 function maxSessionsArg(): string | undefined {
   const at = process.argv.indexOf('--max-sessions');
@@ -83,26 +84,33 @@ export async function poolBench(): Promise<Figures> {
   if (!insideTestNamespace()) return runInNamespace();
   const max = maxSessionsArg();
   const platform = await startPlatform(max ? { WORKER_MAX_SESSIONS: max } : {});
-  const progress = (message: string) => process.stderr.write(`pool: ${message}\n`);
+  const progress: Progress = (message) => process.stderr.write(`pool: ${message}\n`);
   progress(`platform up (data ${platform.dataDir}, log ${platform.logFile})`);
   try {
     const host = hostClient(platform.workerUrl, platform.workerSecret);
     const avatarId = await demoAvatarId(platform.api);
     const capacity = await host.metricSum('facecast_sessions_capacity');
     progress(`demo avatar ${avatarId}, host capacity ${capacity}`);
+    const loadAtStart = os.loadavg()[0]!;
     const scale = await maxSessions(platform, host, avatarId, progress);
+    const memory = await memoryPerSession(platform, host, avatarId, capacity, progress);
     const ttff = await timeToFirstFrame(platform, host, avatarId, progress);
     const recovery = await recoveryTimes(platform, host, avatarId, progress);
     ttff.sort((a, b) => a - b);
-    recovery.sort((a, b) => a - b);
+    const recovered = recovery.flatMap((r) => (r.ms === null ? [] : [r.ms])).sort((a, b) => a - b);
     return {
       host_capacity: capacity,
       ...scale,
+      ...memory,
       ttff_p50_ms: Math.round(percentile(ttff, 50)),
       ttff_p95_ms: Math.round(percentile(ttff, 95)),
       ttff_samples_ms: ttff.map(Math.round).join(' '),
-      recovery_ms: recovery.length ? Math.round(percentile(recovery, 50)) : null,
-      recovery_samples_ms: recovery.map(Math.round).join(' '),
+      recovery_ms: recovered.length ? Math.round(percentile(recovered, 50)) : null,
+      recovery_samples_ms: recovery
+        .map((r) => (r.ms === null ? 'none' : Math.round(r.ms)))
+        .join(' '),
+      recovery_session_alive_5s_after: `${recovery.filter((r) => r.aliveAfter).length}/${recovery.length}`,
+      load_average_at_start: round(loadAtStart, 2),
       load_average: os
         .loadavg()
         .map((l) => round(l, 2))
@@ -125,86 +133,30 @@ async function demoAvatarId(api: ApiClient): Promise<string> {
   return ready.id;
 }
 
-/** POST /api/v1/sessions (wait:false): the session, or 'full' on 503. */
-async function startSession(
-  platform: Platform,
-  avatarId: string,
-): Promise<{ id: string; room: string; postedAtMs: number; answeredAtMs: number } | 'full'> {
-  const postedAtMs = performance.now();
-  const { status, body } = await platform.api('POST', '/api/v1/sessions', {
-    avatarId,
-    wait: false,
-  });
-  if (status === 503) return 'full';
-  if (status !== 201) throw new Error(`POST /api/v1/sessions: ${status} ${JSON.stringify(body)}`);
-  const session = body as { id: string; room: string };
-  return { ...session, postedAtMs, answeredAtMs: performance.now() };
+async function firstFrame(session: LiveSession): Promise<void> {
+  await waitFor(() => session.viewer.frameTimesMs.length > 0, 30_000, 'first frame of a session');
 }
 
-async function watch(platform: Platform, sessionId: string): Promise<PoolViewer> {
-  const { status, body } = await platform.api('POST', `/api/v1/sessions/${sessionId}/tokens`);
-  if (status !== 200) throw new Error(`viewer token: ${status} ${JSON.stringify(body)}`);
-  const grant = body as { livekitUrl: string; token: string };
-  return joinViewer({ url: grant.livekitUrl, token: grant.token });
-}
-
-/** Keeps the avatar talking: speaks again whenever it has been quiet for 600 ms. */
-function keepSpeaking(platform: Platform, id: string, viewer: PoolViewer): () => void {
-  let stopped = false;
-  let sentAtMs = 0;
-  void (async () => {
-    while (!stopped) {
-      const now = performance.now();
-      if (now - Math.max(viewer.lastSpeechMs(), sentAtMs) > 600 && now - sentAtMs > 2_000) {
-        sentAtMs = now;
-        await platform.api('POST', `/api/v1/sessions/${id}/speak`, { text: SPEECH });
-      }
-      await sleep(200);
-    }
-  })().catch(() => undefined);
-  return () => (stopped = true);
-}
-
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string) {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await check())) {
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
-    await sleep(50);
-  }
-}
-
-async function endSession(platform: Platform, session: LiveSession): Promise<void> {
-  session.quiet();
-  await session.viewer.leave();
-  await platform.api('DELETE', `/api/v1/sessions/${session.id}`);
-}
-
+/** Adds talking sessions one by one; each step measures fps at every viewer and drops. */
 async function maxSessions(
   platform: Platform,
   host: HostClient,
   avatarId: string,
-  progress: (message: string) => void,
+  progress: Progress,
 ): Promise<Figures> {
   const sessions: LiveSession[] = [];
   let best = 0;
-  let stoppedBy = 'not stopped';
-  let pss1 = 0;
-  let last: {
-    n: number;
-    pss: number;
-    store: Awaited<ReturnType<typeof storeMemory>> | null;
-  } | null = null;
-  const rows: string[] = [];
+  let stoppedBy = '';
+  const steps: string[] = [];
   try {
     for (;;) {
-      const started = await startSession(platform, avatarId);
-      if (started === 'full') {
-        stoppedBy = `503 at ${sessions.length + 1} (host capacity)`;
+      const session = await startTalkingSession(platform, avatarId);
+      if (session === 'full') {
+        stoppedBy = `503 for session ${sessions.length + 1} (host capacity)`;
         break;
       }
-      const viewer = await watch(platform, started.id);
-      sessions.push({ ...started, viewer, quiet: keepSpeaking(platform, started.id, viewer) });
-      await waitFor(() => viewer.frameTimesMs.length > 0, 30_000, 'first frame of a new session');
+      sessions.push(session);
+      await firstFrame(session);
       await sleep(SETTLE_MS);
       const rendered0 = await host.metricSum('facecast_session_frames_rendered_total');
       const dropped0 = await host.metricSum('facecast_session_frames_dropped_total');
@@ -217,19 +169,13 @@ async function maxSessions(
       const minFps = Math.min(...fps);
       const droppedRatio = rendered > 0 ? dropped / rendered : 1;
       const n = sessions.length;
-      const tree = processTree(findWorkerHostPid());
-      const pss = pssBytes(tree);
-      if (n === 1) pss1 = pss;
-      const storeFile = tree.flatMap((pid) => mappedFilesUnder(pid, platform.dataDir))[0];
-      last = { n, pss, store: storeFile ? await storeMemory(storeFile, tree) : null };
-      const row =
-        `n=${n} min_fps=${round(minFps, 1)} fps=[${fps.map((f) => round(f, 1)).join(',')}] ` +
-        `dropped=${round(droppedRatio * 100, 2)}% pss=${round(pss / MB, 0)}MB ` +
-        `load=${round(os.loadavg()[0]!, 2)}`;
-      rows.push(row);
-      progress(row);
+      const step =
+        `n=${n}: fps ${fps.map((f) => round(f, 1)).join('/')}, dropped ` +
+        `${round(droppedRatio * 100, 2)} %, load ${round(os.loadavg()[0]!, 1)}`;
+      steps.push(step);
+      progress(step);
       if (minFps < MIN_FPS || droppedRatio >= MAX_DROPPED) {
-        stoppedBy = `n=${n}: min fps ${round(minFps, 1)}, dropped ${round(droppedRatio * 100, 2)} %`;
+        stoppedBy = `n=${n} below target`;
         break;
       }
       best = n;
@@ -237,31 +183,77 @@ async function maxSessions(
   } finally {
     for (const session of sessions) await endSession(platform, session).catch(() => undefined);
   }
-  const store = last?.store;
   return {
     max_sessions_25fps: best,
     max_sessions_stopped_by: stoppedBy,
-    max_sessions_steps: rows.join(' | '),
-    pss_1_session_mb: round(pss1 / MB, 1),
-    pss_n_sessions_mb: last ? round(last.pss / MB, 1) : null,
-    pss_n: last?.n ?? null,
-    pss_per_extra_session_mb:
-      last && last.n > 1 ? round((last.pss - pss1) / (last.n - 1) / MB, 1) : null,
-    frame_store_mb: store ? round(store.fileBytes / MB, 1) : null,
-    frame_store_mappers: store?.mappers ?? null,
-    frame_store_rss_sum_mb: store ? round(store.rssSumBytes / MB, 1) : null,
-    frame_store_pss_sum_mb: store ? round(store.pssSumBytes / MB, 1) : null,
+    max_sessions_steps: steps.join(' | '),
   };
 }
 
+/** PSS of the host's whole process tree with 1 and N talking sessions of the same avatar. */
+async function memoryPerSession(
+  platform: Platform,
+  host: HostClient,
+  avatarId: string,
+  capacity: number,
+  progress: Progress,
+): Promise<Figures> {
+  const n = Math.max(2, Math.min(capacity, MEMORY_MAX_N));
+  const sessions: LiveSession[] = [];
+  const measure = async () => {
+    await sleep(8_000);
+    const tree = processTree(findWorkerHostPid());
+    const sessionPids = new Set((await host.sessions()).map((s) => s.pid));
+    const parts = tree.map((pid) => {
+      const role = sessionPids.has(pid) ? 'session' : processName(pid);
+      return `${role} ${round(processPssBytes(pid) / MB, 0)}`;
+    });
+    return { tree, pss: pssBytes(tree), parts: parts.join(', ') };
+  };
+  try {
+    await waitFor(async () => (await host.sessions()).length === 0, 30_000, 'an idle host');
+    let at1: Awaited<ReturnType<typeof measure>> | undefined;
+    for (let i = 0; i < n; i++) {
+      const session = await startTalkingSession(platform, avatarId);
+      if (session === 'full') throw new Error(`memory: the host refused session ${i + 1} (503)`);
+      sessions.push(session);
+      await firstFrame(session);
+      if (i === 0) {
+        at1 = await measure();
+        progress(`memory n=1: ${round(at1.pss / MB, 0)} MB (${at1.parts})`);
+      }
+    }
+    const atN = await measure();
+    const storeFile = atN.tree.flatMap((pid) => mappedFilesUnder(pid, platform.dataDir))[0];
+    const store = storeFile ? await storeMemory(storeFile, atN.tree) : null;
+    progress(`memory n=${n}: ${round(atN.pss / MB, 0)} MB (${atN.parts})`);
+    if (!at1) throw new Error('memory: no 1-session measurement');
+    return {
+      pss_1_session_mb: round(at1.pss / MB, 1),
+      pss_n_sessions_mb: round(atN.pss / MB, 1),
+      pss_n: n,
+      pss_per_extra_session_mb: round((atN.pss - at1.pss) / (n - 1) / MB, 1),
+      pss_processes_n_mb: atN.parts,
+      frame_store_mb: store ? round(store.fileBytes / MB, 1) : null,
+      frame_store_mappers: store?.mappers ?? null,
+      frame_store_rss_sum_mb: store ? round(store.rssSumBytes / MB, 1) : null,
+      frame_store_pss_sum_mb: store ? round(store.pssSumBytes / MB, 1) : null,
+    };
+  } finally {
+    for (const session of sessions) await endSession(platform, session).catch(() => undefined);
+  }
+}
+
+/** POST (wait:false) → first frame at a viewer joining right after the answer, prewarm full. */
 async function timeToFirstFrame(
   platform: Platform,
   host: HostClient,
   avatarId: string,
-  progress: (message: string) => void,
+  progress: Progress,
 ): Promise<number[]> {
   const samples: number[] = [];
   for (let i = 0; i < TTFF_STARTS; i++) {
+    await waitFor(async () => (await host.sessions()).length === 0, 30_000, 'an idle host');
     await waitFor(
       async () => (await host.metricSum('facecast_processes_prewarmed')) >= 1,
       60_000,
@@ -270,62 +262,66 @@ async function timeToFirstFrame(
     const started = await startSession(platform, avatarId);
     if (started === 'full')
       throw new Error('time to first frame: the host refused a session (503)');
-    const viewer = await watch(platform, started.id);
-    await waitFor(() => viewer.frameTimesMs.length > 0, 30_000, 'first frame');
-    samples.push(viewer.frameTimesMs[0]! - started.postedAtMs);
-    progress(`ttff ${i + 1}: ${Math.round(samples[i]!)} ms`);
-    await endSession(platform, { ...started, viewer, quiet: () => undefined });
-    await waitFor(async () => (await host.sessions()).length === 0, 30_000, 'the session to end');
+    const session = { ...started, viewer: await watch(platform, started.id), quiet: () => {} };
+    await firstFrame(session);
+    samples.push(session.viewer.frameTimesMs[0]! - started.postedAtMs);
+    progress(`first frame ${i + 1}: ${Math.round(samples[i]!)} ms`);
+    await endSession(platform, session);
   }
   return samples;
 }
 
+/**
+ * kill -9 of the session process → first frame after the gap at the viewer. Each try uses a
+ * fresh session and checks that it still streams 5 s later.
+ */
 async function recoveryTimes(
   platform: Platform,
   host: HostClient,
   avatarId: string,
-  progress: (message: string) => void,
-): Promise<number[]> {
-  const started = await startSession(platform, avatarId);
-  if (started === 'full') throw new Error('recovery: the host refused a session (503)');
-  const viewer = await watch(platform, started.id);
-  const session = { ...started, viewer, quiet: keepSpeaking(platform, started.id, viewer) };
-  const samples: number[] = [];
-  try {
-    for (let i = 0; i < RECOVERY_KILLS; i++) {
-      await waitFor(
-        () => viewer.framesBetween(performance.now() - 1000, Infinity) > 20,
-        30_000,
-        'frames flowing',
-      );
-      const entry = (await host.sessions()).find((s) => s.roomName === started.room);
+  progress: Progress,
+): Promise<Array<{ ms: number | null; aliveAfter: boolean }>> {
+  const results: Array<{ ms: number | null; aliveAfter: boolean }> = [];
+  for (let i = 0; i < RECOVERY_KILLS; i++) {
+    await waitFor(async () => (await host.sessions()).length === 0, 30_000, 'an idle host');
+    const session = await startTalkingSession(platform, avatarId);
+    if (session === 'full') throw new Error('recovery: the host refused a session (503)');
+    const { viewer } = session;
+    try {
+      await firstFrame(session);
+      await sleep(3_000);
+      const entry = (await host.sessions()).find((s) => s.roomName === session.room);
       if (!entry?.pid || entry.state !== 'running')
         throw new Error(`recovery: no running process for the session (${JSON.stringify(entry)})`);
       const killedAtMs = performance.now();
       process.kill(entry.pid, 'SIGKILL');
-      // Frames stop, then resume: the first frame after a gap of > 300 ms.
-      const seen = viewer.frameTimesMs.length;
-      let resumedAtMs = 0;
+      // Frames stop, then resume: the first frame after the kill that follows a > 300 ms gap.
+      const seen = Math.max(1, viewer.frameTimesMs.length);
+      let resumedAtMs: number | null = null;
       await waitFor(
         () => {
           const times = viewer.frameTimesMs;
-          for (let k = Math.max(seen, 1); k < times.length; k++) {
-            if (times[k]! - times[k - 1]! > 300 && times[k]! > killedAtMs) {
+          for (let k = seen; k < times.length; k++) {
+            if (times[k]! > killedAtMs && times[k]! - times[k - 1]! > 300) {
               resumedAtMs = times[k]!;
               return true;
             }
           }
           return false;
         },
-        30_000,
+        15_000,
         'frames after kill -9',
-      );
-      samples.push(resumedAtMs - killedAtMs);
-      progress(`recovery ${i + 1}: ${Math.round(resumedAtMs - killedAtMs)} ms`);
+      ).catch(() => undefined);
       await sleep(5_000);
+      const aliveAfter = viewer.framesBetween(performance.now() - 1_000, Infinity) >= 20;
+      const ms = resumedAtMs === null ? null : resumedAtMs - killedAtMs;
+      results.push({ ms, aliveAfter });
+      progress(
+        `recovery ${i + 1}: ${ms === null ? 'no frames' : `${Math.round(ms)} ms`}, streaming 5 s later: ${aliveAfter}`,
+      );
+    } finally {
+      await endSession(platform, session).catch(() => undefined);
     }
-  } finally {
-    await endSession(platform, session).catch(() => undefined);
   }
-  return samples;
+  return results;
 }
