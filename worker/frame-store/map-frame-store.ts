@@ -6,16 +6,16 @@
  *
  * Writing into a mapped frame kills the process (SIGSEGV): the views are read-only for real.
  */
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { mapFile } from '../native/mmap';
 import { FrameStoreError, isErrno } from './frame-store-error';
-import { FRAME_STORE_HEADER_BYTES, frameOffsetBytes, manifestFileName } from './frame-store-format';
+import { frameOffsetBytes, manifestFileName } from './frame-store-format';
 import {
   checkHeader,
   readManifest,
   type FrameStore,
   type FrameStoreVerify,
+  verifyChecksum,
 } from './read-frame-store';
 
 export interface MapFrameStoreOptions {
@@ -66,17 +66,7 @@ export async function mapFrameStore(
   }
   const bytes = new Uint8Array(mapped);
   checkHeader(bytes, manifest);
-  if ((options.verify ?? 'header') === 'full') {
-    const actual = createHash('sha256')
-      .update(bytes.subarray(FRAME_STORE_HEADER_BYTES))
-      .digest('hex');
-    if (actual !== manifest.checksum.value) {
-      throw new FrameStoreError(
-        'corrupt',
-        `frame store ${name}: sha256 of frames is ${actual}, manifest says ${manifest.checksum.value}`,
-      );
-    }
-  }
+  if ((options.verify ?? 'header') === 'full') verifyChecksum(bytes, manifest, name);
 
   // Views are made once: frame() hands out the same object every call, allocating nothing.
   let views: Uint8Array[] | undefined = Array.from(

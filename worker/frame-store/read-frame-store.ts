@@ -52,17 +52,7 @@ export async function openFrameStore(
   const manifest = await readManifest(path.join(dir, manifestFileName(name)));
   const bytes = await readDataFile(path.join(dir, manifest.dataFile), manifest.dataBytes);
   checkHeader(bytes, manifest);
-  if ((options.verify ?? 'full') === 'full') {
-    const actual = createHash('sha256')
-      .update(bytes.subarray(FRAME_STORE_HEADER_BYTES))
-      .digest('hex');
-    if (actual !== manifest.checksum.value) {
-      throw new FrameStoreError(
-        'corrupt',
-        `frame store ${name}: sha256 of frames is ${actual}, manifest says ${manifest.checksum.value}`,
-      );
-    }
-  }
+  if ((options.verify ?? 'full') === 'full') verifyChecksum(bytes, manifest, name);
 
   let backing: Uint8Array | undefined = bytes;
   return {
@@ -173,6 +163,23 @@ export function checkHeader(bytes: Uint8Array, manifest: FrameStoreManifest): vo
     throw new FrameStoreError(
       'mismatch',
       `frame store ${manifest.dataFile} header differs from its manifest: ${differences.join(', ')}`,
+    );
+  }
+}
+
+/** Throws 'corrupt' unless the frames (all bytes after the header) hash to the manifest's sha256. */
+export function verifyChecksum(
+  bytes: Uint8Array,
+  manifest: FrameStoreManifest,
+  name: string,
+): void {
+  const actual = createHash('sha256')
+    .update(bytes.subarray(FRAME_STORE_HEADER_BYTES))
+    .digest('hex');
+  if (actual !== manifest.checksum.value) {
+    throw new FrameStoreError(
+      'corrupt',
+      `frame store ${name}: sha256 of frames is ${actual}, manifest says ${manifest.checksum.value}`,
     );
   }
 }

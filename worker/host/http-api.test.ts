@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../log';
+import { isProcessAlive } from '../testing/process-alive';
 import { syntheticAvatar, writeSyntheticAvatar } from '../testing/synthetic-avatar';
 import { createHttpApi } from './http-api';
 import { ProcessHandle } from './process-handle';
@@ -60,15 +61,6 @@ async function start(options: { capacity?: number; entry?: string; livekitUrl?: 
       },
     });
   return { base, call, supervisor };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const request = (sessionId: string) => ({
@@ -156,8 +148,8 @@ describe('worker host HTTP API', () => {
     expect((await call('/sessions/s1', { method: 'DELETE' })).status).toBe(404);
     // No prewarm here, so the pool has no use for the process and shuts it down.
     const until = Date.now() + 5_000;
-    while (isAlive(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-    expect(isAlive(pid)).toBe(false);
+    while (isProcessAlive(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    expect(isProcessAlive(pid)).toBe(false);
     expect(await (await fetch(`${base}/health`)).json()).toMatchObject({ active: 0 });
   });
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../log';
+import { isProcessAlive } from '../testing/process-alive';
 import { syntheticAvatar } from '../testing/synthetic-avatar';
 import { ProcessHandle } from './process-handle';
 import { ProcessPool } from './process-pool';
@@ -36,15 +37,6 @@ async function until(check: () => boolean, timeoutMs = 8_000): Promise<void> {
   while (!check()) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -112,7 +104,7 @@ describe('ProcessPool and SessionSupervisor', () => {
     await supervisor.stop('s1');
     // Back in the pool (the pool wants 1 idle and has 1, so it stays: 2 idle max is not
     // wanted) — the process is either reused or shut down, never leaked.
-    await until(() => !isAlive(first.pid!) || pool.idlePids.includes(first.pid!));
+    await until(() => !isProcessAlive(first.pid!) || pool.idlePids.includes(first.pid!));
     const second = await supervisor.start(request('s2'));
     expect(second.state).toBe('running');
   });
@@ -136,7 +128,7 @@ describe('ProcessPool and SessionSupervisor', () => {
     await pool.start();
     const first = await supervisor.start(request('s1'));
     await supervisor.stop('s1');
-    await until(() => !isAlive(first.pid!));
+    await until(() => !isProcessAlive(first.pid!));
     expect(pool.idlePids).not.toContain(first.pid);
   });
 
@@ -173,7 +165,7 @@ describe('ProcessPool and SessionSupervisor', () => {
       await until(
         () => supervisor.get('s1')?.restarts === 1 && supervisor.get('s1')?.state === 'running',
       );
-      expect(isAlive(first.pid!)).toBe(false);
+      expect(isProcessAlive(first.pid!)).toBe(false);
       expect(restarts).toEqual(['unresponsive']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
