@@ -76,10 +76,13 @@ export function processPssBytes(pid: number): number {
   return Number(match?.[1] ?? 0) * 1024;
 }
 
-/** A short name for a process: the script it runs (main.ts, speech-service.ts, …) or its binary. */
+/** A short name for a process: the script it runs (session/main.ts, …) or its binary. */
 export function processName(pid: number): string {
   const args = readProc(pid, 'cmdline').split('\0').filter(Boolean);
-  const script = args.find((arg) => /\.(ts|js|mjs)$/.test(arg));
+  // Skip loader flags (--import file:///…/tsx/dist/loader.mjs): the entry script comes last.
+  const script = args
+    .filter((arg) => !arg.startsWith('-') && !arg.startsWith('file:'))
+    .findLast((arg) => /\.(ts|js|mjs)$/.test(arg));
   return (script ?? args[0] ?? '?').split('/').slice(-2).join('/');
 }
 
