@@ -112,6 +112,7 @@ export async function poolBench(): Promise<Figures> {
         .map((r) => (r.ms === null ? 'none' : Math.round(r.ms)))
         .join(' '),
       recovery_session_alive_9s_after: `${recovery.filter((r) => r.aliveAfter).length}/${recovery.length}`,
+      recovery_restarts_per_kill: recovery.map((r) => r.restarts).join(' '),
       load_average_at_start: round(loadAtStart, 2),
       load_average: os
         .loadavg()
@@ -282,8 +283,8 @@ async function recoveryTimes(
   host: HostClient,
   avatarId: string,
   progress: Progress,
-): Promise<Array<{ ms: number | null; aliveAfter: boolean }>> {
-  const results: Array<{ ms: number | null; aliveAfter: boolean }> = [];
+): Promise<Array<{ ms: number | null; aliveAfter: boolean; restarts: number }>> {
+  const results: Array<{ ms: number | null; aliveAfter: boolean; restarts: number }> = [];
   for (let i = 0; i < RECOVERY_KILLS; i++) {
     await waitFor(async () => (await host.sessions()).length === 0, 30_000, 'an idle host');
     const session = await startTalkingSession(platform, avatarId);
@@ -295,6 +296,7 @@ async function recoveryTimes(
       const entry = (await host.sessions()).find((s) => s.roomName === session.room);
       if (!entry?.pid || entry.state !== 'running')
         throw new Error(`recovery: no running process for the session (${JSON.stringify(entry)})`);
+      const restarts0 = await host.metricSum('facecast_process_restarts_total');
       const killedAtMs = performance.now();
       process.kill(entry.pid, 'SIGKILL');
       // Frames stop, then resume: the first frame after the kill that follows a > 300 ms gap.
@@ -317,10 +319,12 @@ async function recoveryTimes(
       // LiveKit ends the job ~1 s after the kill and a stop has a 5 s deadline: look at 9 s.
       await sleep(Math.max(0, killedAtMs + ALIVE_CHECK_MS - performance.now()));
       const aliveAfter = viewer.framesBetween(performance.now() - 1_000, Infinity) >= 20;
+      // One kill should cost exactly one restart.
+      const restarts = (await host.metricSum('facecast_process_restarts_total')) - restarts0;
       const ms = resumedAtMs === null ? null : resumedAtMs - killedAtMs;
-      results.push({ ms, aliveAfter });
+      results.push({ ms, aliveAfter, restarts });
       progress(
-        `recovery ${i + 1}: ${ms === null ? 'no frames' : `${Math.round(ms)} ms`}, streaming 9 s after the kill: ${aliveAfter}`,
+        `recovery ${i + 1}: ${ms === null ? 'no frames' : `${Math.round(ms)} ms`}, streaming 9 s after the kill: ${aliveAfter}, restarts: ${restarts}`,
       );
     } finally {
       await endSession(platform, session).catch(() => undefined);
