@@ -91,3 +91,8 @@ export async function waitFor(
     await sleep(50);
   }
 }
+
+/** Waits (up to 30 s) for the session's first video frame at its viewer. */
+export async function firstFrame(session: LiveSession): Promise<void> {
+  await waitFor(() => session.viewer.frameTimesMs.length > 0, 30_000, 'first frame of a session');
+}

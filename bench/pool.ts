@@ -13,20 +13,12 @@ import {
   namespaceInvocation,
   namespaceSupport,
 } from '@/scripts/lib/netns.mjs';
-import {
-  findWorkerHostPid,
-  hostClient,
-  mappedFilesUnder,
-  processName,
-  processPssBytes,
-  processTree,
-  pssBytes,
-  storeMemory,
-  type HostClient,
-} from './pool-host';
+import { hostClient, type HostClient } from './pool-host';
+import { memoryPerSession } from './pool-memory';
 import { startPlatform, type ApiClient, type Platform } from './pool-platform';
 import {
   endSession,
+  firstFrame,
   sleep,
   startSession,
   startTalkingSession,
@@ -44,9 +36,6 @@ const TTFF_STARTS = 10;
 const RECOVERY_KILLS = 3;
 /** After a kill, the session must still stream this long after it (ms). */
 const ALIVE_CHECK_MS = 9_000;
-/** Largest N of the memory phase (CPU does not matter there, but each session costs a core/3). */
-const MEMORY_MAX_N = 4;
-const MB = 2 ** 20;
 
 type Figures = Record<string, number | string | null>;
 type Progress = (message: string) => void;
@@ -95,7 +84,7 @@ export async function poolBench(): Promise<Figures> {
     progress(`demo avatar ${avatarId}, host capacity ${capacity}`);
     const loadAtStart = os.loadavg()[0]!;
     const scale = await maxSessions(platform, host, avatarId, progress);
-    const memory = await memoryPerSession(platform, host, avatarId, capacity, progress);
+    const memory = await memoryPerSession({ platform, host, avatarId, capacity, progress });
     const ttff = await timeToFirstFrame(platform, host, avatarId, progress);
     const recovery = await recoveryTimes(platform, host, avatarId, progress);
     ttff.sort((a, b) => a - b);
@@ -134,10 +123,6 @@ async function demoAvatarId(api: ApiClient): Promise<string> {
       `no ready demo avatar (GET /api/v1/avatars ${status}: ${JSON.stringify(body)})`,
     );
   return ready.id;
-}
-
-async function firstFrame(session: LiveSession): Promise<void> {
-  await waitFor(() => session.viewer.frameTimesMs.length > 0, 30_000, 'first frame of a session');
 }
 
 /** Adds talking sessions one by one; each step measures fps at every viewer and drops. */
@@ -191,60 +176,6 @@ async function maxSessions(
     max_sessions_stopped_by: stoppedBy,
     max_sessions_steps: steps.join(' | '),
   };
-}
-
-/** PSS of the host's whole process tree with 1 and N talking sessions of the same avatar. */
-async function memoryPerSession(
-  platform: Platform,
-  host: HostClient,
-  avatarId: string,
-  capacity: number,
-  progress: Progress,
-): Promise<Figures> {
-  const n = Math.max(2, Math.min(capacity, MEMORY_MAX_N));
-  const sessions: LiveSession[] = [];
-  const measure = async () => {
-    await sleep(8_000);
-    const tree = processTree(findWorkerHostPid());
-    const sessionPids = new Set((await host.sessions()).map((s) => s.pid));
-    const parts = tree.map((pid) => {
-      const role = sessionPids.has(pid) ? 'session' : processName(pid);
-      return `${role} ${round(processPssBytes(pid) / MB, 0)}`;
-    });
-    return { tree, pss: pssBytes(tree), parts: parts.join(', ') };
-  };
-  try {
-    await waitFor(async () => (await host.sessions()).length === 0, 30_000, 'an idle host');
-    let at1: Awaited<ReturnType<typeof measure>> | undefined;
-    for (let i = 0; i < n; i++) {
-      const session = await startTalkingSession(platform, avatarId);
-      if (session === 'full') throw new Error(`memory: the host refused session ${i + 1} (503)`);
-      sessions.push(session);
-      await firstFrame(session);
-      if (i === 0) {
-        at1 = await measure();
-        progress(`memory n=1: ${round(at1.pss / MB, 0)} MB (${at1.parts})`);
-      }
-    }
-    const atN = await measure();
-    const storeFile = atN.tree.flatMap((pid) => mappedFilesUnder(pid, platform.dataDir))[0];
-    const store = storeFile ? await storeMemory(storeFile, atN.tree) : null;
-    progress(`memory n=${n}: ${round(atN.pss / MB, 0)} MB (${atN.parts})`);
-    if (!at1) throw new Error('memory: no 1-session measurement');
-    return {
-      pss_1_session_mb: round(at1.pss / MB, 1),
-      pss_n_sessions_mb: round(atN.pss / MB, 1),
-      pss_n: n,
-      pss_per_extra_session_mb: round((atN.pss - at1.pss) / (n - 1) / MB, 1),
-      pss_processes_n_mb: atN.parts,
-      frame_store_mb: store ? round(store.fileBytes / MB, 1) : null,
-      frame_store_mappers: store?.mappers ?? null,
-      frame_store_rss_sum_mb: store ? round(store.rssSumBytes / MB, 1) : null,
-      frame_store_pss_sum_mb: store ? round(store.pssSumBytes / MB, 1) : null,
-    };
-  } finally {
-    for (const session of sessions) await endSession(platform, session).catch(() => undefined);
-  }
 }
 
 /** POST (wait:false) → first frame at a viewer joining right after the answer, prewarm full. */
