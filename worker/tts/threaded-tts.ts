@@ -6,7 +6,12 @@ import { Worker } from 'node:worker_threads';
 import type { SpeechAudio } from './flite-tts';
 
 /** Which synthesiser the thread runs: Flite (built in) or eSpeak NG from the plugin's entry file. */
-export type TtsEngine = { name: 'flite' } | { name: 'espeak'; entry: string; sampleRateHz: number };
+export type TtsEngine =
+  | {
+      name: 'flite';
+      /** Compiled once for several threads (shared code). */ module?: WebAssembly.Module;
+    }
+  | { name: 'espeak'; entry: string; sampleRateHz: number };
 
 export interface TtsThreadRequest {
   id: number;

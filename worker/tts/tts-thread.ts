@@ -19,7 +19,7 @@ interface Engine {
 const ready: Promise<Engine> =
   engine.name === 'espeak'
     ? createEspeakTts(engine.entry, engine.sampleRateHz)
-    : Promise.resolve(createFliteTts());
+    : Promise.resolve(createFliteTts(engine.module));
 // A failed start is reported on every request instead of crashing the thread.
 ready.catch(() => undefined);
 
