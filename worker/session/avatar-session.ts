@@ -30,11 +30,9 @@ import {
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { frameStoreFromPrepared } from '../frame-store/frame-store-from-prepared';
 import { LipSyncRenderer } from '../lipsync/lip-sync-renderer';
 import { BlinkSchedule } from '../render/blink';
 import { createRenderHost, type RenderHost } from '../render/render-host';
-import { loadRgbaImage } from '../render/rgba-image';
 import { createSessionTts } from '../tts/session-tts';
 import { NEUTRAL_POSE } from '../visemes/mouth-pose';
 import { SpeechPlayer } from './speech-player';
@@ -81,7 +79,8 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
     ? await LipSyncRenderer.open({
         model: request.lipSync,
         fps: VIDEO_FPS,
-        frame: await loadRgbaImage(avatar.framePath, avatar),
+        // sharp (libvips, ~16 MB PSS) loads only in sessions that need it.
+        frame: await (await import('../render/rgba-image')).loadRgbaImage(avatar.framePath, avatar),
         face: avatar.face,
         log,
         onStatus: (status) => options.onRenderStatus?.(status),
@@ -276,6 +275,8 @@ async function openFrames(request: SessionRequest, log: Logger): Promise<Session
   let tempDir: string | undefined;
   if (!store) {
     tempDir = await mkdtemp(path.join(os.tmpdir(), 'facecast-store-'));
+    // Imported here: it loads sharp, which sessions with a store never need.
+    const { frameStoreFromPrepared } = await import('../frame-store/frame-store-from-prepared');
     await frameStoreFromPrepared({ avatar: request.avatar, dir: tempDir, name: 'frames' });
     store = { dir: tempDir, name: 'frames' };
     log.info('avatar has no frame store; rendering its portrait from a temporary one');
