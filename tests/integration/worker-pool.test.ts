@@ -213,9 +213,17 @@ describe('worker pool across hosts', () => {
     expect(after).toMatchObject({ state: 'running', restarts: 1 });
     expect(after!.pid).not.toBe(target!.pid);
     await waitUntil(async () => (await row(session.id)).restarts === 1, 5_000, 'restart reported');
+    // LiveKit ends the crashed process's job when its participant leaves: that must not stop
+    // the restarted session (it did once, five seconds later, at the stop deadline).
+    await sleep(6_000);
+    const later = (await hostSessions(hosts[0]!)).find((s) => s.sessionId === session.id);
+    expect(later).toMatchObject({ state: 'running', restarts: 1, pid: after!.pid });
+    const framesBefore = video.frameTimesMs.length;
+    await sleep(1_000);
+    expect(video.frameTimesMs.length - framesBefore).toBeGreaterThan(15);
     const text = await (await fetch(`${hosts[0]!.baseUrl}/metrics`)).text();
     expect(metric(text, 'facecast_process_restarts_total', { reason: 'crash' })).toEqual([1]);
-  }, 60_000);
+  }, 90_000);
 
   it("moves a killed host's sessions to another host within 10 s", async () => {
     const { stopSession } = await import('../../lib/sessions/stop-session');

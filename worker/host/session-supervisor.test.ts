@@ -51,16 +51,19 @@ function setup(
   const restarts: RestartReason[] = [];
   const ended: string[] = [];
   let spawned = 0;
+  const pids: number[] = [];
   const pool = new ProcessPool({
     prewarm: options.prewarm ?? 1,
-    spawn: () => {
+    spawn: async () => {
       spawned++;
-      return ProcessHandle.spawn({
+      const handle = await ProcessHandle.spawn({
         log,
         logLevel: 'silent',
         entry: FAKE_ENTRY,
         ...(options.heartbeatTimeoutMs ? { heartbeatTimeoutMs: options.heartbeatTimeoutMs } : {}),
       });
+      if (handle.pid !== undefined) pids.push(handle.pid);
+      return handle;
     },
     memoryOf: options.memoryOf ?? (() => 50 * MB),
     memoryBudgetBytes: 100 * MB,
@@ -80,7 +83,7 @@ function setup(
     await supervisor.shutdown();
     await pool.close();
   };
-  return { pool, supervisor, restarts, ended, spawnCount: () => spawned };
+  return { pool, supervisor, restarts, ended, spawnCount: () => spawned, pids };
 }
 
 describe('ProcessPool and SessionSupervisor', () => {
@@ -149,6 +152,29 @@ describe('ProcessPool and SessionSupervisor', () => {
       expect(now.pid).not.toBe(first.pid);
       expect(now.roomName).toBe('room-s1');
       expect(restarts).toEqual(['crash']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a stop while a crashed session restarts ends it for good: no orphan, nothing handed back', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'facecast-sup-'));
+    process.env.FAKE_SESSION_MODE = 'crash';
+    process.env.FAKE_SESSION_CRASH_FILE = path.join(dir, 'crashed');
+    try {
+      const { pool, supervisor, ended, pids } = setup({ prewarm: 1 });
+      await pool.start();
+      await supervisor.start(request('s1'));
+      await until(() => supervisor.get('s1')?.state === 'restarting');
+      await supervisor.stop('s1', 'stopped by the app');
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(supervisor.get('s1')).toBeUndefined();
+      expect(supervisor.processes()).toEqual([]);
+      expect(supervisor.takeHandedBack()).toEqual([]);
+      expect(ended).toEqual(['s1:stopped by the app']);
+      // Every process still alive is an idle one in the pool, none runs the stopped session.
+      const alive = pids.filter((pid) => isProcessAlive(pid));
+      expect(alive.every((pid) => pool.idlePids.includes(pid))).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

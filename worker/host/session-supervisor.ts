@@ -244,6 +244,11 @@ export class SessionSupervisor {
       this.options.pool.take(),
       this.options.join(entry.request),
     ]);
+    if (this.sessions.get(sessionId) !== entry) {
+      // Stopped while a process was being found: it goes back unused.
+      void this.options.pool.giveBack(handle);
+      throw new ApiError('shutting_down', 'session was stopped while starting');
+    }
     entry.handle = handle;
     entry.killedForMemory = false;
     const unsubscribe = handle.onMessage((message) =>
@@ -281,6 +286,11 @@ export class SessionSupervisor {
       handle.kill('SIGKILL');
       throw error;
     }
+    if (!this.isCurrent(sessionId, entry)) {
+      // A stop arrived while the process was joining: it may have missed it, so end it here.
+      await handle.shutdown('stopped while starting', this.stopDeadlineMs);
+      throw new ApiError('shutting_down', 'session was stopped while starting');
+    }
     entry.state = 'running';
     this.changed();
     log.info(
@@ -308,6 +318,8 @@ export class SessionSupervisor {
       await this.launch(sessionId, entry);
       log.info({ reason, restarts: entry.restarts }, 'session restarted');
     } catch (error) {
+      // Stopped while restarting: nothing to hand back.
+      if (!this.isCurrent(sessionId, entry)) return;
       log.error({ err: error }, 'session restart failed, handing it back');
       this.handBack(sessionId, entry, 'restart failed');
     }
@@ -354,7 +366,13 @@ export class SessionSupervisor {
     }
   }
 
+  /** The entry is still this session's and nobody asked it to stop (state changes across awaits). */
+  private isCurrent(sessionId: string, entry: SessionEntry): boolean {
+    return this.sessions.get(sessionId) === entry && entry.state !== 'stopping';
+  }
+
   private handBack(sessionId: string, entry: SessionEntry, reason: string) {
+    if (this.sessions.get(sessionId) !== entry) return;
     this.handedBack.add(sessionId);
     this.forget(sessionId, entry, `handed back: ${reason}`);
   }

@@ -252,9 +252,13 @@ export async function startWorkerHost(options: WorkerHostOptions): Promise<Runni
         }
       }
     },
+    // LiveKit terminates a job when its room closes (the session ends by itself then) or when
+    // the agent participant leaves it, which is what a crashed session process does just
+    // before the host restarts it. Stopping on it would undo that restart; sessions the app
+    // ends are stopped by the room's deletion and by the app's answer to our reports.
     onJobTerminated: (jobId) => {
       const session = supervisor.list().find((s) => s.jobId === jobId);
-      if (session) void supervisor.stop(session.sessionId, 'job terminated by LiveKit');
+      log.debug({ jobId, sessionId: session?.sessionId }, 'LiveKit ended the job');
     },
   });
 
