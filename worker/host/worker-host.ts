@@ -138,10 +138,19 @@ export async function startWorkerHost(options: WorkerHostOptions): Promise<Runni
   const sample = async () => {
     const sessionProcs = supervisor.processes();
     const idle = pool.idlePids;
-    latest = await sampler.sample([process.pid, ...sessionProcs.map((p) => p.pid), ...idle]);
+    const speechPid = speech.pid;
+    const speechProcs =
+      speechPid === undefined ? [] : [{ pid: speechPid, role: 'speech' as const }];
+    latest = await sampler.sample([
+      process.pid,
+      ...sessionProcs.map((p) => p.pid),
+      ...idle,
+      ...speechProcs.map((p) => p.pid),
+    ]);
     metrics.setProcesses(
       [
         { pid: process.pid, role: 'host' as const },
+        ...speechProcs,
         ...sessionProcs.map((p) => ({
           pid: p.pid,
           role: 'session' as const,
@@ -201,7 +210,7 @@ export async function startWorkerHost(options: WorkerHostOptions): Promise<Runni
         metricsUrl,
         capacity,
         cores,
-        restarts,
+        restarts: restarts + speech.restarts,
         draining: supervisor.draining,
         sessions: supervisor.list(),
         prewarmed: pool.idleCount,
