@@ -26,6 +26,7 @@ import { ensurePrismaClient } from './lib/prisma-client.mjs';
 import { npmBin, repoRoot } from './lib/repo.mjs';
 import { run } from './lib/run.mjs';
 import { packagesFor, selectSteps, summaryTable, testSteps } from './lib/test-steps.mjs';
+import { ensureWorkerBundle } from './lib/worker-bundle.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -70,6 +71,8 @@ try {
   await ensureNativeAddon();
   await ensureNodeModules();
   await ensurePrismaClient();
+  // Session processes fork the bundled entry (decision 008); tests run what users run.
+  await ensureWorkerBundle();
   livekitServer = await livekit;
 } catch (error) {
   fail(`setup: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,7 +1,8 @@
 /**
  * Everything a fresh clone needs before it can start or be tested, each part skipped when
  * already present: Debian packages, the native frame-store mapping addon, npm dependencies,
- * the LiveKit server, the Prisma client, and (for `npm start`) the Next.js production build.
+ * the LiveKit server, the Prisma client, the bundled worker entries, and (for `npm start`)
+ * the Next.js production build.
  */
 import { ensureDebianPackages, packageSets } from './debian-packages.mjs';
 import { ensureLivekitServer } from './livekit-binary.mjs';
@@ -10,6 +11,7 @@ import { ensureNextBuild } from './next-build.mjs';
 import { ensureNodeModules } from './npm-deps.mjs';
 import { ensurePrismaClient } from './prisma-client.mjs';
 import { repoRoot } from './repo.mjs';
+import { ensureWorkerBundle } from './worker-bundle.mjs';
 
 /**
  * @typedef {object} SetupOptions
@@ -33,6 +35,8 @@ export async function setup({ purpose, nextBuild = false, root = repoRoot }) {
   await ensureNativeAddon(root);
   await ensureNodeModules(root);
   await ensurePrismaClient(root);
+  // Session processes and their threads run bundled JavaScript, not tsx (decision 008).
+  await ensureWorkerBundle(root);
   const livekitServer = await livekit;
   if (nextBuild) await ensureNextBuild({ root });
   return { livekitServer };

@@ -6,10 +6,9 @@
  */
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startThread } from '../built-entry';
 import type { LipSyncModel } from '../protocol/lip-sync';
 import { LipSyncError } from './lip-sync-error';
 import type {
@@ -65,14 +64,9 @@ export interface OpenLipSyncOptions {
   openTimeoutMs?: number;
 }
 
-function startThread(): Worker {
-  // Same bootstrap as the TTS thread: Node 20 resolves a worker's main module before
-  // `--import` hooks apply, so register tsx in the thread, then import the TypeScript entry.
-  const tsxPackage = createRequire(import.meta.url).resolve('tsx/package.json');
-  const tsxApi = pathToFileURL(path.join(path.dirname(tsxPackage), 'dist/esm/api/index.mjs')).href;
-  const entry = new URL('./lip-sync-thread.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true });
+/** The bundled thread when setup built it, else the TypeScript entry through tsx. */
+function startLipSyncThread(): Worker {
+  return startThread('lip-sync-thread', new URL('./lip-sync-thread.ts', import.meta.url));
 }
 
 async function checkFile(modelPath: string): Promise<void> {
@@ -99,7 +93,7 @@ async function checkFile(modelPath: string): Promise<void> {
 export async function openLipSync(options: OpenLipSyncOptions): Promise<LipSyncEngine> {
   const { model } = options;
   await checkFile(model.modelPath);
-  const worker = startThread();
+  const worker = startLipSyncThread();
   const pending = new Map<
     number,
     { batch: LipSyncBatch; resolve: (b: LipSyncBatch) => void; reject: (e: Error) => void }

@@ -9,7 +9,7 @@ import { syntheticAvatar, syntheticImage } from '../testing/synthetic-avatar';
 import { NEUTRAL_POSE, pose } from '../visemes/mouth-pose';
 import { measureAppearance } from './appearance';
 import { FaceRenderer } from './face-renderer';
-import { createRenderHost } from './render-host';
+import { createRenderHost, prewarmRenderThread } from './render-host';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'facecast-render-host-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -74,6 +74,71 @@ describe('render host (worker thread)', () => {
       await host.close();
     }
   }, 60_000);
+
+  it('opens the store in a prewarmed thread, once; a used or dead thread is replaced', async () => {
+    await store('prewarmed');
+    const direct = await createRenderHost({
+      storeDir: root,
+      storeName: 'prewarmed',
+      format: 'i420',
+    });
+    const thread = await prewarmRenderThread();
+    expect(thread.available).toBe(true);
+    const host = await createRenderHost({
+      storeDir: root,
+      storeName: 'prewarmed',
+      format: 'i420',
+      thread,
+    });
+    try {
+      // Taken over: a second host cannot share it and starts its own thread.
+      expect(thread.available).toBe(false);
+      expect(host).toMatchObject({ widthPx: 512, heightPx: 512, fps: 25, frameCount: 1 });
+      const input = {
+        tick: 3,
+        timeMs: 120,
+        pose: pose({ jawOpen: 0.7, lipClosure: 0 }),
+        eyesClosed: 0,
+      };
+      const fromPrewarmed = await host.render(input);
+      const fromDirect = await direct.render(input);
+      expect(Buffer.compare(fromPrewarmed, fromDirect)).toBe(0);
+      host.release(fromPrewarmed);
+      direct.release(fromDirect);
+      const again = await createRenderHost({
+        storeDir: root,
+        storeName: 'prewarmed',
+        format: 'i420',
+        thread,
+      });
+      expect(again.frameCount).toBe(1);
+      await again.close();
+    } finally {
+      await host.close();
+      await direct.close();
+    }
+    // A prewarmed thread closed before use is not handed out; the host starts a new one.
+    const closed = await prewarmRenderThread();
+    await closed.close();
+    expect(closed.available).toBe(false);
+    const fresh = await createRenderHost({
+      storeDir: root,
+      storeName: 'prewarmed',
+      format: 'i420',
+      thread: closed,
+    });
+    expect(
+      (await fresh.render({ tick: 0, timeMs: 0, pose: NEUTRAL_POSE, eyesClosed: 0 })).byteLength,
+    ).toBe(fresh.frameBytes);
+    await fresh.close();
+  }, 60_000);
+
+  it('reports a bad store from a prewarmed thread as FrameStoreError', async () => {
+    const thread = await prewarmRenderThread();
+    await expect(
+      createRenderHost({ storeDir: root, storeName: 'no-such-store', format: 'i420', thread }),
+    ).rejects.toMatchObject({ name: 'FrameStoreError', code: 'missing' });
+  }, 30_000);
 
   it('plays a video store back and forth, one face per frame', async () => {
     // Three frames: the synthetic face moved right by 0, 4 and 8 px, landmarks with it.

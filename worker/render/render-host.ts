@@ -11,10 +11,8 @@
  * livekit-ffi `server/video_source.rs` and `conversion/video_frame.rs`/`colorcvt`). So a
  * frame may be released right after captureFrame returns.
  */
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startThread } from '../built-entry';
 import { FrameStoreError } from '../frame-store/frame-store-error';
 import type { FrameStoreVerify } from '../frame-store/read-frame-store';
 import type { OutputFormat, RenderInput } from './face-renderer';
@@ -34,6 +32,82 @@ export interface RenderHostOptions {
    * sha256 once, store-registry.ts) or 'full' (hashes every frame at open, ~0.5 s per 250 MB).
    */
   verify?: FrameStoreVerify;
+  /**
+   * A thread started ahead of time (prewarmRenderThread) to open the store in; taken over by
+   * the host, which closes it. Without one, or when it has died, a new thread is started.
+   */
+  thread?: PrewarmedRenderThread;
+}
+
+/**
+ * A render thread with its modules loaded and no frame store yet: an idle session process
+ * starts one before saying `ready`, so a session's first frame does not wait for a thread
+ * to boot. Hand it to createRenderHost, or close() it when no session comes.
+ */
+export interface PrewarmedRenderThread {
+  /** False once the thread has exited or been taken by a render host. */
+  readonly available: boolean;
+  close(): Promise<void>;
+}
+
+interface PrewarmedThreadState extends PrewarmedRenderThread {
+  /** Hands the thread over (once); undefined when it is no longer available. */
+  take(): Worker | undefined;
+}
+
+/**
+ * Starts a render thread without a store and resolves once it has loaded its modules.
+ * @param options.startTimeoutMs how long loading may take, ms (default 30 000)
+ */
+export async function prewarmRenderThread(
+  options: { startTimeoutMs?: number } = {},
+): Promise<PrewarmedRenderThread> {
+  const { startTimeoutMs = 30_000 } = options;
+  const worker = startRenderThread(undefined);
+  let exited = false;
+  let taken = false;
+  worker.once('exit', () => {
+    exited = true;
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new RenderHostError(`render thread did not start within ${startTimeoutMs} ms`));
+      void worker.terminate();
+    }, startTimeoutMs);
+    worker.once('message', (message: ThreadToHost) => {
+      clearTimeout(timer);
+      if (message.case === 'idle') resolve();
+      else {
+        reject(new RenderHostError(`prewarmed render thread sent ${message.case} before idle`));
+        void worker.terminate();
+      }
+    });
+    worker.once('error', (error) => {
+      clearTimeout(timer);
+      reject(
+        new RenderHostError(`render thread failed to start: ${error.message}`, { cause: error }),
+      );
+    });
+  });
+  // An idle thread must not keep a process alive that has nothing else to do.
+  worker.unref();
+  const state: PrewarmedThreadState = {
+    get available() {
+      return !exited && !taken;
+    },
+    take() {
+      if (!state.available) return undefined;
+      taken = true;
+      worker.ref();
+      return worker;
+    },
+    async close() {
+      if (taken) return;
+      taken = true;
+      await worker.terminate();
+    },
+  };
+  return state;
 }
 
 export interface RenderHost {
@@ -74,7 +148,10 @@ export async function createRenderHost(options: RenderHostOptions): Promise<Rend
   if (!Number.isInteger(poolSize) || poolSize < 1) {
     throw new RangeError(`poolSize must be a whole number ≥ 1, got ${poolSize}`);
   }
-  const worker = startThread({ storeDir, storeName, format, verify });
+  const threadOptions: RenderThreadOptions = { storeDir, storeName, format, verify };
+  // Only this module makes prewarmed threads, so the cast recovers what it made.
+  const prewarmed = (options.thread as PrewarmedThreadState | undefined)?.take();
+  const worker = prewarmed ?? startRenderThread(threadOptions);
   const pending = new Map<
     number,
     { resolve: (f: Uint8Array) => void; reject: (e: Error) => void }
@@ -103,6 +180,10 @@ export async function createRenderHost(options: RenderHostOptions): Promise<Rend
           void worker.terminate();
         } else reject(new RenderHostError(`render thread sent ${message.case} before ready`));
       });
+      if (prewarmed) {
+        const open: HostToThread = { case: 'open', value: threadOptions };
+        worker.postMessage(open);
+      }
       worker.once('error', (error) => {
         clearTimeout(timer);
         reject(
@@ -126,6 +207,7 @@ export async function createRenderHost(options: RenderHostOptions): Promise<Rend
         }
         break;
       }
+      case 'idle':
       case 'ready':
       case 'openFailed':
         break;
@@ -172,11 +254,9 @@ export async function createRenderHost(options: RenderHostOptions): Promise<Rend
   };
 }
 
-/** Starts the thread; the entry is TypeScript, so a bootstrap registers tsx first (as threaded-tts does). */
-function startThread(workerData: RenderThreadOptions): Worker {
-  const tsxPackage = createRequire(import.meta.url).resolve('tsx/package.json');
-  const tsxApi = pathToFileURL(path.join(path.dirname(tsxPackage), 'dist/esm/api/index.mjs')).href;
-  const entry = new URL('./render-thread.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
+/** Starts a render thread; with options it opens that store at once, without it waits idle. */
+function startRenderThread(workerData: RenderThreadOptions | undefined): Worker {
+  return startThread('render-thread', new URL('./render-thread.ts', import.meta.url), {
+    workerData,
+  });
 }

@@ -15,12 +15,17 @@ export interface RenderThreadOptions {
   verify: FrameStoreVerify;
 }
 
-export type HostToThread = {
-  case: 'render';
-  value: { id: number; buffer: ArrayBuffer; input: RenderInput };
-};
+/**
+ * A thread started with RenderThreadOptions as its workerData opens that store at once. A
+ * thread started without (prewarmed by an idle session process, render-host.ts
+ * prewarmRenderThread) says `idle` once its modules are loaded and waits for one `open`.
+ */
+export type HostToThread =
+  | { case: 'open'; value: RenderThreadOptions }
+  | { case: 'render'; value: { id: number; buffer: ArrayBuffer; input: RenderInput } };
 
 export type ThreadToHost =
+  | { case: 'idle'; value: null }
   | {
       case: 'ready';
       value: {

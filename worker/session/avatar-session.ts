@@ -32,7 +32,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { LipSyncRenderer } from '../lipsync/lip-sync-renderer';
 import { BlinkSchedule } from '../render/blink';
-import { createRenderHost, type RenderHost } from '../render/render-host';
+import {
+  createRenderHost,
+  type PrewarmedRenderThread,
+  type RenderHost,
+} from '../render/render-host';
 import { createSessionTts } from '../tts/session-tts';
 import { NEUTRAL_POSE } from '../visemes/mouth-pose';
 import { SpeechPlayer } from './speech-player';
@@ -58,6 +62,8 @@ export interface AvatarSessionOptions {
   speechSocket?: string;
   /** Called with the renderer in use at start and whenever it changes. */
   onRenderStatus?: (status: SessionRenderStatus) => void;
+  /** A render thread the idle process started ahead of time; the session takes it over. */
+  renderThread?: PrewarmedRenderThread;
 }
 
 export interface AvatarSession {
@@ -74,7 +80,7 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
   const { request, join, log } = options;
   const { avatar } = request;
 
-  const frames = await openFrames(request, log);
+  const frames = await openFrames(request, log, options.renderThread);
   const lipSync = request.lipSync
     ? await LipSyncRenderer.open({
         model: request.lipSync,
@@ -269,7 +275,11 @@ interface SessionFrames {
  * A lip-sync model pastes onto RGBA frames; otherwise frames leave as I420, what the encoder
  * takes. A store that cannot be served rejects with FrameStoreError (the app rebuilds it).
  */
-async function openFrames(request: SessionRequest, log: Logger): Promise<SessionFrames> {
+async function openFrames(
+  request: SessionRequest,
+  log: Logger,
+  thread: PrewarmedRenderThread | undefined,
+): Promise<SessionFrames> {
   const format = request.lipSync ? 'rgba' : 'i420';
   let store = request.avatar.store;
   let tempDir: string | undefined;
@@ -285,7 +295,12 @@ async function openFrames(request: SessionRequest, log: Logger): Promise<Session
     if (tempDir) await rm(tempDir, { recursive: true, force: true });
   };
   try {
-    const host = await createRenderHost({ storeDir: store.dir, storeName: store.name, format });
+    const host = await createRenderHost({
+      storeDir: store.dir,
+      storeName: store.name,
+      format,
+      ...(thread ? { thread } : {}),
+    });
     return {
       host,
       close: async () => {

@@ -17,6 +17,7 @@ import {
   type ChildMessage,
   type ParentMessage,
 } from '../protocol/ipc';
+import { prewarmRenderThread, type PrewarmedRenderThread } from '../render/render-host';
 import { startAvatarSession, type AvatarSession } from './avatar-session';
 
 // The host passes a level it already validated; fall back rather than fail on a bad one.
@@ -40,6 +41,29 @@ let session: AvatarSession | undefined;
 let sessionId: string | undefined;
 let exiting = false;
 let orphanTimer: ReturnType<typeof setTimeout> | undefined;
+/** The next session's render thread, started while idle (not needed by a running session). */
+let renderThread: PrewarmedRenderThread | undefined;
+
+/**
+ * Starts the next session's render thread before saying `ready`, so a session does not wait
+ * for a thread to boot. A failure only costs that time back: the session starts its own.
+ */
+async function prewarm(): Promise<void> {
+  if (renderThread?.available) return;
+  try {
+    renderThread = await prewarmRenderThread();
+  } catch (error) {
+    renderThread = undefined;
+    log.warn({ err: error }, 'render thread prewarm failed; the session will start its own');
+  }
+}
+
+/** Hands the prewarmed render thread to a session (it then owns and closes it). */
+function takeRenderThread(): PrewarmedRenderThread | undefined {
+  const thread = renderThread?.available ? renderThread : undefined;
+  renderThread = undefined;
+  return thread;
+}
 
 function send(message: ChildMessage): Promise<void> {
   // Validate outgoing messages too: a malformed one would be dropped by the parent.
@@ -67,6 +91,7 @@ async function exit(reason: string, code: number): Promise<void> {
   const hardStop = setTimeout(() => process.exit(code), 5_000);
   hardStop.unref();
   try {
+    await renderThread?.close();
     if (session) await session.stop(reason);
     if (sessionId) await send({ case: 'sessionEnded', value: { sessionId, reason } });
     await dispose();
@@ -85,6 +110,7 @@ async function handleStart(value: Extract<ParentMessage, { case: 'startSession' 
   sessionId = value.request.sessionId;
   const sessionLog = log.child({ sessionId, room: value.request.roomName });
   const started = performance.now();
+  const thread = takeRenderThread();
   try {
     session = await startAvatarSession({
       request: value.request,
@@ -93,6 +119,7 @@ async function handleStart(value: Extract<ParentMessage, { case: 'startSession' 
       plugins: workerEnvSchema.shape.FACECAST_PLUGINS.catch([]).parse(process.env.FACECAST_PLUGINS),
       // Set by the host when it runs the shared speech service (worker/tts/speech-service.ts).
       ...(speechSocket ? { speechSocket } : {}),
+      ...(thread ? { renderThread: thread } : {}),
       onRenderStatus: (status) => {
         if (sessionId) void send({ case: 'sessionStatus', value: { sessionId, ...status } });
       },
@@ -111,6 +138,7 @@ async function handleStart(value: Extract<ParentMessage, { case: 'startSession' 
       },
     });
     sessionId = undefined;
+    await thread?.close();
     // A failed start may leave native state half built: never reuse this process.
     await exit('start failed', 1);
     return;
@@ -130,7 +158,11 @@ async function handleStart(value: Extract<ParentMessage, { case: 'startSession' 
   if (exiting) return;
   sessionLog.info({ reason }, 'session ended, process idle');
   await send({ case: 'sessionEnded', value: { sessionId: id, reason } });
-  await send({ case: 'ready', value: { pid: process.pid, warmupMs: 0 } });
+  const warmStarted = performance.now();
+  await prewarm();
+  if (exiting) return;
+  const warmupMs = Math.round(performance.now() - warmStarted);
+  await send({ case: 'ready', value: { pid: process.pid, warmupMs } });
 }
 
 function handle(message: ParentMessage) {
@@ -170,7 +202,11 @@ process.on('SIGINT', () => log.debug('SIGINT ignored, host owns shutdown'));
 process.on('SIGTERM', () => void exit('SIGTERM', 0));
 
 armOrphanTimer();
-// Since the process started: module loading (runtime, renderer, speech) is the warm-up.
-const warmupMs = Math.round(process.uptime() * 1000);
-void send({ case: 'ready', value: { pid: process.pid, warmupMs } });
-log.debug({ warmupMs }, 'session process ready');
+void prewarm().then(() => {
+  if (exiting) return;
+  // Since the process started: module loading (runtime, renderer, speech) and the render
+  // thread's start are the warm-up.
+  const warmupMs = Math.round(process.uptime() * 1000);
+  void send({ case: 'ready', value: { pid: process.pid, warmupMs } });
+  log.debug({ warmupMs }, 'session process ready');
+});

@@ -1,8 +1,5 @@
 /** A synthesiser (Flite by default, or eSpeak NG from its plugin) on a worker thread, with a promise per request. */
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { startThread } from '../built-entry';
 import type { SpeechAudio } from './flite-tts';
 
 /** Which synthesiser the thread runs: Flite (built in) or eSpeak NG from the plugin's entry file. */
@@ -29,14 +26,10 @@ export interface AsyncTts {
 }
 
 export function createThreadedTts(engine: TtsEngine = { name: 'flite' }): AsyncTts {
-  // The entry is TypeScript and Node 20 resolves a worker's main module before `--import`
-  // hooks apply, so a tiny bootstrap registers tsx in the thread, then imports the entry.
-  // (require.resolve would pick the CJS build of the API, which cannot register ESM hooks.)
-  const tsxPackage = createRequire(import.meta.url).resolve('tsx/package.json');
-  const tsxApi = pathToFileURL(path.join(path.dirname(tsxPackage), 'dist/esm/api/index.mjs')).href;
-  const entry = new URL('./tts-thread.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  const worker = new Worker(bootstrap, { eval: true, workerData: { engine } });
+  // The bundled thread when setup built it, else the TypeScript entry through tsx.
+  const worker = startThread('tts-thread', new URL('./tts-thread.ts', import.meta.url), {
+    workerData: { engine },
+  });
   const pending = new Map<
     number,
     { resolve: (audio: SpeechAudio) => void; reject: (error: Error) => void }
