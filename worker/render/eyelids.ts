@@ -10,6 +10,14 @@ import type { RgbaImage } from './rgba-image';
 const EDGE_PX = 1.5;
 
 export class Eyelid {
+  /**
+   * Where apply() may write with no shift: columns boxX0 ≤ x < boxX1, rows boxY0 ≤ y < boxY1
+   * (px). A shift moves the box by round(shiftXPx) and shiftYPx.
+   */
+  readonly boxX0: number;
+  readonly boxX1: number;
+  readonly boxY0: number;
+  readonly boxY1: number;
   private readonly x0: number;
   private readonly upperY: Float32Array;
   private readonly lowerY: Float32Array;
@@ -67,6 +75,17 @@ export class Eyelid {
       this.lidColour[i * 3 + 1] = g * shade;
       this.lidColour[i * 3 + 2] = b * shade;
     }
+    let top = Infinity;
+    let bottom = -Infinity;
+    for (let i = 0; i < columns; i++) {
+      top = Math.min(top, this.upperY[i]!);
+      bottom = Math.max(bottom, this.lowerY[i]!);
+    }
+    // apply(): rows from top − EDGE_PX to the closed edge (bottom + 0.8) + EDGE_PX.
+    this.boxX0 = this.x0;
+    this.boxX1 = this.x0 + columns;
+    this.boxY0 = columns > 0 ? Math.floor(top - EDGE_PX) : 0;
+    this.boxY1 = columns > 0 ? Math.ceil(bottom + 0.8 + EDGE_PX) + 1 : 0;
   }
 
   /**

@@ -100,6 +100,15 @@ export class FaceRenderer {
   private readonly idleLayer: Uint32Array | undefined;
   private readonly posed = new Float64Array(VERTEX_COUNT * 2);
   private readonly attrs: InteriorAttributes;
+  /**
+   * I420 output: the composed frame converted, kept between frames so that only what moved
+   * is converted again (the conversion was ~45 % of a still's frame time).
+   */
+  private readonly i420: Uint8Array | undefined;
+  /** Region drawn over the idle layer in the last frame (mouth mesh, eyelids): x0 y0 x1 y1, px. */
+  private readonly drawnBox = new Float64Array(4);
+  /** Loop frame index of the last frame; -1 before the first. */
+  private lastIndex = -1;
 
   constructor(options: FaceRendererOptions) {
     const { frames, widthPx, heightPx, appearance, format } = options;
@@ -163,6 +172,7 @@ export class FaceRenderer {
     this.work = new Uint8Array(widthPx * heightPx * 4);
     this.workPixels = new Uint32Array(this.work.buffer);
     this.idleLayer = this.idle ? new Uint32Array(widthPx * heightPx) : undefined;
+    this.i420 = format === 'i420' ? new Uint8Array(this.frameBytes) : undefined;
     const u = new Float64Array(VERTEX_COUNT);
     const s = new Float64Array(VERTEX_COUNT);
     for (let k = 0; k < RING_SIZE; k++) {
@@ -189,11 +199,16 @@ export class FaceRenderer {
     const posed = this.posed;
     face.rig.pose(posed, input.pose);
     const idle = this.idle;
+    // Whether the pixels under the mouth and the eyes (the idle layer or the loop frame)
+    // changed since the last frame: then the whole frame is converted again.
+    let layerChanged = index !== this.lastIndex;
+    this.lastIndex = index;
     if (idle) {
       const layer = this.idleLayer!;
       if (idle.advance(input.timeMs)) {
         layer.set(src);
         idle.apply(src, layer);
+        layerChanged = true;
       }
       this.workPixels.set(layer);
       // The mouth mesh rides on the head: each vertex moves as the idle warp moves its pixel.
@@ -236,7 +251,71 @@ export class FaceRenderer {
       face.eyelids[e]!.apply(target, input.eyesClosed, target, dx, dy);
     }
 
-    if (this.format === 'i420') rgbaToI420(this.workPixels, this.widthPx, this.heightPx, out);
-    else out.set(target);
+    if (this.i420) {
+      this.convertChanged(face, posed, layerChanged, idle);
+      out.set(this.i420);
+    } else out.set(target);
+  }
+
+  /**
+   * Brings the I420 copy up to date with the work frame. Over an unchanged layer only the
+   * mouth mesh and the eyelids differ from the last frame, where they are now and where
+   * they were (those pixels went back to the layer): only that box is converted again.
+   */
+  private convertChanged(
+    face: FaceState,
+    posed: Float64Array,
+    layerChanged: boolean,
+    idle: IdleMotion | undefined,
+  ): void {
+    const { widthPx, heightPx } = this;
+    // The mesh writes inside its triangles' bounding boxes (mesh-raster.ts); 2 px to spare.
+    let x0 = Infinity;
+    let y0 = Infinity;
+    let x1 = -Infinity;
+    let y1 = -Infinity;
+    for (let v = 0; v < VERTEX_COUNT; v++) {
+      const x = posed[v * 2]!;
+      const y = posed[v * 2 + 1]!;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+    x0 = Math.floor(x0) - 2;
+    y0 = Math.floor(y0) - 2;
+    x1 = Math.ceil(x1) + 3;
+    y1 = Math.ceil(y1) + 3;
+    for (let e = 0; e < face.eyelids.length; e++) {
+      const lid = face.eyelids[e]!;
+      const cx = face.eyeCentres[e * 2]!;
+      const cy = face.eyeCentres[e * 2 + 1]!;
+      const dx = idle ? Math.round(idle.displacementX(cx, cy)) : 0;
+      const dy = idle ? idle.displacementY(cx, cy) : 0;
+      x0 = Math.min(x0, lid.boxX0 + dx - 1);
+      x1 = Math.max(x1, lid.boxX1 + dx + 1);
+      y0 = Math.min(y0, Math.floor(lid.boxY0 + dy) - 1);
+      y1 = Math.max(y1, Math.ceil(lid.boxY1 + dy) + 1);
+    }
+    const box = this.drawnBox;
+    const i420 = this.i420!;
+    if (layerChanged) {
+      rgbaToI420(this.workPixels, widthPx, heightPx, i420);
+    } else {
+      rgbaToI420(
+        this.workPixels,
+        widthPx,
+        heightPx,
+        i420,
+        Math.min(x0, box[0]!),
+        Math.min(y0, box[1]!),
+        Math.max(x1, box[2]!),
+        Math.max(y1, box[3]!),
+      );
+    }
+    box[0] = x0;
+    box[1] = y0;
+    box[2] = x1;
+    box[3] = y1;
   }
 }
