@@ -22,20 +22,18 @@ const bundleDir = bundled
   : path.join(path.dirname(here), '..', 'build', 'worker');
 const repoRoot = path.join(bundleDir, '..', '..');
 
-/** How long a freshness verdict is reused, ms: a check stats every bundled source (~80 files). */
-const FRESHNESS_TTL_MS = 2_000;
-let verdict: { fresh: boolean; atMs: number } | undefined;
+let verdict: boolean | undefined;
 
 /**
- * True when the bundle exists and none of the sources it was built from changed since. Code
- * running from the bundle always gets true: it is the bundle.
+ * True when the bundle exists and none of the sources it was built from had changed when this
+ * process first asked. Decided once per process, like the host's own code, which an edit does
+ * not change either: every session process of one host runs the same code. Code running from
+ * the bundle always gets true: it is the bundle.
  */
 export function workerBundleFresh(): boolean {
   if (bundled) return true;
-  const now = performance.now();
-  if (verdict && now - verdict.atMs < FRESHNESS_TTL_MS) return verdict.fresh;
-  verdict = { fresh: checkFresh(), atMs: now };
-  return verdict.fresh;
+  verdict ??= checkFresh();
+  return verdict;
 }
 
 function checkFresh(): boolean {

@@ -55,6 +55,9 @@ export interface SpawnOptions {
 
 type Listener = (message: ChildMessage) => void;
 
+/** Which entry session processes run is logged once per host. */
+let entryLogged = false;
+
 export class ProcessHandle {
   private readonly listeners = new Set<Listener>();
   private heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -106,6 +109,16 @@ export class ProcessHandle {
   static async spawn(options: SpawnOptions): Promise<ProcessHandle> {
     const { LIVEKIT_API_SECRET: _s, WORKER_SECRET: _w, ...inheritedEnv } = process.env;
     const { modulePath, execArgv } = sessionEntry(options.entry);
+    if (!entryLogged) {
+      entryLogged = true;
+      if (execArgv.length === 0)
+        options.log.info({ entry: modulePath }, 'session processes run the bundle');
+      else
+        options.log.info(
+          { entry: modulePath },
+          'session processes run through tsx (no fresh bundle: npm run setup builds it)',
+        );
+    }
     const child = fork(modulePath, [], {
       // Credentials travel over IPC, never through the child's environment.
       // rtc-node logs at debug level unless NODE_ENV is production; our own logger has a level.
