@@ -14,13 +14,17 @@ import { SpeechPlayer, type AudioSink } from './speech-player';
 const RATE = 16_000;
 const FRAME_MS = 20;
 
-/** A sink that plays instantly and records what it was given. */
+/** A sink that plays instantly and records what it was given, in 20 ms frames. */
 class RecordingSink implements AudioSink {
   frames: Int16Array[] = [];
+  /** Samples per captureFrame call. */
+  chunkSamples: number[] = [];
   clears = 0;
   queuedDuration = 0;
   captureFrame(frame: AudioFrame): Promise<void> {
-    this.frames.push(frame.data);
+    this.chunkSamples.push(frame.samplesPerChannel);
+    const n = (RATE * FRAME_MS) / 1000;
+    for (let i = 0; i < frame.data.length; i += n) this.frames.push(frame.data.subarray(i, i + n));
     // Yield so the test can interleave; a real AudioSource paces in real time.
     return new Promise((resolve) => setImmediate(resolve));
   }
@@ -64,6 +68,8 @@ describe('SpeechPlayer', () => {
     await until(() => sink.frames.length >= 5);
     expect(sink.frames.every((f) => rms(f) === 0)).toBe(true);
     expect(sink.frames[0]?.length).toBe(320);
+    // Two 20 ms frames per call into LiveKit: half the FFI calls of one per frame.
+    expect(sink.chunkSamples.every((n) => n === 640)).toBe(true);
 
     player.enqueue('First sentence. Second one!');
     player.enqueue('Third.');
@@ -116,10 +122,16 @@ describe('SpeechPlayer', () => {
       frameMs: FRAME_MS,
       log,
     });
-    // With nothing queued in the sink, the audible frame is the one just pushed.
+    // Frames reach the sink two at a time; with the later one of a call still queued, the
+    // audible frame is the earlier one, with nothing queued the one just pushed.
     const capture = sink.captureFrame.bind(sink);
     sink.captureFrame = (frame) => {
-      if (rms(frame.data) > 1_000) opennessByFrame.push(player.mouthOpenNow());
+      const n = (RATE * FRAME_MS) / 1000;
+      for (let i = 0; i < frame.data.length; i += n) {
+        sink.queuedDuration = frame.data.length - i > n ? FRAME_MS : 0;
+        if (rms(frame.data.subarray(i, i + n)) > 1_000) opennessByFrame.push(player.mouthOpenNow());
+      }
+      sink.queuedDuration = 0;
       return capture(frame);
     };
     player.start();
