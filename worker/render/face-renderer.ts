@@ -109,6 +109,8 @@ export class FaceRenderer {
   private readonly drawnBox = new Float64Array(4);
   /** Loop frame index of the last frame; -1 before the first. */
   private lastIndex = -1;
+  /** The last frame's pose (jawOpen, lipWidth, lipRound, lipClosure, lowerLipTuck), eyesClosed. */
+  private readonly lastInput = new Float64Array(6).fill(NaN);
 
   constructor(options: FaceRendererOptions) {
     const { frames, widthPx, heightPx, appearance, format } = options;
@@ -197,19 +199,26 @@ export class FaceRenderer {
     const face = this.faces[this.faces.length === 1 ? 0 : index]!;
     const target = this.work;
     const posed = this.posed;
-    face.rig.pose(posed, input.pose);
     const idle = this.idle;
     // Whether the pixels under the mouth and the eyes (the idle layer or the loop frame)
     // changed since the last frame: then the whole frame is converted again.
     let layerChanged = index !== this.lastIndex;
     this.lastIndex = index;
-    if (idle) {
-      const layer = this.idleLayer!;
-      if (idle.advance(input.timeMs)) {
-        layer.set(src);
-        idle.apply(src, layer);
-        layerChanged = true;
-      }
+    const layer = this.idleLayer;
+    if (idle && layer && idle.advance(input.timeMs)) {
+      layer.set(src);
+      idle.apply(src, layer);
+      layerChanged = true;
+    }
+    // Nothing moved (a still in silence, the sway below its redraw step, eyes open): this
+    // frame is the last one. Most frames of a listening avatar.
+    const sameInput = this.sameAsLast(input);
+    if (!layerChanged && sameInput) {
+      out.set(this.i420 ?? target);
+      return;
+    }
+    face.rig.pose(posed, input.pose);
+    if (idle && layer) {
       this.workPixels.set(layer);
       // The mouth mesh rides on the head: each vertex moves as the idle warp moves its pixel.
       const rest = face.rig.rest;
@@ -255,6 +264,26 @@ export class FaceRenderer {
       this.convertChanged(face, posed, layerChanged, idle);
       out.set(this.i420);
     } else out.set(target);
+  }
+
+  /** Whether `input` draws what the last frame drew over an unchanged layer; remembers it. */
+  private sameAsLast(input: RenderInput): boolean {
+    const last = this.lastInput;
+    const { pose } = input;
+    const same =
+      last[0] === pose.jawOpen &&
+      last[1] === pose.lipWidth &&
+      last[2] === pose.lipRound &&
+      last[3] === pose.lipClosure &&
+      last[4] === pose.lowerLipTuck &&
+      last[5] === input.eyesClosed;
+    last[0] = pose.jawOpen;
+    last[1] = pose.lipWidth;
+    last[2] = pose.lipRound;
+    last[3] = pose.lipClosure;
+    last[4] = pose.lowerLipTuck;
+    last[5] = input.eyesClosed;
+    return same;
   }
 
   /**

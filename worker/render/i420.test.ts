@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FaceGeometry } from '../protocol/session-request';
 import { syntheticAvatar, syntheticImage } from '../testing/synthetic-avatar';
-import { pose, type MouthPose } from '../visemes/mouth-pose';
+import { NEUTRAL_POSE, pose, type MouthPose } from '../visemes/mouth-pose';
 import { measureAppearance } from './appearance';
 import { FaceRenderer, type FaceFrames, type OutputFormat } from './face-renderer';
 import { i420Bytes, rgbaToI420 } from './i420';
@@ -92,17 +92,24 @@ describe('FaceRenderer I420 output', () => {
       appearance: measureAppearance(image, frames.faces[0] as FaceGeometry),
       format,
     });
-  /** Talking (the mouth moves every frame), blinking and swaying, 12 s at 25 fps. */
+  /**
+   * Talking (the mouth moves every frame), blinking and swaying, 12 s at 25 fps, with 3 s
+   * of silence in the middle (frames that repeat the last one while the sway stands still).
+   */
   const inputs = Array.from({ length: 300 }, (_, f) => {
-    const p: MouthPose = pose({
-      jawOpen: 0.5 + 0.5 * Math.sin(f * 0.7),
-      lipClosure: f % 9 === 0 ? 1 : 0,
-      lipWidth: 0.5 + 0.5 * Math.sin(f * 0.3),
-      lipRound: f % 13 < 4 ? 0.8 : 0,
-    });
+    const silent = f >= 120 && f < 195;
+    const p: MouthPose = silent
+      ? NEUTRAL_POSE
+      : pose({
+          jawOpen: 0.5 + 0.5 * Math.sin(f * 0.7),
+          lipClosure: f % 9 === 0 ? 1 : 0,
+          lipWidth: 0.5 + 0.5 * Math.sin(f * 0.3),
+          lipRound: f % 13 < 4 ? 0.8 : 0,
+        });
     return { tick: f, timeMs: f * 40, pose: p, eyesClosed: f % 60 < 5 ? (f % 60) / 4 : 0 };
   });
 
+  const WIDE_OPEN = pose({ jawOpen: 1, lipClosure: 0 });
   /** Renders every input in both formats; returns how many frames differ from the reference. */
   const mismatches = (frames: FaceFrames) => {
     const rgbaRenderer = renderer(frames, 'rgba');
@@ -112,6 +119,9 @@ describe('FaceRenderer I420 output', () => {
     const pool = [0, 1, 2].map(() => new Uint8Array(i420Renderer.frameBytes));
     let bad = 0;
     inputs.forEach((input, f) => {
+      // The reference never takes the renderer's repeat-the-last-frame shortcut: a wide-open
+      // mouth drawn first at the same time makes every frame new to it.
+      rgbaRenderer.render(rgba, { ...input, pose: WIDE_OPEN });
       rgbaRenderer.render(rgba, input);
       const out = pool[f % 3]!;
       i420Renderer.render(out, input);
