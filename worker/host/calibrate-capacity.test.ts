@@ -30,7 +30,7 @@ describe('capacityFromCosts', () => {
 
   it('never says fewer than one session, however slow the host', () => {
     expect(capacityFromCosts({ cores: 1, renderMsPerFrame: 80, encodeMsPerFrame: 20 })).toEqual({
-      perSessionCores: 2.625,
+      perSessionCores: ((80 + 20 + SESSION_OVERHEAD_MS_PER_FRAME) * 25) / 1000,
       maxSessions: 1,
     });
   });

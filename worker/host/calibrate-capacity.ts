@@ -15,11 +15,18 @@ import { SYNTHETIC_SIZE_PX, syntheticAvatar, syntheticImage } from '../testing/s
 import type { MouthPose } from '../visemes/mouth-pose';
 
 /**
- * CPU ms per frame a session process spends besides rendering and encoding: audio capture
- * and resampling, rtc-node FFI calls, pacing timers, IPC and GC. A starting figure; set it
- * from measured session processes (cpuPercent of a running session minus render + encode).
+ * CPU ms per frame a session process spends besides rendering and encoding video: the main
+ * thread (rtc-node FFI calls for every video frame and audio chunk, pacing timers, IPC, GC),
+ * Opus encoding, libwebrtc's network and worker threads, audio capture. Measured 2026-11-24
+ * on this 2-core box, two talking sessions through a real LiveKit room (/proc per-thread CPU
+ * over 15 s, two runs): a session process used 19.9 % of a core (18.9-20.7), i.e. 7.96 ms per
+ * frame at 25 fps; this calibration measured render 2.5 and encode 1.8 ms per frame at the
+ * same time, which leaves 3.7 ms. (Of it, by thread: main 2.5-3.1 %, Opus 1.8-1.9 %, network
+ * and webrtc workers ~2 %, the rest is libwebrtc's VP8 costing ~0.4 ms more per frame than
+ * ffmpeg's libvpx figure.) Before the render and audio-chunk changes of that day the same
+ * process used 24.1 %.
  */
-export const SESSION_OVERHEAD_MS_PER_FRAME = 5;
+export const SESSION_OVERHEAD_MS_PER_FRAME = 3.7;
 /** Share of the cores sessions may fill; the rest absorbs bursts, the host and speech. */
 export const TARGET_UTILISATION = 0.85;
 export const SESSION_FPS = 25;
