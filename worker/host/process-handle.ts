@@ -22,16 +22,30 @@ export const SESSION_ENTRY = fileURLToPath(new URL('../session/main.ts', import.
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 /**
+ * V8 flags of session processes. A talking session's V8 young generation grew to ~40 MB of
+ * heap pages (semi-spaces up to 16 MB each, in the main and the render thread's isolates);
+ * capped at 1 MB a session process measured 76 MB PSS instead of 96 MB (worker-session
+ * integration test, docs/decisions/008), at the same 25 fps: its per-frame garbage is small
+ * and short-lived, so scavenges stay cheap.
+ */
+export const SESSION_V8_FLAGS = ['--max-semi-space-size=1'];
+
+/**
  * What to fork: the bundled session entry when setup built it and it is fresh (plain
  * JavaScript, no tsx: ~28 MB PSS less per process, decision 008), else the TypeScript entry
  * through tsx (development, a bundle older than an edit). A test's own entry runs through tsx.
  */
 export function sessionEntry(entry?: string): { modulePath: string; execArgv: string[] } {
   const built = entry === undefined ? builtEntryPath('session-main') : undefined;
-  if (built) return { modulePath: built, execArgv: [] };
+  if (built) return { modulePath: built, execArgv: [...SESSION_V8_FLAGS] };
   return {
     modulePath: entry ?? SESSION_ENTRY,
-    execArgv: ['--import', TSX_LOADER, '--disable-warning=ExperimentalWarning'],
+    execArgv: [
+      ...SESSION_V8_FLAGS,
+      '--import',
+      TSX_LOADER,
+      '--disable-warning=ExperimentalWarning',
+    ],
   };
 }
 
@@ -111,7 +125,7 @@ export class ProcessHandle {
     const { modulePath, execArgv } = sessionEntry(options.entry);
     if (!entryLogged) {
       entryLogged = true;
-      if (execArgv.length === 0)
+      if (modulePath.endsWith('.mjs'))
         options.log.info({ entry: modulePath }, 'session processes run the bundle');
       else
         options.log.info(
