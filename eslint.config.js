@@ -12,6 +12,7 @@ export default tseslint.config(
       '.test-data/**',
       'test-results/**',
       'playwright-report/**',
+      'build/**',
       'next-env.d.ts',
     ],
   },

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { findLivekitServer } from '@/scripts/lib/livekit-binary.mjs';
 import { NAMESPACE_NODE_IP } from '@/scripts/lib/livekit-config.mjs';
 import { ensureNextBuild } from '@/scripts/lib/next-build.mjs';
+import { ensureWorkerBundle } from '@/scripts/lib/worker-bundle.mjs';
 import { loadOrCreateSecrets } from '@/scripts/lib/secrets.mjs';
 import { startStack } from '@/scripts/lib/stack.mjs';
 
@@ -35,6 +36,8 @@ export type ApiClient = (method: string, route: string, body?: unknown) => Promi
 /** Starts the platform inside the test namespace; `env` adds worker settings. */
 export async function startPlatform(env: Record<string, string>): Promise<Platform> {
   await ensureNextBuild({ root: repoRoot });
+  // Session processes run the bundle only when it is fresh; a stale one falls back to tsx.
+  await ensureWorkerBundle(repoRoot);
   const livekitServer = findLivekitServer(repoRoot);
   if (!livekitServer)
     throw new Error('livekit-server not found: run `npm run setup` (or set LIVEKIT_SERVER_BIN)');
