@@ -22,6 +22,9 @@ const SPEECH_RMS = 300;
 export interface PoolViewer {
   /** Receive times (ms, performance.now) of every avatar video frame. */
   frameTimesMs: number[];
+  /** Receive time (ms) of the first frame of each avatar video track, in order (a restarted
+   * session publishes a new track). */
+  trackFirstFrameMs: number[];
   /** Receive time (ms) of the last audio frame louder than speech level, or 0. */
   lastSpeechMs(): number;
   /** Frames received in [fromMs, toMs). */
@@ -32,15 +35,20 @@ export interface PoolViewer {
 export async function joinViewer(options: { url: string; token: string }): Promise<PoolViewer> {
   const room = new Room();
   const frameTimesMs: number[] = [];
+  const trackFirstFrameMs: number[] = [];
   let lastSpeechMs = 0;
   let closed = false;
 
   const readVideo = async (track: RemoteTrack) => {
     const reader = new VideoStream(track).getReader();
+    let first = true;
     while (!closed) {
       const { done } = await reader.read();
       if (done) break;
-      frameTimesMs.push(performance.now());
+      const now = performance.now();
+      frameTimesMs.push(now);
+      if (first) trackFirstFrameMs.push(now);
+      first = false;
     }
     await reader.cancel().catch(() => undefined);
   };
@@ -70,6 +78,7 @@ export async function joinViewer(options: { url: string; token: string }): Promi
 
   return {
     frameTimesMs,
+    trackFirstFrameMs,
     lastSpeechMs: () => lastSpeechMs,
     framesBetween(fromMs, toMs) {
       let count = 0;

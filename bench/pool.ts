@@ -5,14 +5,9 @@
  * with prewarm, PSS per extra session of the same avatar (frame store held once) and recovery
  * after kill -9 of a session process. `--max-sessions N` sets WORKER_MAX_SESSIONS.
  */
-import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { dispose } from '@livekit/rtc-node';
-import {
-  insideTestNamespace,
-  namespaceInvocation,
-  namespaceSupport,
-} from '@/scripts/lib/netns.mjs';
+import { insideTestNamespace } from '@/scripts/lib/netns.mjs';
 import { hostClient, type HostClient } from './pool-host';
 import { memoryPerSession } from './pool-memory';
 import { startPlatform, type ApiClient, type Platform } from './pool-platform';
@@ -26,6 +21,7 @@ import {
   watch,
   type LiveSession,
 } from './pool-session';
+import { runBenchInNamespace } from './in-namespace';
 import { percentile, round } from './stats';
 
 const MEASURE_MS = 10_000;
@@ -49,31 +45,10 @@ function maxSessionsArg(): string | undefined {
   return value;
 }
 
-/** Runs this benchmark again inside a network namespace and returns its JSON figures. */
-function runInNamespace(): Figures {
-  const support = namespaceSupport();
-  if (!support.ok)
-    throw new Error(`the pool benchmark needs a network namespace: ${support.reason}`);
-  const max = maxSessionsArg();
-  const { command, args } = namespaceInvocation(
-    process.execPath,
-    ['--import', 'tsx', 'bench/run.ts', 'pool', '--json', ...(max ? ['--max-sessions', max] : [])],
-    support,
-  );
-  const result = spawnSync(command, args, {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const last = result.stdout.trim().split('\n').pop() ?? '';
-  if (result.status !== 0 || !last.startsWith('{'))
-    throw new Error(`benchmark failed:\n${result.stdout}`);
-  const { bench: _b, machine: _m, node: _n, ...figures } = JSON.parse(last) as Figures;
-  return figures;
-}
-
 export async function poolBench(): Promise<Figures> {
-  if (!insideTestNamespace()) return runInNamespace();
   const max = maxSessionsArg();
+  if (!insideTestNamespace())
+    return runBenchInNamespace('pool', max ? ['--max-sessions', max] : []);
   const platform = await startPlatform(max ? { WORKER_MAX_SESSIONS: max } : {});
   const progress: Progress = (message) => process.stderr.write(`pool: ${message}\n`);
   progress(`platform up (data ${platform.dataDir}, log ${platform.logFile})`);
@@ -206,7 +181,7 @@ async function timeToFirstFrame(
 }
 
 /**
- * kill -9 of the session process → first frame after the gap at the viewer. Each try uses a
+ * kill -9 of the session process → first frame of the restarted session's track at the viewer. Each try uses a
  * fresh session and checks that it still streams 9 s after the kill.
  */
 async function recoveryTimes(
@@ -230,19 +205,12 @@ async function recoveryTimes(
       const restarts0 = await host.metricSum('facecast_process_restarts_total');
       const killedAtMs = performance.now();
       process.kill(entry.pid, 'SIGKILL');
-      // Frames stop, then resume: the first frame after the kill that follows a > 300 ms gap.
-      const seen = Math.max(1, viewer.frameTimesMs.length);
+      // The restarted session publishes a new track: its first frame at the viewer.
       let resumedAtMs: number | null = null;
       await waitFor(
         () => {
-          const times = viewer.frameTimesMs;
-          for (let k = seen; k < times.length; k++) {
-            if (times[k]! > killedAtMs && times[k]! - times[k - 1]! > 300) {
-              resumedAtMs = times[k]!;
-              return true;
-            }
-          }
-          return false;
+          resumedAtMs = viewer.trackFirstFrameMs.find((t) => t > killedAtMs) ?? null;
+          return resumedAtMs !== null;
         },
         15_000,
         'frames after kill -9',

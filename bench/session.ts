@@ -3,7 +3,6 @@
  * its session process, Flite speech, an @livekit/rtc-node subscriber. Runs inside a private
  * network namespace (re-executing itself there when needed): WebRTC must not leave the box.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,50 +10,22 @@ import { TrackKind, dispose } from '@livekit/rtc-node';
 import { DataPacket_Kind, RoomServiceClient } from 'livekit-server-sdk';
 import { loadDemoPortrait } from '@/lib/avatars/demo-portrait';
 import { preparePortrait } from '@/lib/avatars/prepare-portrait';
-import {
-  insideTestNamespace,
-  namespaceInvocation,
-  namespaceSupport,
-} from '@/scripts/lib/netns.mjs';
+import { insideTestNamespace } from '@/scripts/lib/netns.mjs';
 import { startLivekitServer } from '@/tests/integration/support/livekit-server';
 import { waitUntil } from '@/tests/integration/support/ports';
 import { joinAsSubscriber } from '@/tests/integration/support/subscriber';
 import { startWorkerHost } from '@/tests/integration/support/worker-host';
 import { AVATAR_IDENTITY, CONTROL_TOPIC } from '@/worker/protocol/session-request';
+import { runBenchInNamespace } from './in-namespace';
 import { percentile, round } from './stats';
 
 const SPEECH_RMS = 300;
 const SPEAKS = 5;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Runs this benchmark again inside a network namespace and returns its JSON figures. */
-function runInNamespace(): Record<string, number | string> {
-  const support = namespaceSupport();
-  if (!support.ok)
-    throw new Error(`the session benchmark needs a network namespace: ${support.reason}`);
-  const { command, args } = namespaceInvocation(
-    process.execPath,
-    ['--import', 'tsx', 'bench/run.ts', 'session', '--json'],
-    support,
-  );
-  const result = spawnSync(command, args, {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const last = result.stdout.trim().split('\n').pop() ?? '';
-  if (result.status !== 0 || !last.startsWith('{'))
-    throw new Error(`benchmark failed:\n${result.stdout}`);
-  const {
-    bench: _b,
-    machine: _m,
-    node: _n,
-    ...figures
-  } = JSON.parse(last) as Record<string, number | string>;
-  return figures;
-}
-
 export async function sessionBench(): Promise<Record<string, number | string>> {
-  if (!insideTestNamespace()) return runInNamespace();
+  if (!insideTestNamespace())
+    return runBenchInNamespace('session') as Record<string, number | string>;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'facecast-bench-'));
   const livekit = await startLivekitServer();
   const worker = await startWorkerHost({

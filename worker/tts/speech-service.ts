@@ -22,7 +22,11 @@ export interface SpeechServiceOptions {
   logLevel: string;
   /** Default: a socket in the temp directory named after this process. */
   socketPath?: string;
-  /** Synthesis threads in the service (default: one per core, at most 2). */
+  /**
+   * Synthesis threads in the service (default 1). One Flite thread speaks a ~3 s sentence in
+   * ~75 ms, so it keeps ahead of dozens of sessions talking at once; each further thread
+   * holds ~40-70 MB once it has spoken (pool bench: the service grew 126 → 165 MB with two).
+   */
   threads?: number;
 }
 
@@ -40,7 +44,7 @@ export async function startSpeechService(options: SpeechServiceOptions): Promise
   const { log } = options;
   const socketPath =
     options.socketPath ?? path.join(os.tmpdir(), `facecast-speech-${process.pid}.sock`);
-  const threads = options.threads ?? Math.min(2, os.availableParallelism());
+  const threads = options.threads ?? 1;
   let child: ChildProcess | undefined;
   let closed = false;
   let restarts = 0;
