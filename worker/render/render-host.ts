@@ -69,26 +69,11 @@ export async function prewarmRenderThread(
   worker.once('exit', () => {
     exited = true;
   });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new RenderHostError(`render thread did not start within ${startTimeoutMs} ms`));
-      void worker.terminate();
-    }, startTimeoutMs);
-    worker.once('message', (message: ThreadToHost) => {
-      clearTimeout(timer);
-      if (message.case === 'idle') resolve();
-      else {
-        reject(new RenderHostError(`prewarmed render thread sent ${message.case} before idle`));
-        void worker.terminate();
-      }
-    });
-    worker.once('error', (error) => {
-      clearTimeout(timer);
-      reject(
-        new RenderHostError(`render thread failed to start: ${error.message}`, { cause: error }),
-      );
-    });
-  });
+  const first = await firstMessage(worker, startTimeoutMs);
+  if (first.case !== 'idle') {
+    void worker.terminate();
+    throw new RenderHostError(`prewarmed render thread sent ${first.case} before idle`);
+  }
   // An idle thread must not keep a process alive that has nothing else to do.
   worker.unref();
   const state: PrewarmedThreadState = {
@@ -165,33 +150,21 @@ export async function createRenderHost(options: RenderHostOptions): Promise<Rend
     pending.clear();
   };
 
-  const ready = await new Promise<Extract<ThreadToHost, { case: 'ready' }>['value']>(
-    (resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(new RenderHostError(`render thread did not start within ${startTimeoutMs} ms`));
-        void worker.terminate();
-      }, startTimeoutMs);
-      worker.once('message', (message: ThreadToHost) => {
-        clearTimeout(timer);
-        if (message.case === 'ready') resolve(message.value);
-        else if (message.case === 'openFailed') {
-          const { code, message: text } = message.value;
-          reject(code ? new FrameStoreError(code, text) : new RenderHostError(text));
-          void worker.terminate();
-        } else reject(new RenderHostError(`render thread sent ${message.case} before ready`));
-      });
-      if (prewarmed) {
-        const open: HostToThread = { case: 'open', value: threadOptions };
-        worker.postMessage(open);
-      }
-      worker.once('error', (error) => {
-        clearTimeout(timer);
-        reject(
-          new RenderHostError(`render thread failed to start: ${error.message}`, { cause: error }),
-        );
-      });
-    },
-  );
+  const opened = firstMessage(worker, startTimeoutMs);
+  if (prewarmed) {
+    const open: HostToThread = { case: 'open', value: threadOptions };
+    worker.postMessage(open);
+  }
+  const first = await opened;
+  if (first.case === 'openFailed') {
+    const { code, message: text } = first.value;
+    void worker.terminate();
+    throw code ? new FrameStoreError(code, text) : new RenderHostError(text);
+  }
+  if (first.case !== 'ready') {
+    throw new RenderHostError(`render thread sent ${first.case} before ready`);
+  }
+  const ready = first.value;
 
   for (let i = 0; i < poolSize; i++) free.push(new ArrayBuffer(ready.frameBytes));
   worker.on('message', (message: ThreadToHost) => {
@@ -258,5 +231,28 @@ export async function createRenderHost(options: RenderHostOptions): Promise<Rend
 function startRenderThread(workerData: RenderThreadOptions | undefined): Worker {
   return startThread('render-thread', new URL('./render-thread.ts', import.meta.url), {
     workerData,
+  });
+}
+
+/**
+ * The thread's first message (idle, ready or openFailed). Rejects when the thread fails to
+ * start or sends nothing within `timeoutMs` (then it is terminated).
+ */
+function firstMessage(worker: Worker, timeoutMs: number): Promise<ThreadToHost> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new RenderHostError(`render thread did not start within ${timeoutMs} ms`));
+      void worker.terminate();
+    }, timeoutMs);
+    worker.once('message', (message: ThreadToHost) => {
+      clearTimeout(timer);
+      resolve(message);
+    });
+    worker.once('error', (error) => {
+      clearTimeout(timer);
+      reject(
+        new RenderHostError(`render thread failed to start: ${error.message}`, { cause: error }),
+      );
+    });
   });
 }
