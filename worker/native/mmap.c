@@ -68,17 +68,28 @@ static void unmap(napi_env env, void *data, void *hint) {
   free(mapping);
 }
 
+/* Opens `path` read-only and stats it; on failure throws (naming the path) and returns -1. */
+static int open_with_stat(napi_env env, const char *path, struct stat *st) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    throw_errno(env, "cannot open", path, errno);
+    return -1;
+  }
+  if (fstat(fd, st) != 0) {
+    int err = errno;
+    close(fd);
+    throw_errno(env, "cannot stat", path, err);
+    return -1;
+  }
+  return fd;
+}
+
 static napi_value map_file(napi_env env, napi_callback_info info) {
   char path[PATH_MAX_BYTES];
   if (!path_argument(env, info, path, sizeof path)) return NULL;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return throw_errno(env, "cannot open", path, errno);
   struct stat st;
-  if (fstat(fd, &st) != 0) {
-    int err = errno;
-    close(fd);
-    return throw_errno(env, "cannot stat", path, err);
-  }
+  int fd = open_with_stat(env, path, &st);
+  if (fd < 0) return NULL;
   if (st.st_size == 0) {
     close(fd);
     napi_throw_error(env, NULL, "cannot map an empty file");
@@ -127,14 +138,9 @@ static napi_value evict_file(napi_env env, napi_callback_info info) {
 static napi_value resident_bytes(napi_env env, napi_callback_info info) {
   char path[PATH_MAX_BYTES];
   if (!path_argument(env, info, path, sizeof path)) return NULL;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return throw_errno(env, "cannot open", path, errno);
   struct stat st;
-  if (fstat(fd, &st) != 0) {
-    int err = errno;
-    close(fd);
-    return throw_errno(env, "cannot stat", path, err);
-  }
+  int fd = open_with_stat(env, path, &st);
+  if (fd < 0) return NULL;
   double resident = 0;
   if (st.st_size > 0) {
     size_t length = (size_t)st.st_size;
