@@ -25,6 +25,11 @@ export interface HostReportInputs {
 }
 
 const MB = 1024 * 1024;
+
+/** The load a host reports (to LiveKit, in metrics and reports): sessions over capacity, 0-1. */
+export function hostLoad(active: number, capacity: number): number {
+  return Math.min(1, active / Math.max(1, capacity));
+}
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
 export function buildHostReport(inputs: HostReportInputs): HostReport {
@@ -46,7 +51,7 @@ export function buildHostReport(inputs: HostReportInputs): HostReport {
     capacity,
     active,
     prewarmed: inputs.prewarmed,
-    load: Math.min(1, active / Math.max(1, capacity)),
+    load: hostLoad(active, capacity),
     cpuPercent: round1(cpuPercent),
     cores: inputs.cores,
     rssMb: round1(rssBytes / MB),

@@ -109,6 +109,11 @@ export class SessionSupervisor {
     return this.closing;
   }
 
+  /** Whether a new session would be admitted now (not draining, below capacity). */
+  get hasRoom(): boolean {
+    return !this.closing && this.sessions.size < this.options.capacity;
+  }
+
   list(): SessionSummary[] {
     return [...this.sessions.entries()].map(([sessionId, entry]) => this.summary(sessionId, entry));
   }

@@ -15,7 +15,7 @@ import { AgentWorker } from './agent-worker';
 import { ApiError } from './api-error';
 import { AppReporter } from './app-reporter';
 import { calibrateCapacity, type CapacityCalibration } from './calibrate-capacity';
-import { buildHostReport, type FailedStart } from './host-report-builder';
+import { buildHostReport, hostLoad, type FailedStart } from './host-report-builder';
 import { HostMetrics } from './host-metrics';
 import { createHttpApi } from './http-api';
 import { ProcessHandle } from './process-handle';
@@ -88,8 +88,8 @@ export async function startWorkerHost(options: WorkerHostOptions): Promise<Runni
   const statusChanged = () => {
     reporter?.soon();
     agent?.updateStatus({
-      load: Math.min(1, supervisor.active / Math.max(1, capacity)),
-      full: supervisor.draining || supervisor.active >= capacity,
+      load: hostLoad(supervisor.active, capacity),
+      full: !supervisor.hasRoom,
       jobCount: supervisor.active,
     });
   };
@@ -175,7 +175,7 @@ export async function startWorkerHost(options: WorkerHostOptions): Promise<Runni
       active: supervisor.active,
       capacity,
       prewarmed: pool.idleCount,
-      load: Math.min(1, supervisor.active / Math.max(1, capacity)),
+      load: hostLoad(supervisor.active, capacity),
     });
     metrics.setStores(
       stores
@@ -231,9 +231,9 @@ export async function startWorkerHost(options: WorkerHostOptions): Promise<Runni
     hostId,
     log,
     onJobOffered: () =>
-      supervisor.draining || supervisor.active >= capacity
-        ? { accept: false }
-        : { accept: true, identity: AVATAR_IDENTITY, name: 'Avatar' },
+      supervisor.hasRoom
+        ? { accept: true, identity: AVATAR_IDENTITY, name: 'Avatar' }
+        : { accept: false },
     onJobAssigned: async (job) => {
       let sessionId: string | undefined;
       try {
