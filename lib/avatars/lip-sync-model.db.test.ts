@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '@/lib/api/errors';
-import { sessionRequestFor } from '@/lib/sessions/start-session';
+import { sessionRequestFor } from '@/lib/sessions/session-request';
 import { createTestDatabase, type TestDatabase } from '@/lib/testing/test-database';
 import { createUser } from '@/lib/users/create-user';
 import { buildTestLipSyncModel } from '@/worker/lipsync/test-model';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { PrismaClient, Session } from '@prisma/client';
 import { ApiError, notFound } from '@/lib/api/errors';
 import { checkFrameStore } from '@/lib/avatars/check-frame-store';
-import { rebuildAvatarStore } from '@/lib/avatars/rebuild-avatar-store';
+import { rebuildAvatarStore, STORE_REBUILT_MESSAGE } from '@/lib/avatars/rebuild-avatar-store';
 import { deleteRoom } from '@/lib/livekit/livekit';
 import { env } from '@/lib/config/env';
 import { log } from '@/lib/log/logger';
@@ -10,8 +10,6 @@ import { assertPoolHasRoom } from '@/lib/workers/pool-capacity';
 import { dispatchSession } from './dispatch-session';
 import { sessionRequestFor } from './session-request';
 import { speechProviderFor } from './speech-config';
-
-export { sessionRequestFor } from './session-request';
 
 export interface StartSessionOptions {
   userId: string;
@@ -128,8 +126,5 @@ async function rebuildStore(
   dataDir: string,
 ): Promise<ApiError> {
   await rebuildAvatarStore(prisma, avatarId, dataDir);
-  return new ApiError(
-    'conflict',
-    "This avatar's prepared frames were damaged, so they are being rebuilt from the original upload. Start the session again once the avatar is ready (usually within a minute).",
-  );
+  return new ApiError('conflict', STORE_REBUILT_MESSAGE);
 }

@@ -4,7 +4,7 @@
  * of its sessions are over, and dispatch again the sessions it hands back.
  */
 import type { Prisma, PrismaClient } from '@prisma/client';
-import { rebuildAvatarStore } from '@/lib/avatars/rebuild-avatar-store';
+import { rebuildAvatarStore, STORE_REBUILT_MESSAGE } from '@/lib/avatars/rebuild-avatar-store';
 import { env } from '@/lib/config/env';
 import { log } from '@/lib/log/logger';
 import { redispatchSession, type SessionDispatcher } from '@/lib/sessions/dispatch-session';
@@ -18,9 +18,6 @@ export interface RecordHostReportOptions {
   /** Where avatar stores are rebuilt from; defaults to FACECAST_DATA_DIR. */
   dataDir?: string;
 }
-
-export const STORE_REBUILT_MESSAGE =
-  "This avatar's prepared frames were damaged, so they are being rebuilt from the original upload. Start the session again once the avatar is ready (usually within a minute).";
 
 /**
  * Records one report. Sessions the database says are over (ended, failed), does not know,
