@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { mappedFileMemory } from '@/worker/native/proc-smaps';
+import { kilobyteField } from '@/worker/host/proc-stats';
 
 export interface HostClient {
   /** Sum of a metric's samples (all label sets) from /metrics. */
@@ -72,8 +73,7 @@ export function pssBytes(pids: number[]): number {
 
 /** PSS (bytes) of one process; 0 when it is gone. */
 export function processPssBytes(pid: number): number {
-  const match = /^Pss:\s+(\d+) kB$/m.exec(readProc(pid, 'smaps_rollup'));
-  return Number(match?.[1] ?? 0) * 1024;
+  return kilobyteField(readProc(pid, 'smaps_rollup'), 'Pss') ?? 0;
 }
 
 /** A short name for a process: the script it runs (session/main.ts, …) or its binary. */
