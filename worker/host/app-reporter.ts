@@ -50,14 +50,6 @@ export class AppReporter {
     await this.send();
   }
 
-  /** Sends a report now and resolves when the app has answered (or failed to). */
-  async flush(): Promise<void> {
-    clearTimeout(this.timer);
-    await this.sending;
-    await this.send();
-    if (!this.closed) this.schedule(this.options.intervalMs ?? HOST_REPORT_INTERVAL_MS);
-  }
-
   private schedule(delayMs: number) {
     if (this.closed) return;
     clearTimeout(this.timer);

@@ -50,12 +50,10 @@ function setup(
 ) {
   const restarts: RestartReason[] = [];
   const ended: string[] = [];
-  let spawned = 0;
   const pids: number[] = [];
   const pool = new ProcessPool({
     prewarm: options.prewarm ?? 1,
     spawn: async () => {
-      spawned++;
       const handle = await ProcessHandle.spawn({
         log,
         logLevel: 'silent',
@@ -83,7 +81,7 @@ function setup(
     await supervisor.shutdown();
     await pool.close();
   };
-  return { pool, supervisor, restarts, ended, spawnCount: () => spawned, pids };
+  return { pool, supervisor, restarts, ended, pids };
 }
 
 describe('ProcessPool and SessionSupervisor', () => {
