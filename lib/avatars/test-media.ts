@@ -74,14 +74,6 @@ export async function makeTwoFacesImage(): Promise<Buffer> {
     .toBuffer();
 }
 
-/** The demo portrait scaled down so the face is about 60 px wide (under the 96 px minimum). */
-export async function makeTinyFaceImage(): Promise<Buffer> {
-  return sharp(await loadDemoPortrait())
-    .resize({ width: 240 })
-    .jpeg()
-    .toBuffer();
-}
-
 /**
  * The demo portrait with its face turned sideways: the face region is wrapped onto a
  * cylinder and rotated by `degrees` (−50° gives a yaw of about 34° to the face mesh), as PNG.

@@ -41,8 +41,3 @@ export function recordHostSample(hostId: string, sample: HostSample): void {
 export function hostHistory(hostId: string): HostSample[] {
   return [...(histories().get(hostId) ?? [])];
 }
-
-/** Forgets a host (it was removed). */
-export function forgetHostHistory(hostId: string): void {
-  histories().delete(hostId);
-}

@@ -104,9 +104,3 @@ export function startHostMonitor(prisma: PrismaClient): void {
   }, HOST_CHECK_INTERVAL_MS);
   holder.facecastHostMonitor.unref();
 }
-
-/** Stops the monitor (tests, shutdown). */
-export function stopHostMonitor(): void {
-  clearInterval(holder.facecastHostMonitor);
-  holder.facecastHostMonitor = undefined;
-}
