@@ -134,7 +134,7 @@ export async function startWorkerHost(options: WorkerHostOptions): Promise<Runni
     onChange: statusChanged,
   });
 
-  /** Samples every process of the host; feeds memory checks and metrics. */
+  /** Samples every process of the host (memory checks, metrics and reports use it). */
   const sample = async () => {
     const sessionProcs = supervisor.processes();
     const idle = pool.idlePids;
@@ -182,7 +182,6 @@ export async function startWorkerHost(options: WorkerHostOptions): Promise<Runni
         .stats()
         .map((s) => ({ store: s.path, mappedBytes: s.bytes, inUseBytes: s.residentBytes })),
     );
-    supervisor.enforceMemoryLimit(memoryOf, memoryBudgetBytes * HARD_LIMIT_FACTOR);
     return latest;
   };
 
@@ -203,8 +202,11 @@ export async function startWorkerHost(options: WorkerHostOptions): Promise<Runni
     appUrl: env.FACECAST_APP_URL,
     workerSecret: env.WORKER_SECRET,
     log,
-    build: async () =>
-      buildHostReport({
+    // Runs every report interval whether or not the app answers: the memory check rides on it.
+    build: async () => {
+      const stats = await sample();
+      supervisor.enforceMemoryLimit(memoryOf, memoryBudgetBytes * HARD_LIMIT_FACTOR);
+      return buildHostReport({
         hostId,
         agentWorkerId: agent?.id,
         metricsUrl,
@@ -214,10 +216,11 @@ export async function startWorkerHost(options: WorkerHostOptions): Promise<Runni
         draining: supervisor.draining,
         sessions: supervisor.list(),
         prewarmed: pool.idleCount,
-        stats: await sample(),
+        stats,
         handBack: supervisor.takeHandedBack(),
         failed: failedStarts.splice(0),
-      }),
+      });
+    },
     onStop: (ids) => {
       for (const id of ids) void supervisor.stop(id, 'ended by the app');
     },
