@@ -21,6 +21,7 @@ describe('parseWorkerEnv', () => {
       WORKER_DRAIN_SECONDS: 30,
       WORKER_HEARTBEAT_TIMEOUT_MS: 5_000,
       FACECAST_AGENT_NAME: 'facecast-avatar',
+      WORKER_VIDEO_CODEC: 'h264',
     });
   });
 
@@ -31,6 +32,7 @@ describe('parseWorkerEnv', () => {
       WORKER_MAX_SESSIONS: '0',
       LIVEKIT_URL: 'not a url',
       LOG_LEVEL: 'loud',
+      WORKER_VIDEO_CODEC: 'av1',
     });
     expect(result.ok).toBe(false);
     if (result.ok) return;
@@ -41,6 +43,7 @@ describe('parseWorkerEnv', () => {
       'WORKER_MAX_SESSIONS',
       'LIVEKIT_URL',
       'LOG_LEVEL',
+      'WORKER_VIDEO_CODEC',
     ]) {
       expect(text).toContain(name);
     }

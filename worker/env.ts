@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_AGENT_NAME } from './protocol/dispatch-metadata';
+import { VIDEO_CODECS } from './protocol/ipc';
 import { pluginListSchema } from './tts/plugins';
 
 const intFromEnv = (fallback: number) =>
@@ -66,6 +67,12 @@ export const workerEnvSchema = z.object({
     .default(30),
   /** A session process silent for this long is killed and its session restarted, ms. */
   WORKER_HEARTBEAT_TIMEOUT_MS: intFromEnv(5_000),
+  /**
+   * Codec of the avatars' video (docs/decisions/009-h264-video.md): h264 costs ~4 % of a
+   * core less per session than vp8 here and decodes faster at viewers; both play in every
+   * browser (WebRTC requires both).
+   */
+  WORKER_VIDEO_CODEC: z.enum(VIDEO_CODECS).default('h264'),
   /** This host's name in reports and metrics; default `<hostname>-<pid>`. */
   WORKER_NAME: z.string().min(1).max(100).optional(),
   /** The app, which the host reports to (capacity, sessions, figures). */

@@ -70,7 +70,7 @@ function setup(
   const supervisor = new SessionSupervisor({
     capacity: options.capacity ?? 2,
     pool,
-    join: () => Promise.resolve({ url: 'ws://127.0.0.1:1', token: 'jwt' }),
+    join: () => Promise.resolve({ url: 'ws://127.0.0.1:1', token: 'jwt', videoCodec: 'h264' }),
     log,
     startTimeoutMs: 10_000,
     stopDeadlineMs: 2_000,

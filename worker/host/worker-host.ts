@@ -100,6 +100,7 @@ export async function startWorkerHost(options: WorkerHostOptions): Promise<Runni
     log,
     join: async (request) => ({
       url: env.LIVEKIT_URL,
+      videoCodec: env.WORKER_VIDEO_CODEC,
       token: await mintAvatarToken({
         apiKey: env.LIVEKIT_API_KEY,
         apiSecret: env.LIVEKIT_API_SECRET,

@@ -9,7 +9,7 @@ describe('ipc messages', () => {
         case: 'startSession',
         value: {
           request: { sessionId: 's1', roomName: 'r1', avatar: syntheticAvatar('/tmp/a.png') },
-          join: { url: 'ws://127.0.0.1:7880', token: 'jwt' },
+          join: { url: 'ws://127.0.0.1:7880', token: 'jwt', videoCodec: 'h264' },
         },
       },
       { case: 'ping', value: { timestampMs: 1 } },

@@ -11,9 +11,15 @@ import { sessionRenderStatusSchema, sessionRequestSchema } from './session-reque
  * How a session process joins its room: the server URL and an access token for the avatar
  * identity in that room only. The host keeps the API secret; children never see it.
  */
+/** Video codecs a session may publish (WORKER_VIDEO_CODEC; docs/decisions/009). */
+export const VIDEO_CODECS = ['h264', 'vp8'] as const;
+export type VideoCodecName = (typeof VIDEO_CODECS)[number];
+
+/** How a session joins its room and publishes into it; set by the host. */
 export const roomJoinSchema = z.object({
   url: z.string().min(1),
   token: z.string().min(1),
+  videoCodec: z.enum(VIDEO_CODECS),
 });
 export type RoomJoin = z.infer<typeof roomJoinSchema>;
 

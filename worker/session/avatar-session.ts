@@ -12,12 +12,13 @@ import {
   RoomEvent,
   TrackPublishOptions,
   TrackSource,
+  VideoCodec,
   VideoSource,
   type RemoteParticipant,
   type TextStreamReader,
 } from '@livekit/rtc-node';
 import type { Logger } from '../log';
-import type { RoomJoin } from '../protocol/ipc';
+import type { RoomJoin, VideoCodecName } from '../protocol/ipc';
 import {
   AVATAR_IDENTITY,
   CHAT_TOPIC,
@@ -45,6 +46,10 @@ import { startVideoLoop, type VideoLoop, type VideoLoopStats } from './video-loo
 export const VIDEO_FPS = 25;
 /** Enough for a sharp 512×512 face at 25 fps. */
 export const VIDEO_MAX_BITRATE_BPS = 1_200_000n;
+const PUBLISHED_CODECS: Record<VideoCodecName, VideoCodec> = {
+  h264: VideoCodec.H264,
+  vp8: VideoCodec.VP8,
+};
 /** Flite speaks at 16 kHz; publishing at its rate avoids resampling. */
 export const AUDIO_SAMPLE_RATE_HZ = 16_000;
 export const AUDIO_FRAME_MS = 20;
@@ -225,6 +230,7 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
         // One 512-px layer is all viewers need; simulcast's extra layers cost ~40 % more
         // encoder CPU per session (measured: encoder thread 10 % → 6 % of a core).
         simulcast: false,
+        videoCodec: PUBLISHED_CODECS[join.videoCodec],
       }),
     );
     await participant.publishTrack(
@@ -249,14 +255,22 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
       timeMs: dueMs,
       // Where the model's mouth is pasted, the built-in one stays shut so it cannot show
       // through the paste's soft edge.
-      pose: lipSync?.isReady(tick) ? NEUTRAL_POSE : player.mouthPoseNow(),
+      // Rendered ahead of its due time (video-loop.ts): the mouth of the audio heard then.
+      pose: lipSync?.isReady(tick)
+        ? NEUTRAL_POSE
+        : player.mouthPoseAhead(dueMs - performance.now()),
       eyesClosed: blink.closureAt(dueMs),
     }),
     ...(lipSync ? { beforePublish: (tick, frame) => lipSync.frameFor(tick, frame) } : {}),
     onFatal: () => void stop('render failed'),
   });
   log.info(
-    { widthPx: renderer.widthPx, heightPx: renderer.heightPx, fps: VIDEO_FPS },
+    {
+      widthPx: renderer.widthPx,
+      heightPx: renderer.heightPx,
+      fps: VIDEO_FPS,
+      codec: join.videoCodec,
+    },
     'avatar publishing',
   );
 
