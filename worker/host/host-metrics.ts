@@ -108,13 +108,13 @@ export class HostMetrics {
     });
     this.framesDropped = new Counter({
       name: 'facecast_session_frames_dropped_total',
-      help: 'Video frames a session skipped because rendering fell behind',
+      help: 'Video frames a session skipped: not rendered by their due time',
       labelNames: ['session'],
       registers,
     });
     this.renderSeconds = new Histogram({
       name: 'facecast_render_seconds',
-      help: 'Time to render one video frame, all sessions of this host',
+      help: 'Render round trip of one video frame (request to frame back), all sessions of this host',
       buckets: RENDER_SECONDS_BUCKETS,
       registers,
     });

@@ -104,6 +104,8 @@ export interface RenderHost {
   /** The store's frame rate (frames per second) and its number of frames. */
   readonly fps: number;
   readonly frameCount: number;
+  /** Pooled frame buffers free now: render() rejects when there are none. */
+  readonly freeFrames: number;
   /** Renders one frame. Rejects when every pooled buffer is out (release frames!). */
   render(input: RenderInput): Promise<Uint8Array>;
   /** Returns a frame's buffer to the pool; the frame must not be used afterwards. */
@@ -196,6 +198,9 @@ export async function createRenderHost(options: RenderHostOptions): Promise<Rend
   return {
     ...ready,
     format,
+    get freeFrames() {
+      return free.length;
+    },
     render(input) {
       if (failure) return Promise.reject(failure);
       const buffer = free.pop();

@@ -37,6 +37,18 @@ describe('QualityGovernor', () => {
     expect([...first.changes, ...rest.changes]).toEqual([]);
   });
 
+  it('does not judge the start-up grace, then judges a whole window after it', () => {
+    const governor = new QualityGovernor(0, 3_000);
+    // Every frame missed during start-up: not counted.
+    const startUp = feed(governor, 0, 3, 1);
+    const healthy = feed(governor, startUp.endMs, 12, 0);
+    expect([...startUp.changes, ...healthy.changes]).toEqual([]);
+    // Without the grace the same start-up degrades once the first window is full.
+    const strict = new QualityGovernor(0);
+    const strictStart = feed(strict, 0, 3, 1);
+    expect(feed(strict, strictStart.endMs, 12, 0).changes).toEqual([20]);
+  });
+
   it('steps back up after 30 s healthy at the lower rate', () => {
     const governor = new QualityGovernor(0);
     const bad = feed(governor, 0, 11, 10);

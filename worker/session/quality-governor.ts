@@ -5,6 +5,8 @@
  * at the lower rate it steps back up. Lower fps keeps motion smooth (every frame is on time,
  * the mouth follows the audio clock) and cuts the render and encoder cost proportionally.
  * Resolution stays: the frame store, the encoder and the viewers' layout are sized for it.
+ * A session's first seconds are not judged: their misses are start-up (JIT, the room's first
+ * packets), not overload.
  */
 
 /** Frame rates the session may run at, best first. */
@@ -35,8 +37,13 @@ export class QualityGovernor {
   private healthySinceMs: number | undefined;
   private changedAtMs: number;
 
-  constructor(startMs: number) {
-    this.changedAtMs = startMs;
+  /** Until when frames are not judged (a session's start-up), ms. */
+  private readonly judgeFromMs: number;
+
+  /** @param graceMs frames of the first `graceMs` after `startMs` are not judged */
+  constructor(startMs: number, graceMs = 0) {
+    this.judgeFromMs = startMs + graceMs;
+    this.changedAtMs = this.judgeFromMs;
   }
 
   get fps(): number {
@@ -49,6 +56,7 @@ export class QualityGovernor {
 
   /** Records one frame's outcome at `nowMs`; returns the frame rate to use. */
   observe(nowMs: number, missedDeadline: boolean): GovernorDecision {
+    if (nowMs < this.judgeFromMs) return { fps: this.fps, changed: false };
     this.times.push(nowMs);
     this.missed.push(missedDeadline);
     if (missedDeadline) this.missedInWindow++;

@@ -99,6 +99,13 @@ describe('SpeechPlayer', () => {
     // With 200 ms still queued, the audible frame is 10 frames back: before speech started.
     sink.queuedDuration = sink.frames.length * FRAME_MS;
     expect(player.mouthOpenNow()).toBe(0);
+    // A video frame rendered ahead for the time the queued speech is heard sees it open.
+    // A video frame rendered ahead sees the pose of the audio heard at its due time: with
+    // all but the first frame queued, 200 ms ahead is well into the tone.
+    sink.queuedDuration = (sink.frames.length - 1) * FRAME_MS;
+    expect(rms(sink.frames[0]!)).toBe(0);
+    expect(player.mouthPoseAhead(0)).toEqual(NEUTRAL_POSE);
+    expect(player.mouthPoseAhead(8 * FRAME_MS).jawOpen).toBeGreaterThan(0.3);
     sink.queuedDuration = 0;
     await until(() => !player.speaking);
     await until(() => rms(sink.frames.at(-1)!) === 0);

@@ -140,8 +140,20 @@ export class SpeechPlayer {
    * (no allocation per video frame): read it, do not keep or change it.
    */
   mouthPoseNow(): Readonly<MouthPose> {
+    return this.mouthPoseAhead(0);
+  }
+
+  /**
+   * Mouth pose of the audio that will be audible `aheadMs` from now (a video frame rendered
+   * ahead of its due time): that audio is already pushed, LiveKit holds up to its queue ahead
+   * of playout. Beyond what is pushed, the last pushed frame's pose. Same sharing rule.
+   */
+  mouthPoseAhead(aheadMs: number): Readonly<MouthPose> {
     const audible = this.audibleFrame();
-    return audible < 0 ? NEUTRAL_POSE : (this.poseRing[audible % RING_FRAMES] ?? NEUTRAL_POSE);
+    if (audible < 0) return NEUTRAL_POSE;
+    const ahead = Math.max(0, Math.floor(aheadMs / this.options.frameMs));
+    const frame = Math.min(audible + ahead, this.pushedFrames - 1);
+    return this.poseRing[frame % RING_FRAMES] ?? NEUTRAL_POSE;
   }
 
   /** Index of the pushed frame that is playing now, or -1 when it is no longer remembered. */

@@ -43,70 +43,135 @@ export interface VideoLoop {
 
 /** At most this many render-time samples are kept between two stats reads. */
 const MAX_SAMPLES = 500;
+/**
+ * Frames rendered ahead of their due time. The render thread's round trip is ~5 ms but its
+ * tail on a loaded host is long (p99 25-47 ms, max 70 ms with five talking sessions on two
+ * cores, measured): two frames ahead give each render two frame intervals instead of one.
+ * The frame still shows its own due time (pose, eyes, mouth of the audio heard then).
+ */
+export const RENDER_AHEAD_FRAMES = 2;
+/** Misses in the first seconds (JIT, the room's first packets) are not overload. */
+export const STARTUP_GRACE_MS = 3_000;
+
+/** A frame requested from the render thread for one due time. */
+interface PendingFrame {
+  tick: number;
+  dueMs: number;
+  startedMs: number;
+  frame?: Uint8Array;
+  /** Stale before it came back: released on arrival. */
+  discard?: boolean;
+}
 
 export function startVideoLoop(options: VideoLoopOptions): VideoLoop {
   const { renderer, source, log } = options;
   const bufferType = renderer.format === 'i420' ? VideoBufferType.I420 : VideoBufferType.RGBA;
   const nominalIntervalMs = 1000 / options.fps;
   const startMs = performance.now();
-  const governor = new QualityGovernor(startMs);
-  let rendering = false;
+  const governor = new QualityGovernor(startMs, STARTUP_GRACE_MS);
+  /** Oldest first; at most RENDER_AHEAD_FRAMES, each waiting for or holding its frame. */
+  const pipeline: PendingFrame[] = [];
   let stopped = false;
   let tick = 0;
   let framesRendered = 0;
   let framesDropped = 0;
+  /** Whether any frame has been handed over yet. */
+  let published = false;
+  /** Frames not ready at their due time since the last rate change, for the log. */
+  let missedSinceChange = 0;
   let renderMs: number[] = [];
   let clock: FrameClock | undefined;
 
   const observe = (missed: boolean) => {
+    if (missed) missedSinceChange++;
     const decision = governor.observe(performance.now(), missed);
     if (decision.changed && !stopped) {
-      log.warn({ fps: decision.fps, degraded: governor.degraded }, 'session frame rate changed');
+      log.warn(
+        { fps: decision.fps, degraded: governor.degraded, missedFrames: missedSinceChange },
+        'session frame rate changed',
+      );
+      missedSinceChange = 0;
       clock?.stop();
       clock = startClock(decision.fps);
     }
   };
 
-  const publish = async (frameTick: number, dueMs: number, intervalMs: number) => {
-    const started = performance.now();
-    const frame = await renderer.render(options.inputFor(frameTick, dueMs));
+  const tickAt = (dueMs: number) => Math.round((dueMs - startMs) / nominalIntervalMs);
+
+  const request = (dueMs: number) => {
+    const pending: PendingFrame = { tick: tickAt(dueMs), dueMs, startedMs: performance.now() };
+    pipeline.push(pending);
+    renderer.render(options.inputFor(pending.tick, dueMs)).then(
+      (frame) => {
+        if (pending.discard || stopped) renderer.release(frame);
+        else pending.frame = frame;
+        if (renderMs.length < MAX_SAMPLES) renderMs.push(performance.now() - pending.startedMs);
+      },
+      (error: unknown) => {
+        if (stopped) return;
+        log.error({ err: error }, 'rendering failed');
+        options.onFatal(error);
+      },
+    );
+  };
+
+  const publish = (pending: PendingFrame, frame: Uint8Array) => {
+    tick = pending.tick;
     try {
-      options.beforePublish?.(frameTick, frame);
+      options.beforePublish?.(pending.tick, frame);
       // captureFrame copies the pixels before it returns (render-host.ts), so the buffer
       // goes straight back to the pool.
       source.captureFrame(new VideoFrame(frame, renderer.widthPx, renderer.heightPx, bufferType));
     } finally {
       renderer.release(frame);
     }
-    const finished = performance.now();
     framesRendered++;
-    if (renderMs.length < MAX_SAMPLES) renderMs.push(finished - started);
-    // Late: handed over after the next frame was due.
-    observe(finished > dueMs + intervalMs);
+    published = true;
+  };
+
+  /** One clock tick: hand over the frame due now, keep RENDER_AHEAD_FRAMES requested. */
+  const onTick = (dueMs: number, intervalMs: number) => {
+    // Frames for earlier slots (late, or a rate change): too old to show.
+    while (pipeline.length > 0 && pipeline[0]!.dueMs < dueMs - intervalMs / 2) {
+      const stale = pipeline.shift()!;
+      if (stale.frame) renderer.release(stale.frame);
+      else stale.discard = true;
+    }
+    const head = pipeline[0];
+    if (head?.frame && head.dueMs < dueMs + intervalMs / 2) {
+      pipeline.shift();
+      try {
+        publish(head, head.frame);
+      } catch (error) {
+        log.error({ err: error }, 'publishing a frame failed');
+        options.onFatal(error);
+        return;
+      }
+      observe(false);
+    } else if (published) {
+      // The frame for this slot is still being rendered (or could not be asked for: every
+      // buffer is out): the slot goes without, and the frames after it keep their full time.
+      // Slots before the very first frame are the loop starting, not misses.
+      if (head && head.dueMs < dueMs + intervalMs / 2) {
+        pipeline.shift();
+        head.discard = true;
+      }
+      framesDropped++;
+      observe(true);
+    }
+    // A stale frame still being rendered holds its buffer until it comes back.
+    let nextDueMs = pipeline.at(-1)?.dueMs ?? dueMs;
+    while (pipeline.length < RENDER_AHEAD_FRAMES && renderer.freeFrames > 0) {
+      nextDueMs += intervalMs;
+      request(nextDueMs);
+    }
   };
 
   const startClock = (fps: number): FrameClock => {
     const intervalMs = 1000 / fps;
     return startFrameClock({
       fps,
-      onFrame: (_index, dueMs) => {
-        tick = Math.round((dueMs - startMs) / nominalIntervalMs);
-        // The render thread is still busy with the last frame: drop this one, keep the pace.
-        if (rendering) {
-          framesDropped++;
-          observe(true);
-          return;
-        }
-        rendering = true;
-        publish(tick, dueMs, intervalMs)
-          .catch((error: unknown) => {
-            log.error({ err: error }, 'rendering failed');
-            options.onFatal(error);
-          })
-          .finally(() => {
-            rendering = false;
-          });
-      },
+      onFrame: (_index, dueMs) => onTick(dueMs, intervalMs),
       onSkip: (skipped) => {
         framesDropped += skipped;
         for (let i = 0; i < skipped; i++) observe(true);
@@ -140,6 +205,10 @@ export function startVideoLoop(options: VideoLoopOptions): VideoLoop {
     stop() {
       stopped = true;
       clock?.stop();
+      for (const pending of pipeline.splice(0)) {
+        if (pending.frame) renderer.release(pending.frame);
+        else pending.discard = true;
+      }
     },
   };
 }
