@@ -8,6 +8,7 @@ import {
   registerRequest,
   sameCapacity,
   workerStatusMessage,
+  LIVEKIT_TARGET_LOAD,
 } from './agent-connection';
 
 describe('agentSocketUrl', () => {
@@ -40,17 +41,29 @@ describe('agentWorkerToken', () => {
 });
 
 describe('workerStatusMessage', () => {
-  it('maps full to WS_FULL and clamps load into 0..1', () => {
+  it("maps full to WS_FULL, clamps load into 0..1 and scales it onto LiveKit's target load", () => {
     const full = workerStatusMessage({ load: 0.3, full: true, jobCount: 2 });
     expect(full.status).toBe(WorkerStatus.WS_FULL);
-    expect(full.load).toBeCloseTo(0.3);
+    expect(full.load).toBeCloseTo(0.3 * LIVEKIT_TARGET_LOAD);
     expect(full.jobCount).toBe(2);
     const over = workerStatusMessage({ load: 1.7, full: false, jobCount: -1 });
     expect(over.status).toBe(WorkerStatus.WS_AVAILABLE);
-    expect(over.load).toBe(1);
+    expect(over.load).toBeCloseTo(LIVEKIT_TARGET_LOAD);
     expect(over.jobCount).toBe(0);
-    expect(workerStatusMessage({ load: Number.NaN, full: false, jobCount: 0 }).load).toBe(1);
+    const nan = workerStatusMessage({ load: Number.NaN, full: false, jobCount: 0 });
+    expect(nan.load).toBeCloseTo(LIVEKIT_TARGET_LOAD);
     expect(workerStatusMessage({ load: -0.5, full: false, jobCount: 0 }).load).toBe(0);
+  });
+
+  it('keeps a host with a free slot under the target load, so the server still offers it jobs', () => {
+    for (const capacity of [1, 2, 6, 8, 32]) {
+      const lastFree = workerStatusMessage({
+        load: (capacity - 1) / capacity,
+        full: false,
+        jobCount: capacity - 1,
+      });
+      expect(lastFree.load).toBeLessThan(LIVEKIT_TARGET_LOAD);
+    }
   });
 });
 

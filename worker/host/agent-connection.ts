@@ -106,7 +106,14 @@ export function jobStatusMessage(
   return new UpdateJobStatus({ jobId, status: JOB_STATUS[status], error: error ?? '' });
 }
 
-/** Capacity a host reports: load 0..1 (the server weighs hosts by 1 − load). */
+/**
+ * LiveKit server's `agents.target_load` default: it offers a job only to workers whose load
+ * is below it, weighted by `target_load − load` (livekit-server pkg/service/agentservice.go,
+ * JobRequestAffinity). A worker at or over it gets nothing, whatever its status.
+ */
+export const LIVEKIT_TARGET_LOAD = 0.7;
+
+/** Capacity a host reports: load 0..1, the share of its capacity in use. */
 export interface WorkerCapacity {
   load: number;
   /** No more jobs: the server skips the host entirely. */
@@ -114,12 +121,17 @@ export interface WorkerCapacity {
   jobCount: number;
 }
 
-/** The UpdateWorkerStatus for a capacity; load is clamped to 0..1. */
+/**
+ * The UpdateWorkerStatus for a capacity. The load (clamped to 0..1) goes out scaled onto
+ * 0..LIVEKIT_TARGET_LOAD: a host with one free slot left is still under the server's target
+ * and gets jobs (sent unscaled, a host of capacity 8 got none from its 6th session on), hosts
+ * are still weighted by their free share, and a full host says WS_FULL.
+ */
 export function workerStatusMessage(capacity: WorkerCapacity): UpdateWorkerStatus {
   const load = Number.isFinite(capacity.load) ? Math.min(1, Math.max(0, capacity.load)) : 1;
   return new UpdateWorkerStatus({
     status: capacity.full ? WorkerStatus.WS_FULL : WorkerStatus.WS_AVAILABLE,
-    load,
+    load: load * LIVEKIT_TARGET_LOAD,
     jobCount: Math.max(0, Math.trunc(capacity.jobCount)),
   });
 }

@@ -2,7 +2,8 @@
  * A worker host registered with the LiveKit server as an agent worker (LiveKit's agent
  * dispatch protocol, worker side). The app calls `AgentDispatchClient.createDispatch(room,
  * agentName, { metadata })`; the server offers the job to a registered host chosen by weight
- * `1 − load` among hosts reporting WS_AVAILABLE, waits ≤ 10 s for the answer, then sends the
+ * `target_load − load` among hosts reporting WS_AVAILABLE under its target load (0.7; see
+ * workerStatusMessage for how our load fits it), waits ≤ 10 s for the answer, then sends the
  * assignment with a room token it builds for the identity the host chose.
  *
  * We speak the protocol ourselves instead of using @livekit/agents: see
