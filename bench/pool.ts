@@ -8,6 +8,7 @@
 import os from 'node:os';
 import { dispose } from '@livekit/rtc-node';
 import { insideTestNamespace } from '@/scripts/lib/netns.mjs';
+import { cpuByRole, cpuSnapshot } from './pool-cpu';
 import { hostClient, type HostClient } from './pool-host';
 import { memoryPerSession } from './pool-memory';
 import { startPlatform, type ApiClient, type Platform } from './pool-platform';
@@ -123,9 +124,11 @@ async function maxSessions(
       await sleep(SETTLE_MS);
       const rendered0 = await host.metricSum('facecast_session_frames_rendered_total');
       const dropped0 = await host.metricSum('facecast_session_frames_dropped_total');
+      const cpuBefore = cpuSnapshot();
       const from = performance.now();
       await sleep(MEASURE_MS);
       const to = performance.now();
+      const cpu = cpuByRole(cpuBefore, cpuSnapshot());
       const rendered = (await host.metricSum('facecast_session_frames_rendered_total')) - rendered0;
       const dropped = (await host.metricSum('facecast_session_frames_dropped_total')) - dropped0;
       const fps = sessions.map((s) => s.viewer.framesBetween(from, to) / ((to - from) / 1000));
@@ -134,7 +137,7 @@ async function maxSessions(
       const n = sessions.length;
       const step =
         `n=${n}: fps ${fps.map((f) => round(f, 1)).join('/')}, dropped ` +
-        `${round(droppedRatio * 100, 2)} %, load ${round(os.loadavg()[0]!, 1)}`;
+        `${round(droppedRatio * 100, 2)} %, load ${round(os.loadavg()[0]!, 1)}; cpu: ${cpu}`;
       steps.push(step);
       progress(step);
       if (minFps < MIN_FPS || droppedRatio >= MAX_DROPPED) {
