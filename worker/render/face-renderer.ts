@@ -200,10 +200,11 @@ export class FaceRenderer {
     const target = this.work;
     const posed = this.posed;
     const idle = this.idle;
-    // Whether the pixels under the mouth and the eyes (the idle layer or the loop frame)
-    // changed since the last frame: then the whole frame is converted again.
-    let layerChanged = index !== this.lastIndex;
+    // Whether the pixels under the mouth and the eyes changed since the last frame: a new
+    // loop frame (the whole frame is converted again) or a redrawn idle layer (its box is).
+    const frameChanged = index !== this.lastIndex;
     this.lastIndex = index;
+    let layerChanged = frameChanged;
     const layer = this.idleLayer;
     if (idle && layer && idle.advance(input.timeMs)) {
       layer.set(src);
@@ -261,7 +262,7 @@ export class FaceRenderer {
     }
 
     if (this.i420) {
-      this.convertChanged(face, posed, layerChanged, idle);
+      this.convertChanged(face, posed, frameChanged, layerChanged, idle);
       out.set(this.i420);
     } else out.set(target);
   }
@@ -289,11 +290,14 @@ export class FaceRenderer {
   /**
    * Brings the I420 copy up to date with the work frame. Over an unchanged layer only the
    * mouth mesh and the eyelids differ from the last frame, where they are now and where
-   * they were (those pixels went back to the layer): only that box is converted again.
+   * they were (those pixels went back to the layer): only that box is converted again. A
+   * redrawn idle layer adds the idle warp's box (nothing outside it moves); a new loop frame
+   * is converted whole.
    */
   private convertChanged(
     face: FaceState,
     posed: Float64Array,
+    frameChanged: boolean,
     layerChanged: boolean,
     idle: IdleMotion | undefined,
   ): void {
@@ -328,19 +332,20 @@ export class FaceRenderer {
     }
     const box = this.drawnBox;
     const i420 = this.i420!;
-    if (layerChanged) {
+    if (frameChanged || (layerChanged && !idle)) {
       rgbaToI420(this.workPixels, widthPx, heightPx, i420);
     } else {
-      rgbaToI420(
-        this.workPixels,
-        widthPx,
-        heightPx,
-        i420,
-        Math.min(x0, box[0]!),
-        Math.min(y0, box[1]!),
-        Math.max(x1, box[2]!),
-        Math.max(y1, box[3]!),
-      );
+      let cx0 = Math.min(x0, box[0]!);
+      let cy0 = Math.min(y0, box[1]!);
+      let cx1 = Math.max(x1, box[2]!);
+      let cy1 = Math.max(y1, box[3]!);
+      if (layerChanged && idle) {
+        cx0 = Math.min(cx0, idle.x0);
+        cy0 = Math.min(cy0, idle.y0);
+        cx1 = Math.max(cx1, idle.x1);
+        cy1 = Math.max(cy1, idle.y1);
+      }
+      rgbaToI420(this.workPixels, widthPx, heightPx, i420, cx0, cy0, cx1, cy1);
     }
     box[0] = x0;
     box[1] = y0;

@@ -116,9 +116,10 @@ export class IdleMotion {
    * `thresholdPx` relative to the last state this returned true for: the caller then
    * redraws its idle layer with apply(). Otherwise `motion` stays at that last state, so a
    * layer drawn then is still exact for displacementX/Y. (The motion is slow, ~1 px/s:
-   * redrawing about every other frame is invisible and halves the cost.)
+   * steps of 0.1 px, a redraw every ~4 frames at 25 fps, are invisible; each redraw costs a
+   * warp of the head and body, a conversion of that box and its encoding.)
    */
-  advance(timeMs: number, thresholdPx = 0.06): boolean {
+  advance(timeMs: number, thresholdPx = 0.1): boolean {
     const drawn = this.drawn;
     const m = this.at(timeMs);
     const change = Math.max(
