@@ -23,7 +23,10 @@ export interface RenderHostOptions {
   storeDir: string;
   storeName: string;
   format: OutputFormat;
-  /** Frame buffers in circulation (default 3: one rendering, one in flight, one spare). */
+  /**
+   * Frame buffers in circulation (default 5: up to three rendered ahead of their due time,
+   * one being handed to LiveKit, one late frame on its way back to be released).
+   */
   poolSize?: number;
   /** How long opening and verifying the store may take, ms (default 60 000). */
   startTimeoutMs?: number;
@@ -128,7 +131,7 @@ export async function createRenderHost(options: RenderHostOptions): Promise<Rend
     storeDir,
     storeName,
     format,
-    poolSize = 3,
+    poolSize = 5,
     startTimeoutMs = 60_000,
     verify = 'header',
   } = options;

@@ -18,7 +18,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * mostly waiting to be scheduled.
  */
 function slowRenderHost(delayMs: (n: number) => number, serial = false) {
-  const free: Uint8Array[] = Array.from({ length: 3 }, () => new Uint8Array(16));
+  // The real host's default pool (render-host.ts).
+  const free: Uint8Array[] = Array.from({ length: 5 }, () => new Uint8Array(16));
   let n = 0;
   let previous = Promise.resolve();
   const errors: unknown[] = [];
@@ -77,7 +78,7 @@ function run(host: RenderHost, source: VideoSource, fatal: unknown[]) {
 
 describe('startVideoLoop', () => {
   it('renders ahead: a round trip longer than a frame interval still fills every slot', async () => {
-    // 50-70 ms per frame: longer than 40 ms, shorter than the two intervals rendered ahead.
+    // 50-70 ms per frame: longer than one 40 ms interval, shorter than those rendered ahead.
     const { host, errors } = slowRenderHost((n) => 50 + (n % 3) * 10);
     const { source, published } = recordingSource();
     const fatal: unknown[] = [];

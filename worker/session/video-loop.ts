@@ -46,10 +46,11 @@ const MAX_SAMPLES = 500;
 /**
  * Frames rendered ahead of their due time. The render thread's round trip is ~5 ms but its
  * tail on a loaded host is long (p99 25-47 ms, max 70 ms with five talking sessions on two
- * cores, measured): two frames ahead give each render two frame intervals instead of one.
- * The frame still shows its own due time (pose, eyes, mouth of the audio heard then).
+ * cores, measured; with six, 2 % of frames still took over 80 ms): three frames ahead give
+ * each render three frame intervals. The frame still shows its own due time (pose, eyes,
+ * mouth of the audio heard then); the render host's pool must hold one more frame.
  */
-export const RENDER_AHEAD_FRAMES = 2;
+export const RENDER_AHEAD_FRAMES = 3;
 /** Misses in the first seconds (JIT, the room's first packets) are not overload. */
 export const STARTUP_GRACE_MS = 3_000;
 
