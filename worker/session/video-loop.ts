@@ -105,7 +105,11 @@ export function startVideoLoop(options: VideoLoopOptions): VideoLoop {
     renderer.render(options.inputFor(pending.tick, dueMs)).then(
       (frame) => {
         if (pending.discard || stopped) renderer.release(frame);
-        else pending.frame = frame;
+        else if (!published && pipeline[0] === pending) {
+          // The session's very first frame goes out as soon as it is drawn.
+          pipeline.shift();
+          publishSafely(pending, frame);
+        } else pending.frame = frame;
         if (renderMs.length < MAX_SAMPLES) renderMs.push(performance.now() - pending.startedMs);
       },
       (error: unknown) => {
@@ -130,6 +134,18 @@ export function startVideoLoop(options: VideoLoopOptions): VideoLoop {
     published = true;
   };
 
+  /** publish(), or onFatal with the error; whether it went out. */
+  const publishSafely = (pending: PendingFrame, frame: Uint8Array): boolean => {
+    try {
+      publish(pending, frame);
+      return true;
+    } catch (error) {
+      log.error({ err: error }, 'publishing a frame failed');
+      options.onFatal(error);
+      return false;
+    }
+  };
+
   /** One clock tick: hand over the frame due now, keep RENDER_AHEAD_FRAMES requested. */
   const onTick = (dueMs: number, intervalMs: number) => {
     // Frames for earlier slots (late, or a rate change): too old to show.
@@ -141,13 +157,7 @@ export function startVideoLoop(options: VideoLoopOptions): VideoLoop {
     const head = pipeline[0];
     if (head?.frame && head.dueMs < dueMs + intervalMs / 2) {
       pipeline.shift();
-      try {
-        publish(head, head.frame);
-      } catch (error) {
-        log.error({ err: error }, 'publishing a frame failed');
-        options.onFatal(error);
-        return;
-      }
+      if (!publishSafely(head, head.frame)) return;
       observe(false);
     } else if (published) {
       // The frame for this slot is still being rendered (or could not be asked for: every
@@ -160,8 +170,9 @@ export function startVideoLoop(options: VideoLoopOptions): VideoLoop {
       framesDropped++;
       observe(true);
     }
-    // A stale frame still being rendered holds its buffer until it comes back.
-    let nextDueMs = pipeline.at(-1)?.dueMs ?? dueMs;
+    // A stale frame still being rendered holds its buffer until it comes back. Before the
+    // first frame, this slot's frame is asked for too (it goes out as soon as it is drawn).
+    let nextDueMs = pipeline.at(-1)?.dueMs ?? (published ? dueMs : dueMs - intervalMs);
     while (pipeline.length < RENDER_AHEAD_FRAMES && renderer.freeFrames > 0) {
       nextDueMs += intervalMs;
       request(nextDueMs);
