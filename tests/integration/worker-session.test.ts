@@ -78,6 +78,8 @@ describe('worker session end to end', () => {
       livekitUrl: livekit.url,
       apiKey: livekit.apiKey,
       apiSecret: livekit.apiSecret,
+      // Every other suite publishes the default H.264; this one the other codec a host offers.
+      env: { WORKER_VIDEO_CODEC: 'vp8' },
     });
   });
 
@@ -131,6 +133,7 @@ describe('worker session end to end', () => {
     const fps = ((video.frameTimesMs.length - from) * 1000) / (performance.now() - started);
     console.log(`measured video fps (idle, 5 s): ${fps.toFixed(1)}`);
     expect(fps).toBeGreaterThanOrEqual(20);
+    expect(worker.output()).toContain('"codec":"vp8"');
     const idleAudio = audio.levels.filter((l) => l.atMs > started);
     expect(idleAudio.length).toBeGreaterThan(0);
     expect(Math.max(...idleAudio.map((l) => l.rms))).toBeLessThan(SPEECH_RMS);
