@@ -53,5 +53,11 @@ export default defineConfig({
       // `--project ui --no-deps` to run the UI tests alone.
       dependencies: ['api'],
     },
+    {
+      name: 'pool-full',
+      testMatch: 'pool-full/**/*.spec.ts',
+      // Last: it takes every session slot of the stack's worker host for a few seconds.
+      dependencies: ['ui'],
+    },
   ],
 });
