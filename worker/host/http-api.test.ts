@@ -43,7 +43,12 @@ async function start(options: { capacity?: number; entry?: string; livekitUrl?: 
   supervisor = new SessionSupervisor({
     capacity: options.capacity ?? 2,
     pool,
-    join: () => Promise.resolve({ url: options.livekitUrl ?? 'ws://127.0.0.1:1', token: 'jwt', videoCodec: 'h264' }),
+    join: () =>
+      Promise.resolve({
+        url: options.livekitUrl ?? 'ws://127.0.0.1:1',
+        token: 'jwt',
+        videoCodec: 'h264',
+      }),
     log,
     startTimeoutMs: 15_000,
     stopDeadlineMs: 2_000,
