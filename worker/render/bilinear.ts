@@ -6,7 +6,9 @@
 
 /**
  * The RGBA pixel at (sx, sy) in `src` (width `widthPx`), interpolated from its four
- * neighbours; coordinates are clamped to the image. Returns the packed uint32.
+ * neighbours; coordinates are clamped to the image. Returns the packed pixel as an int32
+ * (store it in a Uint32Array as is). Inlined or not, nothing here is boxed: positions go in
+ * as doubles only here, everything below is int32 (see sampleBilinearQ).
  */
 export function sampleBilinear(
   src: Uint32Array,
@@ -15,15 +17,28 @@ export function sampleBilinear(
   sx: number,
   sy: number,
 ): number {
+  // Positions in 1/256 px, rounded, so a position a hair below a whole pixel is that pixel.
+  return sampleBilinearQ(src, widthPx, heightPx, (sx * 256 + 0.5) | 0, (sy * 256 + 0.5) | 0);
+}
+
+/**
+ * sampleBilinear with the position already in 1/256 px (`(s * 256 + 0.5) | 0`). Hot loops
+ * call this one: int32 arguments and result are never boxed when a call is not inlined
+ * (a double argument, or a uint32 pixel ≥ 2³¹, would be allocated as a heap number).
+ */
+export function sampleBilinearQ(
+  src: Uint32Array,
+  widthPx: number,
+  heightPx: number,
+  qx: number,
+  qy: number,
+): number {
   const maxX = widthPx - 1;
   const maxY = heightPx - 1;
-  if (sx < 0) sx = 0;
-  else if (sx > maxX) sx = maxX;
-  if (sy < 0) sy = 0;
-  else if (sy > maxY) sy = maxY;
-  // Positions in 1/256 px, rounded, so a position a hair below a whole pixel is that pixel.
-  const qx = (sx * 256 + 0.5) | 0;
-  const qy = (sy * 256 + 0.5) | 0;
+  if (qx < 0) qx = 0;
+  else if (qx > maxX << 8) qx = maxX << 8;
+  if (qy < 0) qy = 0;
+  else if (qy > maxY << 8) qy = maxY << 8;
   let ix = qx >> 8;
   let iy = qy >> 8;
   let fx = qx & 255;
@@ -37,24 +52,26 @@ export function sampleBilinear(
     fy = 0;
   }
   const i = iy * widthPx + ix;
-  const a = src[i]!;
-  const b = ix < maxX ? src[i + 1]! : a;
-  const c = iy < maxY ? src[i + widthPx]! : a;
-  const d = ix < maxX && iy < maxY ? src[i + widthPx + 1]! : c;
+  const a = src[i]! | 0;
+  const b = ix < maxX ? src[i + 1]! | 0 : a;
+  const c = iy < maxY ? src[i + widthPx]! | 0 : a;
+  const d = ix < maxX && iy < maxY ? src[i + widthPx + 1]! | 0 : c;
   return lerpPacked(lerpPacked(a, b, fx), lerpPacked(c, d, fx), fy);
 }
 
-/** Per-channel a + (b - a) · t / 256 of two packed RGBA pixels, t in 0..256. */
+/**
+ * Packed pixels a and b (int32 or uint32 bit patterns) mixed with weight t/256 towards b,
+ * returned as an int32 bit pattern (callers pass pixels read with `| 0`).
+ */
 export function lerpPacked(a: number, b: number, t: number): number {
   const u = 256 - t;
   // + 0x80 per lane rounds to nearest.
   const rb = (((a & 0x00ff00ff) * u + (b & 0x00ff00ff) * t + 0x00800080) >>> 8) & 0x00ff00ff;
   const ga =
     ((((a >>> 8) & 0x00ff00ff) * u + ((b >>> 8) & 0x00ff00ff) * t + 0x00800080) >>> 8) & 0x00ff00ff;
-  return (rb | (ga << 8)) >>> 0;
+  return rb | (ga << 8);
 }
 
-/** A uint32 view of an RGBA buffer (copied once if its offset is not 4-byte aligned). */
 export function pixelsOf(rgba: Uint8Array): Uint32Array {
   const aligned = rgba.byteOffset % 4 === 0 ? rgba : rgba.slice();
   return new Uint32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength >> 2);

@@ -6,7 +6,7 @@
  * periodic.
  */
 import type { FaceGeometry } from '../protocol/session-request';
-import { lerpPacked, sampleBilinear } from './bilinear';
+import { lerpPacked, sampleBilinearQ } from './bilinear';
 import { longestRuns, outerSpans } from './row-spans';
 
 /** Head displacement at time t: translation (px) and rotation (rad) about the neck. */
@@ -193,10 +193,11 @@ export class IdleMotion {
       for (let x = coreStart; x < coreEnd; x++, p++, syq += syqStep) {
         const qy = syq | 0;
         const i = (qy >> 8) * widthPx + x + offX;
-        const top = lerpPacked(src[i]!, src[i + 1]!, fx);
+        // `| 0`: pixels as int32, never boxed as call arguments (bilinear.ts).
+        const top = lerpPacked(src[i]! | 0, src[i + 1]! | 0, fx);
         out[p] = lerpPacked(
           top,
-          lerpPacked(src[i + widthPx]!, src[i + widthPx + 1]!, fx),
+          lerpPacked(src[i + widthPx]! | 0, src[i + widthPx + 1]! | 0, fx),
           qy & 255,
         );
       }
@@ -221,8 +222,8 @@ export class IdleMotion {
       sy = sy > maxY ? maxY : sy;
       const qy = (sy * 256 + 0.5) | 0;
       const iy = qy >> 8;
-      const a = src[iy * widthPx + x]!;
-      out[p] = iy < maxY ? lerpPacked(a, src[(iy + 1) * widthPx + x]!, qy & 255) : a;
+      const a = src[iy * widthPx + x]! | 0;
+      out[p] = iy < maxY ? lerpPacked(a, src[(iy + 1) * widthPx + x]! | 0, qy & 255) : a;
     }
   }
 
@@ -252,11 +253,17 @@ export class IdleMotion {
         sy = sy < 0 ? 0 : sy > maxY ? maxY : sy;
         const qy = (sy * 256 + 0.5) | 0;
         const iy = qy >> 8;
-        const a = src[iy * widthPx + x]!;
-        out[p] = iy < maxY ? lerpPacked(a, src[(iy + 1) * widthPx + x]!, qy & 255) : a;
+        const a = src[iy * widthPx + x]! | 0;
+        out[p] = iy < maxY ? lerpPacked(a, src[(iy + 1) * widthPx + x]! | 0, qy & 255) : a;
         continue;
       }
-      out[p] = sampleBilinear(src, widthPx, heightPx, x - ddx, y - ddy);
+      out[p] = sampleBilinearQ(
+        src,
+        widthPx,
+        heightPx,
+        ((x - ddx) * 256 + 0.5) | 0,
+        ((y - ddy) * 256 + 0.5) | 0,
+      );
     }
   }
 

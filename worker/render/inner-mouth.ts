@@ -7,10 +7,11 @@
 import type { AvatarAppearance } from './appearance';
 
 export class InnerMouth {
-  /** The colour of the last `shade()` call, RGB 0..255. */
-  r = 0;
-  g = 0;
-  b = 0;
+  /**
+   * The colour of the last `shade()` call, RGB 0..255. A typed array, not three number
+   * fields: a double stored in a field can cost a heap number per store, per pixel.
+   */
+  readonly rgb = new Float64Array(3);
   private readonly edge: Float64Array;
   private readonly deep: Float64Array;
   private readonly teeth: Float64Array;
@@ -47,6 +48,23 @@ export class InnerMouth {
    * (0 = upper lip, 1 = lower lip) of an opening `gapPx` high; result in r, g, b.
    */
   shade(u: number, s: number, gapPx: number): void {
+    this.at[0] = u;
+    this.at[1] = s;
+    this.at[2] = gapPx;
+    this.shadeAt();
+  }
+
+  /**
+   * Where shadeAt() shades: [u, s, gapPx] as for shade(). The hot loop sets these instead of
+   * passing arguments: doubles passed to a call that is not inlined are boxed (allocated).
+   */
+  readonly at = new Float64Array(3);
+
+  /** shade() of the point in `at`; result in `rgb`. */
+  shadeAt(): void {
+    const u = this.at[0]!;
+    const s = this.at[1]!;
+    const gapPx = this.at[2]!;
     const centred = 1 - Math.abs(u - 0.5) * 2;
     const depth = Math.sin(Math.PI * (s < 0 ? 0 : s > 1 ? 1 : s)) * (0.35 + 0.65 * centred);
     let r = this.edge[0]! + (this.deep[0]! - this.edge[0]!) * depth;
@@ -103,8 +121,8 @@ export class InnerMouth {
         b += (this.tongue[2]! - b) * k;
       }
     }
-    this.r = r;
-    this.g = g;
-    this.b = b;
+    this.rgb[0] = r;
+    this.rgb[1] = g;
+    this.rgb[2] = b;
   }
 }

@@ -4,7 +4,7 @@
  * the synthesised inner mouth, blended over the stretched source by a feathered mask that is
  * 0 on the lip edges, 0 where the gap is no wider than at rest, and 1 inside a new opening.
  */
-import { sampleBilinear } from './bilinear';
+import { sampleBilinearQ } from './bilinear';
 import type { InnerMouth } from './inner-mouth';
 
 /** Width of the soft edge between lip and cavity, px. */
@@ -86,7 +86,14 @@ export class MeshRaster {
           if (l0 < -1e-7 || l1 < -1e-7 || l2 < -1e-7) continue;
           const sx = l0 * sxA + l1 * sxB + l2 * sxC;
           const sy = l0 * syA + l1 * syB + l2 * syC;
-          const pixel = sampleBilinear(src, widthPx, heightPx, sx, sy);
+          // In 1/256 px: int32 arguments, never boxed (bilinear.ts).
+          const pixel = sampleBilinearQ(
+            src,
+            widthPx,
+            heightPx,
+            (sx * 256 + 0.5) | 0,
+            (sy * 256 + 0.5) | 0,
+          );
           if (!interior) {
             out[o] = pixel;
             continue;
@@ -104,7 +111,11 @@ export class MeshRaster {
             continue;
           }
           const u = l0 * attrs.u[i0]! + l1 * attrs.u[i1]! + l2 * attrs.u[i2]!;
-          inner.shade(u, s, gap);
+          // Through `at`, not arguments: doubles as call arguments are boxed.
+          inner.at[0] = u;
+          inner.at[1] = s;
+          inner.at[2] = gap;
+          inner.shadeAt();
           // What the stretched source shows inside a new opening is only the lip line (or skin
           // at the corners): darken it with the opening so the soft edge does not glow.
           const dim = 1 - 0.45 * fresh;
@@ -112,9 +123,9 @@ export class MeshRaster {
           const g = ((pixel >>> 8) & 0xff) * dim;
           const b = ((pixel >>> 16) & 0xff) * dim;
           out[o] =
-            ((r + (inner.r - r) * alpha + 0.5) |
-              (((g + (inner.g - g) * alpha + 0.5) | 0) << 8) |
-              (((b + (inner.b - b) * alpha + 0.5) | 0) << 16) |
+            ((r + (inner.rgb[0]! - r) * alpha + 0.5) |
+              (((g + (inner.rgb[1]! - g) * alpha + 0.5) | 0) << 8) |
+              (((b + (inner.rgb[2]! - b) * alpha + 0.5) | 0) << 16) |
               (pixel & 0xff000000)) >>>
             0;
           if (alpha > 0.5) cavityPixels++;
