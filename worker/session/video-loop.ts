@@ -146,16 +146,21 @@ export function startVideoLoop(options: VideoLoopOptions): VideoLoop {
     }
   };
 
+  /** A frame that will not be shown: its buffer back now, or once it is drawn. */
+  const drop = (pending: PendingFrame) => {
+    if (pending.frame) renderer.release(pending.frame);
+    else pending.discard = true;
+  };
+
   /** One clock tick: hand over the frame due now, keep RENDER_AHEAD_FRAMES requested. */
   const onTick = (dueMs: number, intervalMs: number) => {
     // Frames for earlier slots (late, or a rate change): too old to show.
     while (pipeline.length > 0 && pipeline[0]!.dueMs < dueMs - intervalMs / 2) {
-      const stale = pipeline.shift()!;
-      if (stale.frame) renderer.release(stale.frame);
-      else stale.discard = true;
+      drop(pipeline.shift()!);
     }
     const head = pipeline[0];
-    if (head?.frame && head.dueMs < dueMs + intervalMs / 2) {
+    const headIsThisSlot = head !== undefined && head.dueMs < dueMs + intervalMs / 2;
+    if (headIsThisSlot && head.frame) {
       pipeline.shift();
       if (!publishSafely(head, head.frame)) return;
       observe(false);
@@ -163,10 +168,7 @@ export function startVideoLoop(options: VideoLoopOptions): VideoLoop {
       // The frame for this slot is still being rendered (or could not be asked for: every
       // buffer is out): the slot goes without, and the frames after it keep their full time.
       // Slots before the very first frame are the loop starting, not misses.
-      if (head && head.dueMs < dueMs + intervalMs / 2) {
-        pipeline.shift();
-        head.discard = true;
-      }
+      if (headIsThisSlot) drop(pipeline.shift()!);
       framesDropped++;
       observe(true);
     }
@@ -217,10 +219,7 @@ export function startVideoLoop(options: VideoLoopOptions): VideoLoop {
     stop() {
       stopped = true;
       clock?.stop();
-      for (const pending of pipeline.splice(0)) {
-        if (pending.frame) renderer.release(pending.frame);
-        else pending.discard = true;
-      }
+      for (const pending of pipeline.splice(0)) drop(pending);
     },
   };
 }
