@@ -107,6 +107,8 @@ export class FaceRenderer {
   private readonly i420: Uint8Array | undefined;
   /** Region drawn over the idle layer in the last frame (mouth mesh, eyelids): x0 y0 x1 y1, px. */
   private readonly drawnBox = new Float64Array(4);
+  /** Each eye's idle shift this frame (x, y per eye), drawn by render(), boxed by convertChanged. */
+  private readonly eyeShift = new Float64Array(4);
   /** Loop frame index of the last frame; -1 before the first. */
   private lastIndex = -1;
   /** The last frame's pose (jawOpen, lipWidth, lipRound, lipClosure, lowerLipTuck), eyesClosed. */
@@ -204,17 +206,17 @@ export class FaceRenderer {
     // loop frame (the whole frame is converted again) or a redrawn idle layer (its box is).
     const frameChanged = index !== this.lastIndex;
     this.lastIndex = index;
-    let layerChanged = frameChanged;
     const layer = this.idleLayer;
+    let redrawn: IdleMotion | undefined;
     if (idle && layer && idle.advance(input.timeMs)) {
       layer.set(src);
       idle.apply(src, layer);
-      layerChanged = true;
+      redrawn = idle;
     }
     // Nothing moved (a still in silence, the sway below its redraw step, eyes open): this
     // frame is the last one. Most frames of a listening avatar.
     const sameInput = this.sameAsLast(input);
-    if (!layerChanged && sameInput) {
+    if (!frameChanged && !redrawn && sameInput) {
       out.set(this.i420 ?? target);
       return;
     }
@@ -253,16 +255,23 @@ export class FaceRenderer {
       attrs,
     );
 
+    const eyeShift = this.eyeShift;
     for (let e = 0; e < face.eyelids.length; e++) {
       const cx = face.eyeCentres[e * 2]!;
       const cy = face.eyeCentres[e * 2 + 1]!;
-      const dx = idle ? idle.displacementX(cx, cy) : 0;
-      const dy = idle ? idle.displacementY(cx, cy) : 0;
-      face.eyelids[e]!.apply(target, input.eyesClosed, target, dx, dy);
+      eyeShift[e * 2] = idle ? idle.displacementX(cx, cy) : 0;
+      eyeShift[e * 2 + 1] = idle ? idle.displacementY(cx, cy) : 0;
+      face.eyelids[e]!.apply(
+        target,
+        input.eyesClosed,
+        target,
+        eyeShift[e * 2],
+        eyeShift[e * 2 + 1],
+      );
     }
 
     if (this.i420) {
-      this.convertChanged(face, posed, frameChanged, layerChanged, idle);
+      this.convertChanged(face, posed, frameChanged, redrawn);
       out.set(this.i420);
     } else out.set(target);
   }
@@ -291,15 +300,14 @@ export class FaceRenderer {
    * Brings the I420 copy up to date with the work frame. Over an unchanged layer only the
    * mouth mesh and the eyelids differ from the last frame, where they are now and where
    * they were (those pixels went back to the layer): only that box is converted again. A
-   * redrawn idle layer adds the idle warp's box (nothing outside it moves); a new loop frame
-   * is converted whole.
+   * redrawn idle layer (`redrawn`) adds the idle warp's box (nothing outside it moves); a new
+   * loop frame is converted whole.
    */
   private convertChanged(
     face: FaceState,
     posed: Float64Array,
     frameChanged: boolean,
-    layerChanged: boolean,
-    idle: IdleMotion | undefined,
+    redrawn: IdleMotion | undefined,
   ): void {
     const { widthPx, heightPx } = this;
     // The mesh writes inside its triangles' bounding boxes (mesh-raster.ts); 2 px to spare.
@@ -319,12 +327,11 @@ export class FaceRenderer {
     y0 = Math.floor(y0) - 2;
     x1 = Math.ceil(x1) + 3;
     y1 = Math.ceil(y1) + 3;
+    // Where the eyelids were drawn this frame (render() kept their shift).
     for (let e = 0; e < face.eyelids.length; e++) {
       const lid = face.eyelids[e]!;
-      const cx = face.eyeCentres[e * 2]!;
-      const cy = face.eyeCentres[e * 2 + 1]!;
-      const dx = idle ? Math.round(idle.displacementX(cx, cy)) : 0;
-      const dy = idle ? idle.displacementY(cx, cy) : 0;
+      const dx = Math.round(this.eyeShift[e * 2]!);
+      const dy = this.eyeShift[e * 2 + 1]!;
       x0 = Math.min(x0, lid.boxX0 + dx - 1);
       x1 = Math.max(x1, lid.boxX1 + dx + 1);
       y0 = Math.min(y0, Math.floor(lid.boxY0 + dy) - 1);
@@ -332,18 +339,18 @@ export class FaceRenderer {
     }
     const box = this.drawnBox;
     const i420 = this.i420!;
-    if (frameChanged || (layerChanged && !idle)) {
+    if (frameChanged) {
       rgbaToI420(this.workPixels, widthPx, heightPx, i420);
     } else {
       let cx0 = Math.min(x0, box[0]!);
       let cy0 = Math.min(y0, box[1]!);
       let cx1 = Math.max(x1, box[2]!);
       let cy1 = Math.max(y1, box[3]!);
-      if (layerChanged && idle) {
-        cx0 = Math.min(cx0, idle.x0);
-        cy0 = Math.min(cy0, idle.y0);
-        cx1 = Math.max(cx1, idle.x1);
-        cy1 = Math.max(cy1, idle.y1);
+      if (redrawn) {
+        cx0 = Math.min(cx0, redrawn.x0);
+        cy0 = Math.min(cy0, redrawn.y0);
+        cx1 = Math.max(cx1, redrawn.x1);
+        cy1 = Math.max(cy1, redrawn.y1);
       }
       rgbaToI420(this.workPixels, widthPx, heightPx, i420, cx0, cy0, cx1, cy1);
     }
