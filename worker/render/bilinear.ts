@@ -5,26 +5,12 @@
  */
 
 /**
- * The RGBA pixel at (sx, sy) in `src` (width `widthPx`), interpolated from its four
- * neighbours; coordinates are clamped to the image. Returns the packed pixel as an int32
- * (store it in a Uint32Array as is). Inlined or not, nothing here is boxed: positions go in
- * as doubles only here, everything below is int32 (see sampleBilinearQ).
- */
-export function sampleBilinear(
-  src: Uint32Array,
-  widthPx: number,
-  heightPx: number,
-  sx: number,
-  sy: number,
-): number {
-  // Positions in 1/256 px, rounded, so a position a hair below a whole pixel is that pixel.
-  return sampleBilinearQ(src, widthPx, heightPx, (sx * 256 + 0.5) | 0, (sy * 256 + 0.5) | 0);
-}
-
-/**
- * sampleBilinear with the position already in 1/256 px (`(s * 256 + 0.5) | 0`). Hot loops
- * call this one: int32 arguments and result are never boxed when a call is not inlined
- * (a double argument, or a uint32 pixel ≥ 2³¹, would be allocated as a heap number).
+ * The RGBA pixel at (qx, qy) in `src` (width `widthPx`), interpolated from its four
+ * neighbours; the position is in 1/256 px (`(x * 256 + 0.5) | 0`: rounded, so a position a
+ * hair below a whole pixel is that pixel) and clamped to the image. Returns the packed pixel
+ * as an int32 (store it in a Uint32Array as is). Int32 arguments and result are never boxed
+ * when a call is not inlined (a double argument, or a uint32 pixel ≥ 2³¹, would be allocated
+ * as a heap number per pixel).
  */
 export function sampleBilinearQ(
   src: Uint32Array,

@@ -8,7 +8,7 @@ import type { AvatarAppearance } from './appearance';
 
 export class InnerMouth {
   /**
-   * The colour of the last `shade()` call, RGB 0..255. A typed array, not three number
+   * The colour of the last `shadeAt()` call, RGB 0..255. A typed array, not three number
    * fields: a double stored in a field can cost a heap number per store, per pixel.
    */
   readonly rgb = new Float64Array(3);
@@ -44,23 +44,14 @@ export class InnerMouth {
   }
 
   /**
-   * Shades the point `u` across the mouth (0..1, corner to corner) and `s` down the opening
-   * (0 = upper lip, 1 = lower lip) of an opening `gapPx` high; result in r, g, b.
-   */
-  shade(u: number, s: number, gapPx: number): void {
-    this.at[0] = u;
-    this.at[1] = s;
-    this.at[2] = gapPx;
-    this.shadeAt();
-  }
-
-  /**
-   * Where shadeAt() shades: [u, s, gapPx] as for shade(). The hot loop sets these instead of
-   * passing arguments: doubles passed to a call that is not inlined are boxed (allocated).
+   * Where shadeAt() shades: [u, s, gapPx], the point `u` across the mouth (0..1, corner to
+   * corner) and `s` down the opening (0 = upper lip, 1 = lower lip) of an opening `gapPx`
+   * high. The hot loop sets these instead of passing arguments: doubles passed to a call that
+   * is not inlined are boxed (allocated).
    */
   readonly at = new Float64Array(3);
 
-  /** shade() of the point in `at`; result in `rgb`. */
+  /** Shades the point in `at`; result in `rgb`. */
   shadeAt(): void {
     const u = this.at[0]!;
     const s = this.at[1]!;
