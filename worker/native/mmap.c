@@ -84,6 +84,21 @@ static int open_with_stat(napi_env env, const char *path, struct stat *st) {
   return fd;
 }
 
+/*
+ * Maps `length` bytes of `fd` read-only and shared, then closes `fd` (the mapping keeps the
+ * file referenced); on failure throws (naming the path) and returns NULL.
+ */
+static void *map_and_close(napi_env env, const char *path, int fd, size_t length) {
+  void *address = mmap(NULL, length, PROT_READ, MAP_SHARED, fd, 0);
+  int err = errno;
+  close(fd);
+  if (address == MAP_FAILED) {
+    throw_errno(env, "cannot map", path, err);
+    return NULL;
+  }
+  return address;
+}
+
 static napi_value map_file(napi_env env, napi_callback_info info) {
   char path[PATH_MAX_BYTES];
   if (!path_argument(env, info, path, sizeof path)) return NULL;
@@ -96,11 +111,8 @@ static napi_value map_file(napi_env env, napi_callback_info info) {
     return NULL;
   }
   size_t length = (size_t)st.st_size;
-  void *address = mmap(NULL, length, PROT_READ, MAP_SHARED, fd, 0);
-  int err = errno;
-  /* The mapping keeps the file referenced; the descriptor is no longer needed. */
-  close(fd);
-  if (address == MAP_FAILED) return throw_errno(env, "cannot map", path, err);
+  void *address = map_and_close(env, path, fd, length);
+  if (address == NULL) return NULL;
   Mapping *mapping = malloc(sizeof *mapping);
   if (mapping == NULL) {
     munmap(address, length);
@@ -144,10 +156,8 @@ static napi_value resident_bytes(napi_env env, napi_callback_info info) {
   double resident = 0;
   if (st.st_size > 0) {
     size_t length = (size_t)st.st_size;
-    void *address = mmap(NULL, length, PROT_READ, MAP_SHARED, fd, 0);
-    int err = errno;
-    close(fd);
-    if (address == MAP_FAILED) return throw_errno(env, "cannot map", path, err);
+    void *address = map_and_close(env, path, fd, length);
+    if (address == NULL) return NULL;
     long page = sysconf(_SC_PAGESIZE);
     size_t pages = (length + (size_t)page - 1) / (size_t)page;
     unsigned char *vector = malloc(pages);
@@ -157,7 +167,7 @@ static napi_value resident_bytes(napi_env env, napi_callback_info info) {
       return NULL;
     }
     if (mincore(address, length, vector) != 0) {
-      err = errno;
+      int err = errno;
       free(vector);
       munmap(address, length);
       return throw_errno(env, "cannot query residency of", path, err);
