@@ -3,11 +3,8 @@
  * role (LiveKit, the app, the worker host, session processes, the speech service, the
  * benchmark's own viewers), so a step of the max-sessions search shows where the cores went.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { processName } from './pool-host';
-
-/** Kernel clock ticks per second (USER_HZ); 100 on every Linux this runs on. */
-const TICKS_PER_SECOND = 100;
+import { clockTicksPerSecond, parseProcStat } from '@/worker/host/proc-stats';
+import { listPids, processName, readProc } from './pool-host';
 
 export interface CpuSnapshot {
   atMs: number;
@@ -17,18 +14,9 @@ export interface CpuSnapshot {
 
 export function cpuSnapshot(): CpuSnapshot {
   const ticks = new Map<number, [string, number]>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const pid = Number(name);
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    // Fields after "(comm) ": state is field 3, utime 14, stime 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    ticks.set(pid, [roleOf(pid), Number(fields[11]) + Number(fields[12])]);
+  for (const pid of listPids()) {
+    const stat = readProc(pid, 'stat');
+    if (stat) ticks.set(pid, [roleOf(pid), parseProcStat(stat).ticks]);
   }
   return { atMs: performance.now(), ticks };
 }
@@ -40,7 +28,7 @@ export function cpuByRole(before: CpuSnapshot, after: CpuSnapshot): string {
   for (const [pid, [role, ticks]] of after.ticks) {
     const used = ticks - (before.ticks.get(pid)?.[1] ?? 0);
     const entry = byRole.get(role) ?? { percent: 0, processes: 0 };
-    entry.percent += (used / TICKS_PER_SECOND / seconds) * 100;
+    entry.percent += (used / clockTicksPerSecond() / seconds) * 100;
     entry.processes++;
     byRole.set(role, entry);
   }

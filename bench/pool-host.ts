@@ -124,14 +124,14 @@ export async function storeMemory(file: string, pids: number[]): Promise<StoreMe
   return result;
 }
 
-function listPids(): number[] {
+export function listPids(): number[] {
   return readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
     .map(Number);
 }
 
 /** Reads a /proc file; '' when the process is gone. */
-function readProc(pid: number, file: string): string {
+export function readProc(pid: number, file: string): string {
   try {
     return readFileSync(`/proc/${pid}/${file}`, 'utf8');
   } catch {
