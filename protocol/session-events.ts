@@ -1,0 +1,81 @@
+/**
+ * What happens in a session's conversation, as the session process reports it: its state,
+ * each avatar turn as it becomes audible and as it ends (with the text actually heard), what
+ * users said, and errors. Worker hosts forward them to the app (SESSION_EVENTS_PATH), which
+ * stores the transcript and serves them as Server-Sent Events
+ * (`GET /api/v1/sessions/:id/events`, the `event:` field is `type`).
+ */
+import { z } from 'zod';
+
+export const SESSION_STATES = ['idle', 'listening', 'thinking', 'speaking'] as const;
+export type SessionState = (typeof SESSION_STATES)[number];
+
+/** Error codes a session reports; the message says what happened and what to do. */
+export const SESSION_ERROR_CODES = [
+  'llm_failed',
+  'speech_failed',
+  'transcription_failed',
+  'audio_invalid',
+] as const;
+export type SessionErrorCode = (typeof SESSION_ERROR_CODES)[number];
+
+const text = z.string().max(20_000);
+/** Wall-clock time, ms since the epoch (the worker's clock). */
+const epochMs = z.number().int().nonnegative();
+
+export const sessionEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('state'), state: z.enum(SESSION_STATES) }),
+  /** An avatar turn became audible at the viewers; `text` is what is known of it so far. */
+  z.object({
+    type: z.literal('speech.started'),
+    turnId: z.string().min(1).max(100),
+    text,
+    startedAt: epochMs,
+  }),
+  /** The turn finished playing, or was interrupted: `text` is what was actually heard. */
+  z.object({
+    type: z.literal('speech.ended'),
+    turnId: z.string().min(1).max(100),
+    text,
+    interrupted: z.boolean(),
+    startedAt: epochMs,
+    endedAt: epochMs,
+  }),
+  /** A user turn: typed (message, chat) or spoken and transcribed. */
+  z.object({
+    type: z.literal('user.transcript'),
+    turnId: z.string().min(1).max(100),
+    /** Participant identity, or "api" for messages sent through the REST API. */
+    speaker: z.string().min(1).max(200),
+    text,
+    startedAt: epochMs,
+    endedAt: epochMs,
+  }),
+  z.object({
+    type: z.literal('error'),
+    code: z.enum(SESSION_ERROR_CODES),
+    message: z.string().max(2_000),
+  }),
+]);
+export type SessionEvent = z.infer<typeof sessionEventSchema>;
+export type SessionEventType = SessionEvent['type'];
+
+/** Worker host → app: events of its sessions, in order per session. */
+export const SESSION_EVENTS_PATH = '/api/internal/sessions/events';
+
+export const sessionEventBatchSchema = z.object({
+  events: z
+    .array(
+      z.object({
+        sessionId: z.string().min(1),
+        /** Unique per event (a UUID), so the app stores a batch sent twice only once. */
+        id: z.string().min(8).max(64),
+        at: epochMs,
+        event: sessionEventSchema,
+      }),
+    )
+    .min(1)
+    .max(500),
+});
+export type SessionEventBatch = z.infer<typeof sessionEventBatchSchema>;
+export type ReportedSessionEvent = SessionEventBatch['events'][number];
