@@ -39,3 +39,25 @@ describe('readJson', () => {
     expect(await readJson(new Request('http://x', { method: 'POST', body: '' }))).toEqual({});
   });
 });
+
+describe('readJson limits', () => {
+  it('refuses a body over the limit with 413, also when streamed without a length', async () => {
+    const big = JSON.stringify({ text: 'a'.repeat(2000) });
+    await expect(
+      readJson(new Request('http://x', { method: 'POST', body: big }), 1000),
+    ).rejects.toMatchObject({ code: 'payload_too_large' });
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        controller.enqueue(new Uint8Array(4096).fill(32));
+      },
+    });
+    const streamed = new Request('http://x', { method: 'POST', body: endless, duplex: 'half' });
+    await expect(readJson(streamed, 64 * 1024)).rejects.toMatchObject({
+      code: 'payload_too_large',
+    });
+    // It stopped reading soon after the limit instead of draining the stream.
+    expect(pulled).toBeLessThan(40);
+  });
+});

@@ -65,9 +65,44 @@ export function errorResponse(error: unknown): Response {
   return Response.json(body, { status: 500 });
 }
 
-/** Parses a JSON request body, with a clear error for malformed JSON. */
-export async function readJson(request: Request): Promise<unknown> {
-  const text = await request.text();
+/** Largest JSON body the API reads, bytes: every JSON request is far smaller. */
+export const JSON_BODY_MAX_BYTES = 1024 * 1024;
+
+/**
+ * The body as text, refused with 413 as soon as it passes `maxBytes`: a streamed body is read
+ * chunk by chunk and never held whole when it is too large.
+ */
+export async function readText(request: Request, maxBytes: number): Promise<string> {
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+  const tooLarge = () =>
+    new ApiError(
+      'payload_too_large',
+      `The request body is larger than ${maxBytes} bytes; send less at once.`,
+    );
+  if (declared > maxBytes) throw tooLarge();
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Parses a JSON request body, with a clear error for malformed JSON and 413 past 1 MiB. */
+export async function readJson(
+  request: Request,
+  maxBytes: number = JSON_BODY_MAX_BYTES,
+): Promise<unknown> {
+  const text = await readText(request, maxBytes);
   if (text.trim() === '') return {};
   try {
     return JSON.parse(text) as unknown;
