@@ -21,13 +21,16 @@ export function splitSentences(text: string, maxChars = MAX_PIECE_CHARS): string
   return pieces;
 }
 
-/** Breaks an over-long sentence at the last comma, else the last space, before the limit. */
-function splitLong(sentence: string, maxChars: number): string[] {
+/**
+ * Breaks an over-long sentence at the last clause mark followed by a space (by default only a
+ * comma), else the last space, before the limit.
+ */
+export function splitLong(sentence: string, maxChars: number, clauseMarks = ','): string[] {
   const out: string[] = [];
   let rest = sentence;
   while (rest.length > maxChars) {
     const window = rest.slice(0, maxChars);
-    let cut = window.lastIndexOf(', ');
+    let cut = Math.max(...Array.from(clauseMarks, (mark) => window.lastIndexOf(`${mark} `)));
     if (cut < maxChars / 3) cut = window.lastIndexOf(' ');
     if (cut <= 0) cut = maxChars;
     out.push(rest.slice(0, cut + 1).trim());
