@@ -15,6 +15,7 @@ export default defineConfig({
           include: [
             'lib/**/*.test.ts',
             'worker/**/*.test.ts',
+            'protocol/**/*.test.ts',
             'scripts/**/*.test.ts',
             'tests/support/**/*.test.ts',
           ],

@@ -14,7 +14,7 @@ import {
   type RemoteTrack,
   type RemoteTrackPublication,
 } from '@livekit/rtc-node';
-import { AVATAR_IDENTITY } from '@/worker/protocol/session-request';
+import { AVATAR_IDENTITY } from '@/protocol/room-control';
 
 /** RMS (16-bit units) above which received audio counts as speech. */
 const SPEECH_RMS = 300;

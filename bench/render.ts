@@ -9,12 +9,12 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
 import { loadDemoPortrait } from '@/lib/avatars/demo-portrait';
-import { measureOnnxP50Ms } from '@/worker/lipsync/onnx-bench';
+import { measureOnnxP50Ms } from '@/bench/onnx-lip-sync-path';
 import { preparePortrait } from '@/lib/avatars/prepare-portrait';
-import type { FaceGeometry } from '@/worker/protocol/session-request';
-import { measureAppearance } from '@/worker/render/appearance';
+import type { FaceGeometry } from '@/protocol/face-geometry';
+import { measureAppearance } from '@/protocol/appearance/avatar-appearance';
 import { FaceRenderer } from '@/worker/render/face-renderer';
-import type { RgbaImage } from '@/worker/render/rgba-image';
+import type { RgbaImage } from '@/protocol/appearance/rgba-image';
 import { createFliteTts } from '@/worker/tts/flite-tts';
 import { mouthTrack } from '@/worker/visemes/mouth-driver';
 import { percentile, round } from './stats';
@@ -65,7 +65,7 @@ export async function renderBench() {
       result[`cpu_ms_per_frame_${sizePx}`] = round((cpu.user + cpu.system) / 1000 / FRAMES);
     }
     // The ONNX path with the generated Wav2Lip-shaped model (S=96, batch 4): crop, mel,
-    // inference round trip and paste per frame (worker/lipsync/onnx-bench.ts).
+    // inference round trip and paste per frame (bench/onnx-lip-sync-path.ts).
     result.onnx_p50_ms = round(await measureOnnxP50Ms());
     result.load_avg_1m = round(os.loadavg()[0] ?? 0);
     return result;

@@ -15,7 +15,7 @@ import { startLivekitServer } from '@/tests/integration/support/livekit-server';
 import { waitUntil } from '@/tests/integration/support/ports';
 import { joinAsSubscriber } from '@/tests/integration/support/subscriber';
 import { startWorkerHost } from '@/tests/integration/support/worker-host';
-import { AVATAR_IDENTITY, CONTROL_TOPIC } from '@/worker/protocol/session-request';
+import { AVATAR_IDENTITY, CONTROL_TOPIC } from '@/protocol/room-control';
 import { runBenchInNamespace } from './in-namespace';
 import { percentile, round } from './stats';
 

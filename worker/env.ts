@@ -3,9 +3,9 @@
  * with a readable message instead of surfacing later as an obscure runtime error.
  */
 import { z } from 'zod';
-import { DEFAULT_AGENT_NAME } from './protocol/dispatch-metadata';
-import { VIDEO_CODECS } from './protocol/ipc';
-import { pluginListSchema } from './tts/plugins';
+import { DEFAULT_AGENT_NAME } from '../protocol/dispatch-metadata';
+import { VIDEO_CODECS } from './ipc/ipc';
+import { pluginListSchema } from '../protocol/plugins';
 
 const intFromEnv = (fallback: number) =>
   z.coerce

@@ -6,7 +6,7 @@
 import type { ReactNode } from 'react';
 import type { AvatarView } from '@/lib/avatars/avatar-view';
 import { FRAMINGS, type FramingId } from '@/lib/avatars/framings';
-import { VOICES } from '@/worker/protocol/session-request';
+import { VOICES } from '@/protocol/voices';
 
 /** An avatar as the API returns it. */
 export type Avatar = AvatarView;

@@ -8,7 +8,7 @@ import { type ChangeEvent, type FormEvent, useRef, useState } from 'react';
 import { DEFAULT_FRAMING, FRAMINGS } from '@/lib/avatars/framings';
 import { MAX_VIDEO_SECONDS } from '@/lib/avatars/preparation-error';
 import { MAX_VIDEO_BYTES, UPLOAD_ACCEPT } from '@/lib/avatars/upload-limits';
-import { DEFAULT_VOICE_ID, VOICES } from '@/worker/protocol/session-request';
+import { DEFAULT_VOICE_ID, VOICES } from '@/protocol/voices';
 import { api } from '../_components/api';
 import { RATES } from './avatar-card';
 

@@ -15,7 +15,7 @@ import {
   SPEECH_PROVIDERS,
   SPEECH_PROVIDER_LABELS,
   type SpeechProviderId,
-} from '@/worker/protocol/speech-provider';
+} from '@/protocol/speech-provider';
 import { jsonInit } from '../_components/api';
 
 interface ProviderInfo {

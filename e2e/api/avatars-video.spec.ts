@@ -1,6 +1,6 @@
 /**
  * Video avatars and preparation refusals through the API. Every input is generated here
- * with ffmpeg/sharp from the demo portrait (lib/avatars/test-media.ts).
+ * with ffmpeg/sharp from the demo portrait (lib/testing/test-media.ts).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import {
   makeLongVideo,
   makePortraitVideo,
   makeTwoFacesImage,
-} from '../../lib/avatars/test-media';
+} from '../../lib/testing/test-media';
 import {
   demoPortraitUpload,
   expect,

@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { makeAudioOnlyMp4, makePortraitVideo } from '../../lib/avatars/test-media';
+import { makeAudioOnlyMp4, makePortraitVideo } from '../../lib/testing/test-media';
 import { expect, test } from '../fixtures';
 
 let dir: string;

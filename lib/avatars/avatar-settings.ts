@@ -2,25 +2,20 @@
  * The settings an avatar can change after creation: name, built-in voice and rate, and its
  * speech provider (docs/speech.md). Provider settings live in `ttsConfig` (no secrets) with
  * one entry per provider, so switching back and forth keeps what was entered; the API key is
- * sealed into `ttsApiKeySealed` (lib/crypto/seal.ts) and only ever reported as `hasApiKey`.
+ * sealed into `ttsApiKeySealed` (protocol/sealing.ts) and only ever reported as `hasApiKey`.
  */
 import type { Avatar, Prisma, PrismaClient } from '@prisma/client';
 import { z } from 'zod';
 import { ApiError, notFound } from '@/lib/api/errors';
-import { sealSecret } from '@/lib/crypto/seal';
-import {
-  SPEECH_RATE_MAX,
-  SPEECH_RATE_MIN,
-  VOICES,
-  type VoiceId,
-} from '@/worker/protocol/session-request';
+import { sealSecret } from '@/protocol/sealing';
+import { SPEECH_RATE_MAX, SPEECH_RATE_MIN, VOICES, type VoiceId } from '@/protocol/voices';
 import {
   ESPEAK_VOICES,
   SPEECH_PROVIDERS,
   type EspeakVoiceId,
   type SpeechProviderId,
-} from '@/worker/protocol/speech-provider';
-import { pluginStatus, type PluginLocation } from '@/worker/tts/plugins';
+} from '@/protocol/speech-provider';
+import { pluginStatus, type PluginLocation } from '@/protocol/plugins';
 
 const voiceIds = VOICES.map((v) => v.id) as [VoiceId, ...VoiceId[]];
 const espeakVoiceIds = ESPEAK_VOICES.map((v) => v.id) as [EspeakVoiceId, ...EspeakVoiceId[]];

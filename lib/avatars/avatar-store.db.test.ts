@@ -9,7 +9,7 @@ import { createAvatar } from './create-avatar';
 import { loadDemoPortrait } from './demo-portrait';
 import { resumePreparations } from './preparation-queue';
 import { rebuildAvatarStore } from './rebuild-avatar-store';
-import { makePortraitVideo } from './test-media';
+import { makePortraitVideo } from '../testing/test-media';
 
 let db: TestDatabase;
 let userId: string;

@@ -3,10 +3,10 @@
  * store name `frames` (docs/frame-store.md, docs/avatars.md).
  */
 import path from 'node:path';
-import type { FaceGeometry } from '../../worker/protocol/session-request';
-import type { FrameLoop, FrameStoreManifest } from '../../worker/frame-store/frame-store-format';
-import { writeFrameStore } from '../../worker/frame-store/write-frame-store';
-import { measureAppearance } from '../../worker/render/appearance';
+import type { FaceGeometry } from '@/protocol/face-geometry';
+import type { FrameLoop, FrameStoreManifest } from '@/protocol/frame-store/frame-store-format';
+import { writeFrameStore } from '@/protocol/frame-store/write-frame-store';
+import { measureAppearance } from '@/protocol/appearance/avatar-appearance';
 
 export const AVATAR_STORE_NAME = 'frames';
 /** Frame rate of every avatar store, frames per second (video is resampled to it). */

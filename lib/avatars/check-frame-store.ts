@@ -7,13 +7,13 @@
 import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Avatar } from '@prisma/client';
-import { FrameStoreError, isErrno } from '../../worker/frame-store/frame-store-error';
+import { FrameStoreError, isErrno } from '@/protocol/frame-store/frame-store-error';
 import {
   FRAME_STORE_HEADER_BYTES,
   frameStoreManifestSchema,
   manifestFileName,
-} from '../../worker/frame-store/frame-store-format';
-import { decodeHeader } from '../../worker/frame-store/frame-store-header';
+} from '@/protocol/frame-store/frame-store-format';
+import { decodeHeader } from '@/protocol/frame-store/frame-store-header';
 import { AVATAR_STORE_NAME } from './avatar-store';
 
 export type FrameStoreCheck =

@@ -10,7 +10,7 @@ import { createApiKey } from '@/lib/auth/api-keys';
 import type { Database } from '@/lib/db/open-database';
 import { createTestDatabase, type TestDatabase } from '@/lib/testing/test-database';
 import { createUser } from '@/lib/users/create-user';
-import { buildTestLipSyncModel } from '@/worker/lipsync/test-model';
+import { buildTestLipSyncModel } from '@/protocol/testing/lip-sync-test-model';
 
 let db: TestDatabase;
 let ownerKey: string;

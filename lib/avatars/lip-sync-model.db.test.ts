@@ -6,7 +6,7 @@ import { ApiError } from '@/lib/api/errors';
 import { sessionRequestFor } from '@/lib/sessions/session-request';
 import { createTestDatabase, type TestDatabase } from '@/lib/testing/test-database';
 import { createUser } from '@/lib/users/create-user';
-import { buildTestLipSyncModel } from '@/worker/lipsync/test-model';
+import { buildTestLipSyncModel } from '@/protocol/testing/lip-sync-test-model';
 import {
   getLipSyncModel,
   lipSyncSettingsSchema,

@@ -9,9 +9,9 @@ import path from 'node:path';
 import { Prisma, type PrismaClient } from '@prisma/client';
 import { z } from 'zod';
 import { ApiError, notFound } from '@/lib/api/errors';
-import { lipSyncModelSchema } from '@/worker/protocol/lip-sync';
-import { LipSyncError } from '@/worker/lipsync/lip-sync-error';
-import { resolveInterface, type ResolvedInterface } from '@/worker/lipsync/model-interface';
+import { lipSyncModelSchema } from '@/protocol/lip-sync/lip-sync-model';
+import { LipSyncError } from '@/protocol/lip-sync/lip-sync-error';
+import { resolveInterface, type ResolvedInterface } from '@/protocol/lip-sync/model-interface';
 import { avatarDir } from './avatar-files';
 
 /** Largest accepted model, bytes (500 MB; Wav2Lip GAN exports are ~140 MB). */

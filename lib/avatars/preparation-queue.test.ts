@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadDemoPortrait, loadNoFaceImage } from './demo-portrait';
 import type { ProgressLine } from './preparation-progress';
 import { runPreparationJob } from './preparation-queue';
-import { makePortraitVideo } from './test-media';
+import { makePortraitVideo } from '../testing/test-media';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'facecast-prep-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

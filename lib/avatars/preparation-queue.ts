@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { PrismaClient } from '@prisma/client';
 import { z } from 'zod';
 import { log } from '@/lib/log/logger';
-import { faceGeometrySchema } from '@/worker/protocol/session-request';
+import { faceGeometrySchema } from '@/protocol/face-geometry';
 import { avatarDir, sourcePath } from './avatar-files';
 import { checkFrameStore } from './check-frame-store';
 import { DEFAULT_FRAMING, framingSchema, type FramingId } from './framings';

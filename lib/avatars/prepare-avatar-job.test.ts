@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openFrameStore } from '../../worker/frame-store/read-frame-store';
-import { preparedAvatarSchema } from '../../worker/protocol/session-request';
+import { preparedAvatarSchema } from '@/protocol/session-request';
 import { demoPortraitPath, loadNoFaceImage } from './demo-portrait';
 import { progressLineSchema } from './preparation-progress';
 

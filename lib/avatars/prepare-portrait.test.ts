@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { faceGeometrySchema } from '../../worker/protocol/session-request';
+import { faceGeometrySchema } from '@/protocol/face-geometry';
 import { detectFaces } from '../faces/detect-faces';
 import { openFrameStore } from '../../worker/frame-store/read-frame-store';
 import { loadDemoPortrait, loadNoFaceImage } from './demo-portrait';
 import { AvatarPreparationError, preparePortrait, type PreparedPortrait } from './prepare-portrait';
-import { makeTurnedFaceImage, makeTwoFacesImage } from './test-media';
+import { makeTurnedFaceImage, makeTwoFacesImage } from '../testing/test-media';
 
 // FaceMesh indices: inner upper/lower lip, upper eyelids, eye corners.
 const UPPER_LIP = 13;

@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import { faceGeometrySchema, type FaceGeometry } from '../../worker/protocol/session-request';
+import { faceGeometrySchema, type FaceGeometry } from '@/protocol/face-geometry';
 import { detectFaces, landmarkBounds, type DetectedFace } from '../faces/detect-faces';
 import { avatarStoreDir, writeAvatarStore, AVATAR_STORE_NAME } from './avatar-store';
 import { singleFace } from './face-checks';

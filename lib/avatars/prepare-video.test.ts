@@ -13,7 +13,7 @@ import {
   makeFaceLeavesVideo,
   makeLongVideo,
   makePortraitVideo,
-} from './test-media';
+} from '../testing/test-media';
 
 let dir: string;
 beforeAll(async () => {

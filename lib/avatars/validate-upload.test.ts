@@ -4,7 +4,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sniffMedia } from './sniff-media';
-import { makeAudioOnlyMp4, makeLongVideo, makePortraitVideo } from './test-media';
+import { makeAudioOnlyMp4, makeLongVideo, makePortraitVideo } from '../testing/test-media';
 import { validateUpload } from './validate-upload';
 
 const MB = 1024 * 1024;

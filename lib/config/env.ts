@@ -5,8 +5,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { videoLoopMaxSecondsSchema } from '@/lib/avatars/preparation-env';
-import { DEFAULT_AGENT_NAME } from '@/worker/protocol/dispatch-metadata';
-import { pluginListSchema } from '@/worker/tts/plugins';
+import { DEFAULT_AGENT_NAME } from '@/protocol/dispatch-metadata';
+import { pluginListSchema } from '@/protocol/plugins';
 
 const envSchema = z.object({
   /** Opt-in plugins, comma separated (docs/speech.md): espeak-ng. */

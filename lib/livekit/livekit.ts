@@ -10,11 +10,7 @@ import {
   type TrackSource,
 } from 'livekit-server-sdk';
 import { env } from '@/lib/config/env';
-import {
-  AVATAR_IDENTITY,
-  type ControlMessage,
-  CONTROL_TOPIC,
-} from '@/worker/protocol/session-request';
+import { AVATAR_IDENTITY, type ControlMessage, CONTROL_TOPIC } from '@/protocol/room-control';
 
 /** Viewer tokens live this long; the page asks for a fresh one on every join. */
 export const VIEWER_TOKEN_TTL_S = 6 * 3600;

@@ -2,7 +2,7 @@
  * Hands a session to the worker pool through LiveKit's agent dispatch: worker hosts register
  * with the LiveKit server as agent workers under FACECAST_AGENT_NAME, and the server places
  * the job on one of them by their reported load. The whole session request travels in the
- * dispatch metadata (worker/protocol/dispatch-metadata.ts), its API key sealed.
+ * dispatch metadata (protocol/dispatch-metadata.ts), its API key sealed.
  */
 import type { PrismaClient } from '@prisma/client';
 import { AgentDispatchClient } from 'livekit-server-sdk';
@@ -10,8 +10,8 @@ import { ApiError } from '@/lib/api/errors';
 import { env } from '@/lib/config/env';
 import { createRoom, livekitHttpUrl } from '@/lib/livekit/livekit';
 import { log } from '@/lib/log/logger';
-import { encodeDispatchMetadata } from '@/worker/protocol/dispatch-metadata';
-import type { SessionRequest } from '@/worker/protocol/session-request';
+import { encodeDispatchMetadata } from '@/protocol/dispatch-metadata';
+import type { SessionRequest } from '@/protocol/session-request';
 import { sessionRequestForSession } from './session-request';
 
 export interface DispatchOptions {

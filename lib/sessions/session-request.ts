@@ -1,5 +1,5 @@
 /**
- * The session request a worker receives (worker/protocol/session-request.ts), built from the
+ * The session request a worker receives (protocol/session-request.ts), built from the
  * avatar row. One helper for the first start and for every re-dispatch, so a session that
  * moves to another host runs exactly what it started with.
  */
@@ -7,9 +7,10 @@ import path from 'node:path';
 import type { Avatar, PrismaClient } from '@prisma/client';
 import { ApiError } from '@/lib/api/errors';
 import { AVATAR_STORE_NAME } from '@/lib/avatars/avatar-store';
-import { lipSyncModelSchema } from '@/worker/protocol/lip-sync';
-import type { SpeechProvider } from '@/worker/protocol/speech-provider';
-import { faceGeometrySchema, type SessionRequest } from '@/worker/protocol/session-request';
+import { lipSyncModelSchema } from '@/protocol/lip-sync/lip-sync-model';
+import type { SpeechProvider } from '@/protocol/speech-provider';
+import { faceGeometrySchema } from '@/protocol/face-geometry';
+import { type SessionRequest } from '@/protocol/session-request';
 import { speechProviderFor } from './speech-config';
 
 /** Everything the worker needs to run this avatar; paths become absolute on the way out. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SPEAK_MAX_CHARS } from '@/worker/protocol/session-request';
+import { SPEAK_MAX_CHARS } from '@/protocol/room-control';
 import { speakBodySchema } from './speak';
 
 describe('speak request body', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { sendControl } from '@/lib/livekit/livekit';
-import { SPEAK_MAX_CHARS } from '@/worker/protocol/session-request';
+import { SPEAK_MAX_CHARS } from '@/protocol/room-control';
 
 export const speakBodySchema = z.object({
   text: z

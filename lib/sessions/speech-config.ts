@@ -1,13 +1,13 @@
 /**
- * The speech provider a session request carries (worker/protocol/speech-provider.ts), built
+ * The speech provider a session request carries (protocol/speech-provider.ts), built
  * from the avatar's stored settings. The API key is unsealed here, just before it travels to
  * the worker over the authenticated app→worker channel; it is never logged.
  */
 import type { Avatar } from '@prisma/client';
 import { ApiError } from '@/lib/api/errors';
 import { storedProvider, storedSpeechConfig } from '@/lib/avatars/avatar-settings';
-import { SealError, unsealSecret } from '@/lib/crypto/seal';
-import { DEFAULT_ESPEAK_VOICE, type SpeechProvider } from '@/worker/protocol/speech-provider';
+import { SealError, unsealSecret } from '@/protocol/sealing';
+import { DEFAULT_ESPEAK_VOICE, type SpeechProvider } from '@/protocol/speech-provider';
 
 /**
  * The avatar's speech provider. An OpenAI-compatible setup that is incomplete (edited outside

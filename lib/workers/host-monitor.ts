@@ -6,7 +6,7 @@
 import type { PrismaClient } from '@prisma/client';
 import { redispatchSession, type SessionDispatcher } from '@/lib/sessions/dispatch-session';
 import { log } from '@/lib/log/logger';
-import { HOST_SILENCE_TIMEOUT_MS } from '@/worker/protocol/host-report';
+import { HOST_SILENCE_TIMEOUT_MS } from '@/protocol/host-report';
 
 /** A dispatched session no host has reported for this long fails, ms. */
 export const PICKUP_TIMEOUT_MS = 30_000;

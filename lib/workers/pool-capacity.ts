@@ -4,7 +4,7 @@
  */
 import type { PrismaClient } from '@prisma/client';
 import { ApiError } from '@/lib/api/errors';
-import { HOST_SILENCE_TIMEOUT_MS } from '@/worker/protocol/host-report';
+import { HOST_SILENCE_TIMEOUT_MS } from '@/protocol/host-report';
 
 /**
  * A dispatched session not yet reported by any host holds a slot for this long (ms): a host

@@ -9,7 +9,7 @@ import { createApiKey } from '@/lib/auth/api-keys';
 import type { Database } from '@/lib/db/open-database';
 import { createTestDatabase, type TestDatabase } from '@/lib/testing/test-database';
 import { createUser } from '@/lib/users/create-user';
-import type { HostReport } from '@/worker/protocol/host-report';
+import type { HostReport } from '@/protocol/host-report';
 import { type PoolView, poolView } from './pool-view';
 import { recordHostReport } from './record-host-report';
 

@@ -5,7 +5,7 @@
 import type { PrismaClient } from '@prisma/client';
 import { roomService } from '@/lib/livekit/livekit';
 import { log } from '@/lib/log/logger';
-import { hostReportSchema, type HostSessionReport } from '@/worker/protocol/host-report';
+import { hostReportSchema, type HostSessionReport } from '@/protocol/host-report';
 import { hostHistory, HOST_HISTORY_MS, type HostSample } from './host-history';
 import { poolCapacity, type PoolCapacity } from './pool-capacity';
 

@@ -1,5 +1,5 @@
 /**
- * What the app does with a worker host's report (worker/protocol/host-report.ts): keep the
+ * What the app does with a worker host's report (protocol/host-report.ts): keep the
  * host's latest figures, bring each reported session's row up to date, tell the host which
  * of its sessions are over, and dispatch again the sessions it hands back.
  */
@@ -8,7 +8,7 @@ import { rebuildAvatarStore, STORE_REBUILT_MESSAGE } from '@/lib/avatars/rebuild
 import { env } from '@/lib/config/env';
 import { log } from '@/lib/log/logger';
 import { redispatchSession, type SessionDispatcher } from '@/lib/sessions/dispatch-session';
-import type { HostReport, HostReportResponse } from '@/worker/protocol/host-report';
+import type { HostReport, HostReportResponse } from '@/protocol/host-report';
 import { recordHostSample } from './host-history';
 
 export interface RecordHostReportOptions {

@@ -6,22 +6,19 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type * as ReportRoute from '@/app/api/internal/worker-hosts/report/route';
-import { sealSecret } from '@/lib/crypto/seal';
+import { sealSecret } from '@/protocol/sealing';
 import type { Database } from '@/lib/db/open-database';
 import type { DispatchOptions } from '@/lib/sessions/dispatch-session';
 import { redispatchSession } from '@/lib/sessions/dispatch-session';
 import { createTestDatabase, type TestDatabase } from '@/lib/testing/test-database';
 import { createUser } from '@/lib/users/create-user';
-import {
-  decodeDispatchMetadata,
-  encodeDispatchMetadata,
-} from '@/worker/protocol/dispatch-metadata';
+import { decodeDispatchMetadata, encodeDispatchMetadata } from '@/protocol/dispatch-metadata';
 import {
   HOST_REPORT_PATH,
   HOST_SILENCE_TIMEOUT_MS,
   type HostReport,
   type HostSessionReport,
-} from '@/worker/protocol/host-report';
+} from '@/protocol/host-report';
 import { hostHistory } from './host-history';
 import { checkHosts, PICKUP_TIMEOUT_MS } from './host-monitor';
 import { assertPoolHasRoom, freeSlots, poolCapacity } from './pool-capacity';

@@ -59,7 +59,7 @@ describe('needsPrismaGenerate', () => {
 });
 
 describe('needsNextBuild', () => {
-  it('follows app/, lib/ and the lock file against .next/BUILD_ID', () => {
+  it('follows app/, lib/, protocol/ and the lock file against .next/BUILD_ID', () => {
     write('app/page.tsx', 'x', 1000);
     write('package-lock.json', '{}', 1000);
     fs.utimesSync(path.join(root, 'app'), 1000, 1000);
@@ -67,6 +67,9 @@ describe('needsNextBuild', () => {
     write('.next/BUILD_ID', 'id', 2000);
     expect(needsNextBuild(root)).toBe(false);
     write('lib/db/client.ts', 'x', 3000);
+    expect(needsNextBuild(root)).toBe(true);
+    write('.next/BUILD_ID', 'id', 4000);
+    write('protocol/room-control.ts', 'x', 5000);
     expect(needsNextBuild(root)).toBe(true);
   });
 });

@@ -11,7 +11,7 @@ import { isStale } from './staleness.mjs';
 export const nextBuildSources = [
   'app',
   'lib',
-  'worker/protocol',
+  'protocol',
   'public',
   'prisma/schema.prisma',
   'next.config.js',

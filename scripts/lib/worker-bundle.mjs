@@ -5,8 +5,8 @@
  * process, plus a transform hook in every thread). Only our own TypeScript is bundled: every
  * npm package stays an import resolved from node_modules at run time, which keeps native
  * packages (@livekit/rtc-node, onnxruntime-node, sharp) and the mmap addon loading as
- * before. Rebuilt when any worker/ file is newer than the bundle; a manifest lists the
- * sources so the host can tell a stale bundle from a fresh one (worker/built-entry.ts).
+ * before. Rebuilt when any worker/ or protocol/ file is newer than the bundle; a manifest lists
+ * the sources so the host can tell a stale bundle from a fresh one (worker/built-entry.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -28,9 +28,9 @@ export const BUNDLE_ENTRIES = {
 };
 
 /**
- * True when the bundle is missing or older than any file under worker/, any other source it
- * bundled (lib/ modules the worker imports), or the lock file (a changed dependency may
- * change what the bundle imports).
+ * True when the bundle is missing or older than any file under worker/ or protocol/ (the
+ * contract it shares with the app), any other source it bundled, or the lock file (a changed
+ * dependency may change what the bundle imports).
  * @param {string} [root]
  */
 export function isWorkerBundleStale(root = repoRoot) {
@@ -44,6 +44,7 @@ export function isWorkerBundleStale(root = repoRoot) {
   }
   return isStale(manifestPath, [
     path.join(root, 'worker'),
+    path.join(root, 'protocol'),
     path.join(root, 'package-lock.json'),
     ...sources.map((source) => path.join(root, source)),
   ]);

@@ -25,10 +25,10 @@ const write = (relative: string, text: string) => {
 const age = (relative: string, secondsSinceEpoch: number) =>
   fs.utimesSync(path.join(dir, relative), secondsSinceEpoch, secondsSinceEpoch);
 
-/** A repository with the four entries; each prints its name and a shared module's answer. */
+/** A repository with the four entries; each prints its name and a protocol module's answer. */
 function fixture() {
   write('package-lock.json', '{}');
-  write('lib/answer.ts', 'export const answer: number = 42;\n');
+  write('protocol/answer.ts', 'export const answer: number = 42;\n');
   write(
     'worker/lazy.ts',
     "import os from 'node:os';\nexport const lazy = (): string => typeof os.cpus;\n",
@@ -37,7 +37,7 @@ function fixture() {
     write(
       source,
       [
-        "import { answer } from '../../lib/answer';",
+        "import { answer } from '../../protocol/answer';",
         `const name: string = ${JSON.stringify(name)};`,
         "const { lazy } = await import('../lazy');",
         'console.log(name, answer, lazy());',
@@ -62,7 +62,7 @@ describe('worker bundle', () => {
       sources: string[];
     };
     expect(manifest.sources).toEqual(
-      expect.arrayContaining(['lib/answer.ts', 'worker/lazy.ts', 'worker/session/main.ts']),
+      expect.arrayContaining(['protocol/answer.ts', 'worker/lazy.ts', 'worker/session/main.ts']),
     );
     // A dynamic import stays lazy: its code is in a chunk of its own, not the entry.
     const entry = fs.readFileSync(path.join(dir, BUNDLE_DIR, 'session-main.mjs'), 'utf8');
@@ -70,17 +70,24 @@ describe('worker bundle', () => {
     expect(isWorkerBundleStale(dir)).toBe(false);
   }, 30_000);
 
-  it('is stale when a worker file, a bundled lib file or the lock file is newer', async () => {
+  it('is stale when a worker file, a protocol file or the lock file is newer', async () => {
     fixture();
     await ensureWorkerBundle(dir);
     const built = fs.statSync(path.join(dir, BUNDLE_MANIFEST)).mtimeMs / 1000;
-    for (const file of ['worker/lazy.ts', 'lib/answer.ts', 'package-lock.json']) {
+    for (const file of ['worker/lazy.ts', 'protocol/answer.ts', 'package-lock.json']) {
       age(file, built + 10);
       expect(isWorkerBundleStale(dir), file).toBe(true);
       age(file, built - 10);
     }
     // Directories' own mtimes count too (a deleted file); put them back in the past.
-    for (const d of ['worker', 'worker/session', 'worker/render', 'worker/tts', 'worker/lipsync']) {
+    for (const d of [
+      'worker',
+      'worker/session',
+      'worker/render',
+      'worker/tts',
+      'worker/lipsync',
+      'protocol',
+    ]) {
       age(d, built - 10);
     }
     expect(isWorkerBundleStale(dir)).toBe(false);

@@ -10,14 +10,13 @@ import path from 'node:path';
 import { TrackKind, dispose } from '@livekit/rtc-node';
 import { DataPacket_Kind, RoomServiceClient } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestLipSyncModel } from '../../worker/lipsync/test-model';
+import { buildTestLipSyncModel } from '../../protocol/testing/lip-sync-test-model';
+import { AVATAR_IDENTITY, CONTROL_TOPIC } from '../../protocol/room-control';
 import {
-  AVATAR_IDENTITY,
-  CONTROL_TOPIC,
   type PreparedAvatar,
   type SessionRenderStatus,
   type SessionRequest,
-} from '../../worker/protocol/session-request';
+} from '../../protocol/session-request';
 import { writeSyntheticAvatar } from '../../worker/testing/synthetic-avatar';
 import { startLivekitServer, type LivekitServer } from './support/livekit-server';
 import { assertTestNamespace } from './support/network';

@@ -12,7 +12,7 @@ import type { Avatar } from '@prisma/client';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../lib/testing/test-database';
-import { AVATAR_IDENTITY } from '../../worker/protocol/session-request';
+import { AVATAR_IDENTITY } from '../../protocol/room-control';
 import { startLivekitServer, type LivekitServer } from './support/livekit-server';
 import { startReportEndpoint, type ReportEndpoint } from './support/report-endpoint';
 import { assertTestNamespace } from './support/network';

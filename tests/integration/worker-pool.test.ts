@@ -11,7 +11,7 @@ import { TrackKind, dispose, type RemoteTrack } from '@livekit/rtc-node';
 import type { Avatar, Session } from '@prisma/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../lib/testing/test-database';
-import { AVATAR_IDENTITY } from '../../worker/protocol/session-request';
+import { AVATAR_IDENTITY } from '../../protocol/room-control';
 import { startLivekitServer, type LivekitServer } from './support/livekit-server';
 import { assertTestNamespace } from './support/network';
 import { waitUntil } from './support/ports';

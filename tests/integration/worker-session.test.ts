@@ -9,11 +9,8 @@ import path from 'node:path';
 import { TrackKind, dispose } from '@livekit/rtc-node';
 import { DataPacket_Kind, RoomServiceClient } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  AVATAR_IDENTITY,
-  CONTROL_TOPIC,
-  type SessionRequest,
-} from '../../worker/protocol/session-request';
+import { AVATAR_IDENTITY, CONTROL_TOPIC } from '../../protocol/room-control';
+import { type SessionRequest } from '../../protocol/session-request';
 import { SYNTHETIC_FACE, writeSyntheticAvatar } from '../../worker/testing/synthetic-avatar';
 import { startLivekitServer, type LivekitServer } from './support/livekit-server';
 import { assertTestNamespace } from './support/network';

@@ -4,7 +4,7 @@
  * the design notes); phone timings then close the lips on bilabials, which energy alone
  * misses because m/b/p are voiced.
  */
-import type { PhoneTiming } from '../tts/flite-tts';
+import type { PhoneTiming } from '../tts/speech-audio';
 
 /** Phones during which the lips touch. */
 const BILABIALS = new Set(['m', 'b', 'p']);

@@ -2,11 +2,11 @@
  * Bridge from today's prepared avatar (one PNG plus face geometry) to a one-frame store,
  * so render code can move to frame stores before video avatars exist.
  */
-import type { PreparedAvatar } from '../protocol/session-request';
-import { measureAppearance } from '../render/appearance';
+import type { PreparedAvatar } from '../../protocol/session-request';
+import { measureAppearance } from '../../protocol/appearance/avatar-appearance';
 import { loadRgbaImage } from '../render/rgba-image';
-import type { FrameStoreManifest } from './frame-store-format';
-import { writeFrameStore } from './write-frame-store';
+import type { FrameStoreManifest } from '../../protocol/frame-store/frame-store-format';
+import { writeFrameStore } from '../../protocol/frame-store/write-frame-store';
 
 export interface FrameStoreFromPreparedOptions {
   avatar: PreparedAvatar;

@@ -9,11 +9,11 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FRAME_STORE_HEADER_BYTES } from './frame-store-format';
-import { HEADER_OFFSET } from './frame-store-header';
-import { testFace, testFrames } from './frame-store-test-frames';
+import { FRAME_STORE_HEADER_BYTES } from '../../protocol/frame-store/frame-store-format';
+import { HEADER_OFFSET } from '../../protocol/frame-store/frame-store-header';
+import { testFace, testFrames } from '../testing/frame-store-test-frames';
 import { mapFrameStore } from './map-frame-store';
-import { writeFrameStore } from './write-frame-store';
+import { writeFrameStore } from '../../protocol/frame-store/write-frame-store';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'facecast-frame-store-map-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -8,8 +8,8 @@
  */
 import path from 'node:path';
 import { mapFile } from '../native/mmap';
-import { FrameStoreError, isErrno } from './frame-store-error';
-import { frameOffsetBytes, manifestFileName } from './frame-store-format';
+import { FrameStoreError, isErrno } from '../../protocol/frame-store/frame-store-error';
+import { frameOffsetBytes, manifestFileName } from '../../protocol/frame-store/frame-store-format';
 import {
   checkHeader,
   readManifest,

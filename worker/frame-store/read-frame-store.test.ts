@@ -10,11 +10,14 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FrameStoreError, type FrameStoreErrorCode } from './frame-store-error';
-import { HEADER_OFFSET } from './frame-store-header';
+import {
+  FrameStoreError,
+  type FrameStoreErrorCode,
+} from '../../protocol/frame-store/frame-store-error';
+import { HEADER_OFFSET } from '../../protocol/frame-store/frame-store-header';
 import { openFrameStore, type OpenFrameStoreOptions } from './read-frame-store';
-import { testFace, testFrame, testFrames } from './frame-store-test-frames';
-import { writeFrameStore } from './write-frame-store';
+import { testFace, testFrame, testFrames } from '../testing/frame-store-test-frames';
+import { writeFrameStore } from '../../protocol/frame-store/write-frame-store';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'facecast-frame-store-read-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

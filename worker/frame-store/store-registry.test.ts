@@ -2,11 +2,11 @@ import { readFileSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync 
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FrameStoreError } from './frame-store-error';
-import { FRAME_STORE_HEADER_BYTES } from './frame-store-format';
-import { testFace, testFrames } from './frame-store-test-frames';
+import { FrameStoreError } from '../../protocol/frame-store/frame-store-error';
+import { FRAME_STORE_HEADER_BYTES } from '../../protocol/frame-store/frame-store-format';
+import { testFace, testFrames } from '../testing/frame-store-test-frames';
 import { StoreRegistry } from './store-registry';
-import { writeFrameStore } from './write-frame-store';
+import { writeFrameStore } from '../../protocol/frame-store/write-frame-store';
 
 // Not tmpfs (here /tmp is ext4): shared memory pages could not be evicted.
 const root = mkdtempSync(path.join(os.tmpdir(), 'facecast-store-registry-'));

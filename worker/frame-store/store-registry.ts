@@ -11,8 +11,11 @@ import { createReadStream } from 'node:fs';
 import { open, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { evictFile, residentBytes } from '../native/mmap';
-import { FrameStoreError, isErrno } from './frame-store-error';
-import { FRAME_STORE_HEADER_BYTES, manifestFileName } from './frame-store-format';
+import { FrameStoreError, isErrno } from '../../protocol/frame-store/frame-store-error';
+import {
+  FRAME_STORE_HEADER_BYTES,
+  manifestFileName,
+} from '../../protocol/frame-store/frame-store-format';
 import { checkHeader, readManifest } from './read-frame-store';
 
 export interface StoreRef {

@@ -1,5 +1,5 @@
 /**
- * Sends the host's report to the app (worker/protocol/host-report.ts) every couple of
+ * Sends the host's report to the app (protocol/host-report.ts) every couple of
  * seconds and soon after any change, and applies the app's answer (sessions to stop). An
  * unreachable app is logged once per outage, not on every attempt: sessions keep running.
  */
@@ -9,7 +9,7 @@ import {
   HOST_REPORT_PATH,
   hostReportResponseSchema,
   type HostReport,
-} from '../protocol/host-report';
+} from '../../protocol/host-report';
 
 export interface AppReporterOptions {
   appUrl: string;

@@ -9,9 +9,9 @@
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { measureAppearance } from '../render/appearance';
+import { measureAppearance } from '../../protocol/appearance/avatar-appearance';
 import { FaceRenderer } from '../render/face-renderer';
-import { SYNTHETIC_SIZE_PX, syntheticAvatar, syntheticImage } from '../testing/synthetic-avatar';
+import { SYNTHETIC_SIZE_PX, syntheticAvatar, syntheticImage } from './calibration-avatar';
 import type { MouthPose } from '../visemes/mouth-pose';
 
 /**

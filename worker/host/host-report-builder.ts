@@ -1,8 +1,8 @@
 /**
- * The host's report to the app (worker/protocol/host-report.ts) from the supervisor's
+ * The host's report to the app (protocol/host-report.ts) from the supervisor's
  * sessions and one sample of every process's CPU and memory.
  */
-import type { HostReport } from '../protocol/host-report';
+import type { HostReport } from '../../protocol/host-report';
 import type { ProcessStats } from './proc-stats';
 import type { SessionSummary } from './session-supervisor';
 

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { ZodError } from 'zod';
 import type { Logger } from '../log';
-import { sessionRequestSchema } from '../protocol/session-request';
+import { sessionRequestSchema } from '../../protocol/session-request';
 import { ApiError } from './api-error';
 import type { SessionSupervisor } from './session-supervisor';
 

@@ -14,7 +14,7 @@ import {
   childMessageSchema,
   type ChildMessage,
   type ParentMessage,
-} from '../protocol/ipc';
+} from '../ipc/ipc';
 
 export const SESSION_ENTRY = fileURLToPath(new URL('../session/main.ts', import.meta.url));
 

@@ -5,10 +5,10 @@
  * on shutdown. Sessions it cannot keep running are handed back for the app to re-dispatch.
  */
 import type { Logger } from '../log';
-import type { SessionQuality } from '../protocol/host-report';
-import type { ChildMessage, RoomJoin } from '../protocol/ipc';
-import type { SessionRenderStatus, SessionRequest } from '../protocol/session-request';
-import { FrameStoreError } from '../frame-store/frame-store-error';
+import type { SessionQuality } from '../../protocol/host-report';
+import type { ChildMessage, RoomJoin } from '../ipc/ipc';
+import type { SessionRenderStatus, SessionRequest } from '../../protocol/session-request';
+import { FrameStoreError } from '../../protocol/frame-store/frame-store-error';
 import { ApiError } from './api-error';
 import { ChildReportError, type ProcessHandle } from './process-handle';
 import type { ProcessPool } from './process-pool';

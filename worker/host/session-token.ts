@@ -5,7 +5,7 @@
  * subscribes to tracks), in this room only.
  */
 import { AccessToken } from 'livekit-server-sdk';
-import { AVATAR_IDENTITY } from '../protocol/session-request';
+import { AVATAR_IDENTITY } from '../../protocol/room-control';
 
 /** Long enough for a long session; a restarted session gets a fresh token. */
 export const AVATAR_TOKEN_TTL = '12h';

@@ -5,7 +5,7 @@
  * 0, then the reference crop) in the model's channel order, /255. Sampling tables are built
  * once per box, so filling a batch slot allocates nothing.
  */
-import type { FaceGeometry } from '../protocol/session-request';
+import type { FaceGeometry } from '../../protocol/face-geometry';
 
 /** Square crop in frame pixels, integer and inside the frame. */
 export interface CropBox {

@@ -4,8 +4,8 @@
  * the frame with no visible seam. Mask and bilinear sampling tables are built once per crop
  * box; a paste allocates nothing.
  */
-import { mouthShape } from '../render/landmarks';
-import type { FaceGeometry } from '../protocol/session-request';
+import { mouthShape } from '../../protocol/appearance/face-landmarks';
+import type { FaceGeometry } from '../../protocol/face-geometry';
 import { rgbaComponent, type ChannelOrder, type CropBox } from './face-crop';
 
 /** Width of the soft edge as a fraction of the ellipse radius. */

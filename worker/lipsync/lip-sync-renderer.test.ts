@@ -4,12 +4,13 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rmsEnvelope } from '../audio/mouth-envelope';
-import { lipSyncModelSchema } from '../protocol/lip-sync';
+import { lipSyncModelSchema } from '../../protocol/lip-sync/lip-sync-model';
 import { pearson } from '../testing/signal-stats';
 import { syntheticAvatar, syntheticImage } from '../testing/synthetic-avatar';
-import { createFliteTts, type SpeechAudio } from '../tts/flite-tts';
+import { createFliteTts } from '../tts/flite-tts';
+import { type SpeechAudio } from '../tts/speech-audio';
 import { LipSyncRenderer, type LipSyncStatus } from './lip-sync-renderer';
-import { buildTestLipSyncModel } from './test-model';
+import { buildTestLipSyncModel } from '../../protocol/testing/lip-sync-test-model';
 
 const FPS = 25;
 const image = syntheticImage();

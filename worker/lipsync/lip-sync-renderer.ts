@@ -8,12 +8,12 @@
  * frame rate, the layer switches itself off for the rest of the session and reports why.
  */
 import type { Logger } from '../log';
-import type { LipSyncModel } from '../protocol/lip-sync';
-import type { FaceGeometry } from '../protocol/session-request';
-import type { RgbaImage } from '../render/rgba-image';
+import type { LipSyncModel } from '../../protocol/lip-sync/lip-sync-model';
+import type { FaceGeometry } from '../../protocol/face-geometry';
+import type { RgbaImage } from '../../protocol/appearance/rgba-image';
 import { FaceCropper, faceCropBox } from './face-crop';
 import { FacePaster } from './face-paste';
-import { LipSyncError } from './lip-sync-error';
+import { LipSyncError } from '../../protocol/lip-sync/lip-sync-error';
 import { LateFrameMonitor } from './late-frame-monitor';
 import { videoFramesFor } from './mel-windows';
 import { openLipSync, type LipSyncBatch, type LipSyncEngine } from './onnx-lip-sync';

@@ -1,6 +1,6 @@
 /** Messages between the session thread and the lip-sync inference thread. */
-import type { LipSyncErrorCode } from './lip-sync-error';
-import type { ResolvedInterface } from './model-interface';
+import type { LipSyncErrorCode } from '../../protocol/lip-sync/lip-sync-error';
+import type { ResolvedInterface } from '../../protocol/lip-sync/model-interface';
 
 /** Which mel windows a batch takes from audio the thread already holds. */
 export interface MelSource {

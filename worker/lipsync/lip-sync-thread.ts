@@ -6,17 +6,20 @@
 import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
-import { LipSyncError } from './lip-sync-error';
-import { checkOutputDims, resolveInterface, type ResolvedInterface } from './model-interface';
+import { LipSyncError } from '../../protocol/lip-sync/lip-sync-error';
+import {
+  checkOutputDims,
+  resolveInterface,
+  type ResolvedInterface,
+} from '../../protocol/lip-sync/model-interface';
 import { writeMelWindow } from './mel-windows';
 import {
   computeMel,
-  MEL_STEP_SIZE,
-  N_MELS,
   resampleTo16k,
   WAV2LIP_SAMPLE_RATE_HZ,
   type MelSpectrogram,
 } from './wav2lip-mel';
+import { MEL_STEP_SIZE, N_MELS } from '../../protocol/lip-sync/model-interface';
 import type { LipSyncThreadReply, LipSyncThreadRequest } from './lip-sync-thread-protocol';
 
 const port = parentPort;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { melStartFrame, videoFramesFor, writeMelWindow } from './mel-windows';
-import { computeMel, melChunk, MEL_STEP_SIZE, N_MELS } from './wav2lip-mel';
+import { computeMel, melChunk } from './wav2lip-mel';
+import { MEL_STEP_SIZE, N_MELS } from '../../protocol/lip-sync/model-interface';
 
 describe('mel windows per video frame', () => {
   it('start at int(i·80/fps), computed independently here', () => {

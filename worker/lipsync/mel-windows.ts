@@ -3,7 +3,8 @@
  * int(i·80/fps), 16 wide, last window clamped to the end, silence past short audio), without
  * allocating one array per frame.
  */
-import { MEL_FRAMES_PER_SECOND, MEL_STEP_SIZE, N_MELS, type MelSpectrogram } from './wav2lip-mel';
+import { MEL_FRAMES_PER_SECOND, type MelSpectrogram } from './wav2lip-mel';
+import { MEL_STEP_SIZE, N_MELS } from '../../protocol/lip-sync/model-interface';
 
 const SILENCE = -4;
 

@@ -2,11 +2,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lipSyncModelSchema, type LipSyncModel } from '../protocol/lip-sync';
-import { LipSyncError } from './lip-sync-error';
+import { lipSyncModelSchema, type LipSyncModel } from '../../protocol/lip-sync/lip-sync-model';
+import { LipSyncError } from '../../protocol/lip-sync/lip-sync-error';
 import { openLipSync, MEL_WINDOW_FLOATS, type LipSyncEngine } from './onnx-lip-sync';
 import { writeMelWindow } from './mel-windows';
-import { buildTestLipSyncModel, type TestLipSyncModelOptions } from './test-model';
+import {
+  buildTestLipSyncModel,
+  type TestLipSyncModelOptions,
+} from '../../protocol/testing/lip-sync-test-model';
 import { computeMel } from './wav2lip-mel';
 
 const S = 96;

@@ -9,15 +9,15 @@ import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { startThread } from '../built-entry';
-import type { LipSyncModel } from '../protocol/lip-sync';
-import { LipSyncError } from './lip-sync-error';
+import type { LipSyncModel } from '../../protocol/lip-sync/lip-sync-model';
+import { LipSyncError } from '../../protocol/lip-sync/lip-sync-error';
 import type {
   LipSyncThreadReply,
   LipSyncThreadRequest,
   MelSource,
 } from './lip-sync-thread-protocol';
-import type { ResolvedInterface } from './model-interface';
-import { MEL_STEP_SIZE, N_MELS } from './wav2lip-mel';
+import type { ResolvedInterface } from '../../protocol/lip-sync/model-interface';
+import { MEL_STEP_SIZE, N_MELS } from '../../protocol/lip-sync/model-interface';
 
 /** Floats in one frame's mel window. */
 export const MEL_WINDOW_FLOATS = N_MELS * MEL_STEP_SIZE;

@@ -5,16 +5,14 @@
  * 20·log10(max(1e-5, ·)) − 20 dB → symmetric normalisation clipped to [−4, 4].
  * Input is mono PCM at 16 kHz; the output has 80 mel frames per second of audio.
  */
+import { MEL_STEP_SIZE, N_MELS } from '../../protocol/lip-sync/model-interface';
 import { RealFft } from './real-fft';
 
 export const WAV2LIP_SAMPLE_RATE_HZ = 16_000;
-export const N_MELS = 80;
 export const N_FFT = 800;
 export const HOP_LENGTH = 200;
 /** Mel frames per second: 16000 / 200. */
 export const MEL_FRAMES_PER_SECOND = WAV2LIP_SAMPLE_RATE_HZ / HOP_LENGTH;
-/** Width of the mel window Wav2Lip feeds per video frame (`mel_step_size`). */
-export const MEL_STEP_SIZE = 16;
 
 const PREEMPHASIS = 0.97;
 const FMIN_HZ = 55;

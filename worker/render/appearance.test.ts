@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { syntheticAvatar, syntheticImage, SYNTHETIC_FACE } from '../testing/synthetic-avatar';
-import { avatarAppearanceSchema, measureAppearance } from './appearance';
-import { VERTEX_COUNT } from './face-mesh';
-import type { RgbaImage } from './rgba-image';
+import {
+  avatarAppearanceSchema,
+  measureAppearance,
+} from '../../protocol/appearance/avatar-appearance';
+import { VERTEX_COUNT } from '../../protocol/appearance/face-mesh';
+import type { RgbaImage } from '../../protocol/appearance/rgba-image';
 
 const face = syntheticAvatar('unused.png').face;
 

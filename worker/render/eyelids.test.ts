@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { syntheticAvatar, syntheticImage } from '../testing/synthetic-avatar';
 import { Eyelid } from './eyelids';
-import { eyeShapes } from './landmarks';
+import { eyeShapes } from '../../protocol/appearance/face-landmarks';
 
 describe('Eyelid', () => {
   const image = syntheticImage();

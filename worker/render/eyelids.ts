@@ -3,8 +3,8 @@
  * coloured per column from the skin just above the eye, so it matches the face's own tone
  * and lighting, with a darker lash line at its edge.
  */
-import type { EyeShape } from './landmarks';
-import type { RgbaImage } from './rgba-image';
+import type { EyeShape } from '../../protocol/appearance/face-landmarks';
+import type { RgbaImage } from '../../protocol/appearance/rgba-image';
 
 /** Soft edge width in px. */
 const EDGE_PX = 1.5;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { FaceGeometry } from '../protocol/session-request';
+import type { FaceGeometry } from '../../protocol/face-geometry';
 import { syntheticAvatar, syntheticImage } from '../testing/synthetic-avatar';
 import { NEUTRAL_POSE, pose } from '../visemes/mouth-pose';
-import { measureAppearance } from './appearance';
+import { measureAppearance } from '../../protocol/appearance/avatar-appearance';
 import { FaceRenderer, loopFrameIndex } from './face-renderer';
 
 const luma = (d: Uint8Array, o: number) => 0.299 * d[o]! + 0.587 * d[o + 1]! + 0.114 * d[o + 2]!;

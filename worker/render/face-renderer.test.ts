@@ -4,18 +4,19 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoPortrait } from '../../lib/avatars/demo-portrait';
 import { preparePortrait } from '../../lib/avatars/prepare-portrait';
-import type { FaceGeometry } from '../protocol/session-request';
+import type { FaceGeometry } from '../../protocol/face-geometry';
 import { syntheticAvatar, syntheticImage } from '../testing/synthetic-avatar';
 import { createFliteTts } from '../tts/flite-tts';
 import { mouthTrack } from '../visemes/mouth-driver';
 import { NEUTRAL_POSE, pose, type MouthPose } from '../visemes/mouth-pose';
-import { measureAppearance } from './appearance';
-import { RING, RING_SIZE } from './face-mesh';
+import { measureAppearance } from '../../protocol/appearance/avatar-appearance';
+import { RING, RING_SIZE } from '../../protocol/appearance/face-mesh';
 import { FaceRenderer, type OutputFormat } from './face-renderer';
 import { rgbaToI420 } from './i420';
 import { IdleMotion } from './idle-motion';
-import { eyeShapes } from './landmarks';
-import { loadRgbaImage, type RgbaImage } from './rgba-image';
+import { eyeShapes } from '../../protocol/appearance/face-landmarks';
+import { loadRgbaImage } from './rgba-image';
+import { type RgbaImage } from '../../protocol/appearance/rgba-image';
 
 interface Box {
   x0: number;

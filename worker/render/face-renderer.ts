@@ -7,17 +7,25 @@
  */
 import os from 'node:os';
 import type { FrameStore } from '../frame-store/read-frame-store';
-import type { FrameLoop } from '../frame-store/frame-store-format';
-import type { FaceGeometry } from '../protocol/session-request';
+import type { FrameLoop } from '../../protocol/frame-store/frame-store-format';
+import type { FaceGeometry } from '../../protocol/face-geometry';
 import type { MouthPose } from '../visemes/mouth-pose';
-import { OPEN_AT_REST_THRESHOLD, type AvatarAppearance } from './appearance';
-import { RING_SIZE, VERTEX_COUNT, lowerPartner, mouthFrame } from './face-mesh';
+import {
+  OPEN_AT_REST_THRESHOLD,
+  type AvatarAppearance,
+} from '../../protocol/appearance/avatar-appearance';
+import {
+  RING_SIZE,
+  VERTEX_COUNT,
+  lowerPartner,
+  mouthFrame,
+} from '../../protocol/appearance/face-mesh';
 import { pixelsOf } from './bilinear';
 import { Eyelid } from './eyelids';
 import { i420Bytes, rgbaToI420 } from './i420';
 import { IdleMotion } from './idle-motion';
 import { InnerMouth } from './inner-mouth';
-import { eyeShapes } from './landmarks';
+import { eyeShapes } from '../../protocol/appearance/face-landmarks';
 import { MeshRaster, type InteriorAttributes } from './mesh-raster';
 import { MouthRig } from './mouth-rig';
 

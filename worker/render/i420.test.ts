@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { FaceGeometry } from '../protocol/session-request';
+import type { FaceGeometry } from '../../protocol/face-geometry';
 import { syntheticAvatar, syntheticImage } from '../testing/synthetic-avatar';
 import { NEUTRAL_POSE, pose, type MouthPose } from '../visemes/mouth-pose';
-import { measureAppearance } from './appearance';
+import { measureAppearance } from '../../protocol/appearance/avatar-appearance';
 import { FaceRenderer, type FaceFrames, type OutputFormat } from './face-renderer';
 import { i420Bytes, rgbaToI420 } from './i420';
 

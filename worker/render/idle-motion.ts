@@ -5,7 +5,7 @@
  * background stays put. The motion is a sum of incommensurate sines: smooth, never visibly
  * periodic.
  */
-import type { FaceGeometry } from '../protocol/session-request';
+import type { FaceGeometry } from '../../protocol/face-geometry';
 import { lerpPacked, sampleBilinearQ } from './bilinear';
 import { longestRuns, outerSpans } from './row-spans';
 

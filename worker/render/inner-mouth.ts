@@ -4,7 +4,7 @@
  * one, else a subtle synthesised band) and a hint of tongue at the bottom. Colours are
  * derived from the avatar's lip and skin colour so the inside matches the photo's lighting.
  */
-import type { AvatarAppearance } from './appearance';
+import type { AvatarAppearance } from '../../protocol/appearance/avatar-appearance';
 
 export class InnerMouth {
   /**

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoPortrait } from '../../lib/avatars/demo-portrait';
 import { preparePortrait } from '../../lib/avatars/prepare-portrait';
-import type { FaceGeometry } from '../protocol/session-request';
-import { eyeShapes, landmark, mouthShape } from './landmarks';
+import type { FaceGeometry } from '../../protocol/face-geometry';
+import { eyeShapes, landmark, mouthShape } from '../../protocol/appearance/face-landmarks';
 
 // The indices are checked against a real FaceMesh result (the demo portrait), so a wrong
 // index shows up as anatomy in the wrong place.

@@ -3,9 +3,16 @@
  * displacement vector (px at control = 1), precomputed once per face so that posing the mesh
  * each frame is a handful of multiply-adds per vertex.
  */
-import type { FaceGeometry } from '../protocol/session-request';
+import type { FaceGeometry } from '../../protocol/face-geometry';
 import type { MouthPose } from '../visemes/mouth-pose';
-import { RING, RING_SIZE, VERTEX_COUNT, lowerPartner, meshVertices, mouthFrame } from './face-mesh';
+import {
+  RING,
+  RING_SIZE,
+  VERTEX_COUNT,
+  lowerPartner,
+  meshVertices,
+  mouthFrame,
+} from '../../protocol/appearance/face-mesh';
 
 /** The displacement bases, in this order, each VERTEX_COUNT × 2 floats. */
 const BASES = ['jaw', 'open', 'width', 'round', 'tuck', 'closeRest'] as const;

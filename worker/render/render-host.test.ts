@@ -2,12 +2,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FrameStoreError } from '../frame-store/frame-store-error';
+import { FrameStoreError } from '../../protocol/frame-store/frame-store-error';
 import { mappedFileMemory } from '../native/proc-smaps';
-import { writeFrameStore } from '../frame-store/write-frame-store';
+import { writeFrameStore } from '../../protocol/frame-store/write-frame-store';
 import { syntheticAvatar, syntheticImage } from '../testing/synthetic-avatar';
 import { NEUTRAL_POSE, pose } from '../visemes/mouth-pose';
-import { measureAppearance } from './appearance';
+import { measureAppearance } from '../../protocol/appearance/avatar-appearance';
 import { FaceRenderer } from './face-renderer';
 import { createRenderHost, prewarmRenderThread } from './render-host';
 

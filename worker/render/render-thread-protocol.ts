@@ -3,7 +3,7 @@
  * direction. Frame buffers travel as transferred ArrayBuffers: host → thread empty (to be
  * filled), thread → host filled, so no pixel data is ever copied or allocated per frame.
  */
-import type { FrameStoreErrorCode } from '../frame-store/frame-store-error';
+import type { FrameStoreErrorCode } from '../../protocol/frame-store/frame-store-error';
 import type { FrameStoreVerify } from '../frame-store/read-frame-store';
 import type { OutputFormat, RenderInput } from './face-renderer';
 

@@ -8,9 +8,9 @@
  * the store to open when the session comes (render-thread-protocol.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { FrameStoreError } from '../frame-store/frame-store-error';
+import { FrameStoreError } from '../../protocol/frame-store/frame-store-error';
 import { mapFrameStore } from '../frame-store/map-frame-store';
-import { measureAppearance } from './appearance';
+import { measureAppearance } from '../../protocol/appearance/avatar-appearance';
 import { FaceRenderer, faceFramesFromStore } from './face-renderer';
 import type { HostToThread, RenderThreadOptions, ThreadToHost } from './render-thread-protocol';
 

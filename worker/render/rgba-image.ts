@@ -1,12 +1,6 @@
-/** Raw RGBA frames and loading the prepared portrait into one. */
+/** Loading the prepared portrait into a raw RGBA frame. */
 import sharp from 'sharp';
-
-export interface RgbaImage {
-  /** widthPx × heightPx × 4 bytes, row-major, RGBA. */
-  data: Uint8Array;
-  widthPx: number;
-  heightPx: number;
-}
+import type { RgbaImage } from '../../protocol/appearance/rgba-image';
 
 /**
  * Decodes the prepared frame to raw RGBA. The landmarks are in this frame's pixels, so a

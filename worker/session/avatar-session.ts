@@ -18,16 +18,15 @@ import {
   type TextStreamReader,
 } from '@livekit/rtc-node';
 import type { Logger } from '../log';
-import type { RoomJoin, VideoCodecName } from '../protocol/ipc';
+import type { RoomJoin, VideoCodecName } from '../ipc/ipc';
 import {
   AVATAR_IDENTITY,
   CHAT_TOPIC,
   CONTROL_TOPIC,
   SPEAK_MAX_CHARS,
   controlMessageSchema,
-  type SessionRenderStatus,
-  type SessionRequest,
-} from '../protocol/session-request';
+} from '../../protocol/room-control';
+import { type SessionRenderStatus, type SessionRequest } from '../../protocol/session-request';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

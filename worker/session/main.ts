@@ -16,7 +16,7 @@ import {
   parentMessageSchema,
   type ChildMessage,
   type ParentMessage,
-} from '../protocol/ipc';
+} from '../ipc/ipc';
 import { prewarmRenderThread, type PrewarmedRenderThread } from '../render/render-host';
 import { startAvatarSession, type AvatarSession } from './avatar-session';
 

@@ -14,7 +14,7 @@ import { AudioFrame } from '@livekit/rtc-node';
 import { samplesPerFrame } from '../audio/mouth-envelope';
 import { createResampler } from '../audio/resample';
 import type { Logger } from '../log';
-import type { SpeechAudio } from '../tts/flite-tts';
+import type { SpeechAudio } from '../tts/speech-audio';
 import { normalizeText } from '../tts/normalize-text';
 import { SpeechProviderError } from '../tts/openai-speech';
 import { splitSentences } from '../tts/sentences';

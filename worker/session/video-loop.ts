@@ -7,7 +7,7 @@
  */
 import { VideoBufferType, VideoFrame, type VideoSource } from '@livekit/rtc-node';
 import type { Logger } from '../log';
-import type { SessionQuality } from '../protocol/host-report';
+import type { SessionQuality } from '../../protocol/host-report';
 import type { RenderHost } from '../render/render-host';
 import type { RenderInput } from '../render/face-renderer';
 import { startFrameClock, type FrameClock } from './frame-clock';

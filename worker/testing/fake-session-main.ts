@@ -9,7 +9,7 @@
  * `ready` again (recycled) unless the host asked for the process to exit.
  */
 import { existsSync, writeFileSync } from 'node:fs';
-import { assertNever, parentMessageSchema, type ChildMessage } from '../protocol/ipc';
+import { assertNever, parentMessageSchema, type ChildMessage } from '../ipc/ipc';
 
 const mode = process.env.FAKE_SESSION_MODE ?? 'ok';
 let current: string | undefined;

@@ -15,7 +15,7 @@ import { createLogger, type Logger } from '../log';
 import { pearson } from '../testing/signal-stats';
 import { mouthTrack } from '../visemes/mouth-driver';
 import { cmuPhone } from './espeak-phones';
-import { pluginStatus } from './plugins';
+import { pluginStatus } from '../../protocol/plugins';
 import { createSessionTts, type SessionTts } from './session-tts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');

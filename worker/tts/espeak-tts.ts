@@ -8,10 +8,10 @@
  * unless an operator installed and enabled it.
  */
 import { pathToFileURL } from 'node:url';
-import { DEFAULT_ESPEAK_VOICE } from '../protocol/speech-provider';
+import { DEFAULT_ESPEAK_VOICE } from '../../protocol/speech-provider';
 import { createResampler } from '../audio/resample';
 import { cmuPhone } from './espeak-phones';
-import type { PhoneTiming, SpeechAudio } from './flite-tts';
+import type { PhoneTiming, SpeechAudio } from './speech-audio';
 
 /** eSpeak's natural rate in words per minute, and the range it accepts. */
 const NATURAL_WPM = 175;

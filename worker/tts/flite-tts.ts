@@ -16,27 +16,14 @@ import {
   SPEECH_RATE_MIN,
   VOICES,
   type VoiceId,
-} from '../protocol/session-request';
+} from '../../protocol/voices';
+import type { PhoneTiming, SpeechAudio } from './speech-audio';
 import { decodeWav } from './wav';
 
 /** Built-in Flite voices that speak at 16 kHz (`kal` is 8 kHz and is left out). */
 export const FLITE_VOICES: readonly VoiceId[] = VOICES.map((v) => v.id);
 export type FliteVoice = VoiceId;
 export const DEFAULT_VOICE: FliteVoice = DEFAULT_VOICE_ID;
-
-export interface PhoneTiming {
-  /** Flite phone name (`pau` is silence). */
-  phone: string;
-  startMs: number;
-  endMs: number;
-}
-
-export interface SpeechAudio {
-  /** Mono 16-bit PCM. */
-  pcm: Int16Array;
-  sampleRateHz: number;
-  phones: PhoneTiming[];
-}
 
 export interface FliteTts {
   /** Synthesises one piece of text (ideally a sentence). Runs synchronously on this thread. */

@@ -4,7 +4,7 @@
  * has to come from the audio itself (`phones` is always empty).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { SpeechAudio } from './flite-tts';
+import type { SpeechAudio } from './speech-audio';
 import { decodeWavMono } from './wav-mono';
 
 /** OpenAI's limit on `input`, in characters. */

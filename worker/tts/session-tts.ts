@@ -6,10 +6,10 @@
  * from the audio alone (OpenAI-compatible).
  */
 import type { Logger } from '../log';
-import { DEFAULT_ESPEAK_VOICE, type SpeechProvider } from '../protocol/speech-provider';
-import type { SpeechAudio } from './flite-tts';
+import { DEFAULT_ESPEAK_VOICE, type SpeechProvider } from '../../protocol/speech-provider';
+import type { SpeechAudio } from './speech-audio';
 import { createOpenAiSpeech, type OpenAiSpeech } from './openai-speech';
-import { pluginStatus, type PluginLocation } from './plugins';
+import { pluginStatus, type PluginLocation } from '../../protocol/plugins';
 import { createSpeechClient } from './speech-client';
 import { createThreadedTts } from './threaded-tts';
 

@@ -4,7 +4,7 @@
  * and a sentence in flight when the connection drops fails (the player skips it).
  */
 import net from 'node:net';
-import type { SpeechAudio } from './flite-tts';
+import type { SpeechAudio } from './speech-audio';
 import { FrameReader, encodeFrame, type SpeechResponseHeader } from './speech-framing';
 import type { AsyncTts } from './threaded-tts';
 

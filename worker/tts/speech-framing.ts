@@ -3,7 +3,7 @@
  * Every message is one frame: header length (u32 LE), payload length (u32 LE), a JSON header,
  * then raw bytes (the PCM of a sentence; empty for requests and errors).
  */
-import type { PhoneTiming } from './flite-tts';
+import type { PhoneTiming } from './speech-audio';
 
 export interface SpeechRequestHeader {
   id: number;

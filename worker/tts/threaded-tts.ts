@@ -1,6 +1,6 @@
 /** A synthesiser (Flite by default, or eSpeak NG from its plugin) on a worker thread, with a promise per request. */
 import { startThread } from '../built-entry';
-import type { SpeechAudio } from './flite-tts';
+import type { SpeechAudio } from './speech-audio';
 
 /** Which synthesiser the thread runs: Flite (built in) or eSpeak NG from the plugin's entry file. */
 export type TtsEngine =

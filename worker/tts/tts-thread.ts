@@ -5,7 +5,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createEspeakTts } from './espeak-tts';
-import { createFliteTts, type SpeechAudio } from './flite-tts';
+import { createFliteTts } from './flite-tts';
+import { type SpeechAudio } from './speech-audio';
 import type { TtsEngine, TtsThreadRequest, TtsThreadResponse } from './threaded-tts';
 
 const port = parentPort;

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rmsEnvelope } from '../audio/mouth-envelope';
 import { pearson, seededNoise } from '../testing/signal-stats';
-import { FLITE_VOICES, type SpeechAudio, createFliteTts } from '../tts/flite-tts';
+import { FLITE_VOICES, createFliteTts } from '../tts/flite-tts';
+import { type SpeechAudio } from '../tts/speech-audio';
 import { audioFeatures, audioMouthTrack } from './audio-features';
 import { mouthTrack } from './mouth-driver';
 import { NEUTRAL_POSE, POSE_KEYS, poseDistance } from './mouth-pose';

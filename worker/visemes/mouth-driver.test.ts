@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rmsEnvelope } from '../audio/mouth-envelope';
-import { FLITE_VOICES, type SpeechAudio, createFliteTts } from '../tts/flite-tts';
+import { FLITE_VOICES, createFliteTts } from '../tts/flite-tts';
+import { type SpeechAudio } from '../tts/speech-audio';
 import { mouthTrack } from './mouth-driver';
 import { NEUTRAL_POSE, POSE_KEYS, poseDistance } from './mouth-pose';
 import { opennessTrack } from './pose-openness';

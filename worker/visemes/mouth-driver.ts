@@ -17,7 +17,7 @@
  */
 import { smoothedLoudness, LOUDNESS_DEFAULTS } from '../audio/loudness';
 import { rmsEnvelope } from '../audio/mouth-envelope';
-import type { SpeechAudio } from '../tts/flite-tts';
+import type { SpeechAudio } from '../tts/speech-audio';
 import { audioMouthTrack } from './audio-features';
 import type { MouthPose } from './mouth-pose';
 import { opennessTrack } from './pose-openness';

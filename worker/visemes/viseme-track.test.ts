@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rmsEnvelope } from '../audio/mouth-envelope';
-import { type PhoneTiming, type SpeechAudio, createFliteTts } from '../tts/flite-tts';
+import { type PhoneTiming, type SpeechAudio } from '../tts/speech-audio';
+import { createFliteTts } from '../tts/flite-tts';
 import { type MouthPose, NEUTRAL_POSE, POSE_KEYS, poseDistance } from './mouth-pose';
 import { opennessTrack } from './pose-openness';
 import { frameCount, visemeSegments, visemeTrack } from './viseme-track';

@@ -13,7 +13,7 @@
  * 4. Hard rule, applied last so smoothing cannot undo it: every p/b/m phone gets at least one
  *    frame with the lips fully closed and the jaw shut.
  */
-import type { PhoneTiming } from '../tts/flite-tts';
+import type { PhoneTiming } from '../tts/speech-audio';
 import { type MouthPose, NEUTRAL_POSE, POSE_KEYS, lerpPose, poseDistance } from './mouth-pose';
 import {
   BILABIAL_PHONES,

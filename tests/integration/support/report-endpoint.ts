@@ -7,7 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PrismaClient } from '@prisma/client';
-import { HOST_REPORT_PATH, hostReportSchema } from '../../../worker/protocol/host-report';
+import { HOST_REPORT_PATH, hostReportSchema } from '../../../protocol/host-report';
 
 export interface ReportEndpoint {
   /** Base URL to give worker hosts as FACECAST_APP_URL. */

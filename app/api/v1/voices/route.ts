@@ -1,19 +1,14 @@
 import { withAuth } from '@/lib/auth/with-auth';
 import { env } from '@/lib/config/env';
-import {
-  DEFAULT_VOICE_ID,
-  SPEECH_RATE_MAX,
-  SPEECH_RATE_MIN,
-  VOICES,
-} from '@/worker/protocol/session-request';
+import { DEFAULT_VOICE_ID, SPEECH_RATE_MAX, SPEECH_RATE_MIN, VOICES } from '@/protocol/voices';
 import {
   DEFAULT_ESPEAK_VOICE,
   ESPEAK_VOICES,
   OPENAI_MODEL_SUGGESTIONS,
   OPENAI_VOICE_SUGGESTIONS,
   SPEECH_PROVIDER_LABELS,
-} from '@/worker/protocol/speech-provider';
-import { pluginStatus } from '@/worker/tts/plugins';
+} from '@/protocol/speech-provider';
+import { pluginStatus } from '@/protocol/plugins';
 
 /**
  * GET /api/v1/voices → {voices, default, speechRate: {min, max, default}, providers: [{id,

@@ -4,7 +4,7 @@ import { env } from '@/lib/config/env';
 import { db } from '@/lib/db/db';
 import { recordHostReport } from '@/lib/workers/record-host-report';
 import { assertWorkerSecret } from '@/lib/workers/worker-auth';
-import { hostReportSchema } from '@/worker/protocol/host-report';
+import { hostReportSchema } from '@/protocol/host-report';
 
 /**
  * POST /api/internal/worker-hosts/report (HOST_REPORT_PATH), worker hosts only:

@@ -5,7 +5,7 @@
  * the LiveKit server (and its logs at debug level), so it never carries a key in clear.
  */
 import { z } from 'zod';
-import { sealSecret, unsealSecret } from '../../lib/crypto/seal';
+import { sealSecret, unsealSecret } from './sealing';
 import { sessionRequestSchema, type SessionRequest } from './session-request';
 
 /** The agent name worker hosts register under and the app dispatches to (default). */

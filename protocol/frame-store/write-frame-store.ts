@@ -7,8 +7,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import type { FaceGeometry } from '../protocol/session-request';
-import type { AvatarAppearance } from '../render/appearance';
+import type { FaceGeometry } from '../face-geometry';
+import type { AvatarAppearance } from '../appearance/avatar-appearance';
 import { isErrno } from './frame-store-error';
 import { encodeHeader } from './frame-store-header';
 import {

@@ -6,7 +6,7 @@ import {
   frameStrideBytes,
   type FrameStoreManifest,
 } from './frame-store-format';
-import { testFace } from './frame-store-test-frames';
+import type { FaceGeometry } from '../face-geometry';
 
 function manifest(overrides: Partial<FrameStoreManifest> = {}): FrameStoreManifest {
   return {
@@ -26,6 +26,17 @@ function manifest(overrides: Partial<FrameStoreManifest> = {}): FrameStoreManife
     faces: [testFace()],
     createdAt: '2025-01-01T00:00:00.000Z',
     ...overrides,
+  };
+}
+
+/** Any face the manifest schema accepts: 468 landmarks inside a box. */
+function testFace(): FaceGeometry {
+  return {
+    box: { x: 10, y: 10, width: 100, height: 120 },
+    landmarks: Array.from({ length: 468 }, (_, i): [number, number] => [
+      10 + (i % 100),
+      10 + i / 4,
+    ]),
   };
 }
 

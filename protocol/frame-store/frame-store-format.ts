@@ -5,8 +5,8 @@
  * docs/frame-store.md describes the format and the rules for writing and reading it.
  */
 import { z } from 'zod';
-import { faceGeometrySchema } from '../protocol/session-request';
-import { avatarAppearanceSchema } from '../render/appearance';
+import { faceGeometrySchema } from '../face-geometry';
+import { avatarAppearanceSchema } from '../appearance/avatar-appearance';
 
 export const FRAME_STORE_FORMAT = 'facecast-frames';
 export const FRAME_STORE_VERSION = 1;
@@ -87,7 +87,7 @@ export const frameStoreManifestSchema = z
     loop: frameLoopSchema,
     /** Face geometry per frame, or one entry shared by all frames (a still). */
     faces: z.array(faceGeometrySchema).min(1),
-    /** What preparation measured on frame 0 for the renderer (worker/render/appearance.ts). */
+    /** What preparation measured on frame 0 for the renderer (protocol/appearance/avatar-appearance.ts). */
     appearance: avatarAppearanceSchema.optional(),
     /** ISO 8601 time the store was written. */
     createdAt: z.string().datetime(),

@@ -4,7 +4,11 @@
  * model exported with any input names or order works.
  */
 import { LipSyncError } from './lip-sync-error';
-import { MEL_STEP_SIZE, N_MELS } from './wav2lip-mel';
+
+/** Mel bands of the Wav2Lip spectrogram (worker/lipsync/wav2lip-mel.ts computes it). */
+export const N_MELS = 80;
+/** Width of the mel window Wav2Lip feeds per video frame (`mel_step_size`). */
+export const MEL_STEP_SIZE = 16;
 
 /** The part of onnxruntime's `InferenceSession.ValueMetadata` we read. */
 export interface ValueInfo {

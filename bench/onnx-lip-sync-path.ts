@@ -7,12 +7,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { lipSyncModelSchema } from '../protocol/lip-sync';
-import { syntheticAvatar, syntheticImage } from '../testing/synthetic-avatar';
-import { FaceCropper, faceCropBox } from './face-crop';
-import { FacePaster } from './face-paste';
-import { openLipSync } from './onnx-lip-sync';
-import { buildTestLipSyncModel } from './test-model';
+import { lipSyncModelSchema } from '../protocol/lip-sync/lip-sync-model';
+import { syntheticAvatar, syntheticImage } from '../worker/testing/synthetic-avatar';
+import { FaceCropper, faceCropBox } from '../worker/lipsync/face-crop';
+import { FacePaster } from '../worker/lipsync/face-paste';
+import { openLipSync } from '../worker/lipsync/onnx-lip-sync';
+import { buildTestLipSyncModel } from '../protocol/testing/lip-sync-test-model';
 
 export interface OnnxBenchOptions {
   /** Face crop side S in px (default 96, Wav2Lip's). */

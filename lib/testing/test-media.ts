@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
-import { demoPortraitPath, loadDemoPortrait } from './demo-portrait';
+import { demoPortraitPath, loadDemoPortrait } from '../avatars/demo-portrait';
 
 const execFileAsync = promisify(execFile);
 

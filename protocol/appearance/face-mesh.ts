@@ -5,8 +5,8 @@
  * face; only the point positions come from a frame's landmarks, so one triangle list serves
  * every frame of a video.
  */
-import type { FaceGeometry } from '../protocol/session-request';
-import { LANDMARK, landmark, type Point } from './landmarks';
+import type { FaceGeometry } from '../face-geometry';
+import { LANDMARK, landmark, type Point } from './face-landmarks';
 
 /** Points per ring. Index 0 is the image-left corner, 1..9 the upper lip left → right, 10 the
  * image-right corner, 11..19 the lower lip right → left. */

@@ -1,6 +1,6 @@
 /** Synthetic frames for frame store tests: every frame and every byte position differs. */
-import { syntheticAvatar } from '../testing/synthetic-avatar';
-import type { FaceGeometry } from '../protocol/session-request';
+import { syntheticAvatar } from './synthetic-avatar';
+import type { FaceGeometry } from '../../protocol/face-geometry';
 
 export function testFrame(index: number, widthPx: number, heightPx: number): Uint8Array {
   const frame = new Uint8Array(widthPx * heightPx * 4);

@@ -5,7 +5,7 @@
  * rest. JSON-serialisable, a few KB.
  */
 import { z } from 'zod';
-import type { FaceGeometry } from '../protocol/session-request';
+import type { FaceGeometry } from '../face-geometry';
 import {
   CHIN_INDICES,
   INNER_LIP_INDICES,

@@ -3,21 +3,10 @@
  * needs travels with its request, because worker hosts hold no database connection.
  */
 import { z } from 'zod';
-import { lipSyncModelSchema } from './lip-sync';
+import { faceGeometrySchema } from './face-geometry';
+import { lipSyncModelSchema } from './lip-sync/lip-sync-model';
 import { speechProviderSchema } from './speech-provider';
-
-/** A point in pixels of the prepared avatar frame. */
-export const pointSchema = z.tuple([z.number(), z.number()]);
-
-/**
- * Face geometry of a prepared avatar, in pixels of the prepared frame (origin top-left).
- * `landmarks` holds the 468 MediaPipe FaceMesh points in their canonical order.
- */
-export const faceGeometrySchema = z.object({
-  box: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }),
-  landmarks: z.array(pointSchema).length(468),
-});
-export type FaceGeometry = z.infer<typeof faceGeometrySchema>;
+import { SPEECH_RATE_MAX, SPEECH_RATE_MIN } from './voices';
 
 /** A prepared avatar: one normalised portrait frame plus the face geometry found in it. */
 export const preparedAvatarSchema = z.object({
@@ -35,19 +24,6 @@ export const preparedAvatarSchema = z.object({
   store: z.object({ dir: z.string().min(1), name: z.string().min(1) }).optional(),
 });
 export type PreparedAvatar = z.infer<typeof preparedAvatarSchema>;
-
-/** The offline voices every worker has (Flite, 16 kHz), with names for people. */
-export const VOICES = [
-  { id: 'slt', label: 'Sarah — US English, female' },
-  { id: 'kal16', label: 'Kal — US English, male' },
-  { id: 'rms', label: 'Ralph — US English, male, deeper' },
-  { id: 'awb', label: 'Alan — Scottish English, male' },
-] as const;
-export type VoiceId = (typeof VOICES)[number]['id'];
-export const DEFAULT_VOICE_ID: VoiceId = 'slt';
-
-export const SPEECH_RATE_MIN = 0.5;
-export const SPEECH_RATE_MAX = 2;
 
 export const sessionRequestSchema = z.object({
   sessionId: z.string().min(1),
@@ -72,25 +48,3 @@ export const sessionRenderStatusSchema = z.object({
   notice: z.string().max(500).optional(),
 });
 export type SessionRenderStatus = z.infer<typeof sessionRenderStatusSchema>;
-
-/** Identity of the avatar participant in every session room. */
-export const AVATAR_IDENTITY = 'avatar';
-
-/** Data-packet topic for control messages sent by the app through the LiveKit server API. */
-export const CONTROL_TOPIC = 'facecast.control';
-
-/** Text-stream topic viewers chat on (LiveKit's standard chat topic). */
-export const CHAT_TOPIC = 'lk.chat';
-
-/** Most characters one speak request or chat message may carry. */
-export const SPEAK_MAX_CHARS = 1000;
-
-export const controlMessageSchema = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('speak'),
-    text: z.string().min(1).max(SPEAK_MAX_CHARS),
-    interrupt: z.boolean().default(false),
-  }),
-  z.object({ type: z.literal('interrupt') }),
-]);
-export type ControlMessage = z.infer<typeof controlMessageSchema>;

@@ -2,7 +2,7 @@
  * The MediaPipe FaceMesh landmark indices the renderers need, and the eye and mouth
  * shapes derived from them.
  */
-import type { FaceGeometry } from '../protocol/session-request';
+import type { FaceGeometry } from '../face-geometry';
 
 export interface Point {
   x: number;

@@ -4,8 +4,8 @@
  * validate what they receive instead of trusting the type.
  */
 import { z } from 'zod';
-import { sessionQualitySchema } from './host-report';
-import { sessionRenderStatusSchema, sessionRequestSchema } from './session-request';
+import { sessionQualitySchema } from '../../protocol/host-report';
+import { sessionRenderStatusSchema, sessionRequestSchema } from '../../protocol/session-request';
 
 /**
  * How a session process joins its room: the server URL and an access token for the avatar

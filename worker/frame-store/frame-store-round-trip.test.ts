@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openFrameStore } from './read-frame-store';
-import { testFace, testFrame, testFrames } from './frame-store-test-frames';
-import { writeFrameStore } from './write-frame-store';
-import { measureAppearance } from '../render/appearance';
+import { testFace, testFrame, testFrames } from '../testing/frame-store-test-frames';
+import { writeFrameStore } from '../../protocol/frame-store/write-frame-store';
+import { measureAppearance } from '../../protocol/appearance/avatar-appearance';
 import { syntheticImage } from '../testing/synthetic-avatar';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'facecast-frame-store-write-'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SealError, sealSecret, unsealSecret } from './seal';
+import { SealError, sealSecret, unsealSecret } from './sealing';
 
 const SECRET = 'a-test-app-secret-of-at-least-32-characters';
 
