@@ -19,6 +19,8 @@ const dispatchMetadataSchema = z.object({
   request: sessionRequestSchema,
   /** The speech provider's API key, sealed; `request.speech.apiKey` is then absent. */
   apiKeySealed: z.string().optional(),
+  /** The language model's API key, sealed; `request.conversation.llm.apiKey` is then absent. */
+  llmApiKeySealed: z.string().optional(),
 });
 
 /** Key material for sealing: the worker secret, domain-separated from other uses. */
@@ -32,12 +34,24 @@ export function encodeDispatchMetadata(request: SessionRequest, workerSecret: st
   if (speech?.provider === 'openai' && speech.apiKey) {
     apiKeySealed = sealSecret(speech.apiKey, sealingSecret(workerSecret), request.sessionId);
     const { apiKey: _key, ...rest } = speech;
-    cleared = { ...request, speech: rest };
+    cleared = { ...cleared, speech: rest };
+  }
+  let llmApiKeySealed: string | undefined;
+  const llm = request.conversation?.llm;
+  if (request.conversation && llm?.apiKey) {
+    llmApiKeySealed = sealSecret(
+      llm.apiKey,
+      sealingSecret(workerSecret),
+      `${request.sessionId}:llm`,
+    );
+    const { apiKey: _key, ...rest } = llm;
+    cleared = { ...cleared, conversation: { ...request.conversation, llm: rest } };
   }
   const text = JSON.stringify({
     v: 1,
     request: cleared,
     ...(apiKeySealed ? { apiKeySealed } : {}),
+    ...(llmApiKeySealed ? { llmApiKeySealed } : {}),
   });
   if (Buffer.byteLength(text) > DISPATCH_METADATA_MAX_BYTES) {
     throw new Error(`dispatch metadata is ${Buffer.byteLength(text)} bytes, over the limit`);
@@ -48,10 +62,20 @@ export function encodeDispatchMetadata(request: SessionRequest, workerSecret: st
 /** A dispatch's metadata back into a session request; throws on anything malformed. */
 export function decodeDispatchMetadata(text: string, workerSecret: string): SessionRequest {
   const parsed = dispatchMetadataSchema.parse(JSON.parse(text));
-  const { request, apiKeySealed } = parsed;
+  const { apiKeySealed, llmApiKeySealed } = parsed;
+  let { request } = parsed;
   if (apiKeySealed && request.speech?.provider === 'openai') {
     const apiKey = unsealSecret(apiKeySealed, sealingSecret(workerSecret), request.sessionId);
-    return { ...request, speech: { ...request.speech, apiKey } };
+    request = { ...request, speech: { ...request.speech, apiKey } };
+  }
+  const llm = request.conversation?.llm;
+  if (llmApiKeySealed && request.conversation && llm) {
+    const apiKey = unsealSecret(
+      llmApiKeySealed,
+      sealingSecret(workerSecret),
+      `${request.sessionId}:llm`,
+    );
+    request = { ...request, conversation: { ...request.conversation, llm: { ...llm, apiKey } } };
   }
   return request;
 }

@@ -22,6 +22,15 @@ export const controlMessageSchema = z.discriminatedUnion('type', [
     text: z.string().min(1).max(SPEAK_MAX_CHARS),
     interrupt: z.boolean().default(false),
   }),
+  /** A user turn: answered by the model in chat mode, said as it is in echo mode. */
+  z.object({
+    type: z.literal('message'),
+    text: z.string().min(1).max(SPEAK_MAX_CHARS),
+    interrupt: z.boolean().default(true),
+    /** Who sent it: "api", or the user's name in the app. */
+    speaker: z.string().min(1).max(200).default('api'),
+  }),
+  /** Stop the answer being written and everything being said, at once. */
   z.object({ type: z.literal('interrupt') }),
 ]);
 export type ControlMessage = z.infer<typeof controlMessageSchema>;

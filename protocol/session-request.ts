@@ -3,6 +3,7 @@
  * needs travels with its request, because worker hosts hold no database connection.
  */
 import { z } from 'zod';
+import { conversationSettingsSchema } from './conversation';
 import { faceGeometrySchema } from './face-geometry';
 import { lipSyncModelSchema } from './lip-sync/lip-sync-model';
 import { speechProviderSchema } from './speech-provider';
@@ -37,6 +38,8 @@ export const sessionRequestSchema = z.object({
   speech: speechProviderSchema.optional(),
   /** A user-supplied ONNX lip-sync model; absent means the built-in renderer. */
   lipSync: lipSyncModelSchema.optional(),
+  /** How the avatar converses; absent means echo (say what is sent), no greeting. */
+  conversation: conversationSettingsSchema.optional(),
 });
 export type SessionRequest = z.infer<typeof sessionRequestSchema>;
 

@@ -47,7 +47,8 @@ describe('SessionEventSender', () => {
   it('sends events in order with the worker secret, batching what arrives meanwhile', async () => {
     const app = await fakeApp();
     const sender = new SessionEventSender({ appUrl: app.url, workerSecret: 's3cret-s3cret', log });
-    for (let i = 0; i < 20; i++) sender.add('s1', { type: 'state', state: i % 2 ? 'idle' : 'speaking' });
+    for (let i = 0; i < 20; i++)
+      sender.add('s1', { type: 'state', state: i % 2 ? 'idle' : 'speaking' });
     await until(() => app.batches.flatMap((b) => b.events).length === 20);
     const states = app.batches.flatMap((b) => b.events).map((e) => e.event);
     expect(states[0]).toEqual({ type: 'state', state: 'speaking' });

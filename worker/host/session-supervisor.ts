@@ -39,6 +39,7 @@ export interface SessionSummary {
 
 /** One stats message from a session process, as the host's metrics want it. */
 export type SessionStats = Extract<ChildMessage, { case: 'sessionStats' }>['value'];
+export type SessionEventMessage = Extract<ChildMessage, { case: 'sessionEvent' }>['value'];
 
 interface SessionEntry {
   request: SessionRequest;
@@ -81,6 +82,8 @@ export interface SessionSupervisorOptions {
   maxRestarts?: number;
   onSessionEnded?: (summary: SessionSummary, reason: string) => void;
   onStats?: (stats: SessionStats) => void;
+  /** A conversation event of a running session (forwarded to the app). */
+  onEvent?: (event: SessionEventMessage) => void;
   onRestart?: (reason: RestartReason) => void;
   /** Called whenever a session changes state (the host reports at once). */
   onChange?: () => void;
@@ -354,6 +357,12 @@ export class SessionSupervisor {
         if (entry.quality?.fps !== message.value.quality.fps) this.changed();
         entry.quality = message.value.quality;
         this.options.onStats?.(message.value);
+        return;
+      }
+      case 'sessionEvent': {
+        // Only from the process that runs the session now, under the session's own id.
+        if (entry.handle !== handle || message.value.sessionId !== sessionId) return;
+        this.options.onEvent?.(message.value);
         return;
       }
       case 'sessionEnded': {

@@ -21,6 +21,7 @@ import { createHttpApi } from './http-api';
 import { ProcessHandle } from './process-handle';
 import { ProcessPool } from './process-pool';
 import { ProcStatsSampler, type ProcessStats } from './proc-stats';
+import { SessionEventSender } from './session-event-sender';
 import { SessionSupervisor } from './session-supervisor';
 import { startSpeechService } from '../tts/speech-service';
 import { mintAvatarToken } from './session-token';
@@ -94,6 +95,12 @@ export async function startWorkerHost(options: WorkerHostOptions): Promise<Runni
     });
   };
 
+  // Conversation events of this host's sessions go to the app as they happen.
+  const events = new SessionEventSender({
+    appUrl: env.FACECAST_APP_URL,
+    workerSecret: env.WORKER_SECRET,
+    log,
+  });
   const supervisor = new SessionSupervisor({
     capacity,
     pool,
@@ -121,6 +128,7 @@ export async function startWorkerHost(options: WorkerHostOptions): Promise<Runni
         renderMs: stats.renderMs,
         fps: supervisor.get(stats.sessionId)?.fps ?? 0,
       }),
+    onEvent: ({ sessionId, at, event }) => events.add(sessionId, event, at),
     onRestart: (reason) => {
       restarts++;
       metrics.countRestart(reason);
@@ -306,6 +314,7 @@ export async function startWorkerHost(options: WorkerHostOptions): Promise<Runni
       await reporter?.close(() => supervisor.handBackAll(left));
       await agent?.close();
       await supervisor.shutdown();
+      await events.close();
       await pool.close();
       await speech.close();
       stores.close();

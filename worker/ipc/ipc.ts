@@ -4,6 +4,7 @@
  * validate what they receive instead of trusting the type.
  */
 import { z } from 'zod';
+import { sessionEventSchema } from '../../protocol/session-events';
 import { sessionQualitySchema } from '../../protocol/host-report';
 import { sessionRenderStatusSchema, sessionRequestSchema } from '../../protocol/session-request';
 
@@ -79,6 +80,16 @@ export const childMessageSchema = z.discriminatedUnion('case', [
       framesDropped: z.number().int().min(0),
       renderMs: z.array(z.number().min(0)).max(1_000),
       quality: sessionQualitySchema,
+    }),
+  }),
+  /** A conversation event (protocol/session-events.ts): the host forwards it to the app. */
+  z.object({
+    case: z.literal('sessionEvent'),
+    value: z.object({
+      sessionId: z.string(),
+      /** Epoch ms, the session process's clock. */
+      at: z.number().int().nonnegative(),
+      event: sessionEventSchema,
     }),
   }),
   /**

@@ -1,7 +1,9 @@
 /**
  * One avatar in one room: joins as the avatar participant, publishes a camera track (the
- * rendered face, 25 fps) and a microphone track (speech, mono 16 kHz), and speaks what the
- * app sends on the control topic and what viewers type in chat.
+ * rendered face, 25 fps) and a microphone track (speech, mono 16 kHz), and converses
+ * (worker/conversation): what the app sends on the control topic and what viewers type in
+ * chat become turns, answered by the avatar's model or said as they are; captions follow the
+ * voice, and conversation events go to the host.
  */
 import {
   AudioSource,
@@ -10,6 +12,7 @@ import {
   LocalVideoTrack,
   Room,
   RoomEvent,
+  TrackKind,
   TrackPublishOptions,
   TrackSource,
   VideoCodec,
@@ -26,6 +29,8 @@ import {
   SPEAK_MAX_CHARS,
   controlMessageSchema,
 } from '../../protocol/room-control';
+import { DEFAULT_CONVERSATION } from '../../protocol/conversation';
+import type { SessionEvent } from '../../protocol/session-events';
 import { type SessionRenderStatus, type SessionRequest } from '../../protocol/session-request';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -39,6 +44,8 @@ import {
 } from '../render/render-host';
 import { createSessionTts } from '../tts/session-tts';
 import { NEUTRAL_POSE } from '../visemes/mouth-pose';
+import { Captions } from '../conversation/captions';
+import { Conversation } from '../conversation/conversation';
 import { SpeechPlayer } from './speech-player';
 import { startVideoLoop, type VideoLoop, type VideoLoopStats } from './video-loop';
 
@@ -54,6 +61,8 @@ export const AUDIO_SAMPLE_RATE_HZ = 16_000;
 export const AUDIO_FRAME_MS = 20;
 /** Audio LiveKit may hold ahead of playout: absorbs synthesis pauses, bounds latency. */
 export const AUDIO_QUEUE_MS = 300;
+/** A viewer who joined hears the greeting after this if no subscription was seen first. */
+const GREETING_FALLBACK_MS = 1_500;
 
 export interface AvatarSessionOptions {
   request: SessionRequest;
@@ -68,6 +77,8 @@ export interface AvatarSessionOptions {
   onRenderStatus?: (status: SessionRenderStatus) => void;
   /** A render thread the idle process started ahead of time; the session takes it over. */
   renderThread?: PrewarmedRenderThread;
+  /** Conversation events (state, speech, user turns, errors) for the host to forward. */
+  onEvent?: (event: SessionEvent) => void;
 }
 
 export interface AvatarSession {
@@ -107,6 +118,9 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
   const room = new Room();
   const videoSource = new VideoSource(renderer.widthPx, renderer.heightPx);
   const audioSource = new AudioSource(AUDIO_SAMPLE_RATE_HZ, 1, AUDIO_QUEUE_MS);
+  // Built below; the player's listener reaches them once the session is running.
+  let conversation: Conversation | undefined = undefined;
+  let captions: Captions | undefined = undefined;
   const player = new SpeechPlayer({
     sink: audioSource,
     tts,
@@ -121,6 +135,14 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
         sampleRateHz: AUDIO_SAMPLE_RATE_HZ,
         startTick: (video?.tick ?? 0) + Math.round(audibleInMs / (1000 / VIDEO_FPS)),
       }),
+    listener: {
+      started: (event) => conversation?.utteranceStarted(event),
+      words: ({ utteranceId, words }) => captions?.avatarWords(utteranceId, words),
+      ended: (event) => {
+        captions?.avatarEnded(event.utteranceId);
+        conversation?.utteranceEnded(event);
+      },
+    },
   });
   let video: VideoLoop | undefined = undefined;
   let stopping: Promise<void> | undefined;
@@ -132,15 +154,20 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
   const interruptSpeech = () => {
     player.interrupt();
     lipSync?.stopUtterance();
+    // Frames drawn ahead show the mouth of audio that was just dropped.
+    video?.redrawAhead();
   };
-
-  const speak = (text: string, interrupt: boolean, from: string) => {
-    const capped = text.slice(0, SPEAK_MAX_CHARS).trim();
-    if (capped === '') return;
-    if (interrupt) interruptSpeech();
-    log.info({ chars: capped.length, interrupt, from }, 'speak requested');
-    player.enqueue(capped);
-  };
+  const talk = new Conversation({
+    settings: request.conversation ?? DEFAULT_CONVERSATION,
+    speech: {
+      say: (text, utteranceId) => player.say(text, utteranceId),
+      endUtterance: (utteranceId) => player.endUtterance(utteranceId),
+      interrupt: interruptSpeech,
+    },
+    emit: (event) => options.onEvent?.(event),
+    log,
+  });
+  conversation = talk;
 
   room.on(
     RoomEvent.DataReceived,
@@ -167,10 +194,22 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
       const message = parsed.data;
       switch (message.type) {
         case 'speak':
-          speak(message.text, message.interrupt, 'control');
+          log.info({ chars: message.text.length, interrupt: message.interrupt }, 'speak requested');
+          talk.speak(message.text, message.interrupt);
+          break;
+        case 'message':
+          log.info(
+            { chars: message.text.length, interrupt: message.interrupt },
+            'message received',
+          );
+          talk.userTurn({
+            text: message.text,
+            speaker: message.speaker,
+            interrupt: message.interrupt,
+          });
           break;
         case 'interrupt':
-          interruptSpeech();
+          talk.interrupt('interrupt requested');
           break;
       }
     },
@@ -178,8 +217,9 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
 
   const readChat = async (reader: TextStreamReader, identity: string) => {
     try {
-      const text = await reader.readAll();
-      speak(text, false, 'chat');
+      const text = (await reader.readAll()).slice(0, SPEAK_MAX_CHARS);
+      log.info({ chars: text.length, from: identity }, 'chat received');
+      talk.userTurn({ text, speaker: identity, interrupt: false });
     } catch (error) {
       log.warn({ err: error, from: identity }, 'chat stream failed');
     }
@@ -195,6 +235,7 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
   const stop = (reason: string): Promise<void> => {
     stopping ??= (async () => {
       log.info({ reason }, 'session stopping');
+      talk.close();
       video?.stop();
       await player.stop();
       // Disconnect before closing sources so the native side unpublishes cleanly.
@@ -207,6 +248,16 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
     })();
     return stopping;
   };
+
+  // The greeting waits until someone hears the avatar: its audio track's first subscriber,
+  // or, should that event not come, shortly after the first viewer joins.
+  const greet = () => talk.viewerJoined();
+  room.on(RoomEvent.LocalTrackSubscribed, (track) => {
+    if (track.kind === TrackKind.KIND_AUDIO) greet();
+  });
+  room.on(RoomEvent.ParticipantConnected, (participant: RemoteParticipant) => {
+    if (participant.identity !== AVATAR_IDENTITY) setTimeout(greet, GREETING_FALLBACK_MS).unref();
+  });
 
   room.on(RoomEvent.Disconnected, (reason: DisconnectReason) => {
     // Deleting the room is how the app ends a session; any disconnect ends it here.
@@ -232,16 +283,24 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
         videoCodec: PUBLISHED_CODECS[join.videoCodec],
       }),
     );
-    await participant.publishTrack(
+    const audioPublication = await participant.publishTrack(
       audioTrack,
       new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }),
     );
+    captions = new Captions({
+      participant,
+      audioTrackId: () => audioPublication.sid,
+      log,
+    });
   } catch (error) {
     await stop('start failed');
     throw error;
   }
 
   player.start();
+  // Viewers already in the room (a session restarted on a fresh process) count as joined.
+  if ([...room.remoteParticipants.values()].some((p) => p.identity !== AVATAR_IDENTITY))
+    setTimeout(greet, GREETING_FALLBACK_MS).unref();
   if (!lipSync) options.onRenderStatus?.({ renderer: 'builtin' });
   const blink = new BlinkSchedule(performance.now());
   video = startVideoLoop({

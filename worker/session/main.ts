@@ -123,6 +123,10 @@ async function handleStart(value: Extract<ParentMessage, { case: 'startSession' 
       onRenderStatus: (status) => {
         if (sessionId) void send({ case: 'sessionStatus', value: { sessionId, ...status } });
       },
+      onEvent: (event) => {
+        if (sessionId)
+          void send({ case: 'sessionEvent', value: { sessionId, at: Date.now(), event } });
+      },
     });
   } catch (error) {
     sessionLog.error({ err: error }, 'session start failed');

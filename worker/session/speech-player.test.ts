@@ -84,6 +84,72 @@ describe('SpeechPlayer', () => {
     await player.stop();
   });
 
+  it('tells when an utterance is heard, word by word, and what was heard when interrupted', async () => {
+    const sink = new RecordingSink();
+    const heard: string[] = [];
+    const ended: { text: string; interrupted: boolean }[] = [];
+    const player = new SpeechPlayer({
+      sink,
+      tts: fakeTts([]),
+      sampleRateHz: RATE,
+      frameMs: FRAME_MS,
+      log,
+      listener: {
+        started: (e) => heard.push(`started:${e.text}`),
+        words: (e) => heard.push(e.words),
+        ended: (e) => ended.push({ text: e.text, interrupted: e.interrupted }),
+      },
+    });
+    player.start();
+    // LiveKit holds 100 ms: nothing counts as heard until it has played out.
+    sink.queuedDuration = 100;
+    const id = player.enqueue('One two three. Four five six.');
+    await until(() => sink.frames.length >= 3);
+    expect(heard).toEqual([]);
+    await until(() => ended.length > 0);
+    expect(heard[0]).toBe('started:One two three.');
+    expect(heard.slice(1)).toEqual(['One', 'two', 'three.', 'Four', 'five', 'six.']);
+    expect(ended).toEqual([{ text: 'One two three. Four five six.', interrupted: false }]);
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+
+    player.say('Seven eight nine ten.', 'second');
+    await until(() => heard.includes('eight'));
+    player.interrupt();
+    expect(ended[1]).toMatchObject({ interrupted: true });
+    expect(ended[1]!.text.startsWith('Seven eight')).toBe(true);
+    expect(ended[1]!.text).not.toContain('ten.');
+    await player.stop();
+  });
+
+  it('plays given audio as an utterance, the mouth moving with it', async () => {
+    const sink = new RecordingSink();
+    const ended: string[] = [];
+    const player = new SpeechPlayer({
+      sink,
+      tts: fakeTts([]),
+      sampleRateHz: RATE,
+      frameMs: FRAME_MS,
+      log,
+      listener: { ended: (e) => ended.push(e.utteranceId) },
+    });
+    player.start();
+    // 24 kHz audio (a provider's rate) is resampled to the session's 16 kHz.
+    const clip = new Int16Array(24_000 * 0.5);
+    for (let i = 0; i < clip.length; i++)
+      clip[i] = Math.round(9_000 * Math.sin((2 * Math.PI * 180 * i) / 24_000));
+    const id = player.play(clip, 24_000);
+    let opened = 0;
+    await until(() => {
+      if (player.mouthOpenNow() > 0.3) opened++;
+      return ended.includes(id);
+    });
+    expect(opened).toBeGreaterThan(3);
+    const loud = sink.frames.filter((f) => rms(f) > 1_000).length;
+    expect(loud * FRAME_MS).toBeGreaterThanOrEqual(460);
+    expect(loud * FRAME_MS).toBeLessThanOrEqual(520);
+    await player.stop();
+  });
+
   it('reports the mouth openness of the audible frame', async () => {
     const sink = new RecordingSink();
     const player = new SpeechPlayer({

@@ -10,17 +10,17 @@
  * audio alone otherwise, and a provider that fails (bad key, timeout) costs one sentence and a
  * warning, never the session.
  */
+import { randomUUID } from 'node:crypto';
 import { AudioFrame } from '@livekit/rtc-node';
 import { samplesPerFrame } from '../audio/mouth-envelope';
-import { createResampler } from '../audio/resample';
 import type { Logger } from '../log';
 import type { SpeechAudio } from '../tts/speech-audio';
 import { normalizeText } from '../tts/normalize-text';
-import { SpeechProviderError } from '../tts/openai-speech';
 import { splitSentences } from '../tts/sentences';
-import { mouthTrack } from '../visemes/mouth-driver';
 import { NEUTRAL_POSE, type MouthPose } from '../visemes/mouth-pose';
 import { opennessFromPose } from '../visemes/pose-openness';
+import { synthesizeSegment, type Piece, type Segment } from './speech-segment';
+import { UtteranceTimeline, type UtteranceListener } from './utterances';
 
 /** What the player needs from LiveKit's AudioSource (an interface so tests can fake it). */
 export interface AudioSink {
@@ -55,14 +55,8 @@ export interface SpeechPlayerOptions {
    * how long until it is heard (what LiveKit still holds ahead of it), for lip-sync models.
    */
   onSentenceStart?: (pcm: Int16Array, audibleInMs: number) => void;
-}
-
-interface Segment {
-  pcm: Int16Array;
-  /** Mouth pose per audio frame. */
-  poses: MouthPose[];
-  /** Next sample to push. */
-  position: number;
+  /** Told when each utterance becomes audible, each word, and when it ends (utterances.ts). */
+  listener?: UtteranceListener;
 }
 
 /** Remembered mouth poses; must cover more than the AudioSource queue. */
@@ -73,7 +67,8 @@ const READY_AHEAD = 2;
 export class SpeechPlayer {
   private readonly frameSamples: number;
   private readonly framesPerCapture: number;
-  private readonly pieces: string[] = [];
+  private readonly pieces: Piece[] = [];
+  private readonly timeline: UtteranceTimeline;
   private readonly ready: Segment[] = [];
   private synthesizing = false;
   /** Bumped by interrupt/stop so synthesis results that arrive late are dropped. */
@@ -92,6 +87,7 @@ export class SpeechPlayer {
   constructor(private readonly options: SpeechPlayerOptions) {
     this.frameSamples = samplesPerFrame(options.sampleRateHz, options.frameMs);
     this.framesPerCapture = options.framesPerCapture ?? 2;
+    this.timeline = new UtteranceTimeline(options.listener ?? {});
     if (!Number.isInteger(this.framesPerCapture) || this.framesPerCapture < 1) {
       throw new RangeError(
         `framesPerCapture must be a whole number ≥ 1, got ${this.framesPerCapture}`,
@@ -99,14 +95,41 @@ export class SpeechPlayer {
     }
   }
 
-  /** Queues text to be spoken after whatever is already queued. */
-  enqueue(text: string): void {
+  /**
+   * Queues text to be spoken after whatever is already queued, as one whole utterance;
+   * returns its id.
+   */
+  enqueue(text: string, utteranceId: string = randomUUID()): string {
+    this.say(text, utteranceId);
+    this.endUtterance(utteranceId);
+    return utteranceId;
+  }
+
+  /** Queues text as more of an utterance (opened on first use); `endUtterance` closes it. */
+  say(text: string, utteranceId: string): void {
     // Words, not digits and symbols, which Flite reads poorly; normalised before splitting
     // so that "Dr." or "$3.50" does not end a sentence.
     const pieces = splitSentences(normalizeText(text));
-    this.pieces.push(...pieces);
+    for (const piece of pieces) {
+      this.timeline.addPiece(utteranceId);
+      this.pieces.push({ kind: 'text', utteranceId, text: piece });
+    }
     this.options.log.debug({ pieces: pieces.length, queued: this.pieces.length }, 'speech queued');
     this.synthesizeAhead();
+  }
+
+  /** Queues audio (any rate, mono) as a whole utterance, the mouth driven from the audio. */
+  play(pcm: Int16Array, sampleRateHz: number, utteranceId: string = randomUUID()): string {
+    this.timeline.addPiece(utteranceId);
+    this.pieces.push({ kind: 'audio', utteranceId, pcm, sampleRateHz });
+    this.endUtterance(utteranceId);
+    this.synthesizeAhead();
+    return utteranceId;
+  }
+
+  /** No more pieces for the utterance: it ends once everything queued has been heard. */
+  endUtterance(utteranceId: string): void {
+    this.timeline.close(utteranceId);
   }
 
   /** Drops queued and playing speech at once, including audio already handed to LiveKit. */
@@ -117,6 +140,7 @@ export class SpeechPlayer {
     this.current = undefined;
     this.options.sink.clearQueue();
     this.poseRing.fill(NEUTRAL_POSE);
+    this.timeline.interruptAll();
     this.options.log.info('speech interrupted');
   }
 
@@ -158,9 +182,14 @@ export class SpeechPlayer {
 
   /** Index of the pushed frame that is playing now, or -1 when it is no longer remembered. */
   private audibleFrame(): number {
-    const queuedFrames = Math.floor(this.options.sink.queuedDuration / this.options.frameMs);
-    const audible = this.pushedFrames - 1 - queuedFrames;
+    const audible = this.playingFrame();
     return audible < 0 || this.pushedFrames - audible > RING_FRAMES ? -1 : audible;
+  }
+
+  /** Index of the pushed frame playing now (pushed minus what LiveKit still holds). */
+  private playingFrame(): number {
+    const queuedFrames = Math.floor(this.options.sink.queuedDuration / this.options.frameMs);
+    return this.pushedFrames - 1 - queuedFrames;
   }
 
   start(): void {
@@ -175,6 +204,7 @@ export class SpeechPlayer {
     this.pieces.length = 0;
     this.ready.length = 0;
     this.current = undefined;
+    this.timeline.interruptAll();
     await this.loop;
   }
 
@@ -199,6 +229,8 @@ export class SpeechPlayer {
         this.running = false;
         return;
       }
+      // What is heard now: utterance starts, words and ends up to here (captions, events).
+      this.timeline.advance(this.playingFrame());
     }
   }
 
@@ -230,6 +262,14 @@ export class SpeechPlayer {
     }
     this.silentFrames = 0;
     if (segment.position === 0) {
+      this.timeline.piecePushed({
+        utteranceId: segment.utteranceId,
+        text: segment.text,
+        startFrame: this.pushedFrames,
+        frameCount: Math.ceil(segment.pcm.length / this.frameSamples),
+        voicedStartFrame: segment.voiced.startFrame,
+        voicedEndFrame: segment.voiced.endFrame,
+      });
       this.options.onSentenceStart?.(
         segment.pcm,
         this.options.sink.queuedDuration + inChunk * this.options.frameMs,
@@ -246,58 +286,16 @@ export class SpeechPlayer {
   /** Keeps up to READY_AHEAD pieces synthesised, one at a time, in order. */
   private synthesizeAhead(): void {
     if (this.synthesizing || this.ready.length >= READY_AHEAD) return;
-    const text = this.pieces.shift();
-    if (text === undefined) return;
+    const piece = this.pieces.shift();
+    if (piece === undefined) return;
     this.synthesizing = true;
     const generation = this.generation;
-    void this.synthesize(text).then((segment) => {
+    void synthesizeSegment(piece, this.options).then((segment) => {
       this.synthesizing = false;
       if (generation !== this.generation) return;
       if (segment) this.ready.push(segment);
+      else this.timeline.pieceDropped(piece.utteranceId);
       this.synthesizeAhead();
     });
-  }
-
-  private async synthesize(text: string): Promise<Segment | undefined> {
-    const { sampleRateHz, log } = this.options;
-    try {
-      const started = performance.now();
-      const speech = await this.options.tts.synthesize(text, this.options.voice, this.options.rate);
-      if (speech.pcm.length === 0) return undefined;
-      // Providers speak at their own rate (OpenAI 24 kHz); LiveKit gets the session's.
-      const pcm =
-        speech.sampleRateHz === sampleRateHz
-          ? speech.pcm
-          : createResampler(speech.sampleRateHz, sampleRateHz).resample(speech.pcm);
-      log.debug(
-        {
-          chars: text.length,
-          audioMs: Math.round((pcm.length / sampleRateHz) * 1000),
-          synthMs: Math.round(performance.now() - started),
-          providerRateHz: speech.sampleRateHz,
-        },
-        'speech synthesised',
-      );
-      // Shape from the phone timings (or, without them, from audio features), jaw from the
-      // loudness, one value per audio frame: at this rate the track's frames are exactly the
-      // frames `fill` pushes. Phone times are in ms, so resampling leaves them valid.
-      const { poses } = mouthTrack(
-        { pcm, sampleRateHz, phones: speech.phones },
-        { fps: sampleRateHz / this.frameSamples },
-      );
-      return { pcm, poses, position: 0 };
-    } catch (error) {
-      if (error instanceof SpeechProviderError) {
-        // Expected in operation (bad key, rate limit, server down): the message is redacted
-        // and says what happened; the session goes on with the next sentence.
-        log.warn(
-          { code: error.code, status: error.status, reason: error.message, chars: text.length },
-          'speech provider failed, sentence skipped',
-        );
-      } else {
-        log.error({ err: error, chars: text.length }, 'speech synthesis failed, sentence skipped');
-      }
-      return undefined;
-    }
   }
 }

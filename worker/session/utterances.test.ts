@@ -47,7 +47,11 @@ describe('UtteranceTimeline', () => {
     timeline.piecePushed(piece('u1', 'Bye.', 30, 10));
     timeline.advance(40);
     expect(log.slice(-2)).toEqual(['words Bye.', 'ended u1 done']);
-    expect(ended[0]).toMatchObject({ text: 'Hello there. Bye.', interrupted: false, started: true });
+    expect(ended[0]).toMatchObject({
+      text: 'Hello there. Bye.',
+      interrupted: false,
+      started: true,
+    });
     expect(timeline.active).toBe(false);
   });
 

@@ -38,6 +38,11 @@ export interface VideoLoop {
   /** The tick of the frame being drawn now (nominal-rate frame number). */
   readonly tick: number;
   takeStats(): VideoLoopStats;
+  /**
+   * Draws again the frames rendered ahead of their due time: what they showed (a mouth
+   * speaking audio that was just dropped) is stale. Used on interruption.
+   */
+  redrawAhead(): void;
   stop(): void;
 }
 
@@ -215,6 +220,19 @@ export function startVideoLoop(options: VideoLoopOptions): VideoLoop {
       framesDropped = 0;
       renderMs = [];
       return stats;
+    },
+    redrawAhead() {
+      if (stopped) return;
+      const dueTimes = pipeline.splice(0).map((pending) => {
+        drop(pending);
+        return pending.dueMs;
+      });
+      // Buffers of frames still being drawn come back later: ask for what fits now; the
+      // next ticks fill the rest of the pipeline as usual.
+      for (const dueMs of dueTimes) {
+        if (renderer.freeFrames === 0) break;
+        request(dueMs);
+      }
     },
     stop() {
       stopped = true;

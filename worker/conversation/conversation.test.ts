@@ -1,0 +1,175 @@
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONVERSATION, type ConversationSettings } from '../../protocol/conversation';
+import type { SessionEvent } from '../../protocol/session-events';
+import { ChatModelError, type ChatMessage } from './chat-model';
+import { Conversation, type ChatStream } from './conversation';
+
+const log = pino({ level: 'silent' });
+const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+/** A speech port that records what it is asked, and a hand to play utterances out. */
+function harness(settings: Partial<ConversationSettings>, chat?: ChatStream) {
+  const said: { text: string; utteranceId: string }[] = [];
+  const ended = new Set<string>();
+  const events: SessionEvent[] = [];
+  let interrupts = 0;
+  const conversation = new Conversation({
+    settings: { ...DEFAULT_CONVERSATION, ...settings },
+    speech: {
+      say: (text, utteranceId) => said.push({ text, utteranceId }),
+      endUtterance: (id) => ended.add(id),
+      interrupt: () => interrupts++,
+    },
+    emit: (event) => events.push(event),
+    log,
+    ...(chat ? { chat } : {}),
+  });
+  /** Plays an utterance out: heard from start to end. */
+  const play = (utteranceId: string) => {
+    const text = said
+      .filter((s) => s.utteranceId === utteranceId)
+      .map((s) => s.text)
+      .join(' ');
+    conversation.utteranceStarted({ utteranceId, text, startedAt: Date.now() });
+    conversation.utteranceEnded({
+      utteranceId,
+      text,
+      interrupted: false,
+      started: true,
+      startedAt: Date.now(),
+      endedAt: Date.now(),
+    });
+  };
+  return { conversation, said, ended, events, play, interrupts: () => interrupts };
+}
+
+const llm = { baseUrl: 'http://127.0.0.1:1/v1', model: 'stand-in' };
+
+/** A model that answers with these deltas, recording what it was sent. */
+function scriptedModel(answers: string[][], seen: ChatMessage[][], gapMs = 0): ChatStream {
+  let call = 0;
+  return async function* (_settings, messages, { signal }) {
+    seen.push(messages);
+    for (const delta of answers[call++] ?? []) {
+      if (gapMs) await new Promise((resolve) => setTimeout(resolve, gapMs));
+      if (signal?.aborted) throw new ChatModelError('aborted', 'aborted');
+      yield delta;
+    }
+  };
+}
+
+describe('Conversation', () => {
+  it('echo mode says a user turn as it is, reporting the turn, speech and state', () => {
+    const h = harness({ mode: 'echo' });
+    h.conversation.userTurn({ text: ' Hello world ', speaker: 'api', interrupt: false });
+    expect(h.said.map((s) => s.text)).toEqual(['Hello world']);
+    const id = h.said[0]!.utteranceId;
+    expect(h.ended.has(id)).toBe(true);
+    h.play(id);
+    const types = h.events.map((e) => (e.type === 'state' ? `state:${e.state}` : e.type));
+    expect(types).toEqual([
+      'user.transcript',
+      'state:thinking',
+      'speech.started',
+      'state:speaking',
+      'speech.ended',
+      'state:idle',
+    ]);
+  });
+
+  it('chat mode speaks the first sentence while the model is still writing', async () => {
+    const seen: ChatMessage[][] = [];
+    const model = scriptedModel([['Hi ', 'there. ', 'I am ', 'a model', '.']], seen, 30);
+    const h = harness({ mode: 'chat', llm, persona: 'You are a guide.' }, model);
+    h.conversation.userTurn({ text: 'Who are you?', speaker: 'viewer-1', interrupt: true });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // "Hi there." is complete once "I am " arrives; the rest is still being written.
+    expect(h.said.map((s) => s.text)).toEqual(['Hi there.']);
+    expect(h.ended.size).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(h.said.map((s) => s.text)).toEqual(['Hi there.', 'I am a model.']);
+    expect(h.ended.size).toBe(1);
+    expect(seen[0]).toEqual([
+      { role: 'system', content: 'You are a guide.' },
+      { role: 'user', content: 'Who are you?' },
+    ]);
+  });
+
+  it('remembers the last memoryTurns turns, the answer as far as it was heard', async () => {
+    const seen: ChatMessage[][] = [];
+    const model = scriptedModel([['One.'], ['Two.'], ['Three.']], seen);
+    const h = harness({ mode: 'chat', llm, memoryTurns: 2 }, model);
+    for (const question of ['a?', 'b?', 'c?']) {
+      h.conversation.userTurn({ text: question, speaker: 'api', interrupt: false });
+      await tick();
+      h.play(h.said.at(-1)!.utteranceId);
+    }
+    expect(seen[1]).toEqual([
+      { role: 'user', content: 'a?' },
+      { role: 'assistant', content: 'One.' },
+      { role: 'user', content: 'b?' },
+    ]);
+    expect(seen[2]).toEqual([
+      { role: 'user', content: 'b?' },
+      { role: 'assistant', content: 'Two.' },
+      { role: 'user', content: 'c?' },
+    ]);
+  });
+
+  it('an interrupt aborts the model stream and the speech', async () => {
+    let signal: AbortSignal | undefined;
+    const model: ChatStream = async function* (_s, _m, options) {
+      signal = options.signal;
+      yield 'First sentence. ';
+      await new Promise((resolve) => setTimeout(resolve, 10_000));
+      yield 'Never.';
+    };
+    const h = harness({ mode: 'chat', llm }, model);
+    h.conversation.userTurn({ text: 'Talk.', speaker: 'api', interrupt: true });
+    await tick();
+    h.conversation.interrupt('stop button');
+    expect(signal?.aborted).toBe(true);
+    expect(h.interrupts()).toBeGreaterThanOrEqual(2);
+    expect(h.events.at(-1)).toEqual({ type: 'state', state: 'idle' });
+  });
+
+  it('a failing model costs one fallback line and an error event, not the session', async () => {
+    const model: ChatStream = async function* () {
+      await tick();
+      yield* [];
+      throw new ChatModelError('http', 'The model server answered 500.', 500);
+    };
+    const h = harness({ mode: 'chat', llm, fallback: 'Sorry, not now.' }, model);
+    h.conversation.userTurn({ text: 'Hello?', speaker: 'api', interrupt: true });
+    await tick();
+    expect(h.said.map((s) => s.text)).toEqual(['Sorry, not now.']);
+    expect(h.events).toContainEqual({
+      type: 'error',
+      code: 'llm_failed',
+      message: 'The model server answered 500.',
+    });
+    // The next turn is answered normally.
+    h.play(h.said[0]!.utteranceId);
+    expect(h.events.at(-1)).toEqual({ type: 'state', state: 'idle' });
+  });
+
+  it('greets the first viewer only', () => {
+    const h = harness({ mode: 'echo', greeting: 'Welcome!' });
+    h.conversation.viewerJoined();
+    h.conversation.viewerJoined();
+    expect(h.said.map((s) => s.text)).toEqual(['Welcome!']);
+  });
+
+  it('a turn that does not interrupt waits for the current answer to be heard', async () => {
+    const seen: ChatMessage[][] = [];
+    const h = harness({ mode: 'chat', llm }, scriptedModel([['A.'], ['B.']], seen));
+    h.conversation.userTurn({ text: 'first', speaker: 'api', interrupt: false });
+    h.conversation.userTurn({ text: 'second', speaker: 'api', interrupt: false });
+    await tick();
+    expect(seen).toHaveLength(1);
+    h.play(h.said[0]!.utteranceId);
+    await tick();
+    expect(seen).toHaveLength(2);
+  });
+});
