@@ -53,7 +53,9 @@ describe('readJson limits', () => {
         controller.enqueue(new Uint8Array(4096).fill(32));
       },
     });
-    const streamed = new Request('http://x', { method: 'POST', body: endless, duplex: 'half' });
+    // Node needs duplex for a stream body; its RequestInit type does not list it yet.
+    const init = { method: 'POST', body: endless, duplex: 'half' } as RequestInit;
+    const streamed = new Request('http://x', init);
     await expect(readJson(streamed, 64 * 1024)).rejects.toMatchObject({
       code: 'payload_too_large',
     });

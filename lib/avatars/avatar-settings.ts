@@ -15,6 +15,12 @@ import {
   type EspeakVoiceId,
   type SpeechProviderId,
 } from '@/protocol/speech-provider';
+import { providerBaseUrlProblem } from '@/lib/providers/provider-base-url';
+import {
+  conversationChanges,
+  conversationInputSchema,
+  transcriptionInputSchema,
+} from '@/lib/conversation/conversation-settings';
 import { pluginStatus, type PluginLocation } from '@/protocol/plugins';
 
 const voiceIds = VOICES.map((v) => v.id) as [VoiceId, ...VoiceId[]];
@@ -35,34 +41,6 @@ export const avatarNameSchema = z
   .min(1, 'Give the avatar a name.')
   .max(80, 'Use at most 80 characters for the name.');
 
-/**
- * Why a speech API base URL is refused, or undefined when it is fine: https anywhere; plain
- * http only to this machine or a local service name without dots (a Docker service), since
- * the API key would otherwise cross the network in clear text.
- */
-export function speechBaseUrlProblem(value: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return 'baseUrl must be a full URL such as https://api.openai.com/v1';
-  }
-  if (url.username || url.password)
-    return 'baseUrl must not contain a user name or password; put the key in apiKey';
-  if (url.protocol === 'https:') return undefined;
-  if (url.protocol !== 'http:') return 'baseUrl must start with https://';
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  const local =
-    host === 'localhost' ||
-    host.endsWith('.localhost') ||
-    host === '::1' ||
-    /^127\.\d+\.\d+\.\d+$/.test(host) ||
-    /^[a-z0-9-]+$/i.test(host);
-  return local
-    ? undefined
-    : 'baseUrl must use https:// (plain http:// is allowed only for localhost or a local service name)';
-}
-
 const speechSettingsSchema = z
   .object({
     baseUrl: z
@@ -70,7 +48,7 @@ const speechSettingsSchema = z
       .trim()
       .max(500, 'baseUrl is too long')
       .superRefine((value, ctx) => {
-        const problem = speechBaseUrlProblem(value);
+        const problem = providerBaseUrlProblem(value);
         if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
       })
       .optional(),
@@ -104,6 +82,8 @@ export const avatarSettingsSchema = z
       })
       .optional(),
     tts: speechSettingsSchema.optional(),
+    conversation: conversationInputSchema.optional(),
+    transcription: transcriptionInputSchema.optional(),
   })
   .strict();
 export type AvatarSettings = z.infer<typeof avatarSettingsSchema>;
@@ -176,7 +156,7 @@ export async function updateAvatarSettings(
   const { userId, avatarId, changes } = options;
   const avatar = await prisma.avatar.findFirst({ where: { id: avatarId, userId } });
   if (!avatar) throw notFound('Avatar');
-  const { tts, ttsProvider, ...plain } = changes;
+  const { tts, ttsProvider, conversation, transcription, ...plain } = changes;
   const provider = ttsProvider ?? storedProvider(avatar.ttsProvider);
   const config = storedSpeechConfig(avatar.ttsConfig);
   let sealedKey = avatar.ttsApiKeySealed;
@@ -221,6 +201,7 @@ export async function updateAvatarSettings(
     where: { id: avatar.id, userId },
     data: {
       ...plain,
+      ...conversationChanges(avatar, { conversation, transcription }, options.appSecret),
       ttsProvider: provider,
       ttsConfig: config,
       ttsApiKeySealed: sealedKey,

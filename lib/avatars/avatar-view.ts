@@ -1,4 +1,10 @@
 import type { Avatar } from '@prisma/client';
+import {
+  conversationView,
+  transcriptionView,
+  type ConversationView,
+  type TranscriptionView,
+} from '@/lib/conversation/conversation-settings';
 import { speechSettingsView, type SpeechSettingsView } from './avatar-settings';
 
 /** The public shape of an avatar in API responses. */
@@ -23,6 +29,10 @@ export interface AvatarView {
   speechRate: number;
   /** Speech provider and its settings (`hasApiKey`, never the key). */
   speech: SpeechSettingsView;
+  /** How it converses (docs/conversation.md); `hasApiKey`, never the key. */
+  conversation: ConversationView;
+  /** How viewers' voices are transcribed; `hasApiKey`, never the key. */
+  transcription: TranscriptionView;
   /** Whether a lip-sync model is attached (details at /api/v1/avatars/:id/lip-sync-model). */
   hasLipSyncModel: boolean;
   createdAt: string;
@@ -44,6 +54,8 @@ export function avatarView(avatar: Avatar): AvatarView {
     voice: avatar.voice,
     speechRate: avatar.speechRate,
     speech: speechSettingsView(avatar),
+    conversation: conversationView(avatar),
+    transcription: transcriptionView(avatar),
     hasLipSyncModel: avatar.lipSyncModel !== null,
     createdAt: avatar.createdAt.toISOString(),
   };

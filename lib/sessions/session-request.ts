@@ -11,6 +11,8 @@ import { lipSyncModelSchema } from '@/protocol/lip-sync/lip-sync-model';
 import type { SpeechProvider } from '@/protocol/speech-provider';
 import { faceGeometrySchema } from '@/protocol/face-geometry';
 import { type SessionRequest } from '@/protocol/session-request';
+import { conversationFor } from '@/lib/conversation/conversation-settings';
+import type { ConversationSettings } from '@/protocol/conversation';
 import { speechProviderFor } from './speech-config';
 
 /** Everything the worker needs to run this avatar; paths become absolute on the way out. */
@@ -19,6 +21,7 @@ export function sessionRequestFor(
   session: { id: string; roomName: string },
   dataDir: string,
   speech: SpeechProvider,
+  conversation?: ConversationSettings,
 ): SessionRequest {
   const lipSync = avatar.lipSyncModel
     ? lipSyncModelSchema.parse({
@@ -44,6 +47,7 @@ export function sessionRequestFor(
     speechRate: avatar.speechRate,
     speech,
     ...(lipSync ? { lipSync } : {}),
+    ...(conversation ? { conversation } : {}),
   };
 }
 
@@ -70,5 +74,6 @@ export async function sessionRequestForSession(
     session,
     options.dataDir,
     speechProviderFor(avatar, options.env),
+    conversationFor(avatar, options.env),
   );
 }

@@ -29,6 +29,7 @@ describe('API views', () => {
       restarts: 0,
       dispatchedAt: created,
       fps: 25,
+      state: 'speaking',
       createdAt: created,
       endedAt: null,
     };
@@ -41,6 +42,8 @@ describe('API views', () => {
       viewerUrl: 'https://facecast.example.com/watch/key123',
       renderer: 'builtin',
       notice: 'The lip-sync model could not keep up; the built-in renderer took over.',
+      state: 'speaking',
+      speaking: true,
     });
     expect(view).not.toHaveProperty('userId');
     expect(view).not.toHaveProperty('error');
@@ -71,6 +74,11 @@ describe('API views', () => {
       widthPx: 512,
       heightPx: 512,
       face: { box: {} },
+      conversationMode: 'chat',
+      conversationConfig: { llm: { baseUrl: 'https://llm.example.com/v1', model: 'm' } },
+      llmApiKeySealed: 'sealed-llm-key',
+      transcriptionConfig: null,
+      transcriptionApiKeySealed: 'sealed-stt-key',
       createdAt: created,
       updatedAt: created,
     };
@@ -82,10 +90,23 @@ describe('API views', () => {
       error: 'No face was found in this image.',
       voice: 'kal16',
       speechRate: 1.25,
+      conversation: {
+        mode: 'chat',
+        llm: { baseUrl: 'https://llm.example.com/v1', model: 'm', hasApiKey: true },
+        memoryTurns: 10,
+      },
+      transcription: { provider: 'server', hasApiKey: true },
       createdAt: created.toISOString(),
     });
     const json = JSON.stringify(view);
-    for (const secret of ['avatars/a1', 'sealed-secret', 'landmarks', 'userId']) {
+    for (const secret of [
+      'avatars/a1',
+      'sealed-secret',
+      'sealed-llm-key',
+      'sealed-stt-key',
+      'landmarks',
+      'userId',
+    ]) {
       expect(json).not.toContain(secret);
     }
   });

@@ -12,6 +12,10 @@ export interface SessionView {
   renderer?: string;
   /** Why the session does not use what the avatar asked for (e.g. its lip-sync model). */
   notice?: string;
+  /** Conversation state: idle, listening, thinking or speaking. */
+  state: string;
+  /** Whether the avatar is speaking now. */
+  speaking: boolean;
   livekitUrl: string;
   viewerUrl: string;
   createdAt: string;
@@ -32,6 +36,8 @@ export function sessionView(session: Session): SessionView {
     publicViewing: session.publicViewing,
     ...(session.renderer ? { renderer: session.renderer } : {}),
     ...(session.notice ? { notice: session.notice } : {}),
+    state: session.state,
+    speaking: session.state === 'speaking',
     livekitUrl: env().LIVEKIT_URL,
     viewerUrl: viewerUrl(session.viewerKey),
     createdAt: session.createdAt.toISOString(),

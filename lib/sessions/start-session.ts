@@ -9,6 +9,7 @@ import { log } from '@/lib/log/logger';
 import { assertPoolHasRoom } from '@/lib/workers/pool-capacity';
 import { dispatchSession } from './dispatch-session';
 import { sessionRequestFor } from './session-request';
+import { conversationFor } from '@/lib/conversation/conversation-settings';
 import { speechProviderFor } from './speech-config';
 
 export interface StartSessionOptions {
@@ -50,6 +51,7 @@ export async function startSession(prisma: PrismaClient, options: StartSessionOp
   }
   // Before the session exists: a key that can no longer be unsealed is the user's to fix.
   const speech = speechProviderFor(avatar, env());
+  const conversation = conversationFor(avatar, env());
   await assertPoolHasRoom(prisma);
   const session = await prisma.session.create({
     data: {
@@ -67,6 +69,7 @@ export async function startSession(prisma: PrismaClient, options: StartSessionOp
     session,
     options.dataDir,
     speech,
+    conversation,
   );
   try {
     await dispatchSession({ roomName: session.roomName, request });

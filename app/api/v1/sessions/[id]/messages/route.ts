@@ -1,0 +1,16 @@
+import { readJson } from '@/lib/api/errors';
+import { withAuth } from '@/lib/auth/with-auth';
+import { db } from '@/lib/db/db';
+import { findLiveSession } from '@/lib/sessions/find-session';
+import { messageBodySchema, sendMessage } from '@/lib/sessions/speak';
+
+/**
+ * POST /api/v1/sessions/:id/messages {text, interrupt? = true} → 202: a user turn, answered
+ * by the model in chat mode, said as it is in echo mode.
+ */
+export const POST = withAuth<{ id: string }>(async ({ request, user, params }) => {
+  const body = messageBodySchema.parse(await readJson(request));
+  const session = await findLiveSession(await db(), user.id, params.id);
+  await sendMessage(session.roomName, { ...body, speaker: 'api' });
+  return Response.json({ accepted: true }, { status: 202 });
+});
