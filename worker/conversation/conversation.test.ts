@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONVERSATION, type ConversationSettings } from '../../protocol/conversation';
 import type { SessionEvent } from '../../protocol/session-events';
-import { ChatModelError, type ChatMessage } from './chat-model';
+import { ChatModelError, type ChatMessage } from '../../protocol/providers/chat-model';
 import { Conversation, type ChatStream } from './conversation';
 
 const log = pino({ level: 'silent' });

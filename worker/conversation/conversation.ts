@@ -12,7 +12,12 @@ import type { ConversationSettings } from '../../protocol/conversation';
 import type { SessionEvent, SessionState } from '../../protocol/session-events';
 import type { Logger } from '../log';
 import type { UtteranceEnded, UtteranceStarted } from '../session/utterances';
-import { ChatModelError, streamChat, type ChatMessage, type ChatModelSettings } from './chat-model';
+import {
+  ChatModelError,
+  streamChat,
+  type ChatMessage,
+  type ChatModelSettings,
+} from '../../protocol/providers/chat-model';
 import { SentenceStream } from './sentence-stream';
 
 /** What the conversation needs from the speech player. */

@@ -2,6 +2,9 @@
  * Streaming chat with any OpenAI-compatible `/v1/chat/completions` server (OpenAI, Ollama,
  * vLLM, llama.cpp server, LM Studio) through the `openai` client. Every failure becomes one
  * ChatModelError whose message says what to fix and never holds the API key.
+ *
+ * In protocol/ because both sides speak it: session processes stream answers with it, and
+ * the app's "Test" button makes one real request with it (neither may import the other).
  */
 import { STATUS_CODES } from 'node:http';
 import OpenAI, {
