@@ -34,7 +34,8 @@ const baseUrlSchema = z
 /** Write-only key: a string sets it, null removes it, absent or "" keeps the stored one. */
 const apiKeySchema = z.string().trim().max(1000, 'apiKey is too long').nullable().optional();
 
-const llmInputSchema = z
+/** `conversation.llm` in PATCH /api/v1/avatars/:id (also the Test button's unsaved settings). */
+export const llmInputSchema = z
   .object({
     baseUrl: baseUrlSchema.optional(),
     model: z.string().trim().min(1, 'llm.model must not be empty').max(200).optional(),
@@ -299,6 +300,14 @@ function unsealed(sealed: string | null, appSecret: string, context: string, wha
   }
 }
 
+/** The avatar's stored language-model API key, unsealed; undefined when none is stored. */
+export function storedLlmApiKey(
+  avatar: ConversationColumns,
+  env: { AUTH_SECRET: string },
+): string | undefined {
+  return unsealed(avatar.llmApiKeySealed, env.AUTH_SECRET, `${avatar.id}:llm`, 'language model');
+}
+
 /** What a session of this avatar converses with; the model's key unsealed for the worker. */
 export function conversationFor(
   avatar: ConversationColumns,
@@ -306,12 +315,7 @@ export function conversationFor(
 ): ConversationSettings {
   const view = conversationView(avatar);
   const { baseUrl, model, temperature, maxTokens } = view.llm;
-  const apiKey = unsealed(
-    avatar.llmApiKeySealed,
-    env.AUTH_SECRET,
-    `${avatar.id}:llm`,
-    'language model',
-  );
+  const apiKey = storedLlmApiKey(avatar, env);
   const llm =
     baseUrl && model
       ? {
