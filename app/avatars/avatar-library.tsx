@@ -3,6 +3,7 @@ import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useState } from 'react';
 import { api, jsonInit } from '../_components/api';
 import { type Avatar, AvatarCard } from './avatar-card';
+import { ConversationSettings } from './conversation-settings';
 import { LipSyncPanel } from './lip-sync-panel';
 import { NewAvatarForm } from './new-avatar-form';
 import { SpeechSettings } from './speech-settings';
@@ -106,6 +107,22 @@ export function AvatarLibrary({ maxUploadMb }: { maxUploadMb: number }) {
                     onSaved={() => void load()}
                   />
                   <LipSyncPanel avatarId={avatar.id} />
+                </details>
+              )}
+              {avatar.status !== 'failed' && (
+                <details className="avatar-settings" data-testid="conversation-details">
+                  <summary>
+                    Conversation ·{' '}
+                    {avatar.conversation.mode === 'chat'
+                      ? `chat${avatar.conversation.llm.model ? ` (${avatar.conversation.llm.model})` : ''}`
+                      : 'echo'}
+                  </summary>
+                  <ConversationSettings
+                    avatarId={avatar.id}
+                    conversation={avatar.conversation}
+                    transcription={avatar.transcription}
+                    onSaved={() => void load()}
+                  />
                 </details>
               )}
             </AvatarCard>
