@@ -3,7 +3,8 @@
  * each once (a batch sent again is recognised by the events' ids), keep the session's state
  * and transcript up to date, and wake the session's event streams.
  */
-import { Prisma, type PrismaClient } from '@prisma/client';
+import type { PrismaClient } from '@prisma/client';
+import { isUniqueViolation } from '@/lib/db/errors';
 import type { ReportedSessionEvent, SessionEventBatch } from '@/protocol/session-events';
 import { notifySessionEvents } from './session-event-bus';
 
@@ -46,9 +47,8 @@ async function storeOnce(prisma: PrismaClient, reported: ReportedSessionEvent): 
     });
     return true;
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-      return false;
-    }
+    // Through PGlite the unique violation is not reported as P2002 (lib/db/errors.ts).
+    if (isUniqueViolation(error)) return false;
     throw error;
   }
 }

@@ -38,9 +38,16 @@ export function sessionEventStream(options: SessionEventStreamOptions): Readable
   const { prisma, sessionId, signal } = options;
   const encoder = new TextEncoder();
   let wake: (() => void) | undefined;
+  // Set when the bus rings while the loop is querying rather than waiting, so that wake-up
+  // is not lost (the stream would otherwise wait for the next poll).
+  let rung = false;
+  const ring = () => {
+    rung = true;
+    wake?.();
+  };
   let cancelled = false;
   const over = () => cancelled || signal.aborted;
-  const unsubscribe = onSessionEvents(sessionId, () => wake?.());
+  const unsubscribe = onSessionEvents(sessionId, ring);
 
   return new ReadableStream<Uint8Array>({
     async start(controller) {
@@ -53,7 +60,7 @@ export function sessionEventStream(options: SessionEventStreamOptions): Readable
           // Already closed by the client.
         }
       };
-      signal.addEventListener('abort', () => wake?.(), { once: true });
+      signal.addEventListener('abort', ring, { once: true });
       try {
         const session = await prisma.session.findUniqueOrThrow({ where: { id: sessionId } });
         let lastId =
@@ -75,6 +82,7 @@ export function sessionEventStream(options: SessionEventStreamOptions): Readable
         let lastSentAt = Date.now();
         let endedChecks = 0;
         while (!over()) {
+          rung = false;
           const events = await prisma.sessionEvent.findMany({
             where: { sessionId, id: { gt: lastId } },
             orderBy: { id: 'asc' },
@@ -99,6 +107,10 @@ export function sessionEventStream(options: SessionEventStreamOptions): Readable
             lastSentAt = Date.now();
           }
           await new Promise<void>((resolve) => {
+            if (rung || over()) {
+              resolve();
+              return;
+            }
             const timer = setTimeout(resolve, POLL_MS);
             wake = () => {
               clearTimeout(timer);
@@ -117,7 +129,7 @@ export function sessionEventStream(options: SessionEventStreamOptions): Readable
     cancel() {
       cancelled = true;
       unsubscribe();
-      wake?.();
+      ring();
     },
   });
 }
