@@ -1,7 +1,8 @@
 'use client';
 import { type RemoteParticipant, type RemoteTrack, Room, RoomEvent, Track } from 'livekit-client';
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
 import { api } from './api';
+import { type Caption, CaptionOverlay, followCaptions, useCaptionsEnabled } from './captions';
 
 interface Grant {
   livekitUrl: string;
@@ -21,11 +22,12 @@ const CHAT_TOPIC = 'lk.chat';
 const MAX_CHARS = 1000;
 
 /**
- * Joins the session's LiveKit room as a subscribe-only viewer, shows the avatar's video,
- * plays its audio (with a visible button when the browser blocks autoplay) and sends typed
- * text to the avatar over a LiveKit text stream.
+ * Joins the session's LiveKit room as a subscribe-only viewer, shows the avatar's video with
+ * captions of what it says (a toggle, on by default), plays its audio (with a visible button
+ * when the browser blocks autoplay) and, unless a `panel` replaces it, sends typed text to the
+ * avatar over a LiveKit text stream.
  */
-export function LiveViewer({ tokenUrl }: { tokenUrl: string }) {
+export function LiveViewer({ tokenUrl, panel }: { tokenUrl: string; panel?: ReactNode }) {
   const videoRef = useRef<HTMLVideoElement>(null);
   const audioRef = useRef<HTMLAudioElement>(null);
   const roomRef = useRef<Room | null>(null);
@@ -35,6 +37,8 @@ export function LiveViewer({ tokenUrl }: { tokenUrl: string }) {
   const [chat, setChat] = useState<ChatLine[]>([]);
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
+  const [caption, setCaption] = useState<Caption | null>(null);
+  const [captionsOn, setCaptionsOn] = useCaptionsEnabled();
 
   useEffect(() => {
     const room = new Room({ adaptiveStream: false, dynacast: false });
@@ -65,6 +69,7 @@ export function LiveViewer({ tokenUrl }: { tokenUrl: string }) {
           setMessage('The session has ended.');
         }
       });
+    const stopCaptions = followCaptions(room, setCaption);
     room.registerTextStreamHandler(CHAT_TOPIC, (reader, participantInfo) => {
       void reader.readAll().then((body) => {
         setChat((lines) => [
@@ -91,6 +96,7 @@ export function LiveViewer({ tokenUrl }: { tokenUrl: string }) {
 
     return () => {
       disposed = true;
+      stopCaptions();
       void room.disconnect();
     };
   }, [tokenUrl]);
@@ -127,6 +133,7 @@ export function LiveViewer({ tokenUrl }: { tokenUrl: string }) {
           <video ref={videoRef} data-testid="avatar-video" autoPlay playsInline muted />
           <audio ref={audioRef} data-testid="avatar-audio" autoPlay />
           {overlay[phase] && <div className="overlay">{overlay[phase]}</div>}
+          {captionsOn && phase === 'live' && <CaptionOverlay caption={caption} />}
           {needsSound && phase === 'live' && (
             <button
               type="button"
@@ -138,46 +145,62 @@ export function LiveViewer({ tokenUrl }: { tokenUrl: string }) {
             </button>
           )}
         </div>
-        <p className="muted" data-testid="connection-state" data-phase={phase}>
-          {phase === 'live' ? 'Live' : overlay[phase]}
-        </p>
+        <div className="row stage-bar">
+          <p className="muted grow" data-testid="connection-state" data-phase={phase}>
+            {phase === 'live' ? 'Live' : overlay[phase]}
+          </p>
+          <label className="row check">
+            <input
+              type="checkbox"
+              checked={captionsOn}
+              data-testid="captions-toggle"
+              onChange={(e) => setCaptionsOn(e.target.checked)}
+            />
+            Captions
+          </label>
+        </div>
         {message && phase !== 'ended' && <div className="error">{message}</div>}
       </div>
-      <div className="card">
-        <h2 style={{ marginTop: 0 }}>Talk to the avatar</h2>
-        <p className="muted">The avatar says aloud what you type. Press Enter to send.</p>
-        <div className="chat-log" aria-live="polite">
-          {chat.length === 0 ? (
-            <p className="muted">No messages yet.</p>
-          ) : (
-            chat.map((line) => (
-              <p key={line.id}>
-                <strong>{line.from}:</strong> {line.text}
-              </p>
-            ))
-          )}
+      {panel ?? (
+        <div className="card">
+          <h2 style={{ marginTop: 0 }}>Talk to the avatar</h2>
+          <p className="muted">
+            Type a message and press Enter: the avatar answers it, or says it aloud, as its owner
+            set it up.
+          </p>
+          <div className="chat-log" aria-live="polite">
+            {chat.length === 0 ? (
+              <p className="muted">No messages yet.</p>
+            ) : (
+              chat.map((line) => (
+                <p key={line.id}>
+                  <strong>{line.from}:</strong> {line.text}
+                </p>
+              ))
+            )}
+          </div>
+          <form onSubmit={(e) => void onSend(e)} className="row">
+            <input
+              className="grow"
+              type="text"
+              aria-label="Message"
+              data-testid="chat-input"
+              value={text}
+              maxLength={MAX_CHARS}
+              onChange={(e) => setText(e.target.value)}
+              placeholder="Hello! Tell me about yourself."
+              disabled={phase !== 'live' && phase !== 'waiting'}
+            />
+            <button
+              type="submit"
+              data-testid="chat-send"
+              disabled={sending || text.trim() === '' || phase === 'ended'}
+            >
+              Say it
+            </button>
+          </form>
         </div>
-        <form onSubmit={(e) => void onSend(e)} className="row">
-          <input
-            className="grow"
-            type="text"
-            aria-label="Message"
-            data-testid="chat-input"
-            value={text}
-            maxLength={MAX_CHARS}
-            onChange={(e) => setText(e.target.value)}
-            placeholder="Hello! Tell me about yourself."
-            disabled={phase !== 'live' && phase !== 'waiting'}
-          />
-          <button
-            type="submit"
-            data-testid="chat-send"
-            disabled={sending || text.trim() === '' || phase === 'ended'}
-          >
-            Say it
-          </button>
-        </form>
-      </div>
+      )}
     </div>
   );
 }

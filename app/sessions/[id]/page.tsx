@@ -1,9 +1,10 @@
 import { notFound } from 'next/navigation';
 import { db } from '@/lib/db/db';
 import { viewerUrl } from '@/lib/sessions/session-view';
-import { LiveViewer } from '../../_components/live-viewer';
 import { requireUser } from '../../_components/require-user';
+import { SESSION_STATES, type SessionState } from '@/protocol/session-events';
 import { SessionControls } from './session-controls';
+import { EndedSessionTranscript, SessionConversation } from './session-conversation';
 
 export default async function SessionPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -11,11 +12,12 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
   const prisma = await db();
   const found = await prisma.session.findFirst({
     where: { id, userId: user.id },
-    include: { avatar: { select: { name: true } } },
+    include: { avatar: { select: { name: true, conversationMode: true } } },
   });
   if (!found) notFound();
   const session = found;
   const running = session.status === 'live' || session.status === 'starting';
+  const state = SESSION_STATES.find((s) => s === session.state) ?? ('idle' satisfies SessionState);
   return (
     <>
       <div className="row">
@@ -31,7 +33,12 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
               {session.notice}
             </p>
           ) : null}
-          <LiveViewer tokenUrl={`/api/v1/sessions/${session.id}/tokens`} />
+          <SessionConversation
+            sessionId={session.id}
+            avatarName={session.avatar.name}
+            mode={session.avatar.conversationMode === 'chat' ? 'chat' : 'echo'}
+            initialState={state}
+          />
           {session.renderer ? (
             <p className="muted" data-testid="session-renderer">
               Rendered by{' '}
@@ -48,10 +55,13 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
           />
         </>
       ) : (
-        <div className="empty">
-          This session has {session.status === 'failed' ? 'failed' : 'ended'}.{' '}
-          <a href="/avatars">Start a new one</a> from your avatars.
-        </div>
+        <>
+          <div className="empty">
+            This session has {session.status === 'failed' ? 'failed' : 'ended'}.{' '}
+            <a href="/avatars">Start a new one</a> from your avatars.
+          </div>
+          <EndedSessionTranscript sessionId={session.id} avatarName={session.avatar.name} />
+        </>
       )}
     </>
   );
