@@ -1,9 +1,8 @@
 /**
  * Conversation and transcription settings through PATCH /api/v1/avatars/:id as a client
  * sends them (real handler, real API-key auth, real database) and through
- * updateAvatarSettings; then what a session gets from them (conversationFor).
+ * updateAvatarSettings. What a session gets from them: conversation-for.db.test.ts.
  */
-import type { Avatar } from '@prisma/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import type * as AvatarRoute from '@/app/api/v1/avatars/[id]/route';
@@ -303,63 +302,6 @@ describe('PATCH /api/v1/avatars/:id transcription settings', () => {
       endOfTurnSilenceMs: 1200,
       hasApiKey: true,
     });
-  });
-});
-
-describe('conversationFor', () => {
-  it('falls back to echo when the stored chat settings lost their model', async () => {
-    const id = await newAvatar();
-    await update(id, { conversation: CHAT });
-    const stored = await row(id);
-    const config = stored.conversationConfig as { llm: Record<string, unknown> };
-    // Edited outside the API: the model is gone.
-    const damaged: Avatar = {
-      ...stored,
-      conversationConfig: { ...config, llm: { baseUrl: 'https://api.openai.com/v1' } },
-    };
-    expect(conversationFor(damaged, { AUTH_SECRET })).toEqual({
-      mode: 'echo',
-      persona: CHAT.persona,
-      greeting: CHAT.greeting,
-      memoryTurns: 6,
-      fallback: DEFAULT_FALLBACK_LINE,
-    });
-    // And the database row itself, changed the same way.
-    await db.prisma.avatar.update({
-      where: { id },
-      data: { conversationConfig: damaged.conversationConfig ?? {} },
-    });
-    expect(conversationFor(await row(id), { AUTH_SECRET })).toMatchObject({ mode: 'echo' });
-    expect(conversationFor(await row(id), { AUTH_SECRET })).not.toHaveProperty('llm');
-  });
-
-  it('refuses a key sealed under another AUTH_SECRET with a conflict that says to enter it again', async () => {
-    const id = await newAvatar();
-    await update(id, { conversation: CHAT });
-    const stored = await row(id);
-    const refusal: unknown = (() => {
-      try {
-        return conversationFor(stored, { AUTH_SECRET: `${AUTH_SECRET}-rotated` });
-      } catch (error) {
-        return error;
-      }
-    })();
-    expect(refusal).toBeInstanceOf(ApiError);
-    expect(refusal).toMatchObject({ code: 'conflict', status: 409 });
-    expect((refusal as Error).message).toMatch(/AUTH_SECRET changed.*Enter the key again/);
-    // Nor does a sealed key work for another avatar.
-    const otherAvatar = await row(await newAvatar());
-    expect(() =>
-      conversationFor(
-        {
-          ...otherAvatar,
-          conversationMode: 'chat',
-          conversationConfig: stored.conversationConfig,
-          llmApiKeySealed: stored.llmApiKeySealed,
-        },
-        { AUTH_SECRET },
-      ),
-    ).toThrow(/Enter the key again/);
   });
 });
 
