@@ -3,6 +3,7 @@
  * Prints a table; with --json the last line is one JSON object with the figures.
  */
 import os from 'node:os';
+import { conversationBench } from './conversation';
 import { melBench } from './mel';
 import { poolBench } from './pool';
 import { renderBench } from './render';
@@ -21,6 +22,11 @@ const benches: Record<string, { describe: string; run: () => Promise<BenchResult
   session: {
     describe: 'one live session at a real viewer: fps, first frame, speak-to-audio latency',
     run: sessionBench,
+  },
+  conversation: {
+    describe:
+      'conversation at a real viewer: speak/model-sentence → audio, interrupt → silence, A/V offset',
+    run: conversationBench,
   },
   pool: {
     describe:

@@ -17,7 +17,7 @@ import type { SessionEvent } from '../../protocol/session-events';
 import type { SessionRequest } from '../../protocol/session-request';
 import { writeSyntheticAvatar } from '../../worker/testing/synthetic-avatar';
 import { startOpenAiStandIn, type StandIn } from '../support/openai-stand-in';
-import { SPEECH_RMS, firstLoudAfter, silenceAfter } from './support/audio-timing';
+import { SPEECH_RMS, firstLoudAfter, silenceAfter, whileSpeaking } from './support/audio-timing';
 import { startEventsEndpoint, type EventsEndpoint } from './support/events-endpoint';
 import { startLivekitServer, type LivekitServer } from './support/livekit-server';
 import { assertTestNamespace } from './support/network';
@@ -224,6 +224,7 @@ describe('conversation end to end', () => {
     );
     await sleep(1_200);
     expect(model.chat.requests[before]!.finished).toBe(false);
+    await whileSpeaking(audio.levels);
     const interruptedAt = performance.now();
     const eventsBefore = app.events.length;
     await send({ type: 'interrupt' });

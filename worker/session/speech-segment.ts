@@ -73,6 +73,32 @@ export function voicedSpan(
   return { startFrame: Math.floor(frameOf(first)), endFrame: Math.ceil(frameOf(last + 1)) };
 }
 
+/**
+ * Leading silence kept before a piece's first sound, ms. Flite opens every sentence with
+ * 160-220 ms of silence (a `pau`), which a viewer waits through before hearing anything;
+ * the pause between sentences stays, from the previous piece's trailing silence.
+ */
+export const LEADING_SILENCE_KEEP_MS = 30;
+
+/** The audio without its leading silence beyond `keepMs`, phone times shifted to match. */
+export function trimLeadingSilence(
+  audio: SpeechAudio,
+  keepMs = LEADING_SILENCE_KEEP_MS,
+): SpeechAudio {
+  const { startFrame } = voicedSpan(audio, 1);
+  const cutMs = Math.max(0, startFrame - keepMs);
+  const cutSamples = Math.floor((cutMs * audio.sampleRateHz) / 1000);
+  if (cutSamples <= 0 || cutSamples >= audio.pcm.length) return audio;
+  const shiftMs = (cutSamples * 1000) / audio.sampleRateHz;
+  return {
+    pcm: audio.pcm.subarray(cutSamples),
+    sampleRateHz: audio.sampleRateHz,
+    phones: audio.phones
+      .map((p) => ({ ...p, startMs: Math.max(0, p.startMs - shiftMs), endMs: p.endMs - shiftMs }))
+      .filter((p) => p.endMs > 0),
+  };
+}
+
 /** The piece ready to play, or undefined when it gives no audio or its provider failed. */
 export async function synthesizeSegment(
   piece: Piece,
@@ -82,10 +108,11 @@ export async function synthesizeSegment(
   const text = piece.kind === 'text' ? piece.text : '';
   try {
     const started = performance.now();
-    const speech =
+    const speech = trimLeadingSilence(
       piece.kind === 'text'
         ? await options.tts.synthesize(text, options.voice, options.rate)
-        : { pcm: piece.pcm, sampleRateHz: piece.sampleRateHz, phones: [] };
+        : { pcm: piece.pcm, sampleRateHz: piece.sampleRateHz, phones: [] },
+    );
     if (speech.pcm.length === 0) return undefined;
     // Providers speak at their own rate (OpenAI 24 kHz); LiveKit gets the session's.
     const pcm =

@@ -6,6 +6,9 @@
 /** RMS (16-bit units) above which received audio counts as speech; Opus silence is ~0. */
 export const SPEECH_RMS = 300;
 
+/** RMS below which received audio counts as silence (Opus silence is ~0; -50 dBFS). */
+export const SILENCE_RMS = 100;
+
 type Levels = ReadonlyArray<{ atMs: number; rms: number }>;
 
 /** When the first loud audio after `fromMs` arrived, or undefined. */
@@ -14,8 +17,8 @@ export function firstLoudAfter(levels: Levels, fromMs: number, threshold = SPEEC
 }
 
 /**
- * When silence began after `fromMs`: the arrival of the first quiet frame after the last loud
- * one, provided at least `quietMs` of quiet frames followed it; undefined while it is not
+ * When silence began after `fromMs`: the arrival of the first quiet frame after the last one
+ * that was not quiet, provided at least `quietMs` of quiet frames followed it; undefined while it is not
  * (yet) silent.
  */
 export function silenceAfter(
@@ -33,4 +36,18 @@ export function silenceAfter(
   const last = after.at(-1);
   if (!firstQuiet || !last || last.atMs - firstQuiet.atMs < quietMs) return undefined;
   return firstQuiet.atMs;
+}
+
+/**
+ * Resolves at a moment the viewer is hearing speech (its newest audio frame is loud), so an
+ * interrupt sent then stops a sound, not a pause between sentences. Polls every 5 ms.
+ */
+export async function whileSpeaking(levels: Levels, timeoutMs = 5_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const last = levels.at(-1);
+    if (last && last.rms > SPEECH_RMS && performance.now() - last.atMs < 30) return;
+    if (performance.now() > deadline) throw new Error('the viewer heard no speech to interrupt');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }

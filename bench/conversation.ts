@@ -1,0 +1,247 @@
+/**
+ * Conversation latency measured where a user notices it, at an rtc-node viewer inside the
+ * test namespace: LiveKit server, worker host and session process, Flite, and a local
+ * STAND-IN for the language model (tests/support/openai-stand-in.ts, the OpenAI streaming
+ * chat API with controlled token timing; no real provider is called).
+ *
+ * - speak_to_audio: a `speak` control message sent → the viewer hears speech (echo, Flite).
+ * - llm_first_sentence_to_audio: the stand-in writes the token that ends its first sentence
+ *   → the viewer hears it (the model is still writing the rest).
+ * - interrupt_to_silence: `interrupt` sent while the avatar speaks → the viewer's audio
+ *   falls silent (and stays so).
+ * - av_offset: mouth-motion onset minus audio onset at the viewer (video decoded, the mouth
+ *   region's brightness against its idle level).
+ * - end_of_speech_to_audio needs voice input, which is not built yet: reported as null.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { TrackKind, VideoStream, dispose, type RemoteTrack } from '@livekit/rtc-node';
+import { DataPacket_Kind, RoomServiceClient } from 'livekit-server-sdk';
+import { AVATAR_IDENTITY, CONTROL_TOPIC, type ControlMessage } from '@/protocol/room-control';
+import { insideTestNamespace } from '@/scripts/lib/netns.mjs';
+import {
+  SPEECH_RMS,
+  firstLoudAfter,
+  silenceAfter,
+  whileSpeaking,
+} from '@/tests/integration/support/audio-timing';
+import { startEventsEndpoint } from '@/tests/integration/support/events-endpoint';
+import { startLivekitServer } from '@/tests/integration/support/livekit-server';
+import { waitUntil } from '@/tests/integration/support/ports';
+import { joinAsSubscriber, type AudioRecorder } from '@/tests/integration/support/subscriber';
+import { startWorkerHost } from '@/tests/integration/support/worker-host';
+import { startOpenAiStandIn } from '@/tests/support/openai-stand-in';
+import { SYNTHETIC_FACE, writeSyntheticAvatar } from '@/worker/testing/synthetic-avatar';
+import { runBenchInNamespace } from './in-namespace';
+import { percentile } from './stats';
+
+const ROUNDS = 10;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The stand-in's clock (epoch ms, sub-ms) on this process's performance.now() scale. */
+const toLocal = (epochMs: number) => epochMs - performance.timeOrigin;
+
+/** The mouth's mean brightness (Y plane) per received frame, inside the avatar's mouth box. */
+function recordMouth(track: RemoteTrack) {
+  const reader = new VideoStream(track).getReader();
+  const samples: { atMs: number; luma: number }[] = [];
+  let stopped = false;
+  const box = {
+    x0: SYNTHETIC_FACE.mouth.left[0] + 10,
+    x1: SYNTHETIC_FACE.mouth.right[0] - 10,
+    // The lips and the gap that opens between them (as the worker-session test measures).
+    y0: 355,
+    y1: 400,
+  };
+  void (async () => {
+    while (!stopped) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const { frame } = value;
+      const atMs = performance.now();
+      // Decoded frames are I420: the first width×height bytes are the Y plane.
+      const scale = frame.width / 512;
+      let sum = 0;
+      let n = 0;
+      for (let y = Math.round(box.y0 * scale); y < Math.round(box.y1 * scale); y += 2) {
+        const row = y * frame.width;
+        for (let x = Math.round(box.x0 * scale); x < Math.round(box.x1 * scale); x += 2) {
+          sum += frame.data[row + x] ?? 0;
+          n++;
+        }
+      }
+      samples.push({ atMs, luma: sum / Math.max(1, n) });
+    }
+  })().catch(() => undefined);
+  return {
+    samples,
+    stop() {
+      stopped = true;
+      void reader.cancel().catch(() => undefined);
+    },
+  };
+}
+
+/** When the mouth started moving after `fromMs`: its brightness left the idle band. */
+function mouthOnsetAfter(samples: { atMs: number; luma: number }[], fromMs: number) {
+  const idle = samples.filter((s) => s.atMs > fromMs - 600 && s.atMs <= fromMs).map((s) => s.luma);
+  if (idle.length < 5) return undefined;
+  const mean = idle.reduce((a, b) => a + b, 0) / idle.length;
+  const spread = Math.max(...idle.map((v) => Math.abs(v - mean)));
+  return samples.find((s) => s.atMs > fromMs && Math.abs(s.luma - mean) > Math.max(2, spread * 3))
+    ?.atMs;
+}
+
+async function quiet(audio: AudioRecorder) {
+  await waitUntil(
+    () => {
+      const recent = audio.levels.filter((l) => l.atMs > performance.now() - 800);
+      return recent.length > 20 && recent.every((l) => l.rms < SPEECH_RMS);
+    },
+    30_000,
+    'silence',
+  );
+}
+
+export async function conversationBench(): Promise<Record<string, number | string | null>> {
+  if (!insideTestNamespace()) return runBenchInNamespace('conversation');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'facecast-bench-talk-'));
+  const secret = `bench-${Math.random().toString(36).slice(2)}`;
+  const [livekit, model, app] = await Promise.all([
+    startLivekitServer(),
+    startOpenAiStandIn(),
+    startEventsEndpoint({ workerSecret: secret }),
+  ]);
+  const worker = await startWorkerHost({
+    livekitUrl: livekit.url,
+    apiKey: livekit.apiKey,
+    apiSecret: livekit.apiSecret,
+    secret,
+    appUrl: app.url,
+  });
+  try {
+    const roomName = `bench-talk-${Date.now()}`;
+    const rooms = new RoomServiceClient(livekit.httpUrl, livekit.apiKey, livekit.apiSecret);
+    const send = (message: ControlMessage) =>
+      rooms.sendData(
+        roomName,
+        new TextEncoder().encode(JSON.stringify(message)),
+        DataPacket_Kind.RELIABLE,
+        {
+          topic: CONTROL_TOPIC,
+          destinationIdentities: [AVATAR_IDENTITY],
+        },
+      );
+    const avatar = await writeSyntheticAvatar(path.join(dir, 'avatar.png'));
+    const response = await worker.request('/sessions', {
+      method: 'POST',
+      body: JSON.stringify({
+        sessionId: roomName,
+        roomName,
+        avatar,
+        conversation: {
+          mode: 'chat',
+          llm: { baseUrl: model.url, model: 'stand-in-chat' },
+          persona: 'You are a benchmark.',
+          greeting: '',
+          memoryTurns: 4,
+          fallback: 'Fallback.',
+        },
+      }),
+    });
+    if (response.status !== 201) throw new Error(`worker refused the session: ${response.status}`);
+    const viewer = await joinAsSubscriber({ ...livekit, roomName, identity: 'bench-viewer' });
+    const audio = viewer.recordAudio(
+      await viewer.waitForTrack(AVATAR_IDENTITY, TrackKind.KIND_AUDIO, 30_000),
+    );
+    const mouth = recordMouth(
+      await viewer.waitForTrack(AVATAR_IDENTITY, TrackKind.KIND_VIDEO, 30_000),
+    );
+    await sleep(3_000);
+
+    const speakMs: number[] = [];
+    const avOffsetMs: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      await quiet(audio);
+      await sleep(300);
+      const sentAt = performance.now();
+      await send({
+        type: 'speak',
+        text: `Measurement number ${i + 1}: the quick brown fox jumps over the lazy dog.`,
+        interrupt: false,
+      });
+      await waitUntil(() => firstLoudAfter(audio.levels, sentAt) !== undefined, 5_000, 'speech');
+      const heardAt = firstLoudAfter(audio.levels, sentAt)!;
+      speakMs.push(heardAt - sentAt);
+      await sleep(600);
+      const moved = mouthOnsetAfter(mouth.samples, sentAt);
+      if (moved !== undefined) avOffsetMs.push(moved - heardAt);
+    }
+
+    const firstSentenceMs: number[] = [];
+    const interruptMs: number[] = [];
+    model.chat.set({
+      answer: `Here is the answer. ${'It goes on and on, sentence after sentence, for a long while. '.repeat(6)}`,
+      firstTokenDelayMs: 200,
+      tokenIntervalMs: 40,
+    });
+    for (let i = 0; i < ROUNDS; i++) {
+      await quiet(audio);
+      await sleep(300);
+      const asked = model.chat.requests.length;
+      const sentAt = performance.now();
+      await send({
+        type: 'message',
+        text: `Question ${i + 1}?`,
+        interrupt: true,
+        speaker: 'bench',
+      });
+      await waitUntil(() => firstLoudAfter(audio.levels, sentAt) !== undefined, 10_000, 'answer');
+      const heardAt = firstLoudAfter(audio.levels, sentAt)!;
+      const written = model.chat.requests[asked]?.firstSentenceAt;
+      if (written !== undefined) firstSentenceMs.push(heardAt - toLocal(written));
+      // Interrupt mid-answer, a different moment each round, while a sound is playing.
+      await sleep(1_500 + i * 137);
+      await whileSpeaking(audio.levels);
+      const interruptedAt = performance.now();
+      await send({ type: 'interrupt' });
+      await waitUntil(
+        () => silenceAfter(audio.levels, interruptedAt) !== undefined,
+        5_000,
+        'silence',
+      );
+      interruptMs.push(silenceAfter(audio.levels, interruptedAt)! - interruptedAt);
+    }
+
+    audio.stop();
+    mouth.stop();
+    await viewer.leave();
+    const p = (values: number[], q: number) =>
+      values.length > 0
+        ? Math.round(
+            percentile(
+              [...values].sort((a, b) => a - b),
+              q,
+            ),
+          )
+        : null;
+    return {
+      rounds: ROUNDS,
+      speak_to_audio_p50_ms: p(speakMs, 50),
+      speak_to_audio_p95_ms: p(speakMs, 95),
+      llm_first_sentence_to_audio_p50_ms: p(firstSentenceMs, 50),
+      llm_first_sentence_to_audio_p95_ms: p(firstSentenceMs, 95),
+      end_of_speech_to_audio_p50_ms: null,
+      interrupt_to_silence_p50_ms: p(interruptMs, 50),
+      interrupt_to_silence_p95_ms: p(interruptMs, 95),
+      av_offset_ms: p(avOffsetMs, 50),
+      av_offset_samples: avOffsetMs.length,
+      load_avg_1m: Math.round(os.loadavg()[0]! * 100) / 100,
+    };
+  } finally {
+    await worker.stop();
+    await Promise.all([livekit.stop(), model.close(), app.close()]);
+    await dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
