@@ -160,7 +160,6 @@ export async function conversationBench(): Promise<Record<string, number | strin
     await sleep(3_000);
 
     const speakMs: number[] = [];
-    const avOffsetMs: number[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       await quiet(audio);
       await sleep(300);
@@ -171,11 +170,36 @@ export async function conversationBench(): Promise<Record<string, number | strin
         interrupt: false,
       });
       await waitUntil(() => firstLoudAfter(audio.levels, sentAt) !== undefined, 5_000, 'speech');
+      speakMs.push(firstLoudAfter(audio.levels, sentAt)! - sentAt);
+    }
+
+    // A/V: sentences that open on an open vowel, so sound and mouth start together (a
+    // first "m" sounds with the lips shut, which is no sync error).
+    const avOffsetMs: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      await quiet(audio);
+      await sleep(400);
+      const sentAt = performance.now();
+      await send({ type: 'speak', text: `Ah, I see. Round ${i + 1} is done.`, interrupt: false });
+      await waitUntil(() => firstLoudAfter(audio.levels, sentAt) !== undefined, 5_000, 'speech');
       const heardAt = firstLoudAfter(audio.levels, sentAt)!;
-      speakMs.push(heardAt - sentAt);
       await sleep(600);
       const moved = mouthOnsetAfter(mouth.samples, sentAt);
       if (moved !== undefined) avOffsetMs.push(moved - heardAt);
+      if (process.env.BENCH_TRACE) {
+        const near = (t: number) => t > heardAt - 150 && t < heardAt + 200;
+        const fmt = (t: number) => Math.round(t - heardAt);
+        process.stderr.write(
+          `audio ${audio.levels
+            .filter((l) => near(l.atMs))
+            .map((l) => `${fmt(l.atMs)}:${Math.round(l.rms)}`)
+            .join(' ')}\n` +
+            `mouth ${mouth.samples
+              .filter((m) => near(m.atMs))
+              .map((m) => `${fmt(m.atMs)}:${m.luma.toFixed(1)}`)
+              .join(' ')}\n`,
+        );
+      }
     }
 
     const firstSentenceMs: number[] = [];

@@ -135,6 +135,7 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
         sampleRateHz: AUDIO_SAMPLE_RATE_HZ,
         startTick: (video?.tick ?? 0) + Math.round(audibleInMs / (1000 / VIDEO_FPS)),
       }),
+    onSpeechStart: () => video?.redrawAhead(),
     listener: {
       started: (event) => conversation?.utteranceStarted(event),
       words: ({ utteranceId, words }) => captions?.avatarWords(utteranceId, words),

@@ -79,8 +79,10 @@ describe('SpeechPlayer', () => {
     expect(spoken).toEqual(['First sentence.', 'Second one!', 'Third.']);
     const loud = sink.frames.filter((f) => rms(f) > 1_000).length;
     expect(loud).toBe(60); // 3 pieces × 400 ms / 20 ms
-    // Queued silence was dropped when speech began, so it starts without delay.
-    expect(sink.clears).toBe(1);
+    // Queued silence was dropped when speech was ready and again as it began (what the
+    // pump pushed meanwhile), so it starts without delay; never during speech.
+    expect(sink.clears).toBeGreaterThanOrEqual(1);
+    expect(sink.clears).toBeLessThanOrEqual(2);
     await player.stop();
   });
 

@@ -16,7 +16,7 @@ import { samplesPerFrame } from '../audio/mouth-envelope';
 import type { Logger } from '../log';
 import type { SpeechAudio } from '../tts/speech-audio';
 import { normalizeText } from '../tts/normalize-text';
-import { splitSentences } from '../tts/sentences';
+import { splitFirstClause, splitSentences } from '../tts/sentences';
 import { NEUTRAL_POSE, type MouthPose } from '../visemes/mouth-pose';
 import { opennessFromPose } from '../visemes/pose-openness';
 import { synthesizeSegment, type Piece, type Segment } from './speech-segment';
@@ -57,10 +57,17 @@ export interface SpeechPlayerOptions {
   onSentenceStart?: (pcm: Int16Array, audibleInMs: number) => void;
   /** Told when each utterance becomes audible, each word, and when it ends (utterances.ts). */
   listener?: UtteranceListener;
+  /**
+   * Speech began after silence and its first ~160 ms are pushed. Video frames drawn ahead
+   * of their time before it was known still show a closed mouth and must be drawn again.
+   */
+  onSpeechStart?: () => void;
 }
 
 /** Remembered mouth poses; must cover more than the AudioSource queue. */
 const RING_FRAMES = 256;
+/** Speech frames pushed (20 ms each) before frames drawn ahead are drawn again. */
+const SPEECH_START_REDRAW_FRAMES = 8;
 /** Synthesised pieces kept ready ahead of playback. */
 const READY_AHEAD = 2;
 
@@ -80,6 +87,8 @@ export class SpeechPlayer {
     RING_FRAMES,
   ).fill(NEUTRAL_POSE);
   private pushedFrames = 0;
+  /** First frame of speech after silence, until onSpeechStart has been called for it. */
+  private speechStartFrame: number | undefined;
   private running = false;
   private loop: Promise<void> | undefined;
   private idle = true;
@@ -109,7 +118,10 @@ export class SpeechPlayer {
   say(text: string, utteranceId: string): void {
     // Words, not digits and symbols, which Flite reads poorly; normalised before splitting
     // so that "Dr." or "$3.50" does not end a sentence.
-    const pieces = splitSentences(normalizeText(text));
+    let pieces = splitSentences(normalizeText(text));
+    // From silence, the first words are heard sooner when the synthesiser gets a short clause
+    // first (Flite takes ~25 ms per second of speech it makes).
+    if (!this.speaking) pieces = [...splitFirstClause(pieces[0] ?? ''), ...pieces.slice(1)];
     for (const piece of pieces) {
       this.timeline.addPiece(utteranceId);
       this.pieces.push({ kind: 'text', utteranceId, text: piece });
@@ -231,6 +243,15 @@ export class SpeechPlayer {
       }
       // What is heard now: utterance starts, words and ends up to here (captions, events).
       this.timeline.advance(this.playingFrame());
+      // Speech from silence: once enough of it is pushed for the frames drawn ahead (they
+      // ask for the mouth up to ~160 ms ahead), those frames are drawn again with it.
+      if (
+        this.speechStartFrame !== undefined &&
+        this.pushedFrames - this.speechStartFrame >= SPEECH_START_REDRAW_FRAMES
+      ) {
+        this.speechStartFrame = undefined;
+        this.options.onSpeechStart?.();
+      }
     }
   }
 
@@ -255,10 +276,10 @@ export class SpeechPlayer {
     if (this.idle) {
       // Drop what LiveKit still holds so speech starts now, but only if all of it is
       // silence: the tail of the previous utterance must still be heard.
-      const queuedSilentMs = (this.silentFrames - inChunk) * this.options.frameMs;
-      if (queuedSilentMs >= this.options.sink.queuedDuration) this.options.sink.clearQueue();
+      this.dropQueuedSilence(inChunk);
       this.idle = false;
       this.options.log.debug('speech started');
+      this.speechStartFrame = this.pushedFrames;
     }
     this.silentFrames = 0;
     if (segment.position === 0) {
@@ -283,6 +304,16 @@ export class SpeechPlayer {
     return segment.poses[frameIndex] ?? NEUTRAL_POSE;
   }
 
+  /**
+   * Drops what LiveKit still holds, but only if all of it is silence: the tail of the
+   * previous utterance must still be heard. `inChunk`: silent frames of the chunk being
+   * filled, not yet handed over.
+   */
+  private dropQueuedSilence(inChunk: number): void {
+    const queuedSilentMs = (this.silentFrames - inChunk) * this.options.frameMs;
+    if (queuedSilentMs >= this.options.sink.queuedDuration) this.options.sink.clearQueue();
+  }
+
   /** Keeps up to READY_AHEAD pieces synthesised, one at a time, in order. */
   private synthesizeAhead(): void {
     if (this.synthesizing || this.ready.length >= READY_AHEAD) return;
@@ -293,8 +324,12 @@ export class SpeechPlayer {
     void synthesizeSegment(piece, this.options).then((segment) => {
       this.synthesizing = false;
       if (generation !== this.generation) return;
-      if (segment) this.ready.push(segment);
-      else this.timeline.pieceDropped(piece.utteranceId);
+      if (segment) {
+        this.ready.push(segment);
+        // From silence: drop the queued silence now, so the pump, waiting for room in
+        // LiveKit's queue, takes the speech at once instead of after the next chunk.
+        if (this.idle && !this.current && this.ready.length === 1) this.dropQueuedSilence(0);
+      } else this.timeline.pieceDropped(piece.utteranceId);
       this.synthesizeAhead();
     });
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitSentences } from './sentences';
+import { splitFirstClause, splitSentences } from './sentences';
 
 describe('splitSentences', () => {
   it('splits on sentence ends and keeps the punctuation', () => {
@@ -24,5 +24,26 @@ describe('splitSentences', () => {
 
   it('returns nothing for blank text', () => {
     expect(splitSentences(' \n\t ')).toEqual([]);
+  });
+});
+
+describe('splitFirstClause', () => {
+  it('cuts a long first piece at its first clause break', () => {
+    expect(
+      splitFirstClause('Measurement number one: the quick brown fox jumps over the lazy dog.'),
+    ).toEqual(['Measurement number one:', 'the quick brown fox jumps over the lazy dog.']);
+  });
+
+  it('leaves short pieces, early or late breaks, and pieces without a break alone', () => {
+    expect(splitFirstClause('Hello there, my name is Facecast.')).toEqual([
+      'Hello there, my name is Facecast.',
+    ]);
+    expect(
+      splitFirstClause('Oh, the quick brown fox jumps over the lazy dog again and again.'),
+    ).toEqual(['Oh, the quick brown fox jumps over the lazy dog again and again.']);
+    expect(
+      splitFirstClause('The quick brown fox jumps over the lazy dog again and again, yes.'),
+    ).toEqual(['The quick brown fox jumps over the lazy dog again and again, yes.']);
+    expect(splitFirstClause('')).toEqual([]);
   });
 });

@@ -39,3 +39,19 @@ export function splitLong(sentence: string, maxChars: number, clauseMarks = ',')
   if (rest !== '') out.push(rest);
   return out;
 }
+
+/** A first piece longer than this is cut at its first clause break, in characters. */
+export const FIRST_CLAUSE_MAX_CHARS = 48;
+
+/**
+ * The piece as [first clause, rest] when it is long and a clause break (comma, colon,
+ * semicolon, dash) comes after a dozen characters and leaves a real rest; else [piece].
+ * Speech starts after the short first clause is synthesised instead of the whole sentence.
+ */
+export function splitFirstClause(piece: string): string[] {
+  if (piece.length <= FIRST_CLAUSE_MAX_CHARS) return piece === '' ? [] : [piece];
+  const match = /[,;:\u2013\u2014]\s/.exec(piece.slice(12, piece.length - 12));
+  if (!match) return [piece];
+  const cut = 12 + match.index + 1;
+  return [piece.slice(0, cut).trim(), piece.slice(cut).trim()];
+}
