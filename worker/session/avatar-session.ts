@@ -12,23 +12,13 @@ import {
   LocalVideoTrack,
   Room,
   RoomEvent,
-  TrackKind,
   TrackPublishOptions,
   TrackSource,
   VideoCodec,
   VideoSource,
-  type RemoteParticipant,
-  type TextStreamReader,
 } from '@livekit/rtc-node';
 import type { Logger } from '../log';
 import type { RoomJoin, VideoCodecName } from '../ipc/ipc';
-import {
-  AVATAR_IDENTITY,
-  CHAT_TOPIC,
-  CONTROL_TOPIC,
-  SPEAK_MAX_CHARS,
-  controlMessageSchema,
-} from '../../protocol/room-control';
 import { DEFAULT_CONVERSATION } from '../../protocol/conversation';
 import type { SessionEvent } from '../../protocol/session-events';
 import { type SessionRenderStatus, type SessionRequest } from '../../protocol/session-request';
@@ -46,6 +36,7 @@ import { createSessionTts } from '../tts/session-tts';
 import { NEUTRAL_POSE } from '../visemes/mouth-pose';
 import { Captions } from '../conversation/captions';
 import { Conversation } from '../conversation/conversation';
+import { greetFirstViewer, listenToRoom } from '../conversation/room-input';
 import { SpeechPlayer } from './speech-player';
 import { startVideoLoop, type VideoLoop, type VideoLoopStats } from './video-loop';
 
@@ -61,8 +52,6 @@ export const AUDIO_SAMPLE_RATE_HZ = 16_000;
 export const AUDIO_FRAME_MS = 20;
 /** Audio LiveKit may hold ahead of playout: absorbs synthesis pauses, bounds latency. */
 export const AUDIO_QUEUE_MS = 300;
-/** A viewer who joined hears the greeting after this if no subscription was seen first. */
-const GREETING_FALLBACK_MS = 1_500;
 
 export interface AvatarSessionOptions {
   request: SessionRequest;
@@ -170,68 +159,7 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
   });
   conversation = talk;
 
-  room.on(
-    RoomEvent.DataReceived,
-    (payload: Uint8Array, participant?: RemoteParticipant, _kind?: unknown, topic?: string) => {
-      if (topic !== CONTROL_TOPIC) return;
-      // Control comes from the app through the server API, which has no participant; a
-      // participant claiming the control topic is a viewer trying to drive the avatar.
-      if (participant !== undefined) {
-        log.warn({ from: participant.identity }, 'control packet from participant ignored');
-        return;
-      }
-      let json: unknown;
-      try {
-        json = JSON.parse(new TextDecoder().decode(payload));
-      } catch {
-        log.warn({ bytes: payload.byteLength }, 'control packet is not JSON');
-        return;
-      }
-      const parsed = controlMessageSchema.safeParse(json);
-      if (!parsed.success) {
-        log.warn({ issues: parsed.error.issues.length }, 'control packet invalid');
-        return;
-      }
-      const message = parsed.data;
-      switch (message.type) {
-        case 'speak':
-          log.info({ chars: message.text.length, interrupt: message.interrupt }, 'speak requested');
-          talk.speak(message.text, message.interrupt);
-          break;
-        case 'message':
-          log.info(
-            { chars: message.text.length, interrupt: message.interrupt },
-            'message received',
-          );
-          talk.userTurn({
-            text: message.text,
-            speaker: message.speaker,
-            interrupt: message.interrupt,
-          });
-          break;
-        case 'interrupt':
-          talk.interrupt('interrupt requested');
-          break;
-      }
-    },
-  );
-
-  const readChat = async (reader: TextStreamReader, identity: string) => {
-    try {
-      const text = (await reader.readAll()).slice(0, SPEAK_MAX_CHARS);
-      log.info({ chars: text.length, from: identity }, 'chat received');
-      talk.userTurn({ text, speaker: identity, interrupt: false });
-    } catch (error) {
-      log.warn({ err: error, from: identity }, 'chat stream failed');
-    }
-  };
-  room.registerTextStreamHandler(CHAT_TOPIC, (reader, participantInfo) => {
-    if (participantInfo.identity === AVATAR_IDENTITY) {
-      void reader.close();
-      return;
-    }
-    void readChat(reader, participantInfo.identity);
-  });
+  listenToRoom({ room, conversation: talk, log });
 
   const stop = (reason: string): Promise<void> => {
     stopping ??= (async () => {
@@ -249,16 +177,6 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
     })();
     return stopping;
   };
-
-  // The greeting waits until someone hears the avatar: its audio track's first subscriber,
-  // or, should that event not come, shortly after the first viewer joins.
-  const greet = () => talk.viewerJoined();
-  room.on(RoomEvent.LocalTrackSubscribed, (track) => {
-    if (track.kind === TrackKind.KIND_AUDIO) greet();
-  });
-  room.on(RoomEvent.ParticipantConnected, (participant: RemoteParticipant) => {
-    if (participant.identity !== AVATAR_IDENTITY) setTimeout(greet, GREETING_FALLBACK_MS).unref();
-  });
 
   room.on(RoomEvent.Disconnected, (reason: DisconnectReason) => {
     // Deleting the room is how the app ends a session; any disconnect ends it here.
@@ -299,9 +217,7 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
   }
 
   player.start();
-  // Viewers already in the room (a session restarted on a fresh process) count as joined.
-  if ([...room.remoteParticipants.values()].some((p) => p.identity !== AVATAR_IDENTITY))
-    setTimeout(greet, GREETING_FALLBACK_MS).unref();
+  greetFirstViewer(room, talk);
   if (!lipSync) options.onRenderStatus?.({ renderer: 'builtin' });
   const blink = new BlinkSchedule(performance.now());
   video = startVideoLoop({

@@ -1,0 +1,115 @@
+/**
+ * What reaches a session's conversation from its room: control messages from the app (data
+ * packets sent through the server API on CONTROL_TOPIC: speak, message, interrupt), chat
+ * typed by viewers (text streams on CHAT_TOPIC), and viewers arriving (the greeting).
+ */
+import {
+  RoomEvent,
+  TrackKind,
+  type RemoteParticipant,
+  type Room,
+  type TextStreamReader,
+} from '@livekit/rtc-node';
+import {
+  AVATAR_IDENTITY,
+  CHAT_TOPIC,
+  CONTROL_TOPIC,
+  SPEAK_MAX_CHARS,
+  controlMessageSchema,
+  type ControlMessage,
+} from '../../protocol/room-control';
+import type { Logger } from '../log';
+import type { Conversation } from './conversation';
+
+/** A viewer who joined hears the greeting after this if no subscription was seen first. */
+const GREETING_FALLBACK_MS = 1_500;
+
+/** Parses a control packet; undefined (and a warning) for anything that is not one. */
+export function parseControlPacket(payload: Uint8Array, log: Logger): ControlMessage | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(payload));
+  } catch {
+    log.warn({ bytes: payload.byteLength }, 'control packet is not JSON');
+    return undefined;
+  }
+  const parsed = controlMessageSchema.safeParse(json);
+  if (!parsed.success) {
+    log.warn({ issues: parsed.error.issues.length }, 'control packet invalid');
+    return undefined;
+  }
+  return parsed.data;
+}
+
+/** Hands the room's control messages and chat to the conversation. */
+export function listenToRoom(options: { room: Room; conversation: Conversation; log: Logger }) {
+  const { room, conversation, log } = options;
+  room.on(
+    RoomEvent.DataReceived,
+    (payload: Uint8Array, participant?: RemoteParticipant, _kind?: unknown, topic?: string) => {
+      if (topic !== CONTROL_TOPIC) return;
+      // Control comes from the app through the server API, which has no participant; a
+      // participant claiming the control topic is a viewer trying to drive the avatar.
+      if (participant !== undefined) {
+        log.warn({ from: participant.identity }, 'control packet from participant ignored');
+        return;
+      }
+      const message = parseControlPacket(payload, log);
+      if (!message) return;
+      switch (message.type) {
+        case 'speak':
+          log.info({ chars: message.text.length, interrupt: message.interrupt }, 'speak requested');
+          conversation.speak(message.text, message.interrupt);
+          break;
+        case 'message':
+          log.info(
+            { chars: message.text.length, interrupt: message.interrupt },
+            'message received',
+          );
+          conversation.userTurn({
+            text: message.text,
+            speaker: message.speaker,
+            interrupt: message.interrupt,
+          });
+          break;
+        case 'interrupt':
+          conversation.interrupt('interrupt requested');
+          break;
+      }
+    },
+  );
+
+  const readChat = async (reader: TextStreamReader, identity: string) => {
+    try {
+      const text = (await reader.readAll()).slice(0, SPEAK_MAX_CHARS);
+      log.info({ chars: text.length, from: identity }, 'chat received');
+      conversation.userTurn({ text, speaker: identity, interrupt: false });
+    } catch (error) {
+      log.warn({ err: error, from: identity }, 'chat stream failed');
+    }
+  };
+  room.registerTextStreamHandler(CHAT_TOPIC, (reader, participantInfo) => {
+    if (participantInfo.identity === AVATAR_IDENTITY) {
+      void reader.close();
+      return;
+    }
+    void readChat(reader, participantInfo.identity);
+  });
+}
+
+/**
+ * The greeting waits until someone hears the avatar: its audio track's first subscriber, or,
+ * should that event not come, shortly after the first viewer joins. Viewers already in the
+ * room (a session restarted on a fresh process) count as joined.
+ */
+export function greetFirstViewer(room: Room, conversation: Conversation): void {
+  const greet = () => conversation.viewerJoined();
+  room.on(RoomEvent.LocalTrackSubscribed, (track) => {
+    if (track.kind === TrackKind.KIND_AUDIO) greet();
+  });
+  room.on(RoomEvent.ParticipantConnected, (participant: RemoteParticipant) => {
+    if (participant.identity !== AVATAR_IDENTITY) setTimeout(greet, GREETING_FALLBACK_MS).unref();
+  });
+  if ([...room.remoteParticipants.values()].some((p) => p.identity !== AVATAR_IDENTITY))
+    setTimeout(greet, GREETING_FALLBACK_MS).unref();
+}
