@@ -33,6 +33,41 @@ export const llmSettingsSchema = z.object({
 });
 export type LlmSettings = z.infer<typeof llmSettingsSchema>;
 
+/** Silence that ends a user's turn, ms: 200-5000, default 800. */
+export const END_OF_TURN_SILENCE_MS = { min: 200, max: 5_000, default: 800 } as const;
+
+/**
+ * How the session turns viewers' voices into text. `openai`: any OpenAI-compatible
+ * `/v1/audio/transcriptions` (OpenAI, faster-whisper servers, whisper.cpp server); `offline`:
+ * the recogniser on the worker host (pocketsphinx, docs/decisions/011); `off`: no voice input.
+ */
+export const transcriptionSettingsSchema = z.discriminatedUnion('provider', [
+  z.object({ provider: z.literal('off') }),
+  z.object({
+    provider: z.literal('offline'),
+    endOfTurnSilenceMs: z
+      .number()
+      .int()
+      .min(END_OF_TURN_SILENCE_MS.min)
+      .max(END_OF_TURN_SILENCE_MS.max),
+  }),
+  z.object({
+    provider: z.literal('openai'),
+    baseUrl: z.string().url(),
+    model: z.string().min(1).max(200),
+    /** Sealed in dispatch metadata. */
+    apiKey: z.string().min(1).optional(),
+    /** ISO-639-1 code such as en; absent: the service detects it. */
+    language: z.string().min(2).max(20).optional(),
+    endOfTurnSilenceMs: z
+      .number()
+      .int()
+      .min(END_OF_TURN_SILENCE_MS.min)
+      .max(END_OF_TURN_SILENCE_MS.max),
+  }),
+]);
+export type TranscriptionSettings = z.infer<typeof transcriptionSettingsSchema>;
+
 export const conversationSettingsSchema = z.object({
   mode: z.enum(CONVERSATION_MODES),
   /** Required in chat mode. */
@@ -42,6 +77,8 @@ export const conversationSettingsSchema = z.object({
   greeting: z.string().max(LINE_MAX_CHARS).default(''),
   memoryTurns: z.number().int().min(0).max(MEMORY_TURNS_MAX).default(DEFAULT_MEMORY_TURNS),
   fallback: z.string().min(1).max(LINE_MAX_CHARS).default(DEFAULT_FALLBACK_LINE),
+  /** Voice input; absent: off. Speakers are those whose tokens may publish a microphone. */
+  transcription: transcriptionSettingsSchema.optional(),
 });
 export type ConversationSettings = z.infer<typeof conversationSettingsSchema>;
 

@@ -21,6 +21,8 @@ const dispatchMetadataSchema = z.object({
   apiKeySealed: z.string().optional(),
   /** The language model's API key, sealed; `request.conversation.llm.apiKey` is then absent. */
   llmApiKeySealed: z.string().optional(),
+  /** The transcriber's API key, sealed; `…conversation.transcription.apiKey` is then absent. */
+  sttApiKeySealed: z.string().optional(),
 });
 
 /** Key material for sealing: the worker secret, domain-separated from other uses. */
@@ -47,11 +49,23 @@ export function encodeDispatchMetadata(request: SessionRequest, workerSecret: st
     const { apiKey: _key, ...rest } = llm;
     cleared = { ...cleared, conversation: { ...request.conversation, llm: rest } };
   }
+  let sttApiKeySealed: string | undefined;
+  const stt = cleared.conversation?.transcription;
+  if (cleared.conversation && stt?.provider === 'openai' && stt.apiKey) {
+    sttApiKeySealed = sealSecret(
+      stt.apiKey,
+      sealingSecret(workerSecret),
+      `${request.sessionId}:stt`,
+    );
+    const { apiKey: _key, ...rest } = stt;
+    cleared = { ...cleared, conversation: { ...cleared.conversation, transcription: rest } };
+  }
   const text = JSON.stringify({
     v: 1,
     request: cleared,
     ...(apiKeySealed ? { apiKeySealed } : {}),
     ...(llmApiKeySealed ? { llmApiKeySealed } : {}),
+    ...(sttApiKeySealed ? { sttApiKeySealed } : {}),
   });
   if (Buffer.byteLength(text) > DISPATCH_METADATA_MAX_BYTES) {
     throw new Error(`dispatch metadata is ${Buffer.byteLength(text)} bytes, over the limit`);
@@ -62,7 +76,7 @@ export function encodeDispatchMetadata(request: SessionRequest, workerSecret: st
 /** A dispatch's metadata back into a session request; throws on anything malformed. */
 export function decodeDispatchMetadata(text: string, workerSecret: string): SessionRequest {
   const parsed = dispatchMetadataSchema.parse(JSON.parse(text));
-  const { apiKeySealed, llmApiKeySealed } = parsed;
+  const { apiKeySealed, llmApiKeySealed, sttApiKeySealed } = parsed;
   let { request } = parsed;
   if (apiKeySealed && request.speech?.provider === 'openai') {
     const apiKey = unsealSecret(apiKeySealed, sealingSecret(workerSecret), request.sessionId);
@@ -76,6 +90,18 @@ export function decodeDispatchMetadata(text: string, workerSecret: string): Sess
       `${request.sessionId}:llm`,
     );
     request = { ...request, conversation: { ...request.conversation, llm: { ...llm, apiKey } } };
+  }
+  const stt = request.conversation?.transcription;
+  if (sttApiKeySealed && request.conversation && stt?.provider === 'openai') {
+    const apiKey = unsealSecret(
+      sttApiKeySealed,
+      sealingSecret(workerSecret),
+      `${request.sessionId}:stt`,
+    );
+    request = {
+      ...request,
+      conversation: { ...request.conversation, transcription: { ...stt, apiKey } },
+    };
   }
   return request;
 }
