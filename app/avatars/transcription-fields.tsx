@@ -5,7 +5,7 @@
  * a spoken turn counts as finished. A controlled fieldset; the parent form saves it.
  */
 import type { ReactNode } from 'react';
-import type { TranscriptionView } from '@/lib/conversation/conversation-settings';
+import type { TranscriptionView } from '@/lib/conversation/transcription-settings';
 
 export const TRANSCRIPTION_PROVIDER_LABELS = {
   server: "The server's transcriber",

@@ -19,8 +19,11 @@ import { providerBaseUrlProblem } from '@/lib/providers/provider-base-url';
 import {
   conversationChanges,
   conversationInputSchema,
-  transcriptionInputSchema,
 } from '@/lib/conversation/conversation-settings';
+import {
+  transcriptionChanges,
+  transcriptionInputSchema,
+} from '@/lib/conversation/transcription-settings';
 import { pluginStatus, type PluginLocation } from '@/protocol/plugins';
 
 const voiceIds = VOICES.map((v) => v.id) as [VoiceId, ...VoiceId[]];
@@ -201,7 +204,8 @@ export async function updateAvatarSettings(
     where: { id: avatar.id, userId },
     data: {
       ...plain,
-      ...conversationChanges(avatar, { conversation, transcription }, options.appSecret),
+      ...(conversation ? conversationChanges(avatar, conversation, options.appSecret) : {}),
+      ...(transcription ? transcriptionChanges(avatar, transcription, options.appSecret) : {}),
       ttsProvider: provider,
       ttsConfig: config,
       ttsApiKeySealed: sealedKey,

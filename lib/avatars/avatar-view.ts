@@ -1,10 +1,9 @@
 import type { Avatar } from '@prisma/client';
+import { conversationView, type ConversationView } from '@/lib/conversation/conversation-settings';
 import {
-  conversationView,
   transcriptionView,
-  type ConversationView,
   type TranscriptionView,
-} from '@/lib/conversation/conversation-settings';
+} from '@/lib/conversation/transcription-settings';
 import { speechSettingsView, type SpeechSettingsView } from './avatar-settings';
 
 /** The public shape of an avatar in API responses. */

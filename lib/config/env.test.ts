@@ -21,6 +21,27 @@ describe('parseEnv', () => {
     );
   });
 
+  it('transcribes with the offline recogniser by default and refuses openai without a URL', () => {
+    expect(parseEnv(base)).toMatchObject({
+      FACECAST_TRANSCRIBER: 'offline',
+      FACECAST_TRANSCRIBER_MODEL: 'whisper-1',
+    });
+    expect(() => parseEnv({ ...base, FACECAST_TRANSCRIBER: 'openai' })).toThrow(
+      /FACECAST_TRANSCRIBER_URL: must be set when FACECAST_TRANSCRIBER is openai/,
+    );
+    expect(() => parseEnv({ ...base, FACECAST_TRANSCRIBER: 'whisper' })).toThrow(
+      /FACECAST_TRANSCRIBER: must be one of: offline, openai, off/,
+    );
+    expect(
+      parseEnv({
+        ...base,
+        FACECAST_TRANSCRIBER: 'openai',
+        FACECAST_TRANSCRIBER_URL: 'http://localhost:8000/v1',
+        FACECAST_TRANSCRIBER_LANGUAGE: 'en',
+      }),
+    ).toMatchObject({ FACECAST_TRANSCRIBER_URL: 'http://localhost:8000/v1' });
+  });
+
   it('treats empty strings as unset', () => {
     expect(parseEnv({ ...base, DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
   });

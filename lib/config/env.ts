@@ -8,44 +8,83 @@ import { videoLoopMaxSecondsSchema } from '@/lib/avatars/preparation-env';
 import { DEFAULT_AGENT_NAME } from '@/protocol/dispatch-metadata';
 import { pluginListSchema } from '@/protocol/plugins';
 
-const envSchema = z.object({
-  /** Opt-in plugins, comma separated (docs/speech.md): espeak-ng. */
-  FACECAST_PLUGINS: pluginListSchema,
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  /** Where uploads, prepared avatars and the embedded database live. */
-  FACECAST_DATA_DIR: z.string().min(1).default(path.join(process.cwd(), '.data')),
-  /** postgresql://… to use a PostgreSQL server; unset = embedded PGlite in the data dir. */
-  DATABASE_URL: z
-    .string()
-    .regex(
-      /^postgres(ql)?:\/\//,
-      'must start with postgresql:// (or leave it unset for the embedded database)',
-    )
-    .optional(),
-  /** Public base URL of the web app, used in viewer links and auth callbacks. */
-  APP_URL: z.string().url().default('http://localhost:3000'),
-  /** Secret that signs login sessions (32+ random characters; npm start generates one). */
-  AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (npm start generates one)'),
-  /** LiveKit URL as browsers reach it (ws:// or wss://). */
-  LIVEKIT_URL: z
-    .string()
-    .regex(/^wss?:\/\//, 'must start with ws:// or wss://')
-    .default('ws://localhost:7880'),
-  LIVEKIT_API_KEY: z.string().min(1).default('devkey'),
-  LIVEKIT_API_SECRET: z.string().min(1).default('secret'),
-  /** LiveKit agent name the app dispatches sessions to; worker hosts register under the same. */
-  FACECAST_AGENT_NAME: z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, "-", "_" or "."')
-    .default(DEFAULT_AGENT_NAME),
-  /** Shared secret between app and worker hosts (16+ characters). */
-  WORKER_SECRET: z.string().min(16, 'must be at least 16 characters (npm start generates one)'),
-  /** Longest loop kept from a video avatar, seconds (1-60). */
-  FACECAST_VIDEO_LOOP_MAX_SECONDS: videoLoopMaxSecondsSchema,
-  /** Largest accepted portrait upload, in megabytes. */
-  MAX_UPLOAD_MB: z.coerce.number().positive().max(100).default(10),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
+/** What transcribes viewers' voices for avatars left on "the server's transcriber". */
+export const SERVER_TRANSCRIBERS = ['offline', 'openai', 'off'] as const;
+
+const envSchema = z
+  .object({
+    /** Opt-in plugins, comma separated (docs/speech.md): espeak-ng. */
+    FACECAST_PLUGINS: pluginListSchema,
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    /** Where uploads, prepared avatars and the embedded database live. */
+    FACECAST_DATA_DIR: z.string().min(1).default(path.join(process.cwd(), '.data')),
+    /** postgresql://… to use a PostgreSQL server; unset = embedded PGlite in the data dir. */
+    DATABASE_URL: z
+      .string()
+      .regex(
+        /^postgres(ql)?:\/\//,
+        'must start with postgresql:// (or leave it unset for the embedded database)',
+      )
+      .optional(),
+    /** Public base URL of the web app, used in viewer links and auth callbacks. */
+    APP_URL: z.string().url().default('http://localhost:3000'),
+    /** Secret that signs login sessions (32+ random characters; npm start generates one). */
+    AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (npm start generates one)'),
+    /** LiveKit URL as browsers reach it (ws:// or wss://). */
+    LIVEKIT_URL: z
+      .string()
+      .regex(/^wss?:\/\//, 'must start with ws:// or wss://')
+      .default('ws://localhost:7880'),
+    LIVEKIT_API_KEY: z.string().min(1).default('devkey'),
+    LIVEKIT_API_SECRET: z.string().min(1).default('secret'),
+    /** LiveKit agent name the app dispatches sessions to; worker hosts register under the same. */
+    FACECAST_AGENT_NAME: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, "-", "_" or "."')
+      .default(DEFAULT_AGENT_NAME),
+    /** Shared secret between app and worker hosts (16+ characters). */
+    WORKER_SECRET: z.string().min(16, 'must be at least 16 characters (npm start generates one)'),
+    /** Longest loop kept from a video avatar, seconds (1-60). */
+    FACECAST_VIDEO_LOOP_MAX_SECONDS: videoLoopMaxSecondsSchema,
+    /** Largest accepted portrait upload, in megabytes. */
+    MAX_UPLOAD_MB: z.coerce.number().positive().max(100).default(10),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+    /**
+     * The transcriber of avatars whose transcription provider is `server` (the default):
+     * `offline` (the worker host's recogniser, pocketsphinx), `openai` (an OpenAI-compatible
+     * `/v1/audio/transcriptions` at FACECAST_TRANSCRIBER_URL) or `off` (no voice input).
+     */
+    FACECAST_TRANSCRIBER: z
+      .enum(SERVER_TRANSCRIBERS, {
+        errorMap: () => ({ message: `must be one of: ${SERVER_TRANSCRIBERS.join(', ')}` }),
+      })
+      .default('offline'),
+    /** Base URL including the version path, e.g. https://api.openai.com/v1 (with `openai`). */
+    FACECAST_TRANSCRIBER_URL: z
+      .string()
+      .url('must be a URL such as https://api.openai.com/v1')
+      .optional(),
+    FACECAST_TRANSCRIBER_MODEL: z.string().min(1).max(200).default('whisper-1'),
+    /** Absent for servers that need none (a local whisper.cpp or faster-whisper server). */
+    FACECAST_TRANSCRIBER_API_KEY: z.string().min(1).optional(),
+    /** ISO-639-1 code such as en; unset: the service detects the language. */
+    FACECAST_TRANSCRIBER_LANGUAGE: z
+      .string()
+      .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})?$/, 'must be a code such as en or pt-BR')
+      .optional(),
+  })
+  .superRefine((value, ctx) => {
+    if (value.FACECAST_TRANSCRIBER === 'openai' && !value.FACECAST_TRANSCRIBER_URL) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['FACECAST_TRANSCRIBER_URL'],
+        message:
+          'must be set when FACECAST_TRANSCRIBER is openai: the base URL of an OpenAI-compatible transcription API, e.g. https://api.openai.com/v1 (or set FACECAST_TRANSCRIBER=offline)',
+      });
+    }
+  });
 
 export type AppEnv = z.infer<typeof envSchema>;
 

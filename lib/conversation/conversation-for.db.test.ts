@@ -13,6 +13,12 @@ import { DEFAULT_FALLBACK_LINE } from '@/protocol/conversation';
 import { conversationFor } from './conversation-settings';
 
 const AUTH_SECRET = 'conversation-for-secret-conversation-for';
+/** The server's default transcriber as parseEnv gives it when nothing is set. */
+const ENV = {
+  AUTH_SECRET,
+  FACECAST_TRANSCRIBER: 'offline',
+  FACECAST_TRANSCRIBER_MODEL: 'whisper-1',
+} as const;
 const CHAT = {
   mode: 'chat',
   llm: { baseUrl: 'https://api.openai.com/v1', model: 'gpt-4o-mini', apiKey: 'sk-llm-0123456789' },
@@ -49,7 +55,7 @@ describe('conversationFor', () => {
   it('falls back to echo when the stored chat settings lost their model', async () => {
     const stored = await chatAvatar();
     const { id } = stored;
-    expect(conversationFor(stored, { AUTH_SECRET })).toEqual({
+    expect(conversationFor(stored, ENV)).toEqual({
       mode: 'chat',
       llm: {
         baseUrl: 'https://api.openai.com/v1',
@@ -60,6 +66,7 @@ describe('conversationFor', () => {
       greeting: CHAT.greeting,
       memoryTurns: 6,
       fallback: DEFAULT_FALLBACK_LINE,
+      transcription: { provider: 'offline', endOfTurnSilenceMs: 800 },
     });
     const config = stored.conversationConfig as { llm: Record<string, unknown> };
     // Edited outside the API: the model is gone.
@@ -67,27 +74,28 @@ describe('conversationFor', () => {
       ...stored,
       conversationConfig: { ...config, llm: { baseUrl: 'https://api.openai.com/v1' } },
     };
-    expect(conversationFor(damaged, { AUTH_SECRET })).toEqual({
+    expect(conversationFor(damaged, ENV)).toEqual({
       mode: 'echo',
       persona: CHAT.persona,
       greeting: CHAT.greeting,
       memoryTurns: 6,
       fallback: DEFAULT_FALLBACK_LINE,
+      transcription: { provider: 'offline', endOfTurnSilenceMs: 800 },
     });
     // And the database row itself, changed the same way.
     await db.prisma.avatar.update({
       where: { id },
       data: { conversationConfig: damaged.conversationConfig ?? {} },
     });
-    expect(conversationFor(await row(id), { AUTH_SECRET })).toMatchObject({ mode: 'echo' });
-    expect(conversationFor(await row(id), { AUTH_SECRET })).not.toHaveProperty('llm');
+    expect(conversationFor(await row(id), ENV)).toMatchObject({ mode: 'echo' });
+    expect(conversationFor(await row(id), ENV)).not.toHaveProperty('llm');
   });
 
   it('refuses a key sealed under another AUTH_SECRET with a conflict that says to enter it again', async () => {
     const stored = await chatAvatar();
     const refusal: unknown = (() => {
       try {
-        return conversationFor(stored, { AUTH_SECRET: `${AUTH_SECRET}-rotated` });
+        return conversationFor(stored, { ...ENV, AUTH_SECRET: `${AUTH_SECRET}-rotated` });
       } catch (error) {
         return error;
       }
@@ -103,7 +111,7 @@ describe('conversationFor', () => {
           ...otherAvatar,
           llmApiKeySealed: stored.llmApiKeySealed,
         },
-        { AUTH_SECRET },
+        ENV,
       ),
     ).toThrow(/Enter the key again/);
   });

@@ -17,6 +17,12 @@ import { DEFAULT_FALLBACK_LINE } from '@/protocol/conversation';
 import { conversationFor } from './conversation-settings';
 
 const AUTH_SECRET = 'conversation-settings-secret-conversation';
+/** The server's default transcriber as parseEnv gives it when nothing is set. */
+const ENV = {
+  AUTH_SECRET,
+  FACECAST_TRANSCRIBER: 'offline',
+  FACECAST_TRANSCRIBER_MODEL: 'whisper-1',
+} as const;
 const LLM_KEY = 'sk-llm-0123456789abcdef';
 const STT_KEY = 'sk-stt-fedcba9876543210';
 const CHAT = {
@@ -142,13 +148,14 @@ describe('PATCH /api/v1/avatars/:id conversation settings', () => {
     });
 
     // A session gets the key back, unsealed, with the rest of the settings.
-    expect(conversationFor(stored, { AUTH_SECRET })).toEqual({
+    expect(conversationFor(stored, ENV)).toEqual({
       mode: 'chat',
       llm: { baseUrl: 'https://api.openai.com/v1', model: 'gpt-4o-mini', apiKey: LLM_KEY },
       persona: CHAT.persona,
       greeting: CHAT.greeting,
       memoryTurns: 6,
       fallback: DEFAULT_FALLBACK_LINE,
+      transcription: { provider: 'offline', endOfTurnSilenceMs: 800 },
     });
   });
 
@@ -158,7 +165,7 @@ describe('PATCH /api/v1/avatars/:id conversation settings', () => {
     // Left out (and ""): kept.
     await update(id, { conversation: { llm: { temperature: 0.3 } } });
     await update(id, { conversation: { llm: { apiKey: '' } } });
-    expect(conversationFor(await row(id), { AUTH_SECRET }).llm).toEqual({
+    expect(conversationFor(await row(id), ENV).llm).toEqual({
       baseUrl: 'https://api.openai.com/v1',
       model: 'gpt-4o-mini',
       apiKey: LLM_KEY,
@@ -171,7 +178,7 @@ describe('PATCH /api/v1/avatars/:id conversation settings', () => {
     });
     const stored = await row(id);
     expect(stored.llmApiKeySealed).toBeNull();
-    expect(conversationFor(stored, { AUTH_SECRET }).llm).not.toHaveProperty('apiKey');
+    expect(conversationFor(stored, ENV).llm).not.toHaveProperty('apiKey');
   });
 
   it('drops the stored key when llm.baseUrl changes without a new key; the same baseUrl keeps it', async () => {
@@ -185,7 +192,7 @@ describe('PATCH /api/v1/avatars/:id conversation settings', () => {
       conversation: { llm: { baseUrl: 'https://api.openai.com/v1', model: 'gpt-4o' } },
     });
     expect((await row(id)).llmApiKeySealed).toBe(sealed);
-    expect(conversationFor(await row(id), { AUTH_SECRET }).llm).toMatchObject({
+    expect(conversationFor(await row(id), ENV).llm).toMatchObject({
       model: 'gpt-4o',
       apiKey: LLM_KEY,
     });
@@ -199,7 +206,7 @@ describe('PATCH /api/v1/avatars/:id conversation settings', () => {
       conversation: { llm: { baseUrl: 'http://localhost:11434/v1', hasApiKey: false } },
     });
     expect((await row(id)).llmApiKeySealed).toBeNull();
-    expect(conversationFor(await row(id), { AUTH_SECRET }).llm).toEqual({
+    expect(conversationFor(await row(id), ENV).llm).toEqual({
       baseUrl: 'http://localhost:11434/v1',
       model: 'gpt-4o',
     });
@@ -208,7 +215,7 @@ describe('PATCH /api/v1/avatars/:id conversation settings', () => {
     await update(id, {
       conversation: { llm: { baseUrl: 'https://llm.example.com/v1', apiKey: 'sk-new-server' } },
     });
-    expect(conversationFor(await row(id), { AUTH_SECRET }).llm).toMatchObject({
+    expect(conversationFor(await row(id), ENV).llm).toMatchObject({
       baseUrl: 'https://llm.example.com/v1',
       apiKey: 'sk-new-server',
     });

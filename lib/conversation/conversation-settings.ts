@@ -1,15 +1,13 @@
 /**
- * An avatar's conversation and voice-input settings (docs/conversation.md): what
- * `PATCH /api/v1/avatars/:id` accepts under `conversation` and `transcription`, how they are
- * stored (`conversationMode`, `conversationConfig` and `transcriptionConfig` without secrets;
- * API keys sealed with the app secret), how responses show them (`hasApiKey`, never a key),
- * and what a session request carries (the key unsealed, on its way to the worker sealed again
- * in the dispatch metadata).
+ * An avatar's conversation settings (docs/conversation.md): what `PATCH /api/v1/avatars/:id`
+ * accepts under `conversation`, how they are stored (`conversationMode` and
+ * `conversationConfig` without secrets; the model's API key sealed with the app secret), how
+ * responses show them (`hasApiKey`, never a key), and what a session request carries (the key
+ * unsealed, on its way to the worker sealed again in the dispatch metadata), with the voice
+ * input of transcription-settings.ts.
  */
-import type { Avatar, Prisma } from '@prisma/client';
+import type { Prisma } from '@prisma/client';
 import { z } from 'zod';
-import { ApiError } from '@/lib/api/errors';
-import { providerBaseUrlProblem } from '@/lib/providers/provider-base-url';
 import {
   CONVERSATION_MODES,
   DEFAULT_FALLBACK_LINE,
@@ -20,19 +18,16 @@ import {
   type ConversationMode,
   type ConversationSettings,
 } from '@/protocol/conversation';
-import { SealError, sealSecret, unsealSecret } from '@/protocol/sealing';
-
-const baseUrlSchema = z
-  .string()
-  .trim()
-  .max(500, 'baseUrl is too long')
-  .superRefine((value, ctx) => {
-    const problem = providerBaseUrlProblem(value);
-    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
-  });
-
-/** Write-only key: a string sets it, null removes it, absent or "" keeps the stored one. */
-const apiKeySchema = z.string().trim().max(1000, 'apiKey is too long').nullable().optional();
+import {
+  apiKeySchema,
+  baseUrlSchema,
+  nextKey,
+  stored,
+  unprocessable,
+  unsealed,
+  type ConversationColumns,
+} from './settings-fields';
+import { transcriptionFor, type TranscriberEnv } from './transcription-settings';
 
 /** `conversation.llm` in PATCH /api/v1/avatars/:id (also the Test button's unsaved settings). */
 export const llmInputSchema = z
@@ -90,45 +85,6 @@ export const conversationInputSchema = z
   .strict();
 export type ConversationInput = z.infer<typeof conversationInputSchema>;
 
-export const TRANSCRIPTION_PROVIDERS = ['server', 'openai', 'off'] as const;
-export const END_OF_TURN_SILENCE_MS = { min: 200, max: 5_000, default: 800 } as const;
-
-/** `transcription` in PATCH /api/v1/avatars/:id. */
-export const transcriptionInputSchema = z
-  .object({
-    /** server: the server's transcriber; openai: this avatar's own endpoint; off: no voice input. */
-    provider: z
-      .enum(TRANSCRIPTION_PROVIDERS, {
-        errorMap: () => ({
-          message: `transcription.provider must be one of: ${TRANSCRIPTION_PROVIDERS.join(', ')}`,
-        }),
-      })
-      .optional(),
-    baseUrl: baseUrlSchema.optional(),
-    model: z.string().trim().min(1).max(200).optional(),
-    apiKey: apiKeySchema,
-    language: z
-      .string()
-      .trim()
-      .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})?$/, 'language must be a code such as en or pt-BR')
-      .nullable()
-      .optional(),
-    endOfTurnSilenceMs: z
-      .number({ invalid_type_error: 'endOfTurnSilenceMs must be a number of milliseconds' })
-      .int()
-      .min(
-        END_OF_TURN_SILENCE_MS.min,
-        `endOfTurnSilenceMs must be at least ${END_OF_TURN_SILENCE_MS.min}`,
-      )
-      .max(
-        END_OF_TURN_SILENCE_MS.max,
-        `endOfTurnSilenceMs must be at most ${END_OF_TURN_SILENCE_MS.max}`,
-      )
-      .optional(),
-  })
-  .strict();
-export type TranscriptionInput = z.infer<typeof transcriptionInputSchema>;
-
 const storedConversationSchema = z.object({
   llm: z
     .object({
@@ -145,31 +101,7 @@ const storedConversationSchema = z.object({
 });
 type StoredConversation = z.infer<typeof storedConversationSchema>;
 
-const storedTranscriptionSchema = z.object({
-  provider: z.enum(TRANSCRIPTION_PROVIDERS).default('server'),
-  baseUrl: z.string().optional(),
-  model: z.string().optional(),
-  language: z.string().optional(),
-  endOfTurnSilenceMs: z.number().int().default(END_OF_TURN_SILENCE_MS.default),
-});
-type StoredTranscription = z.infer<typeof storedTranscriptionSchema>;
-
-function stored<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: Prisma.JsonValue | null): T {
-  const parsed = schema.safeParse(value ?? {});
-  return parsed.success ? parsed.data : schema.parse({});
-}
-
 const modeOf = (value: string): ConversationMode => (value === 'chat' ? 'chat' : 'echo');
-
-type ConversationColumns = Pick<
-  Avatar,
-  | 'id'
-  | 'conversationMode'
-  | 'conversationConfig'
-  | 'llmApiKeySealed'
-  | 'transcriptionConfig'
-  | 'transcriptionApiKeySealed'
->;
 
 export interface ConversationView {
   mode: ConversationMode;
@@ -186,11 +118,6 @@ export interface ConversationView {
   fallback: string;
 }
 
-export interface TranscriptionView extends Omit<StoredTranscription, 'language'> {
-  language?: string;
-  hasApiKey: boolean;
-}
-
 /** The settings as API responses show them: never a key, only whether there is one. */
 export function conversationView(avatar: ConversationColumns): ConversationView {
   const config = stored(storedConversationSchema, avatar.conversationConfig);
@@ -201,103 +128,42 @@ export function conversationView(avatar: ConversationColumns): ConversationView 
   };
 }
 
-export function transcriptionView(avatar: ConversationColumns): TranscriptionView {
-  const config = stored(storedTranscriptionSchema, avatar.transcriptionConfig);
-  return { ...config, hasApiKey: Boolean(avatar.transcriptionApiKeySealed) };
-}
-
-const unprocessable = (message: string) => new ApiError('unprocessable', message);
-
-/** A new sealed key, the stored one, or none: changing baseUrl drops a key not given again. */
-function nextKey(options: {
-  given: string | null | undefined;
-  stored: string | null;
-  baseUrlChanged: boolean;
-  appSecret: string;
-  context: string;
-}): string | null {
-  if (options.given === null) return null;
-  if (options.given) return sealSecret(options.given, options.appSecret, options.context);
-  // A key is for one server: never send it to a new one the user did not give it for.
-  return options.baseUrlChanged ? null : options.stored;
-}
-
 /**
- * The database changes for `conversation` and `transcription` of a PATCH, checked against
- * what is stored: chat mode needs a model (baseUrl and model), an OpenAI-compatible
- * transcriber needs a baseUrl and model. Keys are sealed per avatar and purpose.
+ * The database changes for `conversation` of a PATCH, checked against what is stored: chat
+ * mode needs a model (baseUrl and model). The model's key is sealed for this avatar.
  */
 export function conversationChanges(
   avatar: ConversationColumns,
-  input: { conversation?: ConversationInput; transcription?: TranscriptionInput },
+  input: ConversationInput,
   appSecret: string,
 ): Prisma.AvatarUpdateInput {
-  const data: Prisma.AvatarUpdateInput = {};
-  if (input.conversation) {
-    const { mode, llm, ...rest } = input.conversation;
-    const config: StoredConversation = {
-      ...stored(storedConversationSchema, avatar.conversationConfig),
-      ...rest,
-    };
-    let sealed = avatar.llmApiKeySealed;
-    if (llm) {
-      const { apiKey, temperature, maxTokens, ...plain } = llm;
-      const baseUrlChanged = plain.baseUrl !== undefined && plain.baseUrl !== config.llm.baseUrl;
-      config.llm = { ...config.llm, ...plain };
-      if (temperature !== undefined) config.llm.temperature = temperature ?? undefined;
-      if (maxTokens !== undefined) config.llm.maxTokens = maxTokens ?? undefined;
-      sealed = nextKey({
-        given: apiKey,
-        stored: sealed,
-        baseUrlChanged,
-        appSecret,
-        context: `${avatar.id}:llm`,
-      });
-    }
-    const nextMode = mode ?? modeOf(avatar.conversationMode);
-    if (nextMode === 'chat' && (!config.llm.baseUrl || !config.llm.model)) {
-      throw unprocessable(
-        'Chat mode needs a language model: give conversation.llm.baseUrl and conversation.llm.model (for a local Ollama: baseUrl http://localhost:11434/v1, model llama3.2).',
-      );
-    }
-    data.conversationMode = nextMode;
-    data.conversationConfig = config;
-    data.llmApiKeySealed = sealed;
-  }
-  if (input.transcription) {
-    const { apiKey, language, ...rest } = input.transcription;
-    const current = stored(storedTranscriptionSchema, avatar.transcriptionConfig);
-    const config: StoredTranscription = { ...current, ...rest };
-    if (language !== undefined) config.language = language ?? undefined;
-    const baseUrlChanged = rest.baseUrl !== undefined && rest.baseUrl !== current.baseUrl;
-    if (config.provider === 'openai' && (!config.baseUrl || !config.model)) {
-      throw unprocessable(
-        'To transcribe through an OpenAI-compatible API, give transcription.baseUrl and transcription.model (for OpenAI: https://api.openai.com/v1 and whisper-1).',
-      );
-    }
-    data.transcriptionConfig = config;
-    data.transcriptionApiKeySealed = nextKey({
+  const { mode, llm, ...rest } = input;
+  const config: StoredConversation = {
+    ...stored(storedConversationSchema, avatar.conversationConfig),
+    ...rest,
+  };
+  let sealed = avatar.llmApiKeySealed;
+  if (llm) {
+    const { apiKey, temperature, maxTokens, ...plain } = llm;
+    const baseUrlChanged = plain.baseUrl !== undefined && plain.baseUrl !== config.llm.baseUrl;
+    config.llm = { ...config.llm, ...plain };
+    if (temperature !== undefined) config.llm.temperature = temperature ?? undefined;
+    if (maxTokens !== undefined) config.llm.maxTokens = maxTokens ?? undefined;
+    sealed = nextKey({
       given: apiKey,
-      stored: avatar.transcriptionApiKeySealed,
+      stored: sealed,
       baseUrlChanged,
       appSecret,
-      context: `${avatar.id}:transcription`,
+      context: `${avatar.id}:llm`,
     });
   }
-  return data;
-}
-
-function unsealed(sealed: string | null, appSecret: string, context: string, what: string) {
-  if (!sealed) return undefined;
-  try {
-    return unsealSecret(sealed, appSecret, context);
-  } catch (error) {
-    if (!(error instanceof SealError)) throw error;
-    throw new ApiError(
-      'conflict',
-      `The avatar's ${what} API key can no longer be read (the server's AUTH_SECRET changed). Enter the key again in the avatar's conversation settings.`,
+  const nextMode = mode ?? modeOf(avatar.conversationMode);
+  if (nextMode === 'chat' && (!config.llm.baseUrl || !config.llm.model)) {
+    throw unprocessable(
+      'Chat mode needs a language model: give conversation.llm.baseUrl and conversation.llm.model (for a local Ollama: baseUrl http://localhost:11434/v1, model llama3.2).',
     );
   }
+  return { conversationMode: nextMode, conversationConfig: config, llmApiKeySealed: sealed };
 }
 
 /** The avatar's stored language-model API key, unsealed; undefined when none is stored. */
@@ -308,10 +174,13 @@ export function storedLlmApiKey(
   return unsealed(avatar.llmApiKeySealed, env.AUTH_SECRET, `${avatar.id}:llm`, 'language model');
 }
 
-/** What a session of this avatar converses with; the model's key unsealed for the worker. */
+/**
+ * What a session of this avatar converses with and how it hears its speakers; keys unsealed
+ * for the worker.
+ */
 export function conversationFor(
   avatar: ConversationColumns,
-  env: { AUTH_SECRET: string },
+  env: { AUTH_SECRET: string } & TranscriberEnv,
 ): ConversationSettings {
   const view = conversationView(avatar);
   const { baseUrl, model, temperature, maxTokens } = view.llm;
@@ -334,5 +203,6 @@ export function conversationFor(
     greeting: view.greeting,
     memoryTurns: Math.min(MEMORY_TURNS_MAX, Math.max(0, view.memoryTurns)),
     fallback: view.fallback.trim() === '' ? DEFAULT_FALLBACK_LINE : view.fallback,
+    transcription: transcriptionFor(avatar, env),
   };
 }

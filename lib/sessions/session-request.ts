@@ -12,6 +12,7 @@ import type { SpeechProvider } from '@/protocol/speech-provider';
 import { faceGeometrySchema } from '@/protocol/face-geometry';
 import { type SessionRequest } from '@/protocol/session-request';
 import { conversationFor } from '@/lib/conversation/conversation-settings';
+import type { TranscriberEnv } from '@/lib/conversation/transcription-settings';
 import type { ConversationSettings } from '@/protocol/conversation';
 import { speechProviderFor } from './speech-config';
 
@@ -58,7 +59,11 @@ export function sessionRequestFor(
  */
 export async function sessionRequestForSession(
   prisma: PrismaClient,
-  options: { sessionId: string; dataDir: string; env: { AUTH_SECRET: string } },
+  options: {
+    sessionId: string;
+    dataDir: string;
+    env: { AUTH_SECRET: string } & TranscriberEnv;
+  },
 ): Promise<SessionRequest> {
   const session = await prisma.session.findUnique({
     where: { id: options.sessionId },
