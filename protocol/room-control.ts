@@ -16,6 +16,15 @@ export const CHAT_TOPIC = 'lk.chat';
 /** Most characters one speak request or chat message may carry. */
 export const SPEAK_MAX_CHARS = 1000;
 
+/** Longest audio clip the avatar plays (`POST /api/v1/sessions/:id/speak-audio`), ms. */
+export const CLIP_MAX_DURATION_MS = 60_000;
+
+/** Clips reach the worker as 16-bit mono PCM WAV at this rate (the session's audio rate), Hz. */
+export const CLIP_SAMPLE_RATE_HZ = 16_000;
+
+/** Largest clip file the worker fetches, bytes: 60 s of 16 kHz 16-bit mono and a header. */
+export const CLIP_MAX_BYTES = (CLIP_MAX_DURATION_MS / 1000) * CLIP_SAMPLE_RATE_HZ * 2 + 64 * 1024;
+
 export const controlMessageSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('speak'),
@@ -29,6 +38,21 @@ export const controlMessageSchema = z.discriminatedUnion('type', [
     interrupt: z.boolean().default(true),
     /** Who sent it: "api", or the user's name in the app. */
     speaker: z.string().min(1).max(200).default('api'),
+  }),
+  /**
+   * Play an audio clip with the mouth driven from the audio itself. `url` is an absolute,
+   * single-use capability URL on the app (16-bit mono WAV); queued unless interrupt.
+   */
+  z.object({
+    type: z.literal('playAudio'),
+    url: z
+      .string()
+      .url()
+      .max(2_000)
+      .refine((url) => /^https?:\/\//.test(url), 'must be an http(s) URL'),
+    interrupt: z.boolean().default(false),
+    /** Length of the clip, ms. */
+    durationMs: z.number().int().positive().max(CLIP_MAX_DURATION_MS),
   }),
   /** Stop the answer being written and everything being said, at once. */
   z.object({ type: z.literal('interrupt') }),

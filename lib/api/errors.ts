@@ -69,18 +69,21 @@ export function errorResponse(error: unknown): Response {
 export const JSON_BODY_MAX_BYTES = 1024 * 1024;
 
 /**
- * The body as text, refused with 413 as soon as it passes `maxBytes`: a streamed body is read
- * chunk by chunk and never held whole when it is too large.
+ * The body's bytes, refused as soon as they pass `maxBytes` (with `tooLarge()`, by default a
+ * generic 413): a streamed body is read chunk by chunk and never held whole when too large.
  */
-export async function readText(request: Request, maxBytes: number): Promise<string> {
-  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
-  const tooLarge = () =>
+export async function readBytes(
+  request: Request,
+  maxBytes: number,
+  tooLarge: () => ApiError = () =>
     new ApiError(
       'payload_too_large',
       `The request body is larger than ${maxBytes} bytes; send less at once.`,
-    );
+    ),
+): Promise<Buffer> {
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
   if (declared > maxBytes) throw tooLarge();
-  if (!request.body) return '';
+  if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -94,7 +97,12 @@ export async function readText(request: Request, maxBytes: number): Promise<stri
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/** The body as text, refused with 413 as soon as it passes `maxBytes` (see readBytes). */
+export async function readText(request: Request, maxBytes: number): Promise<string> {
+  return (await readBytes(request, maxBytes)).toString('utf8');
 }
 
 /** Parses a JSON request body, with a clear error for malformed JSON and 413 past 1 MiB. */
