@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONVERSATION, type ConversationSettings } from '../../protocol/conversation';
 import type { SessionEvent } from '../../protocol/session-events';
 import { ChatModelError, type ChatMessage } from '../../protocol/providers/chat-model';
-import { Conversation, type ChatStream } from './conversation';
+import { CLIP_TURN_TEXT, Conversation, type ChatStream } from './conversation';
 
 const log = pino({ level: 'silent' });
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
@@ -11,6 +11,7 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 /** A speech port that records what it is asked, and a hand to play utterances out. */
 function harness(settings: Partial<ConversationSettings>, chat?: ChatStream) {
   const said: { text: string; utteranceId: string }[] = [];
+  const played: { pcm: Int16Array; sampleRateHz: number; utteranceId: string }[] = [];
   const ended = new Set<string>();
   const events: SessionEvent[] = [];
   let interrupts = 0;
@@ -19,6 +20,7 @@ function harness(settings: Partial<ConversationSettings>, chat?: ChatStream) {
     speech: {
       say: (text, utteranceId) => said.push({ text, utteranceId }),
       endUtterance: (id) => ended.add(id),
+      play: (pcm, sampleRateHz, utteranceId) => played.push({ pcm, sampleRateHz, utteranceId }),
       interrupt: () => interrupts++,
     },
     emit: (event) => events.push(event),
@@ -41,7 +43,7 @@ function harness(settings: Partial<ConversationSettings>, chat?: ChatStream) {
       endedAt: Date.now(),
     });
   };
-  return { conversation, said, ended, events, play, interrupts: () => interrupts };
+  return { conversation, said, played, ended, events, play, interrupts: () => interrupts };
 }
 
 const llm = { baseUrl: 'http://127.0.0.1:1/v1', model: 'stand-in' };
@@ -171,5 +173,56 @@ describe('Conversation', () => {
     h.play(h.said[0]!.utteranceId);
     await tick();
     expect(seen).toHaveLength(2);
+  });
+
+  it('plays a clip as an avatar turn shown as [audio clip], queued or interrupting', () => {
+    const h = harness({ mode: 'echo' });
+    h.conversation.speak('Before the clip.', false);
+    const pcm = new Int16Array(16_000).fill(1_000);
+    h.conversation.playClip(pcm, 16_000, false);
+    expect(h.interrupts()).toBe(0);
+    expect(h.played).toHaveLength(1);
+    expect(h.played[0]).toMatchObject({ pcm, sampleRateHz: 16_000 });
+    const clipId = h.played[0]!.utteranceId;
+    // The player reports a clip with the text it heard: none.
+    h.conversation.utteranceStarted({ utteranceId: clipId, text: '', startedAt: 1 });
+    h.conversation.utteranceEnded({
+      utteranceId: clipId,
+      text: '',
+      interrupted: false,
+      started: true,
+      startedAt: 1,
+      endedAt: 2,
+    });
+    expect(h.events).toContainEqual({
+      type: 'speech.started',
+      turnId: clipId,
+      text: CLIP_TURN_TEXT,
+      startedAt: 1,
+    });
+    expect(h.events).toContainEqual(
+      expect.objectContaining({ type: 'speech.ended', turnId: clipId, text: CLIP_TURN_TEXT }),
+    );
+
+    h.conversation.playClip(pcm, 22_050, true);
+    expect(h.interrupts()).toBe(1);
+    expect(h.played.at(-1)?.sampleRateHz).toBe(22_050);
+    // An empty clip plays nothing.
+    h.conversation.playClip(new Int16Array(0), 16_000, false);
+    expect(h.played).toHaveLength(2);
+  });
+
+  it('a clip that fails is an audio_invalid error event, and the session goes on', () => {
+    const h = harness({ mode: 'echo' });
+    h.conversation.clipFailed('The audio clip could not be fetched (HTTP 404).');
+    expect(h.events).toEqual([
+      {
+        type: 'error',
+        code: 'audio_invalid',
+        message: 'The audio clip could not be fetched (HTTP 404).',
+      },
+    ]);
+    h.conversation.speak('Still here.', false);
+    expect(h.said.map((s) => s.text)).toEqual(['Still here.']);
   });
 });

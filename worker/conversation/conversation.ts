@@ -26,6 +26,8 @@ export interface ConversationSpeech {
   say(text: string, utteranceId: string): void;
   /** No more pieces for the utterance: it ends once they have been heard. */
   endUtterance(utteranceId: string): void;
+  /** Queues audio (mono, any rate) as a whole utterance, the mouth driven from it. */
+  play(pcm: Int16Array, sampleRateHz: number, utteranceId: string): void;
   /** Drops all queued and playing speech; open utterances end as interrupted. */
   interrupt(): void;
 }
@@ -44,6 +46,9 @@ export interface ConversationOptions {
   /** The model client (tests may pass another). */
   chat?: ChatStream;
 }
+
+/** What the transcript and events show for an audio clip the avatar played. */
+export const CLIP_TURN_TEXT = '[audio clip]';
 
 export interface UserTurn {
   text: string;
@@ -71,6 +76,8 @@ export class Conversation {
   private readonly audible = new Set<string>();
   /** Utterances whose heard text goes into the model's memory (answers, the greeting). */
   private readonly remembered = new Set<string>();
+  /** Utterances that are audio clips (they have no text of their own). */
+  private readonly clips = new Set<string>();
   private listeners = 0;
   private state: SessionState = 'idle';
   private greeted = false;
@@ -111,6 +118,23 @@ export class Conversation {
     this.sayWhole(trimmed);
   }
 
+  /** Plays an audio clip (the speak-audio API) like `speak`: queued unless interrupt. */
+  playClip(pcm: Int16Array, sampleRateHz: number, interrupt: boolean): void {
+    if (this.closed || pcm.length === 0) return;
+    if (interrupt) this.interrupt('play audio');
+    const utteranceId = randomUUID();
+    this.pending.add(utteranceId);
+    this.clips.add(utteranceId);
+    this.options.speech.play(pcm, sampleRateHz, utteranceId);
+    this.updateState();
+  }
+
+  /** A clip could not be fetched or read: the session goes on, the error is reported. */
+  clipFailed(message: string): void {
+    this.options.log.warn({ reason: message }, 'audio clip failed');
+    this.options.emit({ type: 'error', code: 'audio_invalid', message: message.slice(0, 2_000) });
+  }
+
   /** Stops the answer being written and everything being said; forgets waiting turns. */
   interrupt(reason: string): void {
     const generation = this.generation;
@@ -145,7 +169,7 @@ export class Conversation {
     this.options.emit({
       type: 'speech.started',
       turnId: event.utteranceId,
-      text: event.text,
+      text: this.clips.has(event.utteranceId) ? CLIP_TURN_TEXT : event.text,
       startedAt: event.startedAt,
     });
     this.updateState();
@@ -155,11 +179,12 @@ export class Conversation {
   utteranceEnded(event: UtteranceEnded): void {
     this.pending.delete(event.utteranceId);
     this.audible.delete(event.utteranceId);
+    const clip = this.clips.delete(event.utteranceId);
     if (event.started) {
       this.options.emit({
         type: 'speech.ended',
         turnId: event.utteranceId,
-        text: event.text,
+        text: clip ? CLIP_TURN_TEXT : event.text,
         interrupted: event.interrupted,
         startedAt: event.startedAt,
         endedAt: event.endedAt,

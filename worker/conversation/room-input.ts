@@ -1,6 +1,6 @@
 /**
  * What reaches a session's conversation from its room: control messages from the app (data
- * packets sent through the server API on CONTROL_TOPIC: speak, message, interrupt), chat
+ * packets sent through the server API on CONTROL_TOPIC: speak, message, playAudio, interrupt), chat
  * typed by viewers (text streams on CHAT_TOPIC), and viewers arriving (the greeting).
  */
 import {
@@ -20,6 +20,7 @@ import {
 } from '../../protocol/room-control';
 import type { Logger } from '../log';
 import type { Conversation } from './conversation';
+import { fetchClip } from './fetch-clip';
 
 /** A viewer who joined hears the greeting after this if no subscription was seen first. */
 const GREETING_FALLBACK_MS = 1_500;
@@ -39,6 +40,25 @@ export function parseControlPacket(payload: Uint8Array, log: Logger): ControlMes
     return undefined;
   }
   return parsed.data;
+}
+
+/** Fetches a clip the app stored and plays it; a clip that fails is reported, not fatal. */
+async function playClip(
+  conversation: Conversation,
+  message: Extract<ControlMessage, { type: 'playAudio' }>,
+  log: Logger,
+): Promise<void> {
+  try {
+    const started = performance.now();
+    const { pcm, sampleRateHz } = await fetchClip(message.url);
+    log.info(
+      { fetchMs: Math.round(performance.now() - started), samples: pcm.length, sampleRateHz },
+      'audio clip fetched',
+    );
+    conversation.playClip(pcm, sampleRateHz, message.interrupt);
+  } catch (error) {
+    conversation.clipFailed(error instanceof Error ? error.message : 'The audio clip failed.');
+  }
 }
 
 /** Hands the room's control messages and chat to the conversation. */
@@ -71,6 +91,13 @@ export function listenToRoom(options: { room: Room; conversation: Conversation; 
             speaker: message.speaker,
             interrupt: message.interrupt,
           });
+          break;
+        case 'playAudio':
+          log.info(
+            { durationMs: message.durationMs, interrupt: message.interrupt },
+            'audio clip requested',
+          );
+          void playClip(conversation, message, log);
           break;
         case 'interrupt':
           conversation.interrupt('interrupt requested');

@@ -152,6 +152,7 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
     speech: {
       say: (text, utteranceId) => player.say(text, utteranceId),
       endUtterance: (utteranceId) => player.endUtterance(utteranceId),
+      play: (pcm, sampleRateHz, utteranceId) => player.play(pcm, sampleRateHz, utteranceId),
       interrupt: interruptSpeech,
     },
     emit: (event) => options.onEvent?.(event),
