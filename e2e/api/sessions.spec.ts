@@ -91,15 +91,17 @@ test.describe('sessions API', () => {
       publicViewing: false,
     });
 
-    // A viewer token: subscribe and chat, never publish media.
+    // The owner's token: subscribe, chat and talk (the microphone, no other media).
     const tokenResponse = await api.post(`/api/v1/sessions/${session.id}/tokens`);
     expect(tokenResponse.status(), await tokenResponse.text()).toBe(200);
     const grant = (await tokenResponse.json()) as {
       livekitUrl: string;
       token: string;
       identity: string;
+      mayTalk: boolean;
     };
     expect(grant.livekitUrl).toBe(session.livekitUrl);
+    expect(grant.mayTalk).toBe(true);
     expect(grant.identity).toMatch(/^viewer-/);
     const claims = decodeJwtPayload(grant.token);
     expect(claims.sub).toBe(grant.identity);
@@ -107,7 +109,8 @@ test.describe('sessions API', () => {
       room: session.room,
       roomJoin: true,
       canSubscribe: true,
-      canPublish: false,
+      canPublish: true,
+      canPublishSources: ['microphone'],
       canPublishData: true,
     });
     expect(Number(claims.exp)).toBeGreaterThan(Date.now() / 1000);

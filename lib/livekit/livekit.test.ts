@@ -32,4 +32,22 @@ describe('livekit helpers', () => {
     expect(claims.video?.canPublishSources ?? []).toEqual([]);
     expect(claims.video?.roomAdmin).toBeFalsy();
   });
+
+  it('a viewer who may talk may publish its microphone and nothing else', async () => {
+    const { createViewerToken } = await import('./livekit');
+    const jwt = await createViewerToken({
+      roomName: 'fc-room',
+      identity: 'guest-1',
+      mayTalk: true,
+    });
+    const claims = await new TokenVerifier('testkey', 'testsecret-testsecret-testsecret').verify(
+      jwt,
+    );
+    expect(claims.video).toMatchObject({
+      canPublish: true,
+      canPublishSources: ['microphone'],
+      canPublishData: true,
+    });
+    expect(claims.video?.roomAdmin).toBeFalsy();
+  });
 });

@@ -3,12 +3,7 @@
  * access tokens. The server API URL is derived from LIVEKIT_URL (ws→http, wss→https).
  */
 import { randomBytes } from 'node:crypto';
-import {
-  AccessToken,
-  DataPacket_Kind,
-  RoomServiceClient,
-  type TrackSource,
-} from 'livekit-server-sdk';
+import { AccessToken, DataPacket_Kind, RoomServiceClient, TrackSource } from 'livekit-server-sdk';
 import { env } from '@/lib/config/env';
 import { AVATAR_IDENTITY, type ControlMessage, CONTROL_TOPIC } from '@/protocol/room-control';
 
@@ -24,13 +19,32 @@ export function roomService(): RoomServiceClient {
   return new RoomServiceClient(livekitHttpUrl(LIVEKIT_URL), LIVEKIT_API_KEY, LIVEKIT_API_SECRET);
 }
 
+/** Identities of guests (people on the shareable viewer URL who are not the owner). */
+export const GUEST_IDENTITY_PREFIX = 'guest-';
+
 /**
- * A viewer token: may subscribe and send chat (data), may never publish audio or video.
+ * What a viewer may do in the room: subscribe and send chat (data) always; publish its
+ * microphone, and nothing else, when it may talk. Never video, screen or metadata.
+ */
+function viewerPermission(mayTalk: boolean) {
+  return {
+    canSubscribe: true,
+    canPublish: mayTalk,
+    canPublishSources: mayTalk ? [TrackSource.MICROPHONE] : [],
+    canPublishData: true,
+  };
+}
+
+/**
+ * A viewer token: may subscribe and send chat; with `mayTalk`, may also publish a microphone
+ * (the session process listens to every microphone in the room: who may publish one is who
+ * may talk to the avatar).
  */
 export async function createViewerToken(options: {
   roomName: string;
   identity: string;
   name?: string;
+  mayTalk?: boolean;
 }): Promise<string> {
   const token = new AccessToken(env().LIVEKIT_API_KEY, env().LIVEKIT_API_SECRET, {
     identity: options.identity,
@@ -40,10 +54,7 @@ export async function createViewerToken(options: {
   token.addGrant({
     room: options.roomName,
     roomJoin: true,
-    canSubscribe: true,
-    canPublish: false,
-    canPublishSources: [] as TrackSource[],
-    canPublishData: true,
+    ...viewerPermission(options.mayTalk ?? false),
     canUpdateOwnMetadata: false,
   });
   return token.toJwt();
@@ -53,6 +64,8 @@ export interface ViewerGrant {
   livekitUrl: string;
   token: string;
   identity: string;
+  /** Whether the token may publish a microphone. */
+  mayTalk: boolean;
 }
 
 /** A viewer token for a fresh random identity (`<prefix>-<hex>`), with the browser-facing URL. */
@@ -60,14 +73,37 @@ export async function issueViewerGrant(options: {
   roomName: string;
   identityPrefix: 'viewer' | 'guest';
   name?: string;
+  mayTalk: boolean;
 }): Promise<ViewerGrant> {
   const identity = `${options.identityPrefix}-${randomBytes(6).toString('hex')}`;
   const token = await createViewerToken({
     roomName: options.roomName,
     identity,
     name: options.name,
+    mayTalk: options.mayTalk,
   });
-  return { livekitUrl: env().LIVEKIT_URL, token, identity };
+  return { livekitUrl: env().LIVEKIT_URL, token, identity, mayTalk: options.mayTalk };
+}
+
+/**
+ * Gives the guests connected now the microphone, or takes it away (LiveKit then unpublishes
+ * it), without making them rejoin; guests who join later get it in their token. Returns how
+ * many guests were updated.
+ */
+export async function setGuestMicrophones(roomName: string, mayTalk: boolean): Promise<number> {
+  const service = roomService();
+  const guests = (await service.listParticipants(roomName)).filter((p) =>
+    p.identity.startsWith(GUEST_IDENTITY_PREFIX),
+  );
+  await Promise.all(
+    guests.map((guest) =>
+      service.updateParticipant(roomName, guest.identity, {
+        // Permissions are replaced as a whole: the full set, as the token grants it.
+        permission: { ...viewerPermission(mayTalk), canUpdateMetadata: false },
+      }),
+    ),
+  );
+  return guests.length;
 }
 
 export async function createRoom(roomName: string): Promise<void> {

@@ -23,6 +23,7 @@ describe('API views', () => {
       error: null,
       viewerKey: 'key123',
       publicViewing: false,
+      guestsMayTalk: false,
       renderer: 'builtin',
       notice: 'The lip-sync model could not keep up; the built-in renderer took over.',
       workerHostId: 'host-1',

@@ -8,6 +8,8 @@ export interface SessionView {
   status: Session['status'];
   error?: string;
   publicViewing: boolean;
+  /** Whether guests on the viewer URL may talk (publish a microphone); the owner always may. */
+  guestsMayTalk: boolean;
   /** What draws the avatar: "builtin" or "onnx" (known once the session runs). */
   renderer?: string;
   /** Why the session does not use what the avatar asked for (e.g. its lip-sync model). */
@@ -34,6 +36,7 @@ export function sessionView(session: Session): SessionView {
     status: session.status,
     ...(session.error ? { error: session.error } : {}),
     publicViewing: session.publicViewing,
+    guestsMayTalk: session.guestsMayTalk,
     ...(session.renderer ? { renderer: session.renderer } : {}),
     ...(session.notice ? { notice: session.notice } : {}),
     state: session.state,

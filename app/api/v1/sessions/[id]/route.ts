@@ -1,14 +1,12 @@
-import { z } from 'zod';
 import { readJson } from '@/lib/api/errors';
 import { withAuth } from '@/lib/auth/with-auth';
 import { db } from '@/lib/db/db';
 import { findOwnSession } from '@/lib/sessions/find-session';
 import { sessionView } from '@/lib/sessions/session-view';
 import { stopSession } from '@/lib/sessions/stop-session';
+import { sessionAccessSchema, updateSessionAccess } from '@/lib/sessions/update-session-access';
 
 type Params = { id: string };
-
-const patchSchema = z.object({ publicViewing: z.boolean() });
 
 /** GET /api/v1/sessions/:id */
 export const GET = withAuth<Params>(async ({ user, params }) => {
@@ -18,14 +16,16 @@ export const GET = withAuth<Params>(async ({ user, params }) => {
   return Response.json(sessionView(session));
 });
 
-/** PATCH /api/v1/sessions/:id {publicViewing} — share or unshare the viewer URL. */
+/**
+ * PATCH /api/v1/sessions/:id {publicViewing?, guestsMayTalk?} — share or unshare the viewer
+ * URL; let guests on it talk (publish a microphone) or not, also those connected now.
+ */
 export const PATCH = withAuth<Params>(async ({ request, user, params }) => {
-  const body = patchSchema.parse(await readJson(request));
-  const prisma = await db();
-  const session = await findOwnSession(prisma, user.id, params.id);
-  const updated = await prisma.session.update({
-    where: { id: session.id },
-    data: { publicViewing: body.publicViewing },
+  const changes = sessionAccessSchema.parse(await readJson(request));
+  const updated = await updateSessionAccess(await db(), {
+    userId: user.id,
+    sessionId: params.id,
+    changes,
   });
   return Response.json(sessionView(updated));
 });

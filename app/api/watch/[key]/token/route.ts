@@ -5,9 +5,10 @@ import { db } from '@/lib/db/db';
 import { issueViewerGrant } from '@/lib/livekit/livekit';
 
 /**
- * POST /api/watch/:key/token → {livekitUrl, token, identity, avatarName}
+ * POST /api/watch/:key/token → {livekitUrl, token, identity, mayTalk, avatarName}
  * For the shareable viewer URL: open to anyone when the owner enabled public viewing,
- * otherwise only to the owner. Unknown and private keys look the same (404).
+ * otherwise only to the owner. Unknown and private keys look the same (404). The owner may
+ * always talk (publish a microphone); guests when the owner let them (guestsMayTalk).
  */
 export const POST = withErrors<{ key: string }>(async ({ params }) => {
   const prisma = await db();
@@ -16,7 +17,8 @@ export const POST = withErrors<{ key: string }>(async ({ params }) => {
     include: { avatar: { select: { name: true } } },
   });
   const user = await currentUser();
-  if (!session || (!session.publicViewing && session.userId !== user?.id)) {
+  const isOwner = session !== null && session.userId === user?.id;
+  if (!session || (!session.publicViewing && !isOwner)) {
     throw new ApiError(
       'not_found',
       'This viewer link is not valid, or its owner has not made the session public.',
@@ -25,10 +27,15 @@ export const POST = withErrors<{ key: string }>(async ({ params }) => {
   if (session.status !== 'live' && session.status !== 'starting') {
     throw new ApiError('conflict', 'This session has ended.');
   }
-  const grant = await issueViewerGrant({
-    roomName: session.roomName,
-    identityPrefix: 'guest',
-    name: 'Guest',
-  });
+  const grant = await issueViewerGrant(
+    isOwner
+      ? { roomName: session.roomName, identityPrefix: 'viewer', mayTalk: true }
+      : {
+          roomName: session.roomName,
+          identityPrefix: 'guest',
+          name: 'Guest',
+          mayTalk: session.guestsMayTalk,
+        },
+  );
   return Response.json({ ...grant, avatarName: session.avatar.name });
 });

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Session" ADD COLUMN     "guestsMayTalk" BOOLEAN NOT NULL DEFAULT false;
+
