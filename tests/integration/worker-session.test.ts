@@ -11,7 +11,8 @@ import { DataPacket_Kind, RoomServiceClient } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AVATAR_IDENTITY, CONTROL_TOPIC } from '../../protocol/room-control';
 import { type SessionRequest } from '../../protocol/session-request';
-import { SYNTHETIC_FACE, writeSyntheticAvatar } from '../../worker/testing/synthetic-avatar';
+import { writeSyntheticAvatar } from '../../worker/testing/synthetic-avatar';
+import { FAR_BOX, MOUTH_BOX, regionDiff } from './support/frame-diff';
 import { startLivekitServer, type LivekitServer } from './support/livekit-server';
 import { assertTestNamespace } from './support/network';
 import { waitUntil } from './support/ports';
@@ -27,33 +28,6 @@ import { startWorkerHost, type WorkerHost } from './support/worker-host';
 const SPEECH_RMS = 300;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Mean absolute RGB difference of two frames inside a box given in 512-px avatar coordinates. */
-function regionDiff(
-  a: { data: Uint8Array; widthPx: number },
-  b: { data: Uint8Array; widthPx: number },
-  box: { x0: number; y0: number; x1: number; y1: number },
-): number {
-  const scale = a.widthPx / 512;
-  let sum = 0;
-  let n = 0;
-  for (let y = Math.round(box.y0 * scale); y < Math.round(box.y1 * scale); y++) {
-    for (let x = Math.round(box.x0 * scale); x < Math.round(box.x1 * scale); x++) {
-      const o = (y * a.widthPx + x) * 4;
-      for (let c = 0; c < 3; c++) sum += Math.abs((a.data[o + c] ?? 0) - (b.data[o + c] ?? 0));
-      n += 3;
-    }
-  }
-  return sum / Math.max(1, n);
-}
-
-const MOUTH_BOX = {
-  x0: SYNTHETIC_FACE.mouth.left[0] + 10,
-  x1: SYNTHETIC_FACE.mouth.right[0] - 10,
-  y0: 355,
-  y1: 400,
-};
-const FAR_BOX = { x0: 10, x1: 90, y0: 10, y1: 90 };
 
 describe('worker session end to end', () => {
   let livekit: LivekitServer;
