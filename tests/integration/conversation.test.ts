@@ -262,10 +262,7 @@ describe('conversation end to end', () => {
     expect(eventsOf('error')[0]).toMatchObject({ code: 'llm_failed' });
     expect(eventsOf('error')[0]!.message).toMatch(/500/);
     expect(JSON.stringify(app.events)).not.toContain('sk-test-key-1234');
-    await quiet();
-    expect(eventsOf('speech.ended').at(-1)?.text).toBe(
-      'Sorry, my thoughts are elsewhere right now.',
-    );
+    expect((await answered(endedBefore)).text).toBe('Sorry, my thoughts are elsewhere right now.');
     expect(worker.output()).toContain('language model failed');
 
     model.chat.set({ failure: undefined, answer: 'I am here.' });

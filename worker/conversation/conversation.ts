@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ConversationSettings } from '../../protocol/conversation';
-import type { SessionEvent, SessionState } from '../../protocol/session-events';
+import type { SessionErrorCode, SessionEvent, SessionState } from '../../protocol/session-events';
 import type { Logger } from '../log';
 import type { UtteranceEnded, UtteranceStarted } from '../session/utterances';
 import {
@@ -146,6 +146,17 @@ export class Conversation {
     this.pending.clear();
     if (wasBusy) this.options.log.info({ reason }, 'conversation interrupted');
     this.updateState();
+  }
+
+  /** Whether an answer is being written, or speech is queued or playing. */
+  get busy(): boolean {
+    return this.generation !== undefined || this.pending.size > 0;
+  }
+
+  /** An error for the session's events (the caller has logged it). */
+  reportError(code: SessionErrorCode, message: string): void {
+    if (this.closed) return;
+    this.options.emit({ type: 'error', code, message: message.slice(0, 2_000) });
   }
 
   /** A viewer joined: the first one hears the greeting. */

@@ -37,6 +37,7 @@ import { NEUTRAL_POSE } from '../visemes/mouth-pose';
 import { Captions } from '../conversation/captions';
 import { Conversation } from '../conversation/conversation';
 import { greetFirstViewer, listenToRoom } from '../conversation/room-input';
+import { startVoiceInput, type VoiceInput } from '../listening/voice-input';
 import { SpeechPlayer } from './speech-player';
 import { startVideoLoop, type VideoLoop, type VideoLoopStats } from './video-loop';
 
@@ -135,6 +136,7 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
     },
   });
   let video: VideoLoop | undefined = undefined;
+  let voice: VoiceInput | undefined = undefined;
   let stopping: Promise<void> | undefined;
   let resolveEnded: (reason: string) => void = () => undefined;
   const ended = new Promise<string>((resolve) => {
@@ -165,6 +167,7 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
   const stop = (reason: string): Promise<void> => {
     stopping ??= (async () => {
       log.info({ reason }, 'session stopping');
+      voice?.close();
       talk.close();
       video?.stop();
       await player.stop();
@@ -219,6 +222,17 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
 
   player.start();
   greetFirstViewer(room, talk);
+  const transcription = request.conversation?.transcription;
+  if (transcription && transcription.provider !== 'off' && captions) {
+    voice = startVoiceInput({
+      room,
+      conversation: talk,
+      captions,
+      settings: transcription,
+      log,
+      avatarSpeaking: () => player.speaking,
+    });
+  }
   if (!lipSync) options.onRenderStatus?.({ renderer: 'builtin' });
   const blink = new BlinkSchedule(performance.now());
   video = startVideoLoop({

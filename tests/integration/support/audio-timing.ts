@@ -39,6 +39,26 @@ export function silenceAfter(
 }
 
 /**
+ * When the first stretch of at least `quietMs` of silence after `fromMs` began (later sound,
+ * e.g. a new answer, does not matter); undefined while there is none yet.
+ */
+export function firstSilenceAfter(
+  levels: Levels,
+  fromMs: number,
+  quietMs = 300,
+  threshold = SILENCE_RMS,
+) {
+  let start: number | undefined;
+  for (const l of levels) {
+    if (l.atMs <= fromMs) continue;
+    if (l.rms > threshold) start = undefined;
+    else if (start === undefined) start = l.atMs;
+    else if (l.atMs - start >= quietMs) return start;
+  }
+  return undefined;
+}
+
+/**
  * Resolves at a moment the viewer is hearing speech (its newest audio frame is loud), so an
  * interrupt sent then stops a sound, not a pause between sentences. Polls every 5 ms.
  */
