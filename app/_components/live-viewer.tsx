@@ -3,11 +3,15 @@ import { type RemoteParticipant, type RemoteTrack, Room, RoomEvent, Track } from
 import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
 import { api } from './api';
 import { type Caption, CaptionOverlay, followCaptions, useCaptionsEnabled } from './captions';
+import { MicControl } from './mic-control';
+import { useMicrophone } from './use-microphone';
 
 interface Grant {
   livekitUrl: string;
   token: string;
   identity: string;
+  /** The token may publish a microphone (the owner; guests when the owner allows it). */
+  mayTalk?: boolean;
 }
 
 interface ChatLine {
@@ -22,10 +26,11 @@ const CHAT_TOPIC = 'lk.chat';
 const MAX_CHARS = 1000;
 
 /**
- * Joins the session's LiveKit room as a subscribe-only viewer, shows the avatar's video with
- * captions of what it says (a toggle, on by default), plays its audio (with a visible button
- * when the browser blocks autoplay) and, unless a `panel` replaces it, sends typed text to the
- * avatar over a LiveKit text stream.
+ * Joins the session's LiveKit room as a viewer, shows the avatar's video with captions of what
+ * it says (a toggle, on by default), plays its audio (with a visible button when the browser
+ * blocks autoplay), offers the mic when the token lets this viewer talk (also when the owner
+ * allows it later: LiveKit then changes the permissions of the connected viewer) and, unless
+ * a `panel` replaces it, sends typed text to the avatar over a LiveKit text stream.
  */
 export function LiveViewer({ tokenUrl, panel }: { tokenUrl: string; panel?: ReactNode }) {
   const videoRef = useRef<HTMLVideoElement>(null);
@@ -39,10 +44,14 @@ export function LiveViewer({ tokenUrl, panel }: { tokenUrl: string; panel?: Reac
   const [sending, setSending] = useState(false);
   const [caption, setCaption] = useState<Caption | null>(null);
   const [captionsOn, setCaptionsOn] = useCaptionsEnabled();
+  const [room, setRoom] = useState<Room | null>(null);
+  const [mayTalk, setMayTalk] = useState(false);
+  const mic = useMicrophone(room, mayTalk);
 
   useEffect(() => {
     const room = new Room({ adaptiveStream: false, dynacast: false });
     roomRef.current = room;
+    setRoom(room);
     let disposed = false;
 
     const attach = (track: RemoteTrack, participant: RemoteParticipant) => {
@@ -63,6 +72,11 @@ export function LiveViewer({ tokenUrl, panel }: { tokenUrl: string; panel?: Reac
         if (participant.identity === 'avatar') setPhase('waiting');
       })
       .on(RoomEvent.AudioPlaybackStatusChanged, () => setNeedsSound(!room.canPlaybackAudio))
+      .on(RoomEvent.ParticipantPermissionsChanged, (_previous, participant) => {
+        if (participant === room.localParticipant) {
+          setMayTalk(room.localParticipant.permissions?.canPublish ?? false);
+        }
+      })
       .on(RoomEvent.Disconnected, () => {
         if (!disposed) {
           setPhase('ended');
@@ -83,6 +97,7 @@ export function LiveViewer({ tokenUrl, panel }: { tokenUrl: string; panel?: Reac
       try {
         const grant = await api<Grant>(tokenUrl, { method: 'POST' });
         if (disposed) return;
+        setMayTalk(grant.mayTalk ?? false);
         await room.connect(grant.livekitUrl, grant.token, { autoSubscribe: true });
         if (disposed) return;
         setPhase((p) => (p === 'live' ? p : 'waiting'));
@@ -159,6 +174,11 @@ export function LiveViewer({ tokenUrl, panel }: { tokenUrl: string; panel?: Reac
             Captions
           </label>
         </div>
+        <MicControl
+          mic={mic}
+          allowed={mayTalk}
+          connected={phase === 'live' || phase === 'waiting'}
+        />
         {message && phase !== 'ended' && <div className="error">{message}</div>}
       </div>
       {panel ?? (

@@ -8,7 +8,14 @@ import { LipSyncPanel } from './lip-sync-panel';
 import { NewAvatarForm } from './new-avatar-form';
 import { SpeechSettings } from './speech-settings';
 
-export function AvatarLibrary({ maxUploadMb }: { maxUploadMb: number }) {
+export function AvatarLibrary({
+  maxUploadMb,
+  serverTranscriber,
+}: {
+  maxUploadMb: number;
+  /** How the server's default transcriber reads, e.g. "Server default (offline recogniser)". */
+  serverTranscriber: string;
+}) {
   const router = useRouter();
   const [avatars, setAvatars] = useState<Avatar[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -121,6 +128,7 @@ export function AvatarLibrary({ maxUploadMb }: { maxUploadMb: number }) {
                     avatarId={avatar.id}
                     conversation={avatar.conversation}
                     transcription={avatar.transcription}
+                    serverTranscriber={serverTranscriber}
                     onSaved={() => void load()}
                   />
                 </details>

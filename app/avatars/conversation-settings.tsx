@@ -61,6 +61,8 @@ export function ConversationSettings(props: {
   avatarId: string;
   conversation: AvatarView['conversation'];
   transcription: AvatarView['transcription'];
+  /** The provider option for the server's transcriber, saying what it is. */
+  serverTranscriber: string;
   onSaved?: (avatar: AvatarView) => void;
 }) {
   const id = useId();
@@ -351,6 +353,7 @@ export function ConversationSettings(props: {
         id={id}
         value={transcription}
         hasApiKey={hasTranscriptionKey}
+        serverLabel={props.serverTranscriber}
         onChange={setTranscription}
         error={(field) => fieldError(`t.${field}`)}
         described={(field) => described(`t.${field}`)}

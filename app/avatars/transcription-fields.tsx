@@ -64,6 +64,8 @@ export function TranscriptionFields(props: {
   id: string;
   value: TranscriptionForm;
   hasApiKey: boolean;
+  /** The `server` option's text, saying what the server's default is. */
+  serverLabel?: string;
   onChange: (next: TranscriptionForm) => void;
   /** The error shown under a field, with the props that tie it to the input. */
   error: (field: TranscriptionField) => ReactNode;
@@ -75,8 +77,8 @@ export function TranscriptionFields(props: {
     <fieldset>
       <legend>Transcription</legend>
       <p className="muted">
-        How viewers&apos; voices become text. Voice input arrives with the voice-input work; until
-        then these settings are stored and typed messages work without them.
+        How the voices of those allowed to talk (you, and guests when you let them) become text:
+        each utterance, once they fall silent, is a turn the avatar answers.
       </p>
       <label htmlFor={`${id}-t-provider`}>Transcriber</label>
       <select
@@ -87,7 +89,7 @@ export function TranscriptionFields(props: {
       >
         {Object.entries(TRANSCRIPTION_PROVIDER_LABELS).map(([provider, label]) => (
           <option key={provider} value={provider}>
-            {label}
+            {provider === 'server' && props.serverLabel ? props.serverLabel : label}
           </option>
         ))}
       </select>

@@ -52,6 +52,7 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
             sessionId={session.id}
             viewerUrl={viewerUrl(session.viewerKey)}
             publicViewing={session.publicViewing}
+            guestsMayTalk={session.guestsMayTalk}
           />
         </>
       ) : (

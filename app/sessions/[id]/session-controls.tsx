@@ -7,9 +7,11 @@ export function SessionControls(props: {
   sessionId: string;
   viewerUrl: string;
   publicViewing: boolean;
+  guestsMayTalk: boolean;
 }) {
   const router = useRouter();
   const [shared, setShared] = useState(props.publicViewing);
+  const [guestsTalk, setGuestsTalk] = useState(props.guestsMayTalk);
   const [error, setError] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
 
@@ -20,6 +22,17 @@ export function SessionControls(props: {
       await api(`/api/v1/sessions/${props.sessionId}`, jsonInit('PATCH', { publicViewing: next }));
     } catch (e) {
       setShared(!next);
+      setError((e as Error).message);
+    }
+  }
+
+  async function toggleGuestsTalk(next: boolean) {
+    setError(null);
+    setGuestsTalk(next);
+    try {
+      await api(`/api/v1/sessions/${props.sessionId}`, jsonInit('PATCH', { guestsMayTalk: next }));
+    } catch (e) {
+      setGuestsTalk(!next);
       setError((e as Error).message);
     }
   }
@@ -68,6 +81,17 @@ export function SessionControls(props: {
       {!shared && (
         <p className="muted">Only you can open the viewer link until you enable sharing.</p>
       )}
+      <label className="row" style={{ color: 'inherit', marginTop: 8 }}>
+        <input
+          type="checkbox"
+          role="switch"
+          checked={guestsTalk}
+          data-testid="guests-may-talk"
+          onChange={(e) => void toggleGuestsTalk(e.target.checked)}
+        />
+        Guests may talk: people on the viewer link can use their microphone to talk to the avatar
+        (you always can)
+      </label>
       <div className="row" style={{ marginTop: 16 }}>
         <button
           type="button"

@@ -6,9 +6,17 @@
 import { useEffect, useRef } from 'react';
 import type { Turn } from './use-conversation';
 
+/**
+ * Who said a user turn: typed through the API or spoken with the owner's token (`viewer-…`,
+ * the session page's or the owner's own on the watch page): you; a guest's voice (`guest-…`):
+ * Guest; a viewer's chat: its identity.
+ */
 function speakerName(turn: Turn, avatarName: string): string {
   if (turn.role === 'avatar') return avatarName;
-  return !turn.speaker || turn.speaker === 'api' ? 'You' : turn.speaker;
+  const speaker = turn.speaker ?? 'api';
+  if (speaker === 'api' || speaker.startsWith('viewer-')) return 'You';
+  if (speaker.startsWith('guest-')) return 'Guest';
+  return speaker;
 }
 
 export function TranscriptPanel(props: {
@@ -46,6 +54,7 @@ export function TranscriptPanel(props: {
             key={turn.key}
             data-testid="transcript-turn"
             data-role={turn.role}
+            data-speaker={turn.speaker}
             data-interrupted={turn.interrupted}
             data-live={turn.live}
             className={turn.role}
