@@ -1,6 +1,7 @@
 /**
  * Debian packages the stack needs, installed with apt when missing: ffmpeg (ffprobe/ffmpeg read
- * uploaded avatar videos; `npm run render` writes MP4), chromium (browser tests), postgresql
+ * uploaded avatar videos; `npm run render` writes MP4), pocketsphinx with its US English model
+ * (offline speech recognition for voice input), chromium (browser tests), postgresql
  * (the PostgreSQL run of the data-layer tests), and gcc when no C compiler exists (native-addon.mjs
  * builds the frame-store mapping addon with it; it asks for `nativeAddonPackages`).
  */
@@ -10,9 +11,13 @@ import { isRoot, probe, run, which } from './run.mjs';
 
 /** Which packages each caller needs. Optional ones only warn when they cannot be installed. */
 export const packageSets = {
-  // Video avatars are prepared with ffprobe/ffmpeg, so the app needs them.
-  start: { required: ['ffmpeg'], optional: [] },
-  test: { required: ['chromium', 'ffmpeg', 'postgresql'], optional: [] },
+  // Video avatars are prepared with ffprobe/ffmpeg, so the app needs them; worker hosts
+  // recognise viewers' speech offline with pocketsphinx (docs/decisions/011).
+  start: { required: ['ffmpeg', 'pocketsphinx', 'pocketsphinx-en-us'], optional: [] },
+  test: {
+    required: ['chromium', 'ffmpeg', 'postgresql', 'pocketsphinx', 'pocketsphinx-en-us'],
+    optional: [],
+  },
 };
 
 /** What native-addon.mjs installs when `cc` is missing: the C compiler for the mmap addon. */

@@ -57,7 +57,8 @@ export function selectSteps(filters) {
 export function packagesFor(steps) {
   const names = new Set(steps.map((s) => s.name));
   /** @type {string[]} */
-  const required = ['ffmpeg'];
+  // pocketsphinx: the worker's offline speech recogniser (worker/listening), tested in unit.
+  const required = ['ffmpeg', 'pocketsphinx', 'pocketsphinx-en-us'];
   if (names.has('integration') || names.has('e2e')) required.unshift('chromium');
   if (names.has('db-postgres')) required.push('postgresql');
   return { required, optional: [] };

@@ -33,8 +33,14 @@ describe('selectSteps', () => {
 
 describe('packagesFor', () => {
   it('asks for chromium only when a browser suite runs and postgresql only for its step', () => {
-    expect(packagesFor(selectSteps({ only: 'unit' })).required).toEqual(['ffmpeg']);
-    expect(packagesFor(selectSteps({})).required).toEqual(['chromium', 'ffmpeg', 'postgresql']);
+    const speech = ['pocketsphinx', 'pocketsphinx-en-us'];
+    expect(packagesFor(selectSteps({ only: 'unit' })).required).toEqual(['ffmpeg', ...speech]);
+    expect(packagesFor(selectSteps({})).required).toEqual([
+      'chromium',
+      'ffmpeg',
+      ...speech,
+      'postgresql',
+    ]);
   });
 });
 

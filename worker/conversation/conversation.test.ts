@@ -214,7 +214,7 @@ describe('Conversation', () => {
 
   it('a clip that fails is an audio_invalid error event, and the session goes on', () => {
     const h = harness({ mode: 'echo' });
-    h.conversation.clipFailed('The audio clip could not be fetched (HTTP 404).');
+    h.conversation.reportError('audio_invalid', 'The audio clip could not be fetched (HTTP 404).');
     expect(h.events).toEqual([
       {
         type: 'error',

@@ -129,12 +129,6 @@ export class Conversation {
     this.updateState();
   }
 
-  /** A clip could not be fetched or read: the session goes on, the error is reported. */
-  clipFailed(message: string): void {
-    this.options.log.warn({ reason: message }, 'audio clip failed');
-    this.options.emit({ type: 'error', code: 'audio_invalid', message: message.slice(0, 2_000) });
-  }
-
   /** Stops the answer being written and everything being said; forgets waiting turns. */
   interrupt(reason: string): void {
     const generation = this.generation;

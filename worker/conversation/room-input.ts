@@ -57,7 +57,10 @@ async function playClip(
     );
     conversation.playClip(pcm, sampleRateHz, message.interrupt);
   } catch (error) {
-    conversation.clipFailed(error instanceof Error ? error.message : 'The audio clip failed.');
+    // The session goes on; the error is logged and reported.
+    const reason = error instanceof Error ? error.message : 'The audio clip failed.';
+    log.warn({ reason }, 'audio clip failed');
+    conversation.reportError('audio_invalid', reason);
   }
 }
 
