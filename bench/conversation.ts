@@ -11,7 +11,9 @@
  *   falls silent (and stays so).
  * - av_offset: mouth-motion onset minus audio onset at the viewer (video decoded, the mouth
  *   region's brightness against its idle level).
- * - end_of_speech_to_audio needs voice input, which is not built yet: reported as null.
+ * - end_of_speech_to_audio: a participant's question into a microphone track ends → the
+ *   avatar's answer is heard (stand-in transcriber 100 ms, first token 200 ms, end of turn
+ *   after the default 500 ms of silence).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -29,7 +31,10 @@ import {
 import { startEventsEndpoint } from '@/tests/integration/support/events-endpoint';
 import { startLivekitServer } from '@/tests/integration/support/livekit-server';
 import { waitUntil } from '@/tests/integration/support/ports';
+import { joinWithMicrophone } from '@/tests/integration/support/microphone';
 import { joinAsSubscriber, type AudioRecorder } from '@/tests/integration/support/subscriber';
+import { END_OF_TURN_SILENCE_MS } from '@/protocol/conversation';
+import { createFliteTts } from '@/worker/tts/flite-tts';
 import { startWorkerHost } from '@/tests/integration/support/worker-host';
 import { startOpenAiStandIn } from '@/tests/support/openai-stand-in';
 import { SYNTHETIC_FACE, writeSyntheticAvatar } from '@/worker/testing/synthetic-avatar';
@@ -92,6 +97,15 @@ function mouthOnsetAfter(samples: { atMs: number; luma: number }[], fromMs: numb
     ?.atMs;
 }
 
+/** A spoken question as a browser microphone with gain control would send it. */
+function loudQuestion(): Int16Array {
+  const tts = createFliteTts();
+  const raw = tts.synthesize('What time does the museum open?', 'kal16').pcm;
+  tts.close();
+  const peak = raw.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
+  return raw.map((v) => Math.round((v * 26_000) / peak));
+}
+
 async function quiet(audio: AudioRecorder) {
   await waitUntil(
     () => {
@@ -146,6 +160,12 @@ export async function conversationBench(): Promise<Record<string, number | strin
           greeting: '',
           memoryTurns: 4,
           fallback: 'Fallback.',
+          transcription: {
+            provider: 'openai',
+            baseUrl: model.url,
+            model: 'stand-in-whisper',
+            endOfTurnSilenceMs: END_OF_TURN_SILENCE_MS.default,
+          },
         },
       }),
     });
@@ -237,6 +257,38 @@ export async function conversationBench(): Promise<Record<string, number | strin
       interruptMs.push(silenceAfter(audio.levels, interruptedAt)! - interruptedAt);
     }
 
+    // Voice: a participant asks a question into a microphone; the stand-in transcriber takes
+    // 100 ms, the stand-in model 200 ms to its first token. Measured at the viewer, which
+    // hears both: the speaker's last loud frame → the avatar's first.
+    const endOfSpeechMs: number[] = [];
+    const mic = await joinWithMicrophone({ ...livekit, roomName, identity: 'bench-speaker' });
+    const speaker = viewer.recordAudio(
+      await viewer.waitForTrack('bench-speaker', TrackKind.KIND_AUDIO, 30_000),
+    );
+    const question = loudQuestion();
+    model.transcription.set({ text: 'What time does the museum open?', delayMs: 100 });
+    model.chat.set({ answer: 'Here is the answer.', firstTokenDelayMs: 200, tokenIntervalMs: 20 });
+    await mic.silence(500);
+    for (let i = 0; i < ROUNDS; i++) {
+      await quiet(audio);
+      const roundFrom = performance.now();
+      await mic.play(question);
+      const silence = mic.silence(2_500);
+      await waitUntil(
+        () => firstLoudAfter(audio.levels, roundFrom + 300) !== undefined,
+        10_000,
+        'voice answer',
+      );
+      await silence;
+      const spokeUntil = speaker.levels
+        .filter((l) => l.atMs > roundFrom && l.rms > SPEECH_RMS)
+        .at(-1);
+      const answered = firstLoudAfter(audio.levels, roundFrom + 300);
+      if (spokeUntil && answered) endOfSpeechMs.push(answered - spokeUntil.atMs);
+    }
+    speaker.stop();
+    await mic.leave();
+
     audio.stop();
     mouth.stop();
     await viewer.leave();
@@ -255,7 +307,8 @@ export async function conversationBench(): Promise<Record<string, number | strin
       speak_to_audio_p95_ms: p(speakMs, 95),
       llm_first_sentence_to_audio_p50_ms: p(firstSentenceMs, 50),
       llm_first_sentence_to_audio_p95_ms: p(firstSentenceMs, 95),
-      end_of_speech_to_audio_p50_ms: null,
+      end_of_speech_to_audio_p50_ms: p(endOfSpeechMs, 50),
+      end_of_speech_to_audio_p95_ms: p(endOfSpeechMs, 95),
       interrupt_to_silence_p50_ms: p(interruptMs, 50),
       interrupt_to_silence_p95_ms: p(interruptMs, 95),
       av_offset_ms: p(avOffsetMs, 50),

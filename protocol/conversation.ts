@@ -33,8 +33,8 @@ export const llmSettingsSchema = z.object({
 });
 export type LlmSettings = z.infer<typeof llmSettingsSchema>;
 
-/** Silence that ends a user's turn, ms: 200-5000, default 800. */
-export const END_OF_TURN_SILENCE_MS = { min: 200, max: 5_000, default: 800 } as const;
+/** Silence that ends a user's turn, ms: 200-5000, default 500 (LiveKit's agents wait 500 ms too). */
+export const END_OF_TURN_SILENCE_MS = { min: 200, max: 5_000, default: 500 } as const;
 
 /**
  * How the session turns viewers' voices into text. `openai`: any OpenAI-compatible

@@ -226,3 +226,52 @@ describe('Conversation', () => {
     expect(h.said.map((s) => s.text)).toEqual(['Still here.']);
   });
 });
+
+describe('Conversation prepared turns (answering while the speaker pauses)', () => {
+  it('holds the answer until the turn is committed with the same words, then speaks it', async () => {
+    const seen: ChatMessage[][] = [];
+    const h = harness({ mode: 'chat', llm }, scriptedModel([['Nine. ', 'Sharp.']], seen));
+    expect(h.conversation.prepareTurn('When do you open?')).toBe(true);
+    await tick();
+    // Written, not said, and no user turn yet.
+    expect(seen).toHaveLength(1);
+    expect(h.said).toEqual([]);
+    expect(h.events.some((e) => e.type === 'user.transcript')).toBe(false);
+    const committed = h.conversation.commitPrepared({
+      text: 'When do you open?',
+      speaker: 'viewer-1',
+      interrupt: true,
+    });
+    expect(committed).toBe(true);
+    expect(h.said.map((s) => s.text)).toEqual(['Nine.', 'Sharp.']);
+    expect(h.ended.has(h.said[0]!.utteranceId)).toBe(true);
+    expect(h.events.find((e) => e.type === 'user.transcript')).toMatchObject({
+      speaker: 'viewer-1',
+      text: 'When do you open?',
+    });
+  });
+
+  it('other words at the end throw the prepared answer away and abort its stream', async () => {
+    let signal: AbortSignal | undefined;
+    const model: ChatStream = async function* (_s, _m, options) {
+      signal = options.signal;
+      yield 'Held. ';
+      await new Promise((resolve) => setTimeout(resolve, 10_000));
+    };
+    const h = harness({ mode: 'chat', llm }, model);
+    h.conversation.prepareTurn('When do');
+    await tick();
+    expect(
+      h.conversation.commitPrepared({ text: 'When do you close?', speaker: 'v', interrupt: true }),
+    ).toBe(false);
+    h.conversation.cancelPrepared();
+    expect(signal?.aborted).toBe(true);
+    expect(h.said).toEqual([]);
+    expect(h.conversation.busy).toBe(false);
+  });
+
+  it('echo mode prepares nothing', () => {
+    const h = harness({ mode: 'echo' });
+    expect(h.conversation.prepareTurn('Hello')).toBe(false);
+  });
+});

@@ -64,6 +64,14 @@ export interface UserTurn {
 interface Generation {
   utteranceId: string;
   controller: AbortController;
+  question: string;
+  /**
+   * A prepared answer (written while the user may still go on): its sentences wait here
+   * until the turn is committed; undefined once it speaks.
+   */
+  held?: string[];
+  /** The model finished while the answer was held. */
+  finished?: boolean;
 }
 
 export class Conversation {
@@ -153,6 +161,54 @@ export class Conversation {
     this.options.emit({ type: 'error', code, message: message.slice(0, 2_000) });
   }
 
+  /**
+   * Starts answering what a speaker has said so far, before their turn is over (they
+   * paused): the answer is written but held. `commitPrepared` lets it speak once the turn
+   * ends with the same words; anything else throws it away. Saves the model's first-token
+   * time on every spoken turn. False when nothing was started (busy, echo mode).
+   */
+  prepareTurn(text: string): boolean {
+    if (this.generation?.held) this.cancelPrepared();
+    const question = text.trim();
+    if (this.closed || this.busy || question === '') return false;
+    if (this.mode === 'echo' || !this.options.settings.llm) return false;
+    void this.answer(question, { prepared: true });
+    return true;
+  }
+
+  /** The turn ended as prepared: the held answer speaks. False when it was not prepared. */
+  commitPrepared(turn: UserTurn): boolean {
+    const generation = this.generation;
+    if (!generation?.held || generation.question !== turn.text.trim()) return false;
+    const now = Date.now();
+    this.options.emit({
+      type: 'user.transcript',
+      turnId: randomUUID(),
+      speaker: turn.speaker,
+      text: generation.question,
+      startedAt: turn.startedAt ?? now,
+      endedAt: turn.endedAt ?? now,
+    });
+    this.remember({ role: 'user', content: generation.question });
+    const held = generation.held;
+    generation.held = undefined;
+    for (const sentence of held) this.options.speech.say(sentence, generation.utteranceId);
+    if (generation.finished) this.finishGeneration(generation);
+    this.updateState();
+    return true;
+  }
+
+  /** Throws away a prepared answer (the speaker went on, or said something else). */
+  cancelPrepared(): void {
+    const generation = this.generation;
+    if (!generation?.held) return;
+    this.generation = undefined;
+    generation.controller.abort();
+    this.pending.delete(generation.utteranceId);
+    this.remembered.delete(generation.utteranceId);
+    this.updateState();
+  }
+
   /** A viewer joined: the first one hears the greeting. */
   viewerJoined(): void {
     if (this.greeted || this.closed) return;
@@ -231,12 +287,17 @@ export class Conversation {
     void this.answer(turn.text);
   }
 
-  private async answer(question: string): Promise<void> {
+  private async answer(question: string, options: { prepared?: boolean } = {}): Promise<void> {
     const { settings, speech, log } = this.options;
     const llm = settings.llm;
     if (!llm) return;
     const utteranceId = randomUUID();
-    const generation: Generation = { utteranceId, controller: new AbortController() };
+    const generation: Generation = {
+      utteranceId,
+      question,
+      controller: new AbortController(),
+      ...(options.prepared ? { held: [] } : {}),
+    };
     this.generation = generation;
     this.pending.add(utteranceId);
     this.remembered.add(utteranceId);
@@ -247,7 +308,8 @@ export class Conversation {
       messages.push({ role: 'system', content: settings.persona.trim() });
     // The last memoryTurns turns before this one, then this one.
     messages.push(...this.memory, { role: 'user', content: question });
-    this.remember({ role: 'user', content: question });
+    // A prepared turn is remembered when it is committed.
+    if (!options.prepared) this.remember({ role: 'user', content: question });
     const sentences = new SentenceStream();
     let pieces = 0;
     const started = performance.now();
@@ -255,7 +317,8 @@ export class Conversation {
       if (pieces === 0)
         log.info({ firstSentenceMs: Math.round(performance.now() - started) }, 'model answering');
       pieces++;
-      speech.say(text, utteranceId);
+      if (generation.held) generation.held.push(text);
+      else speech.say(text, utteranceId);
     };
     try {
       for await (const delta of this.chat(llm, messages, {
@@ -269,19 +332,25 @@ export class Conversation {
         if (rest) say(rest);
       }
     } catch (error) {
-      if (!generation.controller.signal.aborted) this.modelFailed(error, pieces, utteranceId);
+      if (!generation.controller.signal.aborted) this.modelFailed(error, pieces, say);
     } finally {
       if (this.generation === generation) {
-        this.generation = undefined;
-        speech.endUtterance(utteranceId);
-        this.updateState();
+        if (generation.held) generation.finished = true;
+        else this.finishGeneration(generation);
       }
     }
   }
 
+  /** The answer is fully written and queued: its utterance ends once heard. */
+  private finishGeneration(generation: Generation): void {
+    if (this.generation === generation) this.generation = undefined;
+    this.options.speech.endUtterance(generation.utteranceId);
+    this.updateState();
+  }
+
   /** Provider failures never end the session: the fallback line, an error event, a log line. */
-  private modelFailed(error: unknown, pieces: number, utteranceId: string): void {
-    const { log, settings, speech, emit } = this.options;
+  private modelFailed(error: unknown, pieces: number, say: (text: string) => void): void {
+    const { log, settings, emit } = this.options;
     const code = error instanceof ChatModelError ? error.code : 'unexpected';
     const message =
       error instanceof Error ? error.message : 'The language model failed for an unknown reason.';
@@ -291,7 +360,7 @@ export class Conversation {
     );
     emit({ type: 'error', code: 'llm_failed', message: message.slice(0, 2_000) });
     // Half an answer stays as it is; no answer at all gets the fallback line.
-    if (pieces === 0) speech.say(settings.fallback, utteranceId);
+    if (pieces === 0) say(settings.fallback);
   }
 
   private remember(message: ChatMessage): void {

@@ -92,6 +92,11 @@ export class VoiceActivity {
     return this.speaking;
   }
 
+  /** Grows with every voiced frame of the turn: equal to a pause's when nothing followed. */
+  get voicedVersion(): number {
+    return this.version;
+  }
+
   /** One frame of mono 16-bit PCM received at `atMs`; returns what it caused. */
   push(frame: Int16Array, atMs: number): VoiceActivityEvent[] {
     const frameMs = (frame.length / this.options.sampleRateHz) * 1000;

@@ -132,11 +132,20 @@ export function startVoiceInput(options: VoiceInputOptions): VoiceInput {
           // Real speech while the avatar talks or thinks: it stops for the person.
           if (conversation.busy) conversation.interrupt('barge-in');
           return;
-        case 'pause':
-          ahead = { version: event.version, text: transcribeSafely(event.pcm) };
+        case 'pause': {
+          const pending = { version: event.version, text: transcribeSafely(event.pcm) };
+          ahead = pending;
+          // Still paused when the words are back: the model starts on them (held until the
+          // turn ends as it was).
+          void pending.text.then((said) => {
+            if (ahead === pending && vad.inTurn && vad.voicedVersion === pending.version)
+              conversation.prepareTurn(said);
+          });
           return;
+        }
         case 'discard':
           ahead = undefined;
+          conversation.cancelPrepared();
           setTalking(false);
           return;
         case 'end': {
@@ -146,6 +155,7 @@ export function startVoiceInput(options: VoiceInputOptions): VoiceInput {
           void text.then((said) => {
             if (speaker.closed && aborts.signal.aborted) return;
             if (said === '') {
+              conversation.cancelPrepared();
               log.info(
                 { speaker: speaker.identity, audioMs: msOf(event.pcm) },
                 'nothing recognised',
@@ -160,13 +170,14 @@ export function startVoiceInput(options: VoiceInputOptions): VoiceInput {
               turnId,
               trackId: speaker.trackSid,
             });
-            conversation.userTurn({
+            const turn = {
               text: said,
               speaker: speaker.identity,
               interrupt: true,
               startedAt: Math.round(event.startedAtMs),
               endedAt: Math.round(event.endedAtMs),
-            });
+            };
+            if (!conversation.commitPrepared(turn)) conversation.userTurn(turn);
           });
           return;
         }
