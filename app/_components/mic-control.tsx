@@ -102,6 +102,7 @@ export function MicControl(props: {
           className="secondary mic"
           data-testid="mic-button"
           disabled
+          aria-pressed={false}
           aria-describedby="mic-not-allowed"
         >
           🎙 Talk
