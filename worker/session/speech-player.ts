@@ -14,12 +14,11 @@ import { randomUUID } from 'node:crypto';
 import { AudioFrame } from '@livekit/rtc-node';
 import { samplesPerFrame } from '../audio/mouth-envelope';
 import type { Logger } from '../log';
-import type { SpeechAudio } from '../tts/speech-audio';
 import { normalizeText } from '../tts/normalize-text';
 import { splitFirstClause, splitSentences } from '../tts/sentences';
 import { NEUTRAL_POSE, type MouthPose } from '../visemes/mouth-pose';
 import { opennessFromPose } from '../visemes/pose-openness';
-import { synthesizeSegment, type Piece, type Segment } from './speech-segment';
+import { synthesizeSegment, type Piece, type Segment, type SegmentOptions } from './speech-segment';
 import { UtteranceTimeline, type UtteranceListener } from './utterances';
 
 /** What the player needs from LiveKit's AudioSource (an interface so tests can fake it). */
@@ -30,18 +29,9 @@ export interface AudioSink {
   readonly queuedDuration: number;
 }
 
-export interface SpeechPlayerOptions {
+/** The voice, rate and frame settings (SegmentOptions), and how the player runs. */
+export interface SpeechPlayerOptions extends SegmentOptions {
   sink: AudioSink;
-  /** Synthesis runs ahead of playback, off the pump; sync implementations work too. */
-  tts: {
-    synthesize(text: string, voice?: string, rate?: number): Promise<SpeechAudio> | SpeechAudio;
-  };
-  voice?: string;
-  /** Speaking rate, 1 = natural. */
-  rate?: number;
-  sampleRateHz: number;
-  /** Audio frame length in ms: the resolution of the mouth track and of `mouthPoseNow`. */
-  frameMs: number;
   /**
    * Frames handed to LiveKit per `captureFrame` call (default 2: 40 ms chunks at 20 ms
    * frames). Each call is a synchronous FFI request plus a completion event on the session's

@@ -31,12 +31,15 @@ export interface Segment {
 }
 
 export interface SegmentOptions {
+  /** Synthesis runs ahead of playback, off the pump; sync implementations work too. */
   tts: {
     synthesize(text: string, voice?: string, rate?: number): Promise<SpeechAudio> | SpeechAudio;
   };
   voice?: string;
+  /** Speaking rate, 1 = natural. */
   rate?: number;
   sampleRateHz: number;
+  /** Audio frame length in ms: the resolution of the mouth track and of `mouthPoseNow`. */
   frameMs: number;
   log: Logger;
 }
