@@ -9,7 +9,7 @@ import { ApiError } from '@/lib/api/errors';
 import { avatarSettingsSchema, updateAvatarSettings } from '@/lib/avatars/avatar-settings';
 import { createTestDatabase, type TestDatabase } from '@/lib/testing/test-database';
 import { createUser } from '@/lib/users/create-user';
-import { DEFAULT_FALLBACK_LINE } from '@/protocol/conversation';
+import { DEFAULT_FALLBACK_LINE, END_OF_TURN_SILENCE_MS } from '@/protocol/conversation';
 import { conversationFor } from './conversation-settings';
 
 const AUTH_SECRET = 'conversation-for-secret-conversation-for';
@@ -66,7 +66,7 @@ describe('conversationFor', () => {
       greeting: CHAT.greeting,
       memoryTurns: 6,
       fallback: DEFAULT_FALLBACK_LINE,
-      transcription: { provider: 'offline', endOfTurnSilenceMs: 800 },
+      transcription: { provider: 'offline', endOfTurnSilenceMs: END_OF_TURN_SILENCE_MS.default },
     });
     const config = stored.conversationConfig as { llm: Record<string, unknown> };
     // Edited outside the API: the model is gone.
@@ -80,7 +80,7 @@ describe('conversationFor', () => {
       greeting: CHAT.greeting,
       memoryTurns: 6,
       fallback: DEFAULT_FALLBACK_LINE,
-      transcription: { provider: 'offline', endOfTurnSilenceMs: 800 },
+      transcription: { provider: 'offline', endOfTurnSilenceMs: END_OF_TURN_SILENCE_MS.default },
     });
     // And the database row itself, changed the same way.
     await db.prisma.avatar.update({

@@ -13,7 +13,7 @@ import { avatarView } from '@/lib/avatars/avatar-view';
 import type { Database } from '@/lib/db/open-database';
 import { createTestDatabase, type TestDatabase } from '@/lib/testing/test-database';
 import { createUser } from '@/lib/users/create-user';
-import { DEFAULT_FALLBACK_LINE } from '@/protocol/conversation';
+import { DEFAULT_FALLBACK_LINE, END_OF_TURN_SILENCE_MS } from '@/protocol/conversation';
 import { conversationFor } from './conversation-settings';
 
 const AUTH_SECRET = 'conversation-settings-secret-conversation';
@@ -155,7 +155,7 @@ describe('PATCH /api/v1/avatars/:id conversation settings', () => {
       greeting: CHAT.greeting,
       memoryTurns: 6,
       fallback: DEFAULT_FALLBACK_LINE,
-      transcription: { provider: 'offline', endOfTurnSilenceMs: 800 },
+      transcription: { provider: 'offline', endOfTurnSilenceMs: END_OF_TURN_SILENCE_MS.default },
     });
   });
 

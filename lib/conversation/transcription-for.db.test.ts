@@ -10,6 +10,7 @@ import { avatarSettingsSchema, updateAvatarSettings } from '@/lib/avatars/avatar
 import { parseEnv } from '@/lib/config/env';
 import { createTestDatabase, type TestDatabase } from '@/lib/testing/test-database';
 import { createUser } from '@/lib/users/create-user';
+import { END_OF_TURN_SILENCE_MS } from '@/protocol/conversation';
 import { conversationFor } from './conversation-settings';
 import { serverTranscriberLabel, transcriptionFor } from './transcription-settings';
 
@@ -49,7 +50,7 @@ describe('transcriptionFor', () => {
     const env = envWith({});
     expect(transcriptionFor(await avatarWith(), env)).toEqual({
       provider: 'offline',
-      endOfTurnSilenceMs: 800,
+      endOfTurnSilenceMs: END_OF_TURN_SILENCE_MS.default,
     });
     const patient = await avatarWith({ provider: 'server', endOfTurnSilenceMs: 1500 });
     expect(transcriptionFor(patient, env)).toEqual({
@@ -77,7 +78,7 @@ describe('transcriptionFor', () => {
       model: 'whisper-1',
       apiKey: SERVER_KEY,
       language: 'en',
-      endOfTurnSilenceMs: 800,
+      endOfTurnSilenceMs: END_OF_TURN_SILENCE_MS.default,
     });
     const german = await avatarWith({ provider: 'server', language: 'de' });
     expect(transcriptionFor(german, env)).toMatchObject({ provider: 'openai', language: 'de' });
@@ -126,7 +127,7 @@ describe('transcriptionFor', () => {
     };
     expect(transcriptionFor(damaged, envWith({}))).toEqual({
       provider: 'offline',
-      endOfTurnSilenceMs: 800,
+      endOfTurnSilenceMs: END_OF_TURN_SILENCE_MS.default,
     });
   });
 
