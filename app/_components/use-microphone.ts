@@ -84,7 +84,10 @@ export function useMicrophone(room: Room | null, allowed: boolean): Microphone {
     if (!room) return;
     setBusy(true);
     try {
-      while (wanted.current !== room.localParticipant.isMicrophoneEnabled) {
+      // Each round follows the latest wish; a few rounds cover any run of presses, and a
+      // room that does not take the change ends the loop instead of spinning.
+      for (let round = 0; wanted.current !== room.localParticipant.isMicrophoneEnabled; round++) {
+        if (round === 4) throw new Error('the room did not take the change');
         await room.localParticipant.setMicrophoneEnabled(wanted.current, CAPTURE);
       }
       setError(null);
@@ -101,13 +104,14 @@ export function useMicrophone(room: Room | null, allowed: boolean): Microphone {
   const set = useCallback(
     async (next: boolean) => {
       wanted.current = next && allowed;
-      // One settling loop at a time; a wish made meanwhile is picked up by its next round.
-      settling.current ??= settle().finally(() => {
-        settling.current = null;
-      });
-      await settling.current;
-      if (wanted.current !== (room?.localParticipant.isMicrophoneEnabled ?? false)) {
-        await set(wanted.current);
+      // One settling loop at a time: a wish made while one runs is followed by its next
+      // round, or by one more loop when it came after the last round.
+      for (let loop = 0; loop < 2 && room; loop++) {
+        settling.current ??= settle().finally(() => {
+          settling.current = null;
+        });
+        await settling.current;
+        if (wanted.current === room.localParticipant.isMicrophoneEnabled) break;
       }
     },
     [allowed, room, settle],
