@@ -105,7 +105,7 @@ export function MicControl(props: {
           aria-pressed={false}
           aria-describedby="mic-not-allowed"
         >
-          🎙 Talk
+          <MicIcon /> Talk
         </button>
         <span id="mic-not-allowed" className="muted" data-testid="mic-not-allowed">
           The host has not allowed guests to talk.
@@ -161,7 +161,7 @@ export function MicControl(props: {
         disabled={!connected}
         {...pushHandlers}
       >
-        🎙 {label}
+        <MicIcon /> {label}
       </button>
       <span className="row check mic-modes" role="radiogroup" aria-label="Microphone mode">
         <label className="row check">
@@ -210,5 +210,25 @@ export function MicControl(props: {
         </p>
       )}
     </div>
+  );
+}
+
+/** A microphone drawn inline: emoji fonts are missing on many Linux desktops. */
+function MicIcon() {
+  return (
+    <svg
+      aria-hidden="true"
+      width="14"
+      height="14"
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+      strokeLinecap="round"
+      style={{ verticalAlign: '-2px' }}
+    >
+      <rect x="9" y="2" width="6" height="12" rx="3" />
+      <path d="M5 11a7 7 0 0 0 14 0M12 18v4M8 22h8" />
+    </svg>
   );
 }
