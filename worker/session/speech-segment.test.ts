@@ -45,6 +45,6 @@ describe('trimLeadingSilence', () => {
       endFrame: 38,
     });
     const trimmed = trimLeadingSilence({ pcm, sampleRateHz: rate, phones: [] });
-    expect(trimmed.pcm.length).toBe(pcm.length - rate * 0.22);
+    expect(trimmed.pcm.length).toBe(pcm.length - rate * 0.24);
   });
 });

@@ -81,7 +81,7 @@ export function voicedSpan(
  * 160-220 ms of silence (a `pau`), which a viewer waits through before hearing anything;
  * the pause between sentences stays, from the previous piece's trailing silence.
  */
-export const LEADING_SILENCE_KEEP_MS = 30;
+export const LEADING_SILENCE_KEEP_MS = 10;
 
 /** The audio without its leading silence beyond `keepMs`, phone times shifted to match. */
 export function trimLeadingSilence(
