@@ -27,7 +27,13 @@ import { startLivekitServer, type LivekitServer } from './support/livekit-server
 import { joinWithMicrophone, type Microphone } from './support/microphone';
 import { assertTestNamespace } from './support/network';
 import { waitUntil } from './support/ports';
-import { joinAsSubscriber, type AudioRecorder, type Subscriber } from './support/subscriber';
+import { FAR_BOX, MOUTH_BOX, regionDiff } from './support/frame-diff';
+import {
+  joinAsSubscriber,
+  type AudioRecorder,
+  type Subscriber,
+  type VideoRecorder,
+} from './support/subscriber';
 import { startWorkerHost, type WorkerHost } from './support/worker-host';
 
 const PERSONA = 'You are Ada, a museum guide.';
@@ -42,6 +48,7 @@ describe('voice input end to end', () => {
   let app: EventsEndpoint;
   let viewer: Subscriber;
   let audio: AudioRecorder;
+  let video: VideoRecorder;
   let mic: Microphone;
   let tmpDir: string;
   let questionPcm: Int16Array;
@@ -101,12 +108,14 @@ describe('voice input end to end', () => {
     expect(res.status, worker.output().slice(-3000)).toBe(201);
     viewer = await joinAsSubscriber({ ...livekit, roomName, identity: 'viewer-1' });
     audio = viewer.recordAudio(await viewer.waitForTrack(AVATAR_IDENTITY, TrackKind.KIND_AUDIO));
+    video = viewer.recordVideo(await viewer.waitForTrack(AVATAR_IDENTITY, TrackKind.KIND_VIDEO));
     mic = await joinWithMicrophone({ ...livekit, roomName, identity: 'speaker-1' });
     await mic.silence(1_000);
   });
 
   afterAll(async () => {
     audio?.stop();
+    video?.stop();
     await mic?.leave().catch(() => undefined);
     await viewer?.leave().catch(() => undefined);
     await worker?.stop();
@@ -117,6 +126,8 @@ describe('voice input end to end', () => {
 
   it('a spoken question is transcribed, answered by the model and heard', async () => {
     model.chat.set({ answer: 'We open at nine in the morning.', firstTokenDelayMs: 200 });
+    const idleFrame = video.latest();
+    expect(idleFrame).toBeDefined();
     await mic.play(questionPcm);
     const stoppedTalkingAt = performance.now();
     await mic.silence(1_500);
@@ -138,6 +149,21 @@ describe('voice input end to end', () => {
       'the answer',
     );
     const answeredMs = firstLoudAfter(audio.levels, stoppedTalkingAt)! - stoppedTalkingAt;
+    // The mouth moves while the answer is heard: far more than a corner away from the face.
+    let mouthDiff = 0;
+    let farDiff = 0;
+    for (let i = 0; i < 15 && idleFrame; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      const frame = video.latest();
+      if (!frame) continue;
+      const diff = regionDiff(frame, idleFrame, MOUTH_BOX);
+      if (diff > mouthDiff) {
+        mouthDiff = diff;
+        farDiff = regionDiff(frame, idleFrame, FAR_BOX);
+      }
+    }
+    expect(mouthDiff).toBeGreaterThan(8);
+    expect(mouthDiff).toBeGreaterThan(farDiff * 4 + 2);
     console.log(`end of speech → answer audible: ${Math.round(answeredMs)} ms`);
     expect(answeredMs).toBeLessThan(2_500);
     expect(eventsOf('user.transcript').at(-1)).toMatchObject({
