@@ -104,3 +104,57 @@ describe('SessionEventSender', () => {
     await sender.close();
   });
 });
+
+describe('SessionEventSender batches', () => {
+  it('keeps each request small', async () => {
+    const app = await fakeApp();
+    const sender = new SessionEventSender({ appUrl: app.url, workerSecret: 's3cret-s3cret', log });
+    app.state.down = true;
+    const long = 'x'.repeat(15_000);
+    for (let i = 0; i < 60; i++)
+      sender.add('s1', {
+        type: 'speech.ended',
+        turnId: `t${i}`,
+        text: long,
+        interrupted: false,
+        startedAt: 1,
+        endedAt: 2,
+      });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    app.state.down = false;
+    await until(() => app.batches.flatMap((b) => b.events).length === 60, 10_000).catch(() => {
+      throw new Error(`got ${app.batches.map((b) => b.events.length).join(',')}`);
+    });
+    // 60 × 15 KB = 900 KB went in several requests of at most ~256 KB.
+    expect(app.batches.length).toBeGreaterThan(3);
+    await sender.close();
+  });
+});
+
+describe('SessionEventSender refusals', () => {
+  it('drops a batch the app refuses as invalid instead of retrying it forever', async () => {
+    const refused: number[] = [];
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        refused.push(Date.now());
+        res.writeHead(422).end('{}');
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const sender = new SessionEventSender({
+      appUrl: `http://127.0.0.1:${port}`,
+      workerSecret: 's3cret-s3cret',
+      log,
+      retryMs: 10,
+    });
+    sender.add('s1', { type: 'state', state: 'idle' });
+    sender.add('s1', { type: 'state', state: 'speaking' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Each refused once (the first went alone, the second after it), never sent again.
+    expect(refused).toHaveLength(2);
+    await sender.close();
+  });
+});

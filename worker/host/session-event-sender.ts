@@ -25,6 +25,20 @@ export interface SessionEventSenderOptions {
 }
 
 const BATCH_MAX = 500;
+/** A batch stays well under the app's 1 MiB JSON limit, bytes of JSON. */
+const BATCH_MAX_BYTES = 256 * 1024;
+
+/** The events from the queue's head that fit one request (at least one). */
+function takeBatch(queue: ReportedSessionEvent[]): ReportedSessionEvent[] {
+  let bytes = 0;
+  let count = 0;
+  while (count < Math.min(queue.length, BATCH_MAX)) {
+    bytes += JSON.stringify(queue[count]).length + 1;
+    if (count > 0 && bytes > BATCH_MAX_BYTES) break;
+    count++;
+  }
+  return queue.slice(0, count);
+}
 
 export class SessionEventSender {
   private queue: ReportedSessionEvent[] = [];
@@ -61,7 +75,7 @@ export class SessionEventSender {
   private async flush(): Promise<void> {
     if (this.sending || this.queue.length === 0) return;
     this.sending = true;
-    const batch = this.queue.slice(0, BATCH_MAX);
+    const batch = takeBatch(this.queue);
     let ok = false;
     try {
       ok = await this.send(batch);
@@ -94,6 +108,10 @@ export class SessionEventSender {
     this.retryTimer.unref();
   }
 
+  /**
+   * Whether the batch is done with: delivered, or refused as invalid (a 4xx other than
+   * 401/408/429: sending it again would fail the same way, and would block every later one).
+   */
   private async send(events: ReportedSessionEvent[]): Promise<boolean> {
     try {
       const response = await fetch(new URL(SESSION_EVENTS_PATH, this.options.appUrl), {
@@ -105,8 +123,16 @@ export class SessionEventSender {
         body: JSON.stringify({ events }),
         signal: AbortSignal.timeout(5_000),
       });
-      if (!response.ok) throw new Error(`app answered ${response.status}`);
       await response.body?.cancel();
+      const { status } = response;
+      if (status >= 400 && status < 500 && ![401, 408, 429].includes(status)) {
+        this.options.log.error(
+          { status, events: events.length },
+          'the app refused session events; they are dropped',
+        );
+        return true;
+      }
+      if (!response.ok) throw new Error(`app answered ${status}`);
       return true;
     } catch (error) {
       if (this.failures === 0) {
