@@ -31,6 +31,14 @@ let iface: ResolvedInterface | undefined;
 const mels = new Map<number, MelSpectrogram>();
 const KEPT_MELS = 8;
 
+/** Model calls in flight: onnxruntime answers them on its own threads, so the thread may only
+ * end once they are settled (a reply into a torn-down thread aborts the whole process). */
+const inFlight = new Set<Promise<void>>();
+function track(work: Promise<void>): void {
+  inFlight.add(work);
+  void work.finally(() => inFlight.delete(work));
+}
+
 const reply = (message: LipSyncThreadReply, transfer: ArrayBuffer[] = []) =>
   port.postMessage(message, transfer);
 
@@ -126,7 +134,7 @@ async function infer(request: Extract<LipSyncThreadRequest, { case: 'infer' }>['
 port.on('message', (request: LipSyncThreadRequest) => {
   switch (request.case) {
     case 'open':
-      void open(request.value);
+      track(open(request.value));
       break;
     case 'audio':
       addAudio(request.value);
@@ -137,10 +145,11 @@ port.on('message', (request: LipSyncThreadRequest) => {
     case 'infer':
       // Runs synchronously up to the model run, so the mel windows are cut before any later
       // dropAudio message is handled.
-      void infer(request.value);
+      track(infer(request.value));
       break;
     case 'close':
       void (async () => {
+        while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
         await session?.release();
         session = undefined;
         port.close();

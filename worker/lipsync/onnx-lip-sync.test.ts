@@ -190,3 +190,17 @@ describe('inference', () => {
     expect(back.out.byteLength).toBe(bytes);
   });
 });
+
+describe('close', () => {
+  it('waits for a model call in flight instead of killing the thread under it', async () => {
+    // Killing the thread mid-call let onnxruntime answer into a torn-down thread, which
+    // aborted the whole process; this file would not finish.
+    const file = await modelFile('slow', { slowRepeats: 60 }); // ~100 ms per frame
+    const engine = await openLipSync({ model: config(file, { batchSize: 4 }) });
+    const running = rejection(engine.infer(fillInputs(engine, 4, 5)));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await engine.close();
+    expect((await running).code).toBe('engine_closed');
+    await expect(engine.infer(fillInputs(engine, 1, 5))).rejects.toThrow(/closed/);
+  });
+});

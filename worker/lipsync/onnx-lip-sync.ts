@@ -69,6 +69,29 @@ function startLipSyncThread(): Worker {
   return startThread('lip-sync-thread', new URL('./lip-sync-thread.ts', import.meta.url));
 }
 
+/** How long a closing thread may take to settle its model calls before it is killed. */
+const THREAD_END_GRACE_MS = 5_000;
+
+/**
+ * Ends the thread the clean way: it settles the model calls in flight, releases the model and
+ * exits. Killing it mid-call lets onnxruntime answer into a torn-down thread, which aborts the
+ * whole process ("terminate called after throwing an instance of 'Napi::Error'"); the kill
+ * stays only as the last resort for a thread that does not end within the grace period.
+ */
+async function endThread(worker: Worker): Promise<void> {
+  if (worker.threadId === -1) return; // already ended
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  const request: LipSyncThreadRequest = { case: 'close' };
+  worker.postMessage(request);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), THREAD_END_GRACE_MS);
+  });
+  const outcome = await Promise.race([exited, late]);
+  clearTimeout(timer);
+  if (outcome === 'late') await worker.terminate();
+}
+
 async function checkFile(modelPath: string): Promise<void> {
   try {
     await access(modelPath, constants.R_OK);
@@ -165,7 +188,7 @@ export async function openLipSync(options: OpenLipSyncOptions): Promise<LipSyncE
       worker.postMessage(request);
     });
   } catch (error) {
-    await worker.terminate();
+    await endThread(worker);
     throw error;
   } finally {
     clearTimeout(timer);
@@ -232,7 +255,7 @@ export async function openLipSync(options: OpenLipSyncOptions): Promise<LipSyncE
     async close() {
       if (closed?.message === 'closed') return;
       fail(new LipSyncError('engine_closed', 'closed'));
-      await worker.terminate();
+      await endThread(worker);
     },
   };
 }
