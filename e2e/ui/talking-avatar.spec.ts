@@ -172,7 +172,8 @@ test('register, log in, upload a portrait, start a session: the avatar is live a
     // Speak: type, send, and listen to what arrives.
     await page.getByTestId('chat-input').fill(SPEECH_TEXT);
     await page.getByTestId('chat-send').click();
-    await expect(page.locator('.chat-log')).toContainText(SPEECH_TEXT);
+    // The transcript shows the avatar's turn once it has been spoken (~5 s here), so the mouth
+    // is measured first and the transcript checked after.
     await expect
       .poll(async () => (await readAudioProbe(page)).firstLoudAt, {
         timeout: 10_000,
@@ -202,6 +203,7 @@ test('register, log in, upload a portrait, start a session: the avatar is live a
         `far from face idle ${idleFar.toFixed(2)}, speaking ${speakingFar.toFixed(2)}`,
     );
     expect((await readAudioProbe(page)).peakRms).toBeGreaterThan(SPEECH_RMS);
+    await expect(page.locator('.chat-log')).toContainText(SPEECH_TEXT);
     expect(speakingMouth).toBeGreaterThan(Math.max(3 * idleMouth, 3));
     // Far from the face only video-coding noise remains (measured 0.1-1.7 while the encoder
     // settles), an order of magnitude below the mouth's change (≈26).
