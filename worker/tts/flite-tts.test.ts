@@ -65,3 +65,47 @@ describe('Flite TTS', () => {
     ]);
   });
 });
+
+describe('Flite TTS with the next instance prepared ahead', () => {
+  const plain = createFliteTts();
+  const ahead = createFliteTts(undefined, { prepareAhead: true });
+  afterAll(() => {
+    plain.close();
+    ahead.close();
+  });
+  const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('speaks exactly as a fresh instance does, through voice and rate changes', async () => {
+    const steps: Array<{ text: string; voice?: string; rate?: number; wait: boolean }> = [
+      { text: 'Here is the answer.', wait: true },
+      { text: 'It goes on, sentence after sentence.', wait: true },
+      { text: 'Back to back, with no pause.', wait: false },
+      { text: 'Another voice now.', voice: 'awb', wait: true },
+      { text: 'And a faster pace.', voice: 'awb', rate: 1.4, wait: true },
+      { text: '-v --help "quoted"', voice: 'awb', rate: 1.4, wait: true },
+    ];
+    let foundReady = 0;
+    for (const step of steps) {
+      if (step.wait) await tick();
+      if (ahead.preparedAhead) foundReady++;
+      const expected = plain.synthesize(step.text, step.voice, step.rate);
+      const got = ahead.synthesize(step.text, step.voice, step.rate);
+      expect(got.sampleRateHz).toBe(expected.sampleRateHz);
+      expect(got.phones).toEqual(expected.phones);
+      expect(Buffer.from(got.pcm.buffer).equals(Buffer.from(expected.pcm.buffer))).toBe(true);
+    }
+    // Every sentence after a pause but the first found an instance ready (used when the voice
+    // and rate match, else dropped); back to back, there was no time to make one.
+    expect(foundReady).toBe(4);
+    expect(plain.preparedAhead).toBe(false);
+  });
+
+  it('drops the waiting instance on close', async () => {
+    const tts = createFliteTts(undefined, { prepareAhead: true });
+    tts.synthesize('Hello.');
+    await tick();
+    expect(tts.preparedAhead).toBe(true);
+    tts.close();
+    expect(tts.preparedAhead).toBe(false);
+  });
+});

@@ -3,7 +3,7 @@
  * voices built in, 16 kHz). Flite also reports when each phone ends, which the renderer can
  * use to close the lips on m/b/p.
  */
-import { mkdtempSync, readFileSync, rmSync, openSync, closeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,6 +29,8 @@ export interface FliteTts {
   /** Synthesises one piece of text (ideally a sentence). Runs synchronously on this thread. */
   /** `rate`: 1 = natural pace, 2 = twice as fast (clamped to SPEECH_RATE_MIN..MAX). */
   synthesize(text: string, voice?: string, rate?: number): SpeechAudio;
+  /** Whether a Flite instance is waiting for the next sentence (prepareAhead). */
+  readonly preparedAhead: boolean;
   /** Removes the scratch directory. */
   close(): void;
 }
@@ -65,61 +67,153 @@ export function resolveVoice(voice: string | undefined): FliteVoice {
   return FLITE_VOICES.find((v) => v === voice) ?? DEFAULT_VOICE;
 }
 
+export interface FliteTtsOptions {
+  /**
+   * Instantiate the next sentence's Flite while idle, for the voice and rate of the last one:
+   * a fresh instance costs ~12 ms of a short sentence's ~35 ms (its memory and data, the
+   * lexicon and voices, are set up before any text is read), and the collection of the
+   * finished one ~3.5 ms more; both then happen after the answer is sent. Holds one instance
+   * (~16 MB of wasm memory) in waiting: for the host's shared speech service, not for a
+   * synthesiser in every session. Default false.
+   */
+  prepareAhead?: boolean;
+}
+
+/** A Flite instance made for one sentence; the text is read from `<id>.in` when it starts. */
+interface FliteRun {
+  id: string;
+  voice: FliteVoice;
+  /** Flite's duration_stretch, as passed. */
+  stretch: string;
+  wasi: WASI;
+  instance: WebAssembly.Instance;
+  traceFd: number;
+}
+
 /**
  * `module`: a compiled Flite module from another thread of this process (its code is then
  * shared, not compiled again); default: compile here.
  */
-export function createFliteTts(module: WebAssembly.Module = fliteModule()): FliteTts {
+export function createFliteTts(
+  module: WebAssembly.Module = fliteModule(),
+  options: FliteTtsOptions = {},
+): FliteTts {
   // Flite writes WAV to a file: give every TTS instance its own scratch directory so
   // concurrent sessions never collide.
   const scratchDir = mkdtempSync(path.join(os.tmpdir(), 'facecast-flite-'));
   let counter = 0;
+  /** The instance made ahead for the next sentence (prepareAhead). */
+  let spare: FliteRun | undefined;
+  let spareTimer: NodeJS.Immediate | undefined;
+  /** A finished or dropped instance may still be waiting for the collector. */
+  let uncollected = false;
+  const scratch = (name: string) => path.join(scratchDir, name);
+
+  const collect = () => {
+    if (!uncollected) return;
+    collectFinishedWasi();
+    uncollected = false;
+  };
+
+  const instantiate = (voice: FliteVoice, stretch: string): FliteRun => {
+    const id = `${process.pid}-${counter++}`;
+    const traceFd = openSync(scratch(`${id}.txt`), 'w+');
+    try {
+      const wasi = new WASI({
+        version: 'preview1',
+        args: [
+          'flite',
+          '-psdur',
+          // Flite stretches durations: the inverse of the rate (phone timings follow).
+          '--setf',
+          `duration_stretch=${stretch}`,
+          '-voice',
+          voice,
+          // The text from a file: the instance exists before the text is known.
+          '-f',
+          `${id}.in`,
+          `${id}.wav`,
+        ],
+        env: {},
+        preopens: { '.': scratchDir },
+        stdout: traceFd,
+        returnOnExit: true,
+      });
+      const instance = new WebAssembly.Instance(module, {
+        wasi_snapshot_preview1: wasi.wasiImport,
+      });
+      return { id, voice, stretch, wasi, instance, traceFd };
+    } catch (error) {
+      closeSync(traceFd);
+      throw error;
+    }
+  };
+
+  /** Drops an instance that will not run (its WASI state goes with the next collection). */
+  const discard = (run: FliteRun) => {
+    closeSync(run.traceFd);
+    rmSync(scratch(`${run.id}.txt`), { force: true });
+    uncollected = true;
+  };
+
+  const takeSpare = (voice: FliteVoice, stretch: string): FliteRun | undefined => {
+    if (spareTimer) clearImmediate(spareTimer);
+    spareTimer = undefined;
+    const run = spare;
+    spare = undefined;
+    if (run && (run.voice !== voice || run.stretch !== stretch)) {
+      discard(run);
+      return undefined;
+    }
+    return run;
+  };
 
   return {
     synthesize(text, voice, rate = 1) {
       const spoken = sanitize(text);
       if (spoken === '') return { pcm: new Int16Array(0), sampleRateHz: 16_000, phones: [] };
-      const id = `${process.pid}-${counter++}`;
-      const wavName = `${id}.wav`;
-      const tracePath = path.join(scratchDir, `${id}.txt`);
-      const traceFd = openSync(tracePath, 'w+');
+      const voiceId = resolveVoice(voice);
+      const stretch = (1 / Math.min(SPEECH_RATE_MAX, Math.max(SPEECH_RATE_MIN, rate))).toFixed(3);
+      let run = takeSpare(voiceId, stretch);
+      // No WASI call may run while the collector can destroy a finished instance.
+      collect();
+      run ??= instantiate(voiceId, stretch);
+      const files = [`${run.id}.in`, `${run.id}.wav`, `${run.id}.txt`].map(scratch);
       try {
-        const wasi = new WASI({
-          version: 'preview1',
-          // Spaces around the text stop a leading '-' from being read as an option.
-          args: [
-            'flite',
-            '-psdur',
-            // Flite stretches durations: the inverse of the rate (phone timings follow).
-            '--setf',
-            `duration_stretch=${(1 / Math.min(SPEECH_RATE_MAX, Math.max(SPEECH_RATE_MIN, rate))).toFixed(3)}`,
-            '-voice',
-            resolveVoice(voice),
-            ` ${spoken} `,
-            wavName,
-          ],
-          env: {},
-          preopens: { '.': scratchDir },
-          stdout: traceFd,
-          returnOnExit: true,
-        });
-        const instance = new WebAssembly.Instance(module, {
-          wasi_snapshot_preview1: wasi.wasiImport,
-        });
-        const exitCode = wasi.start(instance);
+        writeFileSync(files[0]!, spoken);
+        const exitCode = run.wasi.start(run.instance);
         if (exitCode !== 0) throw new Error(`flite exited with code ${exitCode}`);
+        const audio = decodeWav(readFileSync(files[1]!));
+        const phones = parsePhoneTrace(readFileSync(files[2]!, 'utf8'));
+        return { ...audio, phones };
       } finally {
-        closeSync(traceFd);
+        closeSync(run.traceFd);
+        uncollected = true;
+        for (const file of files) rmSync(file, { force: true });
+        if (options.prepareAhead) {
+          // After the answer has gone out (the caller posts it before this runs).
+          spareTimer = setImmediate(() => {
+            spareTimer = undefined;
+            collect();
+            try {
+              spare = instantiate(voiceId, stretch);
+            } catch {
+              // The next sentence makes its own and reports what fails.
+            }
+          });
+        } else {
+          collect();
+        }
       }
-      collectFinishedWasi();
-      const wavPath = path.join(scratchDir, wavName);
-      const audio = decodeWav(readFileSync(wavPath));
-      const phones = parsePhoneTrace(readFileSync(tracePath, 'utf8'));
-      rmSync(wavPath, { force: true });
-      rmSync(tracePath, { force: true });
-      return { ...audio, phones };
+    },
+    get preparedAhead() {
+      return spare !== undefined;
     },
     close() {
+      if (spareTimer) clearImmediate(spareTimer);
+      spareTimer = undefined;
+      if (spare) discard(spare);
+      spare = undefined;
       rmSync(scratchDir, { recursive: true, force: true });
     },
   };

@@ -7,6 +7,8 @@ export type TtsEngine =
   | {
       name: 'flite';
       /** Compiled once for several threads (shared code). */ module?: WebAssembly.Module;
+      /** Instantiate the next sentence's Flite while idle (FliteTtsOptions.prepareAhead). */
+      prepareAhead?: boolean;
     }
   | { name: 'espeak'; entry: string; sampleRateHz: number };
 

@@ -20,7 +20,9 @@ interface Engine {
 const ready: Promise<Engine> =
   engine.name === 'espeak'
     ? createEspeakTts(engine.entry, engine.sampleRateHz)
-    : Promise.resolve(createFliteTts(engine.module));
+    : Promise.resolve(
+        createFliteTts(engine.module, { prepareAhead: engine.prepareAhead ?? false }),
+      );
 // A failed start is reported on every request instead of crashing the thread.
 ready.catch(() => undefined);
 
