@@ -10,6 +10,8 @@ export const errorStatus = {
   unauthorized: 401,
   not_found: 404,
   conflict: 409,
+  /** A booking that would take more of the pool than it can run at some instant. */
+  no_capacity: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   unprocessable: 422,
@@ -20,10 +22,15 @@ export const errorStatus = {
 export type ErrorCode = keyof typeof errorStatus;
 
 export class ApiError extends Error {
+  /**
+   * @param details more fields of the error object, for clients that act on them
+   *   (e.g. `nextFreeStart` of a booking refused for capacity)
+   */
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly headers: Record<string, string> = {},
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -38,13 +45,20 @@ export const notFound = (what: string) =>
   new ApiError('not_found', `${what} not found. Check the id; it may have been deleted.`);
 
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; issues?: { path: string; message: string }[] };
+  error: {
+    code: ErrorCode;
+    message: string;
+    issues?: { path: string; message: string }[];
+    [detail: string]: unknown;
+  };
 }
 
 /** Turns any thrown value into a JSON error response. */
 export function errorResponse(error: unknown): Response {
   if (error instanceof ApiError) {
-    const body: ErrorBody = { error: { code: error.code, message: error.message } };
+    const body: ErrorBody = {
+      error: { ...error.details, code: error.code, message: error.message },
+    };
     return Response.json(body, { status: error.status, headers: error.headers });
   }
   if (error instanceof ZodError) {

@@ -52,6 +52,13 @@ const envSchema = z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
     /**
+     * Sessions the pool can run at once, for booking (docs/booking.md); unset: the sum of the
+     * slots the worker hosts report now (hosts come and go, so set it on a real installation).
+     */
+    FACECAST_BOOKABLE_SLOTS: z.coerce.number().int().min(0).max(10_000).optional(),
+    /** Slots no booking may take, kept for instant ("talk now") sessions. */
+    FACECAST_INSTANT_RESERVE: z.coerce.number().int().min(0).max(10_000).default(1),
+    /**
      * The transcriber of avatars whose transcription provider is `server` (the default):
      * `offline` (the worker host's recogniser, pocketsphinx), `openai` (an OpenAI-compatible
      * `/v1/audio/transcriptions` at FACECAST_TRANSCRIBER_URL) or `off` (no voice input).

@@ -33,6 +33,7 @@ describe('API views', () => {
       state: 'speaking',
       createdAt: created,
       endedAt: null,
+      bookingId: null,
     };
     const view = sessionView(session);
     expect(view).toMatchObject({

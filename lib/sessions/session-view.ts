@@ -22,6 +22,8 @@ export interface SessionView {
   viewerUrl: string;
   createdAt: string;
   endedAt?: string;
+  /** The booking the session was started for; absent for instant sessions. */
+  bookingId?: string;
 }
 
 export function viewerUrl(viewerKey: string): string {
@@ -45,5 +47,6 @@ export function sessionView(session: Session): SessionView {
     viewerUrl: viewerUrl(session.viewerKey),
     createdAt: session.createdAt.toISOString(),
     ...(session.endedAt ? { endedAt: session.endedAt.toISOString() } : {}),
+    ...(session.bookingId ? { bookingId: session.bookingId } : {}),
   };
 }

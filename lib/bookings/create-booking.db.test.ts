@@ -1,0 +1,238 @@
+/**
+ * Booking against capacity on the real database (embedded PGlite in the `db` step, a
+ * PostgreSQL server in `db-postgres`): decisions are serialised in the database, so
+ * concurrent requests never overbook.
+ */
+import type { Booking } from '@prisma/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiError } from '@/lib/api/errors';
+import { createTestDatabase, type TestDatabase } from '@/lib/testing/test-database';
+import { createUser } from '@/lib/users/create-user';
+import { firstOverload } from './booking-capacity';
+import { cancelBooking } from './cancel-booking';
+import { createBooking } from './create-booking';
+import { updateBooking } from './update-booking';
+
+/** FACECAST_BOOKABLE_SLOTS 6 minus the default reserve of 1 for instant sessions. */
+const BOOKABLE = 5;
+const MINUTE = 60_000;
+
+let db: TestDatabase;
+let users: string[] = [];
+let avatars: string[] = [];
+/** A day far enough ahead that every test's slots are in the future. */
+let day: number;
+
+beforeAll(async () => {
+  Object.assign(process.env, {
+    AUTH_SECRET: 'booking-test-secret-booking-test-secret',
+    WORKER_SECRET: 'booking-test-worker',
+    FACECAST_BOOKABLE_SLOTS: '6',
+  });
+  db = await createTestDatabase();
+  users = [];
+  avatars = [];
+  for (let i = 0; i < 4; i++) {
+    const user = await createUser(db.prisma, {
+      email: `booker${i}@example.com`,
+      password: 'password-1',
+    });
+    users.push(user.id);
+    const avatar = await db.prisma.avatar.create({
+      data: { userId: user.id, name: `Guide ${i}`, sourceType: 'image/jpeg', status: 'ready' },
+    });
+    avatars.push(avatar.id);
+  }
+  day = Math.ceil((Date.now() + 2 * 24 * 60 * MINUTE) / (24 * 60 * MINUTE)) * 24 * 60 * MINUTE;
+}, 60_000);
+afterAll(() => db.destroy());
+
+const at = (minutes: number) => new Date(day + minutes * MINUTE);
+
+/** Most scheduled bookings running at one instant. */
+function maxConcurrent(bookings: Booking[]): number {
+  const changes = bookings.flatMap((b) => [
+    { t: b.startsAt.getTime(), d: 1 },
+    { t: b.endsAt.getTime(), d: -1 },
+  ]);
+  changes.sort((a, b) => a.t - b.t || a.d - b.d);
+  let running = 0;
+  let most = 0;
+  for (const c of changes) most = Math.max(most, (running += c.d));
+  return most;
+}
+
+async function refusal(promise: Promise<unknown>): Promise<ApiError> {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ApiError);
+  return error as ApiError;
+}
+
+describe('booking against the pool capacity', () => {
+  it('200 concurrent requests for overlapping slots never overbook', async () => {
+    const attempts = Array.from({ length: 200 }, (_, i) => {
+      // Starts spread over two hours, 30-90 minutes long: most overlap most others.
+      const start = (i * 37) % 120;
+      const length = 30 + ((i * 53) % 61);
+      return createBooking(db.prisma, {
+        userId: users[i % users.length]!,
+        avatarId: avatars[i % avatars.length]!,
+        startsAt: at(start),
+        endsAt: at(start + length),
+        kind: i % 2 ? 'broadcast' : 'private',
+      });
+    });
+    const results = await Promise.allSettled(attempts);
+    const accepted = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    expect(accepted.length + refused.length).toBe(200);
+    for (const reason of refused) expect(reason).toMatchObject({ code: 'no_capacity' });
+    expect(accepted.length).toBeGreaterThanOrEqual(BOOKABLE);
+    expect(refused.length).toBeGreaterThan(100);
+
+    const stored = await db.prisma.booking.findMany({ where: { status: 'scheduled' } });
+    expect(stored).toHaveLength(accepted.length);
+    expect(maxConcurrent(stored)).toBeLessThanOrEqual(BOOKABLE);
+    // And it is full: the pool is used up somewhere in the window.
+    expect(maxConcurrent(stored)).toBe(BOOKABLE);
+    await db.prisma.booking.deleteMany();
+  }, 120_000);
+
+  it('a refusal names the first full instant and the next free start', async () => {
+    // Five bookings 10:00-11:00 fill the pool; one of them ends early, at 10:30.
+    for (let i = 0; i < BOOKABLE; i++) {
+      await createBooking(db.prisma, {
+        userId: users[0]!,
+        avatarId: avatars[0]!,
+        startsAt: at(600),
+        endsAt: at(i === 0 ? 630 : 660),
+        kind: 'private',
+      });
+    }
+    const error = await refusal(
+      createBooking(db.prisma, {
+        userId: users[1]!,
+        avatarId: avatars[1]!,
+        startsAt: at(590),
+        endsAt: at(620),
+        kind: 'broadcast',
+      }),
+    );
+    expect(error.status).toBe(409);
+    expect(error.code).toBe('no_capacity');
+    expect(error.details).toEqual({
+      conflictAt: at(600).toISOString(),
+      nextFreeStart: at(630).toISOString(),
+    });
+    expect(error.message).toMatch(/next free start/);
+    // Right after the early one ends there is room again.
+    const fits = await createBooking(db.prisma, {
+      userId: users[1]!,
+      avatarId: avatars[1]!,
+      startsAt: at(630),
+      endsAt: at(660),
+      kind: 'broadcast',
+    });
+    expect(fits.status).toBe('scheduled');
+    await db.prisma.booking.deleteMany();
+  });
+
+  it('moving a booking counts the others, not itself; cancelling frees its slot', async () => {
+    const mine = await createBooking(db.prisma, {
+      userId: users[2]!,
+      avatarId: avatars[2]!,
+      startsAt: at(900),
+      endsAt: at(960),
+      kind: 'private',
+    });
+    const others: Booking[] = [];
+    for (let i = 1; i < BOOKABLE; i++) {
+      others.push(
+        await createBooking(db.prisma, {
+          userId: users[0]!,
+          avatarId: avatars[0]!,
+          startsAt: at(900),
+          endsAt: at(1020),
+          kind: 'private',
+        }),
+      );
+    }
+    // Full from 9:00 to 10:00 with mine; extending mine to 11:00 still fits (others end there).
+    const longer = await updateBooking(db.prisma, {
+      userId: users[2]!,
+      bookingId: mine.id,
+      endsAt: at(1020),
+      title: 'Longer',
+    });
+    expect(longer.endsAt).toEqual(at(1020));
+    expect(longer.title).toBe('Longer');
+    // A new one in that window is refused; after a cancellation it fits.
+    const refused = await refusal(
+      createBooking(db.prisma, {
+        userId: users[3]!,
+        avatarId: avatars[3]!,
+        startsAt: at(930),
+        endsAt: at(990),
+        kind: 'private',
+      }),
+    );
+    expect(refused.code).toBe('no_capacity');
+    await cancelBooking(db.prisma, { userId: users[0]!, bookingId: others[0]!.id });
+    await cancelBooking(db.prisma, { userId: users[0]!, bookingId: others[0]!.id });
+    const after = await createBooking(db.prisma, {
+      userId: users[3]!,
+      avatarId: avatars[3]!,
+      startsAt: at(930),
+      endsAt: at(990),
+      kind: 'private',
+    });
+    expect(after.status).toBe('scheduled');
+    const scheduled = await db.prisma.booking.findMany({ where: { status: 'scheduled' } });
+    expect(maxConcurrent(scheduled)).toBeLessThanOrEqual(BOOKABLE);
+    expect(firstOverload(scheduled, { startsAt: at(900), endsAt: at(1020) }, BOOKABLE + 1)).toBe(
+      undefined,
+    );
+    await db.prisma.booking.deleteMany();
+  });
+
+  it('refuses past, reversed, too long slots, and other users’ avatars and bookings', async () => {
+    const base = { userId: users[0]!, avatarId: avatars[0]!, kind: 'private' as const };
+    const now = new Date();
+    const past = await refusal(
+      createBooking(db.prisma, {
+        ...base,
+        startsAt: new Date(now.getTime() - 10 * MINUTE),
+        endsAt: new Date(now.getTime() + 10 * MINUTE),
+      }),
+    );
+    expect([past.status, past.message]).toEqual([422, expect.stringMatching(/in the past/)]);
+    const reversed = await refusal(
+      createBooking(db.prisma, { ...base, startsAt: at(100), endsAt: at(40) }),
+    );
+    expect([reversed.status, reversed.message]).toEqual([422, 'endsAt must be after startsAt.']);
+    const long = await refusal(
+      createBooking(db.prisma, { ...base, startsAt: at(0), endsAt: at(8 * 60 + 1) }),
+    );
+    expect([long.status, long.message]).toEqual([422, expect.stringMatching(/at most 8 hours/)]);
+    const otherAvatar = await refusal(
+      createBooking(db.prisma, { ...base, avatarId: avatars[1]!, startsAt: at(0), endsAt: at(30) }),
+    );
+    expect(otherAvatar.status).toBe(404);
+
+    const booking = await createBooking(db.prisma, { ...base, startsAt: at(0), endsAt: at(30) });
+    const otherUsers = await refusal(
+      updateBooking(db.prisma, { userId: users[1]!, bookingId: booking.id, title: 'Mine now' }),
+    );
+    expect(otherUsers.status).toBe(404);
+    expect(
+      (await refusal(cancelBooking(db.prisma, { userId: users[1]!, bookingId: booking.id })))
+        .status,
+    ).toBe(404);
+    // Nothing was stored by any refusal.
+    expect(await db.prisma.booking.count()).toBe(1);
+    await db.prisma.booking.deleteMany();
+  });
+});

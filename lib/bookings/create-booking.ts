@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import type { Booking, BookingKind, BookingTalk, PrismaClient } from '@prisma/client';
+import { ApiError, notFound } from '@/lib/api/errors';
+import { DEFAULT_MAX_VIEWERS } from './booking-rules';
+import { checkSlot } from './check-slot';
+import { reserveSlot } from './reserve-slot';
+
+export interface CreateBookingOptions {
+  userId: string;
+  avatarId: string;
+  startsAt: Date;
+  endsAt: Date;
+  kind: BookingKind;
+  maxViewers?: number;
+  talk?: BookingTalk;
+  title?: string;
+  now?: Date;
+}
+
+/** Books an avatar of the user's for a slot, if the pool has room for it at every instant. */
+export async function createBooking(
+  prisma: PrismaClient,
+  options: CreateBookingOptions,
+): Promise<Booking> {
+  const now = options.now ?? new Date();
+  const slot = { startsAt: options.startsAt, endsAt: options.endsAt };
+  checkSlot(slot, now);
+  const avatar = await prisma.avatar.findFirst({
+    where: { id: options.avatarId, userId: options.userId },
+    select: { id: true, status: true },
+  });
+  if (!avatar) throw notFound('Avatar');
+  if (avatar.status === 'failed') {
+    throw new ApiError(
+      'conflict',
+      'This avatar failed preparation and cannot be booked. Upload a new portrait or video.',
+    );
+  }
+  return reserveSlot(prisma, { slot }, (tx) =>
+    tx.booking.create({
+      data: {
+        userId: options.userId,
+        avatarId: avatar.id,
+        startsAt: slot.startsAt,
+        endsAt: slot.endsAt,
+        kind: options.kind,
+        talk: options.talk ?? 'owner',
+        maxViewers: options.maxViewers ?? DEFAULT_MAX_VIEWERS[options.kind],
+        title: options.title?.trim() ?? '',
+        joinKey: randomBytes(18).toString('base64url'),
+      },
+    }),
+  );
+}
