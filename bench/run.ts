@@ -3,6 +3,7 @@
  * Prints a table; with --json the last line is one JSON object with the figures.
  */
 import os from 'node:os';
+import { bookingBench } from './booking';
 import { conversationBench } from './conversation';
 import { melBench } from './mel';
 import { poolBench } from './pool';
@@ -27,6 +28,11 @@ const benches: Record<string, { describe: string; run: () => Promise<BenchResult
     describe:
       'conversation at a real viewer: speak/model-sentence → audio, interrupt → silence, A/V offset',
     run: conversationBench,
+  },
+  booking: {
+    describe:
+      '200 clients book overlapping slots at once through the REST API: overbooked, p50/p99 (PGlite, PostgreSQL)',
+    run: bookingBench,
   },
   pool: {
     describe:

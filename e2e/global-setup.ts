@@ -70,7 +70,13 @@ export default async function globalSetup(_config: FullConfig): Promise<void> {
   fs.mkdirSync(dataDir, { recursive: true });
   const logFile = path.join(dataDir, 'stack.log');
   const output = fs.createWriteStream(logFile);
-  const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
+  // Bookings draw on a fixed pool (3 slots, 2 bookable) instead of what the hosts report,
+  // so the booking tests know where capacity ends (e2e/api/bookings.spec.ts).
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NEXT_TELEMETRY_DISABLED: '1',
+    FACECAST_BOOKABLE_SLOTS: '3',
+  };
   process.stdout.write(`e2e: starting the stack in ${dataDir} (log: ${logFile})\n`);
   const started = Date.now();
   let stack: Stack;

@@ -1,0 +1,129 @@
+/**
+ * Booking under contention, through the REST API of the whole platform (scripts/lib/stack.mjs,
+ * as `npm start` runs it): 200 clients at once ask for overlapping slots of a pool with 5
+ * bookable slots (FACECAST_BOOKABLE_SLOTS=6, one kept for instant sessions), first on the
+ * embedded database, then on a throwaway PostgreSQL server.
+ *
+ * - overbooked: bookings beyond the capacity at the fullest instant (must be 0)
+ * - accepted / refused: 201s and 409 `no_capacity`s; errors: any other answer
+ * - p50_ms / p99_ms: request → answer, per request
+ */
+import path from 'node:path';
+import { insideTestNamespace } from '@/scripts/lib/netns.mjs';
+import { startTestPostgres } from '@/scripts/lib/postgres-cluster.mjs';
+import { runBenchInNamespace } from './in-namespace';
+import { startPlatform } from './pool-platform';
+import { percentile } from './stats';
+
+const CLIENTS = 200;
+const POOL_SLOTS = 6;
+const BOOKABLE = POOL_SLOTS - 1;
+const MINUTE = 60_000;
+const repoRoot = path.resolve(import.meta.dirname, '..');
+
+interface Figures {
+  overbooked: number;
+  accepted: number;
+  refused: number;
+  errors: number;
+  p50_ms: number;
+  p99_ms: number;
+}
+
+export async function bookingBench(): Promise<Record<string, number | string>> {
+  // The platform includes LiveKit and a worker host: WebRTC stays inside a namespace.
+  if (!insideTestNamespace())
+    return runBenchInNamespace('booking') as Record<string, number | string>;
+  const pglite = await measure({});
+  const server = await startTestPostgres({ dir: path.join(repoRoot, '.test-data', 'bench-pg') });
+  let postgresql: Figures;
+  try {
+    postgresql = await measure({ DATABASE_URL: server.url });
+  } finally {
+    await server.stop();
+  }
+  const prefixed = (name: string, figures: Figures) =>
+    Object.fromEntries(Object.entries(figures).map(([k, v]) => [`${name}_${k}`, v]));
+  return {
+    clients: CLIENTS,
+    bookable_slots: BOOKABLE,
+    overbooked: Math.max(pglite.overbooked, postgresql.overbooked),
+    p99_ms: Math.max(pglite.p99_ms, postgresql.p99_ms),
+    ...prefixed('pglite', pglite),
+    ...prefixed('postgresql', postgresql),
+  };
+}
+
+async function measure(env: Record<string, string>): Promise<Figures> {
+  const platform = await startPlatform({ FACECAST_BOOKABLE_SLOTS: String(POOL_SLOTS), ...env });
+  try {
+    const { api } = platform;
+    const avatars = (await api('GET', '/api/v1/avatars')).body as { avatars: { id: string }[] };
+    const avatarId = avatars.avatars[0]?.id;
+    if (!avatarId) throw new Error('the demo user has no avatar');
+    // A day well ahead, so every slot is in the future.
+    const day = Math.ceil((Date.now() + 7 * 24 * 60 * MINUTE) / (24 * 60 * MINUTE)) * 24 * 60;
+    const at = (minutes: number) => new Date((day + minutes) * MINUTE).toISOString();
+    // Warm the routes up (first requests load their modules); not measured.
+    for (let i = 0; i < 3; i++) {
+      const warm = await api('POST', '/api/v1/bookings', {
+        avatarId,
+        startsAt: at(-600),
+        endsAt: at(-570),
+        kind: 'private',
+      });
+      const id = (warm.body as { id?: string }).id;
+      if (warm.status !== 201 || !id) throw new Error(`warm-up booking: ${warm.status}`);
+      await api('DELETE', `/api/v1/bookings/${id}`);
+    }
+
+    const results = await Promise.all(
+      Array.from({ length: CLIENTS }, async (_, i) => {
+        // Starts spread over two hours, 30-90 minutes long: most overlap most others.
+        const start = (i * 37) % 120;
+        const length = 30 + ((i * 53) % 61);
+        const sentAt = performance.now();
+        const response = await api('POST', '/api/v1/bookings', {
+          avatarId,
+          startsAt: at(start),
+          endsAt: at(start + length),
+          kind: i % 2 ? 'broadcast' : 'private',
+        });
+        return { ...response, ms: performance.now() - sentAt };
+      }),
+    );
+    const code = (body: unknown) => (body as { error?: { code?: string } }).error?.code;
+    const accepted = results.filter((r) => r.status === 201).length;
+    const refused = results.filter((r) => r.status === 409 && code(r.body) === 'no_capacity');
+    const listed = (
+      await api(
+        'GET',
+        `/api/v1/bookings?from=${encodeURIComponent(at(0))}&to=${encodeURIComponent(at(240))}`,
+      )
+    ).body as { bookings: { startsAt: string; endsAt: string }[] };
+    const times = results.map((r) => r.ms).sort((a, b) => a - b);
+    return {
+      overbooked: Math.max(0, mostAtOnce(listed.bookings) - BOOKABLE),
+      accepted,
+      refused: refused.length,
+      errors: CLIENTS - accepted - refused.length,
+      p50_ms: Math.round(percentile(times, 50)),
+      p99_ms: Math.round(percentile(times, 99)),
+    };
+  } finally {
+    await platform.stop();
+  }
+}
+
+/** Most bookings running at one instant (half-open slots). */
+function mostAtOnce(bookings: { startsAt: string; endsAt: string }[]): number {
+  const changes = bookings.flatMap((b) => [
+    { t: Date.parse(b.startsAt), d: 1 },
+    { t: Date.parse(b.endsAt), d: -1 },
+  ]);
+  changes.sort((a, b) => a.t - b.t || a.d - b.d);
+  let running = 0;
+  let most = 0;
+  for (const change of changes) most = Math.max(most, (running += change.d));
+  return most;
+}
