@@ -6,7 +6,8 @@
  *
  * - overbooked: bookings beyond the capacity at the fullest instant (must be 0)
  * - accepted / refused: 201s and 409 `no_capacity`s; errors: any other answer
- * - p50_ms / p99_ms: request → answer, per request
+ * - p50_ms / p99_ms: request → answer, per request of the 200
+ * - alone_p50_ms: the same request with no other client (what one booking costs)
  */
 import path from 'node:path';
 import { insideTestNamespace } from '@/scripts/lib/netns.mjs';
@@ -22,6 +23,8 @@ const MINUTE = 60_000;
 const repoRoot = path.resolve(import.meta.dirname, '..');
 
 interface Figures {
+  /** One client alone: request → answer, p50 of 20 bookings made one after the other. */
+  alone_p50_ms: number;
   overbooked: number;
   accepted: number;
   refused: number;
@@ -77,6 +80,21 @@ async function measure(env: Record<string, string>): Promise<Figures> {
       await api('DELETE', `/api/v1/bookings/${id}`);
     }
 
+    // One client alone: what a booking costs without a queue (each is cancelled again).
+    const alone: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const sentAt = performance.now();
+      const made = await api('POST', '/api/v1/bookings', {
+        avatarId,
+        startsAt: at(-300),
+        endsAt: at(-270),
+        kind: 'private',
+      });
+      alone.push(performance.now() - sentAt);
+      await api('DELETE', `/api/v1/bookings/${(made.body as { id: string }).id}`);
+    }
+    alone.sort((a, b) => a - b);
+
     const results = await Promise.all(
       Array.from({ length: CLIENTS }, async (_, i) => {
         // Starts spread over two hours, 30-90 minutes long: most overlap most others.
@@ -103,6 +121,7 @@ async function measure(env: Record<string, string>): Promise<Figures> {
     ).body as { bookings: { startsAt: string; endsAt: string }[] };
     const times = results.map((r) => r.ms).sort((a, b) => a - b);
     return {
+      alone_p50_ms: Math.round(percentile(alone, 50)),
       overbooked: Math.max(0, mostAtOnce(listed.bookings) - BOOKABLE),
       accepted,
       refused: refused.length,

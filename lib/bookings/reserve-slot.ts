@@ -57,17 +57,18 @@ export async function reserveSlot<T>(
       async (tx) => {
         await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${BOOKING_LOCK_KEY})`);
         const durationMs = slot.endsAt.getTime() - slot.startsAt.getTime();
-        const overlapping = await scheduledBetween(tx, slot.startsAt, slot.endsAt, excludeId);
+        // One read for the check and, when it fails, the search for the next free start.
+        const ahead = await scheduledBetween(
+          tx,
+          slot.startsAt,
+          new Date(slot.startsAt.getTime() + NEXT_FREE_HORIZON_MS + durationMs),
+          excludeId,
+        );
+        const overlapping = ahead.filter((b) => b.startsAt < slot.endsAt);
         const conflictAt = firstOverload(overlapping, slot, capacity.bookable);
         if (conflictAt) {
-          const later = await scheduledBetween(
-            tx,
-            slot.startsAt,
-            new Date(slot.startsAt.getTime() + NEXT_FREE_HORIZON_MS + durationMs),
-            excludeId,
-          );
           const next = nextFreeStart(
-            later,
+            ahead,
             slot.startsAt,
             durationMs,
             capacity.bookable,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findUserByApiKey, createApiKey } from '@/lib/auth/api-keys';
+import { LAST_USED_RESOLUTION_MS, createApiKey, findUserByApiKey } from '@/lib/auth/api-keys';
 import { verifyPassword } from '@/lib/auth/password';
 import { createTestDatabase, type TestDatabase } from '@/lib/testing/test-database';
 import { createUser } from './create-user';
@@ -54,5 +54,14 @@ describe('api keys in the database', () => {
     expect(await findUserByApiKey(db.prisma, 'garbage')).toBeNull();
     const used = await db.prisma.apiKey.findUniqueOrThrow({ where: { id: created.id } });
     expect(used.lastUsedAt).not.toBeNull();
+    // Written to the minute, not on every request.
+    const lastUsed = () =>
+      db.prisma.apiKey.findUniqueOrThrow({ where: { id: created.id } }).then((k) => k.lastUsedAt);
+    const first = used.lastUsedAt!;
+    await findUserByApiKey(db.prisma, created.key, new Date(first.getTime() + 30_000));
+    expect(await lastUsed()).toEqual(first);
+    const later = new Date(first.getTime() + LAST_USED_RESOLUTION_MS);
+    await findUserByApiKey(db.prisma, created.key, later);
+    expect(await lastUsed()).toEqual(later);
   });
 });
