@@ -20,5 +20,9 @@ export async function register(): Promise<void> {
   // Worker hosts that go silent: their sessions are dispatched again (lib/workers).
   const { startHostMonitor } = await import('@/lib/workers/host-monitor');
   startHostMonitor(db.prisma);
+  // Booked sessions start and end by themselves; one app instance at a time (a lease).
+  const { startBookingScheduler } = await import('@/lib/bookings/booking-scheduler');
+  const { bookedSessionActions } = await import('@/lib/bookings/booked-session-actions');
+  startBookingScheduler(db.prisma, bookedSessionActions(db.prisma));
   log.info({ database: db.kind, resumedPreparations: resumed }, 'app ready');
 }

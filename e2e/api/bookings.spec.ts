@@ -5,7 +5,14 @@
  * ahead, so tests running in parallel never share a slot.
  */
 import { randomInt } from 'node:crypto';
-import { type AvatarBody, expect, expectApiError, test, uploadDemoAvatar } from '../fixtures';
+import {
+  type AvatarBody,
+  createReadyAvatar,
+  expect,
+  expectApiError,
+  test,
+  uploadDemoAvatar,
+} from '../fixtures';
 
 interface BookingBody {
   id: string;
@@ -237,4 +244,58 @@ test('bad input: clear 4xx answers, nothing stored', async ({ api, newUser, requ
     )
   ).json()) as { bookings: BookingBody[] };
   expect(mine.bookings.map((b) => b.title)).toEqual(['']);
+});
+
+test('a booked session starts by itself, says its goodbye, and ends at the booked end', async ({
+  api,
+}) => {
+  test.setTimeout(150_000);
+  const avatar = await createReadyAvatar(api);
+  // The shortest booking (1 minute), starting in 5 s: the scheduler (every 5 s, 30 s ahead)
+  // starts it at once, and its goodbye is due as soon as it is live.
+  const startsAt = new Date(Date.now() + 5_000);
+  const endsAt = new Date(startsAt.getTime() + 60_000);
+  const created = await api.post('/api/v1/bookings', {
+    data: {
+      avatarId: avatar.id,
+      startsAt: startsAt.toISOString(),
+      endsAt: endsAt.toISOString(),
+      kind: 'broadcast',
+    },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  const booking = (await created.json()) as BookingBody;
+
+  const bookedSession = async () => {
+    const { sessions } = (await (await api.get('/api/v1/sessions')).json()) as {
+      sessions: { id: string; bookingId?: string; status: string; publicViewing: boolean }[];
+    };
+    return sessions.find((s) => s.bookingId === booking.id);
+  };
+  await expect.poll(async () => (await bookedSession())?.status, { timeout: 40_000 }).toBe('live');
+  const session = (await bookedSession())!;
+  // A broadcast is public to whoever holds the link.
+  expect(session.publicViewing).toBe(true);
+  await expect
+    .poll(
+      async () => {
+        const { turns } = (await (
+          await api.get(`/api/v1/sessions/${session.id}/transcript`)
+        ).json()) as { turns: { role: string; text: string }[] };
+        return turns.map((t) => `${t.role}: ${t.text}`);
+      },
+      { timeout: 30_000 },
+    )
+    .toContain('avatar: Our time is almost up. Thank you for joining!');
+  // It ends by itself at the booked end (the scheduler looks every 5 s).
+  await expect
+    .poll(async () => (await bookedSession())?.status, {
+      timeout: Math.max(0, endsAt.getTime() - Date.now()) + 20_000,
+    })
+    .toBe('ended');
+  const { endedAt } = (await (await api.get(`/api/v1/sessions/${session.id}`)).json()) as {
+    endedAt: string;
+  };
+  expect(Date.parse(endedAt)).toBeGreaterThanOrEqual(endsAt.getTime());
+  expect(Date.parse(endedAt)).toBeLessThan(endsAt.getTime() + 15_000);
 });

@@ -13,6 +13,8 @@ const booking = (over: Partial<IcsBooking> = {}): IcsBooking => ({
   endsAt: new Date('2027-03-01T10:30:00Z'),
   status: 'scheduled',
   joinKey: 'join-key-1',
+  goodbye: 'Goodbye.',
+  warnedAt: null,
   createdAt: new Date('2027-02-01T08:00:00Z'),
   updatedAt: new Date('2027-02-01T08:00:00Z'),
   avatar: { name: 'Museum guide' },

@@ -22,6 +22,8 @@ export interface StartSessionOptions {
    * answers at once with the session still `starting` (viewers can join the room already).
    */
   waitMs?: number;
+  /** The booking this session is started for (by the booking scheduler). */
+  bookingId?: string;
 }
 
 /**
@@ -60,6 +62,7 @@ export async function startSession(prisma: PrismaClient, options: StartSessionOp
       roomName: `fc-${randomBytes(6).toString('hex')}`,
       viewerKey: randomBytes(18).toString('base64url'),
       publicViewing: options.publicViewing ?? false,
+      ...(options.bookingId ? { bookingId: options.bookingId } : {}),
       // Holds a pool slot until a host reports the session (lib/workers/pool-capacity.ts).
       dispatchedAt: new Date(),
     },
