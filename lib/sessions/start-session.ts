@@ -6,6 +6,7 @@ import { rebuildAvatarStore, STORE_REBUILT_MESSAGE } from '@/lib/avatars/rebuild
 import { deleteRoom } from '@/lib/livekit/livekit';
 import { env } from '@/lib/config/env';
 import { log } from '@/lib/log/logger';
+import { slotsHeldByBookings } from '@/lib/bookings/held-slots';
 import { assertPoolHasRoom } from '@/lib/workers/pool-capacity';
 import { dispatchSession } from './dispatch-session';
 import { sessionRequestFor } from './session-request';
@@ -54,7 +55,10 @@ export async function startSession(prisma: PrismaClient, options: StartSessionOp
   // Before the session exists: a key that can no longer be unsealed is the user's to fix.
   const speech = speechProviderFor(avatar, env());
   const conversation = conversationFor(avatar, env());
-  await assertPoolHasRoom(prisma);
+  // Instant sessions use only capacity that no booking due now holds.
+  const now = new Date();
+  const held = options.bookingId ? 0 : await slotsHeldByBookings(prisma, now);
+  await assertPoolHasRoom(prisma, now, held);
   const session = await prisma.session.create({
     data: {
       userId: options.userId,

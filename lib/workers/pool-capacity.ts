@@ -64,11 +64,25 @@ export async function freeSlots(prisma: PrismaClient, now = new Date()): Promise
   return (await poolCapacity(prisma, now)).free;
 }
 
-/** Throws a 503 with Retry-After when no host is connected or every slot is taken. */
-export async function assertPoolHasRoom(prisma: PrismaClient, now = new Date()): Promise<void> {
+/**
+ * Throws a 503 with Retry-After when no host is connected or every slot is taken.
+ * `heldForBookings`: free slots an instant session may not take (booked sessions due now).
+ */
+export async function assertPoolHasRoom(
+  prisma: PrismaClient,
+  now = new Date(),
+  heldForBookings = 0,
+): Promise<void> {
   const pool = await poolCapacity(prisma, now);
-  if (pool.free > 0) return;
+  if (pool.free - heldForBookings > 0) return;
   const headers = { 'retry-after': String(POOL_RETRY_AFTER_S) };
+  if (pool.free > 0) {
+    throw new ApiError(
+      'unavailable',
+      `The free avatar slots (${pool.free}) are held for booked sessions starting now. Try again when one ends, or book a slot.`,
+      headers,
+    );
+  }
   if (pool.hosts === 0) {
     throw new ApiError(
       'unavailable',
