@@ -299,3 +299,36 @@ test('a booked session starts by itself, says its goodbye, and ends at the booke
   expect(Date.parse(endedAt)).toBeGreaterThanOrEqual(endsAt.getTime());
   expect(Date.parse(endedAt)).toBeLessThan(endsAt.getTime() + 15_000);
 });
+
+test('a private calendar feed: secret URL shown once, replaced by a new one, turned off', async ({
+  api,
+  request,
+}) => {
+  const at = dayPicker();
+  const avatar = await uploadDemoAvatar(api);
+  const booked = await api.post('/api/v1/bookings', {
+    data: { avatarId: avatar.id, startsAt: at(0), endsAt: at(1), kind: 'private', title: 'Feed' },
+  });
+  expect(booked.status(), await booked.text()).toBe(201);
+  const { id } = (await booked.json()) as BookingBody;
+
+  const made = await api.post('/api/v1/account/calendar-feed');
+  expect(made.status()).toBe(201);
+  const { url } = (await made.json()) as { url: string };
+  expect(url).toMatch(/\/api\/calendar\/[\w-]{30,}$/);
+  // A calendar app fetches it without logging in.
+  const feed = await request.get(new URL(url).pathname);
+  expect(feed.status()).toBe(200);
+  expect(feed.headers()['content-type']).toMatch(/^text\/calendar/);
+  expect(feed.headers()['cache-control']).toContain('no-store');
+  expect(await feed.text()).toContain(`UID:booking-${id}@facecast`);
+
+  const replaced = (await (await api.post('/api/v1/account/calendar-feed')).json()) as {
+    url: string;
+  };
+  await expectApiError(await request.get(new URL(url).pathname), 404, 'not_found');
+  expect((await request.get(new URL(replaced.url).pathname)).status()).toBe(200);
+  expect((await api.delete('/api/v1/account/calendar-feed')).status()).toBe(204);
+  await expectApiError(await request.get(new URL(replaced.url).pathname), 404, 'not_found');
+  await expectApiError(await request.get('/api/calendar/not-a-feed'), 404, 'not_found');
+});
