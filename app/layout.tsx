@@ -25,6 +25,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               <>
                 <a href="/avatars">Avatars</a>
                 <a href="/sessions">Sessions</a>
+                <a href="/bookings">Bookings</a>
                 <a href="/settings/api-keys">API keys</a>
                 <a href="/settings/account">Account</a>
                 {user.isAdmin && <a href="/admin/pool">Pool</a>}
