@@ -10,6 +10,7 @@
  * - alone_p50_ms: the same request with no other client (what one booking costs)
  */
 import path from 'node:path';
+import { mostAtOnce } from '@/lib/bookings/booking-capacity';
 import { insideTestNamespace } from '@/scripts/lib/netns.mjs';
 import { startTestPostgres } from '@/scripts/lib/postgres-cluster.mjs';
 import { runBenchInNamespace } from './in-namespace';
@@ -122,7 +123,15 @@ async function measure(env: Record<string, string>): Promise<Figures> {
     const times = results.map((r) => r.ms).sort((a, b) => a - b);
     return {
       alone_p50_ms: Math.round(percentile(alone, 50)),
-      overbooked: Math.max(0, mostAtOnce(listed.bookings) - BOOKABLE),
+      overbooked: Math.max(
+        0,
+        mostAtOnce(
+          listed.bookings.map((b) => ({
+            startsAt: new Date(b.startsAt),
+            endsAt: new Date(b.endsAt),
+          })),
+        ) - BOOKABLE,
+      ),
       accepted,
       refused: refused.length,
       errors: CLIENTS - accepted - refused.length,
@@ -132,17 +141,4 @@ async function measure(env: Record<string, string>): Promise<Figures> {
   } finally {
     await platform.stop();
   }
-}
-
-/** Most bookings running at one instant (half-open slots). */
-function mostAtOnce(bookings: { startsAt: string; endsAt: string }[]): number {
-  const changes = bookings.flatMap((b) => [
-    { t: Date.parse(b.startsAt), d: 1 },
-    { t: Date.parse(b.endsAt), d: -1 },
-  ]);
-  changes.sort((a, b) => a.t - b.t || a.d - b.d);
-  let running = 0;
-  let most = 0;
-  for (const change of changes) most = Math.max(most, (running += change.d));
-  return most;
 }

@@ -1,21 +1,10 @@
 'use client';
 import { type FormEvent, useCallback, useEffect, useMemo, useState } from 'react';
+import type { BookingView } from '@/lib/bookings/booking-view';
 import { api } from '../_components/api';
 import { WEEK_MS, addWeeks, inputValues, onDay, suggestedStart, weekDays, weekStart } from './week';
 
-interface Booking {
-  id: string;
-  avatarId: string;
-  title: string;
-  kind: 'private' | 'broadcast';
-  talk: 'owner' | 'invited' | 'everyone';
-  maxViewers: number;
-  startsAt: string;
-  endsAt: string;
-  status: 'scheduled' | 'cancelled';
-  joinUrl: string;
-  icsUrl: string;
-}
+type Booking = BookingView;
 
 interface Refusal {
   message: string;

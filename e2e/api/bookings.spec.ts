@@ -5,6 +5,7 @@
  * ahead, so tests running in parallel never share a slot.
  */
 import { randomInt } from 'node:crypto';
+import type { BookingView } from '../../lib/bookings/booking-view';
 import {
   type AvatarBody,
   createReadyAvatar,
@@ -14,19 +15,7 @@ import {
   uploadDemoAvatar,
 } from '../fixtures';
 
-interface BookingBody {
-  id: string;
-  avatarId: string;
-  title: string;
-  kind: 'private' | 'broadcast';
-  talk: string;
-  maxViewers: number;
-  startsAt: string;
-  endsAt: string;
-  status: 'scheduled' | 'cancelled';
-  joinUrl: string;
-  icsUrl: string;
-}
+type BookingBody = BookingView;
 
 const HOUR = 3_600_000;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstOverload, nextFreeStart, type Slot } from './booking-capacity';
+import { firstOverload, mostAtOnce, nextFreeStart, type Slot } from './booking-capacity';
 
 const at = (hhmm: string) => new Date(`2027-03-01T${hhmm}:00Z`);
 const slot = (from: string, to: string): Slot => ({ startsAt: at(from), endsAt: at(to) });
@@ -41,5 +41,15 @@ describe('nextFreeStart', () => {
     const existing = [slot('09:00', '20:00')];
     expect(nextFreeStart(existing, at('09:00'), HOUR, 1, 2 * HOUR)).toBeUndefined();
     expect(nextFreeStart([], at('09:00'), HOUR, 0, 24 * HOUR)).toBeUndefined();
+  });
+});
+
+describe('mostAtOnce', () => {
+  it('counts slots running together; back to back is one at a time', () => {
+    expect(mostAtOnce([])).toBe(0);
+    expect(mostAtOnce([slot('09:00', '10:00'), slot('10:00', '11:00')])).toBe(1);
+    expect(
+      mostAtOnce([slot('09:00', '12:00'), slot('10:15', '10:45'), slot('10:30', '11:30')]),
+    ).toBe(3);
   });
 });

@@ -21,25 +21,40 @@ export function firstOverload(
   slot: Slot,
   capacity: number,
 ): Date | undefined {
-  const start = slot.startsAt.getTime();
-  const end = slot.endsAt.getTime();
-  if (capacity < 1) return new Date(start);
-  // +1 where a booking starts inside the slot (or before it), −1 where it ends inside it.
-  const changes: { atMs: number; delta: number }[] = [];
-  for (const booking of existing) {
-    const from = Math.max(start, booking.startsAt.getTime());
-    const to = Math.min(end, booking.endsAt.getTime());
-    if (from >= to) continue;
-    changes.push({ atMs: from, delta: 1 }, { atMs: to, delta: -1 });
-  }
-  // Ends before starts at the same instant: the intervals are half-open.
-  changes.sort((a, b) => a.atMs - b.atMs || a.delta - b.delta);
+  if (capacity < 1) return new Date(slot.startsAt);
   let running = 0;
-  for (const change of changes) {
+  for (const change of changesWithin(existing, slot.startsAt.getTime(), slot.endsAt.getTime())) {
     running += change.delta;
     if (running + 1 > capacity) return new Date(change.atMs);
   }
   return undefined;
+}
+
+/** The most slots running at one instant. */
+export function mostAtOnce(slots: readonly Slot[]): number {
+  let running = 0;
+  let most = 0;
+  for (const change of changesWithin(slots, -Infinity, Infinity)) {
+    running += change.delta;
+    most = Math.max(most, running);
+  }
+  return most;
+}
+
+/**
+ * +1 where a slot starts (or the window does, for one already running), −1 where it ends,
+ * within [startMs, endMs), in time order; ends before starts at the same instant, since slots
+ * are half-open.
+ */
+function changesWithin(slots: readonly Slot[], startMs: number, endMs: number) {
+  const changes: { atMs: number; delta: number }[] = [];
+  for (const slot of slots) {
+    const from = Math.max(startMs, slot.startsAt.getTime());
+    const to = Math.min(endMs, slot.endsAt.getTime());
+    if (from >= to) continue;
+    changes.push({ atMs: from, delta: 1 }, { atMs: to, delta: -1 });
+  }
+  return changes.sort((a, b) => a.atMs - b.atMs || a.delta - b.delta);
 }
 
 /**

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { acquireLease } from '@/lib/db/lease';
 import { createTestDatabase, type TestDatabase } from '@/lib/testing/test-database';
-import { createUser } from '@/lib/users/create-user';
+import { insertBooking, seedOwnerWithAvatar, setTestEnv } from '@/lib/testing/booking-seed';
 import {
   BOOKED_END_WARNING_MS,
   BOOKED_START_LEAD_MS,
@@ -23,17 +23,9 @@ let userId: string;
 let avatarId: string;
 
 beforeAll(async () => {
-  Object.assign(process.env, {
-    AUTH_SECRET: 'scheduler-test-secret-scheduler-test-secret',
-    WORKER_SECRET: 'scheduler-test-worker',
-  });
+  setTestEnv('scheduler');
   db = await createTestDatabase();
-  userId = (await createUser(db.prisma, { email: 'host@example.com', password: 'password-1' })).id;
-  avatarId = (
-    await db.prisma.avatar.create({
-      data: { userId, name: 'Guide', sourceType: 'image/jpeg', status: 'ready' },
-    })
-  ).id;
+  ({ userId, avatarId } = await seedOwnerWithAvatar(db.prisma, 'host@example.com'));
 }, 60_000);
 afterAll(() => db.destroy());
 beforeEach(async () => {
@@ -46,17 +38,9 @@ const now = new Date('2030-06-01T12:00:00Z');
 const offset = (ms: number) => new Date(now.getTime() + ms);
 
 function book(startMs: number, endMs: number, extra: Partial<Booking> = {}) {
-  return db.prisma.booking.create({
-    data: {
-      userId,
-      avatarId,
-      kind: 'broadcast',
-      maxViewers: 10,
-      startsAt: offset(startMs),
-      endsAt: offset(endMs),
-      joinKey: randomBytes(12).toString('base64url'),
-      ...extra,
-    },
+  return insertBooking(db.prisma, { userId, avatarId }, offset(startMs), offset(endMs), {
+    kind: 'broadcast',
+    ...extra,
   });
 }
 

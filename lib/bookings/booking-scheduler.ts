@@ -6,7 +6,7 @@
  * two schedulers could never start one booking twice.
  */
 import { randomUUID } from 'node:crypto';
-import type { Booking, PrismaClient, Session } from '@prisma/client';
+import type { Booking, Prisma, PrismaClient, Session } from '@prisma/client';
 import { acquireLease } from '@/lib/db/lease';
 import { log } from '@/lib/log/logger';
 
@@ -19,6 +19,19 @@ export const SCHEDULER_INTERVAL_MS = 5_000;
 /** The lease outlives a few missed ticks before another instance takes over (ms). */
 export const SCHEDULER_LEASE_MS = 20_000;
 const LEASE_NAME = 'booking-scheduler';
+
+/**
+ * Bookings due now without a session yet: scheduled, starting within the lead, not yet over.
+ * The scheduler starts them; until it has, they hold their pool slot (held-slots.ts).
+ */
+export function dueWithoutSession(now: Date): Prisma.BookingWhereInput {
+  return {
+    status: 'scheduled',
+    startsAt: { lte: new Date(now.getTime() + BOOKED_START_LEAD_MS) },
+    endsAt: { gt: now },
+    session: { is: null },
+  };
+}
 
 /** What a tick does to sessions: the real ones start, warn and stop sessions (lib/sessions). */
 export interface SchedulerActions {
@@ -60,14 +73,8 @@ export async function runSchedulerTick(
     }
   };
 
-  // Due to start: scheduled, starting within the lead, not yet over, no session yet.
   const due = await prisma.booking.findMany({
-    where: {
-      status: 'scheduled',
-      startsAt: { lte: new Date(now.getTime() + BOOKED_START_LEAD_MS) },
-      endsAt: { gt: now },
-      session: { is: null },
-    },
+    where: dueWithoutSession(now),
     orderBy: { startsAt: 'asc' },
   });
   for (const booking of due)

@@ -7,8 +7,8 @@ import type { Booking } from '@prisma/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '@/lib/api/errors';
 import { createTestDatabase, type TestDatabase } from '@/lib/testing/test-database';
-import { createUser } from '@/lib/users/create-user';
-import { firstOverload } from './booking-capacity';
+import { seedOwnerWithAvatar, setTestEnv } from '@/lib/testing/booking-seed';
+import { firstOverload, mostAtOnce } from './booking-capacity';
 import { cancelBooking } from './cancel-booking';
 import { createBooking } from './create-booking';
 import { updateBooking } from './update-booking';
@@ -24,43 +24,20 @@ let avatars: string[] = [];
 let day: number;
 
 beforeAll(async () => {
-  Object.assign(process.env, {
-    AUTH_SECRET: 'booking-test-secret-booking-test-secret',
-    WORKER_SECRET: 'booking-test-worker',
-    FACECAST_BOOKABLE_SLOTS: '6',
-  });
+  setTestEnv('booking', { FACECAST_BOOKABLE_SLOTS: '6' });
   db = await createTestDatabase();
   users = [];
   avatars = [];
   for (let i = 0; i < 4; i++) {
-    const user = await createUser(db.prisma, {
-      email: `booker${i}@example.com`,
-      password: 'password-1',
-    });
-    users.push(user.id);
-    const avatar = await db.prisma.avatar.create({
-      data: { userId: user.id, name: `Guide ${i}`, sourceType: 'image/jpeg', status: 'ready' },
-    });
-    avatars.push(avatar.id);
+    const owner = await seedOwnerWithAvatar(db.prisma, `booker${i}@example.com`, `Guide ${i}`);
+    users.push(owner.userId);
+    avatars.push(owner.avatarId);
   }
   day = Math.ceil((Date.now() + 2 * 24 * 60 * MINUTE) / (24 * 60 * MINUTE)) * 24 * 60 * MINUTE;
 }, 60_000);
 afterAll(() => db.destroy());
 
 const at = (minutes: number) => new Date(day + minutes * MINUTE);
-
-/** Most scheduled bookings running at one instant. */
-function maxConcurrent(bookings: Booking[]): number {
-  const changes = bookings.flatMap((b) => [
-    { t: b.startsAt.getTime(), d: 1 },
-    { t: b.endsAt.getTime(), d: -1 },
-  ]);
-  changes.sort((a, b) => a.t - b.t || a.d - b.d);
-  let running = 0;
-  let most = 0;
-  for (const c of changes) most = Math.max(most, (running += c.d));
-  return most;
-}
 
 async function refusal(promise: Promise<unknown>): Promise<ApiError> {
   const error: unknown = await promise.then(
@@ -95,9 +72,9 @@ describe('booking against the pool capacity', () => {
 
     const stored = await db.prisma.booking.findMany({ where: { status: 'scheduled' } });
     expect(stored).toHaveLength(accepted.length);
-    expect(maxConcurrent(stored)).toBeLessThanOrEqual(BOOKABLE);
+    expect(mostAtOnce(stored)).toBeLessThanOrEqual(BOOKABLE);
     // And it is full: the pool is used up somewhere in the window.
-    expect(maxConcurrent(stored)).toBe(BOOKABLE);
+    expect(mostAtOnce(stored)).toBe(BOOKABLE);
     await db.prisma.booking.deleteMany();
   }, 120_000);
 
@@ -191,7 +168,7 @@ describe('booking against the pool capacity', () => {
     });
     expect(after.status).toBe('scheduled');
     const scheduled = await db.prisma.booking.findMany({ where: { status: 'scheduled' } });
-    expect(maxConcurrent(scheduled)).toBeLessThanOrEqual(BOOKABLE);
+    expect(mostAtOnce(scheduled)).toBeLessThanOrEqual(BOOKABLE);
     expect(firstOverload(scheduled, { startsAt: at(900), endsAt: at(1020) }, BOOKABLE + 1)).toBe(
       undefined,
     );

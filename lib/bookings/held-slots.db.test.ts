@@ -2,10 +2,9 @@
  * Instant sessions take only the pool capacity no booking due now holds (real database;
  * the pool is a worker host row as its reports write it).
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@/lib/testing/test-database';
-import { createUser } from '@/lib/users/create-user';
+import { insertBooking, seedOwnerWithAvatar, setTestEnv } from '@/lib/testing/booking-seed';
 import { assertPoolHasRoom } from '@/lib/workers/pool-capacity';
 import { BOOKED_START_LEAD_MS } from './booking-scheduler';
 import { slotsHeldByBookings } from './held-slots';
@@ -16,17 +15,9 @@ let userId: string;
 let avatarId: string;
 
 beforeAll(async () => {
-  Object.assign(process.env, {
-    AUTH_SECRET: 'held-slots-test-secret-held-slots-test',
-    WORKER_SECRET: 'held-slots-worker',
-  });
+  setTestEnv('held-slots');
   db = await createTestDatabase();
-  userId = (await createUser(db.prisma, { email: 'held@example.com', password: 'password-1' })).id;
-  avatarId = (
-    await db.prisma.avatar.create({
-      data: { userId, name: 'Guide', sourceType: 'image/jpeg', status: 'ready' },
-    })
-  ).id;
+  ({ userId, avatarId } = await seedOwnerWithAvatar(db.prisma, 'held@example.com'));
 }, 60_000);
 afterAll(() => db.destroy());
 
@@ -36,18 +27,13 @@ const book = (
   endMs: number,
   status: 'scheduled' | 'cancelled' = 'scheduled',
 ) =>
-  db.prisma.booking.create({
-    data: {
-      userId,
-      avatarId,
-      kind: 'private',
-      maxViewers: 5,
-      status,
-      startsAt: new Date(now.getTime() + startMs),
-      endsAt: new Date(now.getTime() + endMs),
-      joinKey: randomBytes(12).toString('base64url'),
-    },
-  });
+  insertBooking(
+    db.prisma,
+    { userId, avatarId },
+    new Date(now.getTime() + startMs),
+    new Date(now.getTime() + endMs),
+    { status, maxViewers: 5 },
+  );
 
 describe('slots held by bookings', () => {
   it('instant sessions get a 503 when the free slots are held for booked sessions due now', async () => {

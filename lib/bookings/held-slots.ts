@@ -1,5 +1,5 @@
 import type { PrismaClient } from '@prisma/client';
-import { BOOKED_START_LEAD_MS } from './booking-scheduler';
+import { dueWithoutSession } from './booking-scheduler';
 
 /**
  * Pool slots that bookings hold right now without using them yet: scheduled bookings within
@@ -8,12 +8,5 @@ import { BOOKED_START_LEAD_MS } from './booking-scheduler';
  * as used in the pool's reports. Instant sessions may only take what is left.
  */
 export function slotsHeldByBookings(prisma: PrismaClient, now = new Date()): Promise<number> {
-  return prisma.booking.count({
-    where: {
-      status: 'scheduled',
-      startsAt: { lte: new Date(now.getTime() + BOOKED_START_LEAD_MS) },
-      endsAt: { gt: now },
-      session: { is: null },
-    },
-  });
+  return prisma.booking.count({ where: dueWithoutSession(now) });
 }

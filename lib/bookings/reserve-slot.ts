@@ -64,8 +64,8 @@ export async function reserveSlot<T>(
           new Date(slot.startsAt.getTime() + NEXT_FREE_HORIZON_MS + durationMs),
           excludeId,
         );
-        const overlapping = ahead.filter((b) => b.startsAt < slot.endsAt);
-        const conflictAt = firstOverload(overlapping, slot, capacity.bookable);
+        // (firstOverload looks only inside the slot.)
+        const conflictAt = firstOverload(ahead, slot, capacity.bookable);
         if (conflictAt) {
           const next = nextFreeStart(
             ahead,
