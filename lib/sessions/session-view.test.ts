@@ -32,8 +32,15 @@ describe('API views', () => {
       fps: 25,
       state: 'speaking',
       createdAt: created,
+      liveAt: created,
       endedAt: null,
       bookingId: null,
+      speechChars: 0,
+      viewersJoined: 0,
+      peakViewers: 0,
+      lastViewerAt: null,
+      roomLocked: false,
+      linkVersion: 1,
     };
     const view = sessionView(session);
     expect(view).toMatchObject({
