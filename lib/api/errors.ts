@@ -8,6 +8,8 @@ import { log } from '@/lib/log/logger';
 export const errorStatus = {
   bad_request: 400,
   unauthorized: 401,
+  /** Logged in, but not allowed (a disabled account, a non-admin on an admin route). */
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   /** A booking that would take more of the pool than it can run at some instant. */
@@ -15,6 +17,10 @@ export const errorStatus = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   unprocessable: 422,
+  /** Too many requests from one caller (details: retryAfterSeconds; Retry-After header). */
+  rate_limited: 429,
+  /** A user's quota is used up (details: limit, used, resetsAt). */
+  quota_exceeded: 429,
   unavailable: 503,
   internal: 500,
 } as const;
