@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { TrackKind, VideoStream, dispose, type RemoteTrack } from '@livekit/rtc-node';
 import { DataPacket_Kind, RoomServiceClient } from 'livekit-server-sdk';
-import { AVATAR_IDENTITY, CONTROL_TOPIC, type ControlMessage } from '@/protocol/room-control';
+import { AVATAR_IDENTITY, CONTROL_TOPIC, type ControlMessageInput } from '@/protocol/room-control';
 import { insideTestNamespace } from '@/scripts/lib/netns.mjs';
 import {
   SPEECH_RMS,
@@ -136,7 +136,7 @@ export async function conversationBench(): Promise<Record<string, number | strin
   try {
     const roomName = `bench-talk-${Date.now()}`;
     const rooms = new RoomServiceClient(livekit.httpUrl, livekit.apiKey, livekit.apiSecret);
-    const send = (message: ControlMessage) =>
+    const send = (message: ControlMessageInput) =>
       rooms.sendData(
         roomName,
         new TextEncoder().encode(JSON.stringify(message)),

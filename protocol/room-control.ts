@@ -16,6 +16,12 @@ export const CHAT_TOPIC = 'lk.chat';
 /** Most characters one speak request or chat message may carry. */
 export const SPEAK_MAX_CHARS = 1000;
 
+/**
+ * Room chat waits for the avatar only while the chat already waiting holds at most this many
+ * characters (about five seconds of speech at ~15 characters a second); more is dropped.
+ */
+export const CHAT_QUEUE_MAX_CHARS = 80;
+
 /** Longest audio clip the avatar plays (`POST /api/v1/sessions/:id/speak-audio`), ms. */
 export const CLIP_MAX_DURATION_MS = 60_000;
 
@@ -38,6 +44,12 @@ export const controlMessageSchema = z.discriminatedUnion('type', [
     interrupt: z.boolean().default(true),
     /** Who sent it: "api", or the user's name in the app. */
     speaker: z.string().min(1).max(200).default('api'),
+    /**
+     * "always": waits its turn however long (the API, questions the host approved);
+     * "bounded": room chat, dropped rather than queued behind more than a few seconds of
+     * speech (CHAT_QUEUE_MAX_CHARS).
+     */
+    queue: z.enum(['always', 'bounded']).default('always'),
   }),
   /**
    * Play an audio clip with the mouth driven from the audio itself. `url` is an absolute,
@@ -58,3 +70,5 @@ export const controlMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('interrupt') }),
 ]);
 export type ControlMessage = z.infer<typeof controlMessageSchema>;
+/** A control message as senders write it (defaults may be left out). */
+export type ControlMessageInput = z.input<typeof controlMessageSchema>;

@@ -14,6 +14,8 @@ export const errorStatus = {
   conflict: 409,
   /** A booking that would take more of the pool than it can run at some instant. */
   no_capacity: 409,
+  /** A room that already has its maximum of viewers. */
+  room_full: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   unprocessable: 422,

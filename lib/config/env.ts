@@ -58,6 +58,12 @@ const envSchema = z
     FACECAST_BOOKABLE_SLOTS: z.coerce.number().int().min(0).max(10_000).optional(),
     /** Slots no booking may take, kept for instant ("talk now") sessions. */
     FACECAST_INSTANT_RESERVE: z.coerce.number().int().min(0).max(10_000).default(1),
+    /** Chat lines (and questions) one participant may send per window (docs/booking.md, Rooms). */
+    FACECAST_CHAT_MESSAGES: z.coerce.number().int().min(1).max(1_000).default(5),
+    /** The chat rate limit's window, seconds. */
+    FACECAST_CHAT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3_600).default(10),
+    /** Most viewers in an instant session's room (a booked one uses the booking's maxViewers). */
+    FACECAST_ROOM_MAX_VIEWERS: z.coerce.number().int().min(1).max(10_000).default(100),
     /**
      * The transcriber of avatars whose transcription provider is `server` (the default):
      * `offline` (the worker host's recogniser, pocketsphinx), `openai` (an OpenAI-compatible

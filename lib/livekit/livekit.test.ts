@@ -15,7 +15,7 @@ describe('livekit helpers', () => {
     expect(livekitHttpUrl('wss://lk.example.com')).toBe('https://lk.example.com');
   });
 
-  it('viewer tokens may subscribe and chat but never publish media', async () => {
+  it('guest tokens may subscribe but never publish media or data', async () => {
     const { createViewerToken } = await import('./livekit');
     const jwt = await createViewerToken({ roomName: 'fc-room', identity: 'viewer-1' });
     const claims = await new TokenVerifier('testkey', 'testsecret-testsecret-testsecret').verify(
@@ -27,7 +27,7 @@ describe('livekit helpers', () => {
       roomJoin: true,
       canSubscribe: true,
       canPublish: false,
-      canPublishData: true,
+      canPublishData: false,
     });
     expect(claims.video?.canPublishSources ?? []).toEqual([]);
     expect(claims.video?.roomAdmin).toBeFalsy();
@@ -39,6 +39,7 @@ describe('livekit helpers', () => {
       roomName: 'fc-room',
       identity: 'guest-1',
       mayTalk: true,
+      mayPublishData: true,
     });
     const claims = await new TokenVerifier('testkey', 'testsecret-testsecret-testsecret').verify(
       jwt,

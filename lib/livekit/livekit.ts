@@ -5,10 +5,17 @@
 import { randomBytes } from 'node:crypto';
 import { AccessToken, DataPacket_Kind, RoomServiceClient, TrackSource } from 'livekit-server-sdk';
 import { env } from '@/lib/config/env';
-import { AVATAR_IDENTITY, type ControlMessage, CONTROL_TOPIC } from '@/protocol/room-control';
+import {
+  AVATAR_IDENTITY,
+  type ControlMessageInput,
+  CONTROL_TOPIC,
+} from '@/protocol/room-control';
 
-/** Viewer tokens live this long; the page asks for a fresh one on every join. */
-export const VIEWER_TOKEN_TTL_S = 6 * 3600;
+/**
+ * Viewer tokens live this long; an open page asks for a fresh one well before (a removed
+ * participant, or one whose link was rotated, gets none).
+ */
+export const VIEWER_TOKEN_TTL_S = 15 * 60;
 
 export function livekitHttpUrl(wsUrl: string): string {
   return wsUrl.replace(/^ws(s?):\/\//, 'http$1://');
@@ -23,15 +30,17 @@ export function roomService(): RoomServiceClient {
 export const GUEST_IDENTITY_PREFIX = 'guest-';
 
 /**
- * What a viewer may do in the room: subscribe and send chat (data) always; publish its
- * microphone, and nothing else, when it may talk. Never video, screen or metadata.
+ * What a viewer may do in the room: subscribe always; publish its microphone, and nothing
+ * else, when it may talk. Guests never publish data: their chat goes through the app, which
+ * checks mutes and rate limits and stores it (lib/rooms). The owner may (LiveKit text-stream
+ * chat straight to the avatar, for their own clients). Never video, screen or metadata.
  */
-function viewerPermission(mayTalk: boolean) {
+function viewerPermission(mayTalk: boolean, mayPublishData = false) {
   return {
     canSubscribe: true,
     canPublish: mayTalk,
     canPublishSources: mayTalk ? [TrackSource.MICROPHONE] : [],
-    canPublishData: true,
+    canPublishData: mayPublishData,
   };
 }
 
@@ -45,16 +54,21 @@ export async function createViewerToken(options: {
   identity: string;
   name?: string;
   mayTalk?: boolean;
+  /** The owner's tokens may send data (text-stream chat straight to the avatar). */
+  mayPublishData?: boolean;
+  /** Participant attributes the token sets (what the room's checks read back). */
+  attributes?: Record<string, string>;
 }): Promise<string> {
   const token = new AccessToken(env().LIVEKIT_API_KEY, env().LIVEKIT_API_SECRET, {
     identity: options.identity,
     name: options.name,
     ttl: VIEWER_TOKEN_TTL_S,
+    ...(options.attributes ? { attributes: options.attributes } : {}),
   });
   token.addGrant({
     room: options.roomName,
     roomJoin: true,
-    ...viewerPermission(options.mayTalk ?? false),
+    ...viewerPermission(options.mayTalk ?? false, options.mayPublishData ?? false),
     canUpdateOwnMetadata: false,
   });
   return token.toJwt();
@@ -81,6 +95,7 @@ export async function issueViewerGrant(options: {
     identity,
     name: options.name,
     mayTalk: options.mayTalk,
+    mayPublishData: options.identityPrefix === 'viewer',
   });
   return { livekitUrl: env().LIVEKIT_URL, token, identity, mayTalk: options.mayTalk };
 }
@@ -120,7 +135,7 @@ export async function deleteRoom(roomName: string): Promise<void> {
 }
 
 /** Sends a control message to the avatar participant through the server API. */
-export async function sendControl(roomName: string, message: ControlMessage): Promise<void> {
+export async function sendControl(roomName: string, message: ControlMessageInput): Promise<void> {
   const payload = new TextEncoder().encode(JSON.stringify(message));
   await roomService().sendData(roomName, payload, DataPacket_Kind.RELIABLE, {
     topic: CONTROL_TOPIC,

@@ -12,7 +12,7 @@ import { TrackKind, dispose, type TextStreamReader } from '@livekit/rtc-node';
 import { DataPacket_Kind, RoomServiceClient } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationSettings } from '../../protocol/conversation';
-import { AVATAR_IDENTITY, CONTROL_TOPIC, type ControlMessage } from '../../protocol/room-control';
+import { AVATAR_IDENTITY, CONTROL_TOPIC, type ControlMessageInput } from '../../protocol/room-control';
 import type { SessionEvent } from '../../protocol/session-events';
 import type { SessionRequest } from '../../protocol/session-request';
 import { writeSyntheticAvatar } from '../../worker/testing/synthetic-avatar';
@@ -43,7 +43,7 @@ describe('conversation end to end', () => {
   const sessionId = `it-talk-session-${Math.random().toString(36).slice(2, 8)}`;
   const secret = `it-secret-${Math.random().toString(36).slice(2)}`;
 
-  const send = (message: ControlMessage) =>
+  const send = (message: ControlMessageInput) =>
     rooms.sendData(
       roomName,
       new TextEncoder().encode(JSON.stringify(message)),

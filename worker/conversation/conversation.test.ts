@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONVERSATION, type ConversationSettings } from '../../protocol/conversation';
+import { CHAT_QUEUE_MAX_CHARS } from '../../protocol/room-control';
 import type { SessionEvent } from '../../protocol/session-events';
 import { ChatModelError, type ChatMessage } from '../../protocol/providers/chat-model';
 import { CLIP_TURN_TEXT, Conversation, type ChatStream } from './conversation';
@@ -173,6 +174,28 @@ describe('Conversation', () => {
     h.play(h.said[0]!.utteranceId);
     await tick();
     expect(seen).toHaveLength(2);
+  });
+
+  it('room chat never queues more than CHAT_QUEUE_MAX_CHARS behind what is being said', () => {
+    const h = harness({ mode: 'echo' });
+    const chat = (text: string) =>
+      h.conversation.userTurn({ text, speaker: 'Ann', interrupt: false, bounded: true });
+    chat('Hello there, first line is said at once.');
+    chat('x'.repeat(50));
+    chat('y'.repeat(CHAT_QUEUE_MAX_CHARS - 50 + 1));
+    // The first is being said; the second waits; the third would overfill the queue.
+    h.play(h.said[0]!.utteranceId);
+    h.play(h.said[1]!.utteranceId);
+    expect(h.said.map((s) => s.text)).toEqual([
+      'Hello there, first line is said at once.',
+      'x'.repeat(50),
+    ]);
+    // Unbounded turns (the API, approved questions) always wait their turn.
+    h.conversation.userTurn({ text: 'z'.repeat(400), speaker: 'api', interrupt: false });
+    h.conversation.userTurn({ text: 'w'.repeat(400), speaker: 'api', interrupt: false });
+    expect(h.said).toHaveLength(3);
+    h.play(h.said[2]!.utteranceId);
+    expect(h.said).toHaveLength(4);
   });
 
   it('plays a clip as an avatar turn shown as [audio clip], queued or interrupting', () => {

@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ConversationSettings } from '../../protocol/conversation';
+import { CHAT_QUEUE_MAX_CHARS } from '../../protocol/room-control';
 import type { SessionErrorCode, SessionEvent, SessionState } from '../../protocol/session-events';
 import type { Logger } from '../log';
 import type { UtteranceEnded, UtteranceStarted } from '../session/utterances';
@@ -59,6 +60,8 @@ export interface UserTurn {
   /** Epoch ms the user started and stopped (typed turns: both now). */
   startedAt?: number;
   endedAt?: number;
+  /** Room chat: dropped rather than wait behind more than CHAT_QUEUE_MAX_CHARS of chat. */
+  bounded?: boolean;
 }
 
 interface Generation {
@@ -104,6 +107,16 @@ export class Conversation {
   userTurn(turn: UserTurn): void {
     const text = turn.text.trim();
     if (this.closed || text === '') return;
+    if (turn.bounded && !turn.interrupt && this.busy) {
+      const waitingChars = this.waiting.reduce((sum, t) => sum + t.text.length, 0);
+      if (waitingChars + text.length > CHAT_QUEUE_MAX_CHARS) {
+        this.options.log.info(
+          { chars: text.length, waitingChars },
+          'chat turn dropped: queue full',
+        );
+        return;
+      }
+    }
     const now = Date.now();
     this.options.emit({
       type: 'user.transcript',

@@ -93,6 +93,7 @@ export function listenToRoom(options: { room: Room; conversation: Conversation; 
             text: message.text,
             speaker: message.speaker,
             interrupt: message.interrupt,
+            bounded: message.queue === 'bounded',
           });
           break;
         case 'playAudio':
