@@ -18,6 +18,8 @@ export function bookedSessionActions(prisma: PrismaClient): SchedulerActions {
         avatarId: booking.avatarId,
         dataDir: env().FACECAST_DATA_DIR,
         publicViewing: booking.kind === 'broadcast',
+        // "invited": only join-link holders, checked when tokens are issued (lib/rooms).
+        guestsMayTalk: booking.talk !== 'owner',
         bookingId: booking.id,
         waitMs: 0,
       });

@@ -9,8 +9,8 @@ import type { ChatLineView } from './room-event-types';
 
 /**
  * A chat line or a question from someone in the room: refused when their chat is muted or
- * over the rate limit; stored, then shown to everyone. A chat line from someone who may talk
- * also reaches the avatar (answered in chat mode, said in echo mode), as a turn the worker
+ * over the rate limit; stored, then shown to everyone. A chat line that reaches the avatar
+ * (RoomActor.reachesAvatar) is also a turn for it (answered in chat mode, said in echo mode), as a turn the worker
  * drops rather than queue more than a few seconds of speech behind what is being said.
  * Questions wait for the host.
  */
@@ -40,7 +40,7 @@ export async function postChat(options: {
   });
   const line = chatLineView(message);
   await broadcastRoomEvent(session.roomName, { type: kind, line });
-  if (kind === 'chat' && actor.mayTalk) {
+  if (kind === 'chat' && actor.reachesAvatar) {
     await sendControl(session.roomName, {
       type: 'message',
       text,

@@ -14,8 +14,12 @@ export interface RoomActor {
   name: string;
   role: ParticipantRole;
   chatMuted: boolean;
-  /** Whether what they type reaches the avatar (as when they talk). */
-  mayTalk: boolean;
+  /**
+   * Whether their chat reaches the avatar: the host and moderators; guests in an instant
+   * session (the viewer link is for talking with the avatar; the mic needs "guests may
+   * talk"); guests in a booked session when its "who may talk" includes them.
+   */
+  reachesAvatar: boolean;
 }
 
 /** A LiveKit token is a JWT (three dot-separated parts); API keys are not. */
@@ -48,8 +52,10 @@ export async function resolveRoomActor(
       name: row.name,
       role,
       chatMuted: row.chatMuted,
-      mayTalk:
-        role !== 'guest' || guestMayTalk({ session, booking: session.booking, via: claims.via }),
+      reachesAvatar:
+        role !== 'guest' ||
+        session.booking === null ||
+        guestMayTalk({ session, booking: session.booking, via: claims.via }),
     };
   }
   const user = await resolveUser(request);
@@ -60,7 +66,7 @@ export async function resolveRoomActor(
     name: sanitizeDisplayName(user.email.split('@')[0] ?? '') || 'Host',
     role: 'host',
     chatMuted: false,
-    mayTalk: true,
+    reachesAvatar: true,
   };
 }
 

@@ -18,6 +18,8 @@ export interface StartSessionOptions {
   avatarId: string;
   dataDir: string;
   publicViewing?: boolean;
+  /** Whether guests' tokens may publish a microphone (a booking's "who may talk"). */
+  guestsMayTalk?: boolean;
   /**
    * How long to wait for a host to report the session running before answering, ms: 0
    * answers at once with the session still `starting` (viewers can join the room already).
@@ -66,6 +68,7 @@ export async function startSession(prisma: PrismaClient, options: StartSessionOp
       roomName: `fc-${randomBytes(6).toString('hex')}`,
       viewerKey: randomBytes(18).toString('base64url'),
       publicViewing: options.publicViewing ?? false,
+      guestsMayTalk: options.guestsMayTalk ?? false,
       ...(options.bookingId ? { bookingId: options.bookingId } : {}),
       // Holds a pool slot until a host reports the session (lib/workers/pool-capacity.ts).
       dispatchedAt: new Date(),

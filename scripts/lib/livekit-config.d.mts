@@ -9,6 +9,7 @@ export interface LivekitConfigOptions {
   ipIncludes?: string[];
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   development?: boolean;
+  webhookUrls?: string[];
 }
 export const DEV_KEYS: { apiKey: string; apiSecret: string };
 export const NAMESPACE_NODE_IP: string;

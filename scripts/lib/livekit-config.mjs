@@ -21,6 +21,8 @@
  * @property {string[]} [ipIncludes] CIDRs whose interface addresses become candidates
  * @property {'debug' | 'info' | 'warn' | 'error'} [logLevel] default info
  * @property {boolean} [development] LiveKit's dev mode (debug HTTP endpoints); tests only
+ * @property {string[]} [webhookUrls] where LiveKit posts its signed room events (the app's
+ *   /api/livekit/webhook, which takes removed participants out again)
  */
 
 /** Keys of LiveKit's `--dev` mode; used by the tests, never by `npm start`. */
@@ -45,6 +47,7 @@ export function livekitConfig(options) {
     ipIncludes,
     logLevel = 'info',
     development = false,
+    webhookUrls = [],
   } = options;
   if (!apiKey || !apiSecret) throw new Error('livekitConfig: apiKey and apiSecret are required');
   /** @type {Record<string, unknown>} */
@@ -66,6 +69,7 @@ export function livekitConfig(options) {
     logging: { level: logLevel },
   };
   if (development) config.development = true;
+  if (webhookUrls.length > 0) config.webhook = { api_key: apiKey, urls: webhookUrls };
   return config;
 }
 

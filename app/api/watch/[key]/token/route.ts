@@ -1,41 +1,22 @@
-import { ApiError } from '@/lib/api/errors';
+import { readJson } from '@/lib/api/errors';
 import { currentUser } from '@/lib/auth/current-user';
 import { withErrors } from '@/lib/auth/with-auth';
 import { db } from '@/lib/db/db';
-import { issueViewerGrant } from '@/lib/livekit/livekit';
+import { doorFromViewerKey } from '@/lib/rooms/room-door';
+import { issueRoomToken } from '@/lib/rooms/room-token';
+import { joinSchema } from '../../../rooms/rooms.types';
 
 /**
- * POST /api/watch/:key/token → {livekitUrl, token, identity, mayTalk, avatarName}
+ * POST /api/watch/:key/token {name?} → RoomGrant (lib/rooms/room-token.ts)
  * For the shareable viewer URL: open to anyone when the owner enabled public viewing,
- * otherwise only to the owner. Unknown and private keys look the same (404). The owner may
- * always talk (publish a microphone); guests when the owner let them (guestsMayTalk).
+ * otherwise only to the owner (unknown and private keys look the same: 404). Guests give a
+ * display name; a locked room is 403, a full one 409 `room_full`.
  */
-export const POST = withErrors<{ key: string }>(async ({ params }) => {
+export const POST = withErrors<{ key: string }>(async ({ request, params }) => {
+  const body = joinSchema.parse(await readJson(request));
   const prisma = await db();
-  const session = await prisma.session.findUnique({
-    where: { viewerKey: params.key },
-    include: { avatar: { select: { name: true } } },
-  });
-  const user = await currentUser();
-  const isOwner = session !== null && session.userId === user?.id;
-  if (!session || (!session.publicViewing && !isOwner)) {
-    throw new ApiError(
-      'not_found',
-      'This viewer link is not valid, or its owner has not made the session public.',
-    );
-  }
-  if (session.status !== 'live' && session.status !== 'starting') {
-    throw new ApiError('conflict', 'This session has ended.');
-  }
-  const grant = await issueViewerGrant(
-    isOwner
-      ? { roomName: session.roomName, identityPrefix: 'viewer', mayTalk: true }
-      : {
-          roomName: session.roomName,
-          identityPrefix: 'guest',
-          name: 'Guest',
-          mayTalk: session.guestsMayTalk,
-        },
+  const door = await doorFromViewerKey(prisma, params.key);
+  return Response.json(
+    await issueRoomToken({ prisma, door, user: await currentUser(), name: body.name }),
   );
-  return Response.json({ ...grant, avatarName: session.avatar.name });
 });
