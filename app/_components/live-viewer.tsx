@@ -1,57 +1,69 @@
 'use client';
-import { type RemoteParticipant, type RemoteTrack, Room, RoomEvent, Track } from 'livekit-client';
-import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
-import { api } from './api';
+import {
+  DisconnectReason,
+  type RemoteParticipant,
+  type RemoteTrack,
+  Room,
+  RoomEvent,
+  Track,
+} from 'livekit-client';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { api, ApiCallError, jsonInit } from './api';
 import { type Caption, CaptionOverlay, followCaptions, useCaptionsEnabled } from './captions';
 import { MicControl } from './mic-control';
+import { EndWarning } from './room/end-warning';
+import { JoinNameForm } from './room/join-name-form';
+import { roomAuth, type RoomGrant } from './room/room-grant';
+import { RoomPanel } from './room/room-panel';
+import { useRoomFeed } from './room/use-room-feed';
 import { useMicrophone } from './use-microphone';
 
-interface Grant {
-  livekitUrl: string;
-  token: string;
-  identity: string;
-  /** The token may publish a microphone (the owner; guests when the owner allows it). */
-  mayTalk?: boolean;
-}
+type Phase = 'naming' | 'connecting' | 'waiting' | 'live' | 'ended' | 'full' | 'removed' | 'error';
 
-interface ChatLine {
-  id: string;
-  from: string;
-  text: string;
-}
+/** Ask for a fresh token this long before the current one expires, ms. */
+const REFRESH_BEFORE_MS = 3 * 60_000;
 
-type Phase = 'connecting' | 'waiting' | 'live' | 'ended' | 'error';
-
-const CHAT_TOPIC = 'lk.chat';
-const MAX_CHARS = 1000;
+const OVERLAY: Record<Phase, string | null> = {
+  naming: 'Choose your name to join.',
+  connecting: 'Connecting…',
+  waiting: 'Waiting for the avatar to join…',
+  live: null,
+  ended: 'The session has ended.',
+  full: 'This room is full.',
+  removed: 'You were removed from this room.',
+  error: 'Could not connect.',
+};
 
 /**
- * Joins the session's LiveKit room as a viewer, shows the avatar's video with captions of what
- * it says (a toggle, on by default), plays its audio (with a visible button when the browser
- * blocks autoplay), offers the mic when the token lets this viewer talk (also when the owner
- * allows it later: LiveKit then changes the permissions of the connected viewer) and, unless
- * a `panel` replaces it, sends typed text to the avatar over a LiveKit text stream.
+ * Joins a session's room through a link (asking guests for a display name first), shows the
+ * avatar's video with captions (a toggle, on by default), plays its audio (with a visible
+ * button when the browser blocks autoplay), offers the mic when the token lets this viewer
+ * talk, keeps the short-lived token fresh, and shows the shared room: people, chat and
+ * questions (beside the video, or under it when a `panel` takes the side).
  */
-export function LiveViewer({ tokenUrl, panel }: { tokenUrl: string; panel?: ReactNode }) {
+export function LiveViewer(props: { tokenUrl: string; panel?: ReactNode; askName?: boolean }) {
+  const { tokenUrl } = props;
   const videoRef = useRef<HTMLVideoElement>(null);
   const audioRef = useRef<HTMLAudioElement>(null);
-  const roomRef = useRef<Room | null>(null);
-  const [phase, setPhase] = useState<Phase>('connecting');
+  const [joinName, setJoinName] = useState<string | null>(props.askName ? null : '');
+  const [attempt, setAttempt] = useState(0);
+  const [phase, setPhase] = useState<Phase>(props.askName ? 'naming' : 'connecting');
   const [message, setMessage] = useState<string | null>(null);
   const [needsSound, setNeedsSound] = useState(false);
-  const [chat, setChat] = useState<ChatLine[]>([]);
-  const [text, setText] = useState('');
-  const [sending, setSending] = useState(false);
   const [caption, setCaption] = useState<Caption | null>(null);
   const [captionsOn, setCaptionsOn] = useCaptionsEnabled();
   const [room, setRoom] = useState<Room | null>(null);
+  const [grant, setGrant] = useState<RoomGrant | null>(null);
   const [mayTalk, setMayTalk] = useState(false);
   const mic = useMicrophone(room, mayTalk);
+  const connected = phase === 'live' || phase === 'waiting';
+  const feed = useRoomFeed(room, grant, connected);
 
   useEffect(() => {
+    if (joinName === null) return;
     const room = new Room({ adaptiveStream: false, dynacast: false });
-    roomRef.current = room;
     setRoom(room);
+    setPhase('connecting');
     let disposed = false;
 
     const attach = (track: RemoteTrack, participant: RemoteParticipant) => {
@@ -69,7 +81,7 @@ export function LiveViewer({ tokenUrl, panel }: { tokenUrl: string; panel?: Reac
       .on(RoomEvent.TrackSubscribed, (track, _pub, participant) => attach(track, participant))
       .on(RoomEvent.TrackUnsubscribed, (track) => track.detach())
       .on(RoomEvent.ParticipantDisconnected, (participant) => {
-        if (participant.identity === 'avatar') setPhase('waiting');
+        if (participant.identity === 'avatar') setPhase((p) => (p === 'live' ? 'waiting' : p));
       })
       .on(RoomEvent.AudioPlaybackStatusChanged, () => setNeedsSound(!room.canPlaybackAudio))
       .on(RoomEvent.ParticipantPermissionsChanged, (_previous, participant) => {
@@ -77,34 +89,31 @@ export function LiveViewer({ tokenUrl, panel }: { tokenUrl: string; panel?: Reac
           setMayTalk(room.localParticipant.permissions?.canPublish ?? false);
         }
       })
-      .on(RoomEvent.Disconnected, () => {
-        if (!disposed) {
-          setPhase('ended');
-          setMessage('The session has ended.');
-        }
+      .on(RoomEvent.Disconnected, (reason) => {
+        if (disposed) return;
+        setPhase((p) =>
+          p === 'removed' || reason === DisconnectReason.PARTICIPANT_REMOVED ? 'removed' : 'ended',
+        );
       });
     const stopCaptions = followCaptions(room, setCaption);
-    room.registerTextStreamHandler(CHAT_TOPIC, (reader, participantInfo) => {
-      void reader.readAll().then((body) => {
-        setChat((lines) => [
-          ...lines.slice(-49),
-          { id: reader.info.id, from: participantInfo.identity, text: body },
-        ]);
-      });
-    });
 
     (async () => {
       try {
-        const grant = await api<Grant>(tokenUrl, { method: 'POST' });
+        const next = await api<RoomGrant>(
+          tokenUrl,
+          jsonInit('POST', { name: joinName || undefined }),
+        );
         if (disposed) return;
-        setMayTalk(grant.mayTalk ?? false);
-        await room.connect(grant.livekitUrl, grant.token, { autoSubscribe: true });
+        setGrant(next);
+        setMayTalk(next.mayTalk);
+        await room.connect(next.livekitUrl, next.token, { autoSubscribe: true });
         if (disposed) return;
         setPhase((p) => (p === 'live' ? p : 'waiting'));
         setNeedsSound(!room.canPlaybackAudio);
       } catch (error) {
         if (disposed) return;
-        setPhase('error');
+        const full = error instanceof ApiCallError && error.code === 'room_full';
+        setPhase(full ? 'full' : 'error');
         setMessage((error as Error).message);
       }
     })().catch(() => undefined);
@@ -114,47 +123,78 @@ export function LiveViewer({ tokenUrl, panel }: { tokenUrl: string; panel?: Reac
       stopCaptions();
       void room.disconnect();
     };
-  }, [tokenUrl]);
+  }, [tokenUrl, joinName, attempt]);
 
-  async function onSend(event: FormEvent) {
-    event.preventDefault();
-    const room = roomRef.current;
-    const trimmed = text.trim();
-    if (!room || trimmed === '') return;
-    setSending(true);
-    try {
-      const info = await room.localParticipant.sendText(trimmed, { topic: CHAT_TOPIC });
-      setChat((lines) => [...lines.slice(-49), { id: info.id, from: 'you', text: trimmed }]);
-      setText('');
-    } catch (error) {
-      setMessage(`Could not send: ${(error as Error).message}`);
-    } finally {
-      setSending(false);
-    }
+  // Short-lived tokens: a fresh one before this one expires; refused once removed.
+  useEffect(() => {
+    if (!grant || !connected) return;
+    const delay = Math.max(5_000, Date.parse(grant.expiresAt) - Date.now() - REFRESH_BEFORE_MS);
+    const timer = setTimeout(() => {
+      api<RoomGrant>(`/api/rooms/${encodeURIComponent(grant.sessionId)}/token`, {
+        method: 'POST',
+        headers: roomAuth(grant),
+      })
+        .then(setGrant)
+        .catch((error: unknown) => {
+          setMessage((error as Error).message);
+          if (error instanceof ApiCallError && error.status === 403) {
+            setPhase('removed');
+            void room?.disconnect();
+          }
+        });
+    }, delay);
+    return () => clearTimeout(timer);
+  }, [grant, connected, room]);
+
+  useEffect(() => {
+    if (feed.removedReason) setMessage(feed.removedReason);
+  }, [feed.removedReason]);
+
+  if (phase === 'naming') return <JoinNameForm onJoin={setJoinName} />;
+  if (phase === 'full') {
+    return (
+      <div className="empty" data-testid="room-full">
+        <h2>This room is full</h2>
+        <p>{message}</p>
+        <button type="button" onClick={() => setAttempt((n) => n + 1)}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+  if (phase === 'removed') {
+    return (
+      <div className="empty" data-testid="room-removed">
+        <h2>You left the room</h2>
+        <p>{message ?? feed.removedReason ?? OVERLAY.removed}</p>
+      </div>
+    );
   }
 
-  const overlay: Record<Phase, string | null> = {
-    connecting: 'Connecting…',
-    waiting: 'Waiting for the avatar to join…',
-    live: null,
-    ended: 'The session has ended.',
-    error: 'Could not connect.',
-  };
+  const roomPanel = grant ? (
+    <RoomPanel
+      grant={grant}
+      feed={feed}
+      chatReachesAvatar={grant.role !== 'guest' || grant.mayTalk || !grant.endsAt}
+      disabled={!connected}
+    />
+  ) : null;
 
   return (
     <div className="live-layout">
       <div>
+        <EndWarning endsAt={grant?.endsAt} />
         <div className="stage">
           <video ref={videoRef} data-testid="avatar-video" autoPlay playsInline muted />
           <audio ref={audioRef} data-testid="avatar-audio" autoPlay />
-          {overlay[phase] && <div className="overlay">{overlay[phase]}</div>}
+          {OVERLAY[phase] && <div className="overlay">{OVERLAY[phase]}</div>}
           {captionsOn && phase === 'live' && <CaptionOverlay caption={caption} />}
           {needsSound && phase === 'live' && (
             <button
               type="button"
               className="sound"
               data-testid="enable-sound"
-              onClick={() => void roomRef.current?.startAudio().then(() => setNeedsSound(false))}
+              onClick={() => void room?.startAudio().then(() => setNeedsSound(false))}
             >
               🔊 Click to enable sound
             </button>
@@ -162,7 +202,7 @@ export function LiveViewer({ tokenUrl, panel }: { tokenUrl: string; panel?: Reac
         </div>
         <div className="row stage-bar">
           <p className="muted grow" data-testid="connection-state" data-phase={phase}>
-            {phase === 'live' ? 'Live' : overlay[phase]}
+            {phase === 'live' ? 'Live' : OVERLAY[phase]}
           </p>
           <label className="row check">
             <input
@@ -174,53 +214,11 @@ export function LiveViewer({ tokenUrl, panel }: { tokenUrl: string; panel?: Reac
             Captions
           </label>
         </div>
-        <MicControl
-          mic={mic}
-          allowed={mayTalk}
-          connected={phase === 'live' || phase === 'waiting'}
-        />
+        <MicControl mic={mic} allowed={mayTalk} connected={connected} />
         {message && phase !== 'ended' && <div className="error">{message}</div>}
+        {props.panel && roomPanel}
       </div>
-      {panel ?? (
-        <div className="card">
-          <h2 style={{ marginTop: 0 }}>Talk to the avatar</h2>
-          <p className="muted">
-            Type a message and press Enter: the avatar answers it, or says it aloud, as its owner
-            set it up.
-          </p>
-          <div className="chat-log" aria-live="polite">
-            {chat.length === 0 ? (
-              <p className="muted">No messages yet.</p>
-            ) : (
-              chat.map((line) => (
-                <p key={line.id}>
-                  <strong>{line.from}:</strong> {line.text}
-                </p>
-              ))
-            )}
-          </div>
-          <form onSubmit={(e) => void onSend(e)} className="row">
-            <input
-              className="grow"
-              type="text"
-              aria-label="Message"
-              data-testid="chat-input"
-              value={text}
-              maxLength={MAX_CHARS}
-              onChange={(e) => setText(e.target.value)}
-              placeholder="Hello! Tell me about yourself."
-              disabled={phase !== 'live' && phase !== 'waiting'}
-            />
-            <button
-              type="submit"
-              data-testid="chat-send"
-              disabled={sending || text.trim() === '' || phase === 'ended'}
-            >
-              Say it
-            </button>
-          </form>
-        </div>
-      )}
+      {props.panel ?? roomPanel}
     </div>
   );
 }

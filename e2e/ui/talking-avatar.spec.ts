@@ -235,6 +235,9 @@ test('a shared viewer link: private at first, then a guest watches and chats; st
   try {
     const guest = await guestContext.newPage();
     await guest.goto(session.viewerUrl);
+    // Guests choose the name the room shows first.
+    await guest.getByTestId('display-name').fill('Grace');
+    await guest.getByTestId('join-room').click();
     await expect(guest.getByTestId('connection-state')).toHaveAttribute('data-phase', 'error');
     await expect(guest.getByText('its owner has not made the session public')).toBeVisible();
 
@@ -248,6 +251,9 @@ test('a shared viewer link: private at first, then a guest watches and chats; st
     expect((await patched).status()).toBe(200);
     await expect(owner.getByTestId('public-viewing')).toBeChecked();
     await guest.reload();
+    // The name is remembered in this browser: one click joins.
+    await expect(guest.getByTestId('display-name')).toHaveValue('Grace');
+    await guest.getByTestId('join-room').click();
     await expect(guest.getByTestId('connection-state')).toHaveAttribute('data-phase', 'live', {
       timeout: 60_000,
     });
@@ -263,9 +269,16 @@ test('a shared viewer link: private at first, then a guest watches and chats; st
 
     // The guest chats, and the avatar says it (the guest hears it).
     await installAudioProbe(guest, SPEECH_RMS);
-    await guest.getByTestId('chat-input').fill('Hello from a guest viewer, nice to meet you.');
-    await guest.getByTestId('chat-send').click();
-    await expect(guest.locator('.chat-log')).toContainText('Hello from a guest viewer');
+    await guest.getByTestId('room-chat-input').fill('Hello from a guest viewer, nice to meet you.');
+    await guest.getByTestId('room-chat-send').click();
+    await expect(
+      guest.getByTestId('chat-line').filter({ hasText: 'Hello from a guest viewer' }),
+    ).toHaveAttribute('data-from', 'Grace');
+    // The owner's page shows the same room: the guest by name, and the line.
+    await expect(owner.getByTestId('room-person').filter({ hasText: 'Grace' })).toBeVisible();
+    await expect(
+      owner.getByTestId('chat-line').filter({ hasText: 'Hello from a guest viewer' }),
+    ).toBeVisible();
     await expect
       .poll(async () => (await readAudioProbe(guest)).firstLoudAt, { timeout: 10_000 })
       .not.toBeNull();

@@ -193,6 +193,8 @@ test('a guest gets the mic only once the owner lets guests talk, and what they s
   try {
     const guest = await guestContext.newPage();
     await guest.goto(new URL(session.viewerUrl).pathname);
+    await guest.getByTestId('display-name').fill('Guest');
+    await guest.getByTestId('join-room').click();
     await expect(guest.getByTestId('connection-state')).toHaveAttribute('data-phase', 'live', {
       timeout: 60_000,
     });

@@ -146,7 +146,9 @@ export async function startStack(options) {
         httpPort: lkPorts.http,
         rtcTcpPort: lkPorts.tcp,
         rtcUdpPort: lkPorts.udp,
-        webhookUrls: [`http://${appHost === '0.0.0.0' ? '127.0.0.1' : appHost}:${appPort}/api/livekit/webhook`],
+        webhookUrls: [
+          `http://${appHost === '0.0.0.0' ? '127.0.0.1' : appHost}:${appPort}/api/livekit/webhook`,
+        ],
       };
       const config = options.nodeIp
         ? namespaceLivekitConfig({

@@ -39,7 +39,9 @@ export const moderationSchema = z.object({
 export const roomSettingsSchema = z
   .object({
     locked: z.boolean({ invalid_type_error: 'locked must be true or false' }).optional(),
-    rotateLink: z.literal(true, { errorMap: () => ({ message: 'rotateLink must be true' }) }).optional(),
+    rotateLink: z
+      .literal(true, { errorMap: () => ({ message: 'rotateLink must be true' }) })
+      .optional(),
   })
   .refine((v) => v.locked !== undefined || v.rotateLink !== undefined, {
     message: 'Send locked and/or rotateLink: true',

@@ -1,41 +1,36 @@
 import { notFound } from 'next/navigation';
+import { ApiError } from '@/lib/api/errors';
+import { currentUser } from '@/lib/auth/current-user';
 import { db } from '@/lib/db/db';
+import { joinStatus } from '@/lib/rooms/join-status';
 import { LocalTime } from '../../_components/local-time';
+import { JoinRoom } from './join-room';
 
 /**
- * The link a booking shares (`joinUrl`): what is booked and when, in the reader's time zone.
- * The key is the secret; a wrong one is a plain 404.
+ * The link a booking shares (`joinUrl`): what is booked and when, in the reader's time zone;
+ * it waits for the session to start and then joins its room (guests choose a name). The key
+ * is the secret; a wrong one (or a replaced one) is a plain 404.
  */
 export default async function JoinPage({ params }: { params: Promise<{ key: string }> }) {
   const { key } = await params;
-  const booking = await (
-    await db()
-  ).booking.findUnique({
-    where: { joinKey: key },
-    include: { avatar: { select: { name: true } } },
+  const prisma = await db();
+  const status = await joinStatus(prisma, key).catch((error: unknown) => {
+    if (error instanceof ApiError && error.code === 'not_found') notFound();
+    throw error;
   });
-  if (!booking) notFound();
-  const now = new Date();
-  const state =
-    booking.status === 'cancelled'
-      ? 'This booking was cancelled.'
-      : booking.endsAt <= now
-        ? 'This session is over.'
-        : booking.startsAt <= now
-          ? 'This session is on now.'
-          : 'This session has not started yet.';
+  const [user, booking] = await Promise.all([
+    currentUser(),
+    prisma.booking.findUnique({ where: { joinKey: key }, select: { userId: true } }),
+  ]);
   return (
-    <div className="empty" data-testid="join-page">
-      <h1>{booking.title || `A session with ${booking.avatar.name}`}</h1>
+    <div data-testid="join-page">
+      <h1>{status.title}</h1>
       <p>
-        {booking.kind === 'broadcast' ? 'Broadcast' : 'Private session'} with{' '}
-        <strong>{booking.avatar.name}</strong>
+        {status.kind === 'broadcast' ? 'Broadcast' : 'Private session'} with{' '}
+        <strong>{status.avatarName}</strong> · <LocalTime iso={status.startsAt} /> –{' '}
+        <LocalTime iso={status.endsAt} timeOnly />
       </p>
-      <p>
-        <LocalTime iso={booking.startsAt.toISOString()} /> –{' '}
-        <LocalTime iso={booking.endsAt.toISOString()} timeOnly />
-      </p>
-      <p data-testid="join-state">{state}</p>
+      <JoinRoom joinKey={key} initial={status} isOwner={!!user && user.id === booking?.userId} />
     </div>
   );
 }

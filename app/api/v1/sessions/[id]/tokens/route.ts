@@ -1,15 +1,22 @@
 import { withAuth } from '@/lib/auth/with-auth';
 import { db } from '@/lib/db/db';
-import { issueViewerGrant } from '@/lib/livekit/livekit';
+import { issueRoomToken } from '@/lib/rooms/room-token';
 import { findLiveSession } from '@/lib/sessions/find-session';
 
 /**
- * POST /api/v1/sessions/:id/tokens → {livekitUrl, token, identity, mayTalk}: the owner's
- * token, which may subscribe, chat and publish a microphone (nothing else).
+ * POST /api/v1/sessions/:id/tokens → RoomGrant {livekitUrl, token, identity, name, role,
+ * mayTalk, sessionId, …}: the owner's token (the room's host), which may subscribe, send data
+ * (LiveKit text-stream chat to the avatar) and publish a microphone; nothing else.
  */
 export const POST = withAuth<{ id: string }>(async ({ user, params }) => {
-  const session = await findLiveSession(await db(), user.id, params.id);
+  const prisma = await db();
+  const { id } = await findLiveSession(prisma, user.id, params.id);
+  const session = await prisma.session.findUniqueOrThrow({
+    where: { id },
+    include: { avatar: { select: { name: true } }, booking: true },
+  });
+  const { booking, ...rest } = session;
   return Response.json(
-    await issueViewerGrant({ roomName: session.roomName, identityPrefix: 'viewer', mayTalk: true }),
+    await issueRoomToken({ prisma, door: { session: rest, booking, via: 'watch' }, user }),
   );
 });
