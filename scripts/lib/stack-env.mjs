@@ -97,24 +97,32 @@ export function workerEnv(options) {
 }
 
 /**
- * Parses the last line of scripts/bootstrap.ts's stdout:
- * `{"dataDir":"…","database":"embedded|postgresql","demo":{"email":"…","password":"…"}|null}`.
+ * Parses scripts/bootstrap.ts's result line, the last stdout line that is a JSON object with
+ * `dataDir`: `{"dataDir":"…","database":"embedded|postgresql","demo":{"email":"…","password":"…"}|null}`.
+ * Log lines (pino writes asynchronously, so one may land after the result) are skipped.
  * @param {string} stdout
  * @returns {{ dataDir: string, database: string, demo: { email: string, password?: string } | null }}
  */
 export function parseBootstrapOutput(stdout) {
   const lines = stdout.trim().split('\n');
   const last = lines[lines.length - 1]?.trim() ?? '';
+  /** @type {any} */
   let parsed;
-  try {
-    parsed = JSON.parse(last);
-  } catch {
-    throw new Error(
-      `bootstrap did not end with a JSON line (last line: ${JSON.stringify(last.slice(0, 200))})`,
-    );
+  for (const line of [...lines].reverse()) {
+    try {
+      const value = JSON.parse(line.trim());
+      if (typeof value === 'object' && value !== null && typeof value.dataDir === 'string') {
+        parsed = value;
+        break;
+      }
+    } catch {
+      // Not JSON: keep looking.
+    }
   }
-  if (typeof parsed !== 'object' || parsed === null || typeof parsed.dataDir !== 'string') {
-    throw new Error(`bootstrap's JSON line lacks dataDir: ${last.slice(0, 200)}`);
+  if (!parsed) {
+    throw new Error(
+      `bootstrap did not print its JSON result line with dataDir (last line: ${JSON.stringify(last.slice(0, 200))})`,
+    );
   }
   const demo =
     parsed.demo && typeof parsed.demo === 'object' && typeof parsed.demo.email === 'string'

@@ -86,8 +86,13 @@ describe('parseBootstrapOutput', () => {
     ).toBeNull();
   });
 
-  it('rejects output that does not end with the JSON line', () => {
-    expect(() => parseBootstrapOutput('{"dataDir":"/d"}\nDone.')).toThrow(/JSON line/);
+  it('skips log lines written after the result line (pino flushes late)', () => {
+    const log = '{"level":30,"svc":"app","status":"ready","msg":"avatar prepared"}';
+    expect(parseBootstrapOutput(`{"dataDir":"/d","demo":null}\n${log}`).dataDir).toBe('/d');
+  });
+
+  it('rejects output without a result line', () => {
+    expect(() => parseBootstrapOutput('Done.')).toThrow(/JSON result line/);
     expect(() => parseBootstrapOutput('{"database":"embedded"}')).toThrow(/dataDir/);
   });
 });
