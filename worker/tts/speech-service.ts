@@ -4,6 +4,7 @@
  * connect to its socket (speech-client.ts); a sentence caught by a restart fails and is
  * skipped, the next one reaches the new process.
  */
+import { randomBytes } from 'node:crypto';
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -42,8 +43,11 @@ export interface SpeechService {
 
 export async function startSpeechService(options: SpeechServiceOptions): Promise<SpeechService> {
   const { log } = options;
+  // Random, not just the pid: hosts in other PID namespaces (two stacks on one machine) share
+  // /tmp and may have the same pid.
   const socketPath =
-    options.socketPath ?? path.join(os.tmpdir(), `facecast-speech-${process.pid}.sock`);
+    options.socketPath ??
+    path.join(os.tmpdir(), `facecast-speech-${process.pid}-${randomBytes(4).toString('hex')}.sock`);
   const threads = options.threads ?? 1;
   let child: ChildProcess | undefined;
   let closed = false;
