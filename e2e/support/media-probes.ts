@@ -149,15 +149,20 @@ export async function installAudioProbe(page: Page, thresholdRms: number): Promi
         firstLoudAt: null as number | null,
       };
       (window as unknown as { __audioProbe: typeof state }).__audioProbe = state;
-      document.querySelector('[data-testid=chat-send]')?.addEventListener(
-        'click',
-        () => {
-          state.sentAt = performance.now();
-          state.firstLoudAt = null;
-          state.peakRms = 0;
-        },
-        { capture: true },
-      );
+      // The owner's conversation box, or the room chat a guest types in.
+      for (const button of document.querySelectorAll(
+        '[data-testid=chat-send], [data-testid=room-chat-send]',
+      )) {
+        button.addEventListener(
+          'click',
+          () => {
+            state.sentAt = performance.now();
+            state.firstLoudAt = null;
+            state.peakRms = 0;
+          },
+          { capture: true },
+        );
+      }
       setInterval(() => {
         analyser.getFloatTimeDomainData(samples);
         let sum = 0;

@@ -203,7 +203,7 @@ test('register, log in, upload a portrait, start a session: the avatar is live a
         `far from face idle ${idleFar.toFixed(2)}, speaking ${speakingFar.toFixed(2)}`,
     );
     expect((await readAudioProbe(page)).peakRms).toBeGreaterThan(SPEECH_RMS);
-    await expect(page.locator('.chat-log')).toContainText(SPEECH_TEXT);
+    await expect(page.getByTestId('transcript')).toContainText(SPEECH_TEXT);
     expect(speakingMouth).toBeGreaterThan(Math.max(3 * idleMouth, 3));
     // Far from the face only video-coding noise remains (measured 0.1-1.7 while the encoder
     // settles), an order of magnitude below the mouth's change (≈26).
