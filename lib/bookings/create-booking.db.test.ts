@@ -10,6 +10,7 @@ import { createTestDatabase, type TestDatabase } from '@/lib/testing/test-databa
 import { seedOwnerWithAvatar, setTestEnv } from '@/lib/testing/booking-seed';
 import { firstOverload, mostAtOnce } from './booking-capacity';
 import { cancelBooking } from './cancel-booking';
+import { openDatabase } from '@/lib/db/open-database';
 import { createBooking } from './create-booking';
 import { updateBooking } from './update-booking';
 
@@ -77,6 +78,39 @@ describe('booking against the pool capacity', () => {
     expect(mostAtOnce(stored)).toBe(BOOKABLE);
     await db.prisma.booking.deleteMany();
   }, 120_000);
+
+  // Batching serialises one instance's requests in memory; only the database lock keeps two
+  // instances apart. Two clients on one PostgreSQL database are two app instances.
+  it.runIf(process.env.DATABASE_URL)(
+    'two app instances booking at once never overbook (PostgreSQL)',
+    async () => {
+      const second = await openDatabase({ dataDir: db.dataDir, databaseUrl: db.url! });
+      try {
+        const attempts = Array.from({ length: 200 }, (_, i) => {
+          const start = (i * 37) % 120;
+          const length = 30 + ((i * 53) % 61);
+          return createBooking(i % 2 ? db.prisma : second.prisma, {
+            userId: users[i % users.length]!,
+            avatarId: avatars[i % avatars.length]!,
+            startsAt: at(start),
+            endsAt: at(start + length),
+            kind: 'private',
+          });
+        });
+        const results = await Promise.allSettled(attempts);
+        for (const r of results) {
+          if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'no_capacity' });
+        }
+        const stored = await db.prisma.booking.findMany({ where: { status: 'scheduled' } });
+        expect(stored).toHaveLength(results.filter((r) => r.status === 'fulfilled').length);
+        expect(mostAtOnce(stored)).toBe(BOOKABLE);
+      } finally {
+        await second.close();
+        await db.prisma.booking.deleteMany();
+      }
+    },
+    120_000,
+  );
 
   it('a refusal names the first full instant and the next free start', async () => {
     // Five bookings 10:00-11:00 fill the pool; one of them ends early, at 10:30.

@@ -3,7 +3,7 @@ import type { Booking, BookingKind, BookingTalk, PrismaClient } from '@prisma/cl
 import { ApiError, notFound } from '@/lib/api/errors';
 import { DEFAULT_MAX_VIEWERS } from './booking-rules';
 import { checkSlot } from './check-slot';
-import { reserveSlot } from './reserve-slot';
+import { bookInBatch } from './book-in-batches';
 
 export interface CreateBookingOptions {
   userId: string;
@@ -36,19 +36,15 @@ export async function createBooking(
       'This avatar failed preparation and cannot be booked. Upload a new portrait or video.',
     );
   }
-  return reserveSlot(prisma, { slot }, (tx) =>
-    tx.booking.create({
-      data: {
-        userId: options.userId,
-        avatarId: avatar.id,
-        startsAt: slot.startsAt,
-        endsAt: slot.endsAt,
-        kind: options.kind,
-        talk: options.talk ?? 'owner',
-        maxViewers: options.maxViewers ?? DEFAULT_MAX_VIEWERS[options.kind],
-        title: options.title?.trim() ?? '',
-        joinKey: randomBytes(18).toString('base64url'),
-      },
-    }),
-  );
+  return bookInBatch(prisma, slot, {
+    userId: options.userId,
+    avatarId: avatar.id,
+    startsAt: slot.startsAt,
+    endsAt: slot.endsAt,
+    kind: options.kind,
+    talk: options.talk ?? 'owner',
+    maxViewers: options.maxViewers ?? DEFAULT_MAX_VIEWERS[options.kind],
+    title: options.title?.trim() ?? '',
+    joinKey: randomBytes(18).toString('base64url'),
+  });
 }

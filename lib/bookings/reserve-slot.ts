@@ -13,7 +13,28 @@ import { NEXT_FREE_HORIZON_MS } from './booking-rules';
 /** pg_advisory_xact_lock key of booking decisions (any constant unique to this use). */
 const BOOKING_LOCK_KEY = 727_275;
 /** A decision waits this long for the lock and a connection before answering 503 (ms). */
-const LOCK_WAIT_MS = 20_000;
+export const DECISION_WAIT_MS = 20_000;
+
+/** Takes the installation-wide booking lock for the rest of the transaction. */
+export async function lockBookingDecisions(tx: Prisma.TransactionClient): Promise<void> {
+  await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${BOOKING_LOCK_KEY})`);
+}
+
+/** Runs a decision; a transaction that could not start in time becomes a 503 to retry. */
+export async function unavailableWhenBusy<T>(decision: () => Promise<T>): Promise<T> {
+  try {
+    return await decision();
+  } catch (error) {
+    if (isTransactionTimeout(error)) {
+      throw new ApiError(
+        'unavailable',
+        'Too many bookings are being made at once; try again in a few seconds.',
+        { 'retry-after': '5' },
+      );
+    }
+    throw error;
+  }
+}
 
 export interface BookableCapacity {
   /** Sessions the pool can run at once: FACECAST_BOOKABLE_SLOTS, or what hosts report now. */
@@ -52,10 +73,10 @@ export async function reserveSlot<T>(
   // Outside the transaction: on the embedded database a transaction holds the only
   // connection, so a query made beside it would wait for it forever.
   const capacity = await bookableCapacity(prisma);
-  try {
-    return await prisma.$transaction(
+  return unavailableWhenBusy(() =>
+    prisma.$transaction(
       async (tx) => {
-        await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${BOOKING_LOCK_KEY})`);
+        await lockBookingDecisions(tx);
         const durationMs = slot.endsAt.getTime() - slot.startsAt.getTime();
         // One read for the check and, when it fails, the search for the next free start.
         const ahead = await scheduledBetween(
@@ -78,23 +99,13 @@ export async function reserveSlot<T>(
         }
         return write(tx);
       },
-      { maxWait: LOCK_WAIT_MS, timeout: LOCK_WAIT_MS },
-    );
-  } catch (error) {
-    if (error instanceof ApiError) throw error;
-    if (isTransactionTimeout(error)) {
-      throw new ApiError(
-        'unavailable',
-        'Too many bookings are being made at once; try again in a few seconds.',
-        { 'retry-after': '5' },
-      );
-    }
-    throw error;
-  }
+      { maxWait: DECISION_WAIT_MS, timeout: DECISION_WAIT_MS },
+    ),
+  );
 }
 
 /** Scheduled bookings that overlap [from, to), as slots. */
-function scheduledBetween(
+export function scheduledBetween(
   tx: Prisma.TransactionClient,
   from: Date,
   to: Date,
@@ -111,7 +122,7 @@ function scheduledBetween(
   });
 }
 
-function noCapacity(capacity: BookableCapacity, conflictAt: Date, next: Date | undefined) {
+export function noCapacity(capacity: BookableCapacity, conflictAt: Date, next: Date | undefined) {
   const why =
     capacity.bookable === 0
       ? capacity.source === 'hosts' && capacity.poolSlots === 0

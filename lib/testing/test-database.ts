@@ -11,6 +11,8 @@ import { openDatabase, type Database } from '@/lib/db/open-database';
 
 export interface TestDatabase extends Database {
   dataDir: string;
+  /** The throwaway PostgreSQL database's URL (a second client = a second app instance). */
+  url?: string;
   destroy(): Promise<void>;
 }
 
@@ -47,6 +49,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     ...db,
     dataDir,
+    url: url.toString(),
     destroy: async () => {
       await db.close();
       await control.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
