@@ -5,11 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { AccessToken, DataPacket_Kind, RoomServiceClient, TrackSource } from 'livekit-server-sdk';
 import { env } from '@/lib/config/env';
-import {
-  AVATAR_IDENTITY,
-  type ControlMessageInput,
-  CONTROL_TOPIC,
-} from '@/protocol/room-control';
+import { AVATAR_IDENTITY, type ControlMessageInput, CONTROL_TOPIC } from '@/protocol/room-control';
 
 /**
  * Viewer tokens live this long; an open page asks for a fresh one well before (a removed

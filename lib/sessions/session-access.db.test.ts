@@ -25,7 +25,7 @@ vi.hoisted(() => {
 });
 
 /** The watch page's logged-in user: null for a guest (no login cookie in these requests). */
-const viewer = vi.hoisted(() => ({ user: null as { id: string } | null }));
+const viewer = vi.hoisted(() => ({ user: null as { id: string; email?: string } | null }));
 vi.mock('@/lib/auth/current-user', () => ({ currentUser: () => Promise.resolve(viewer.user) }));
 
 let db: TestDatabase;
@@ -125,6 +125,8 @@ const watchToken = (session: Session) =>
     url: `/api/watch/${session.viewerKey}/token`,
     method: 'POST',
     params: { key: session.viewerKey },
+    // Guests name themselves; the owner's name comes from the account.
+    body: { name: 'Guest' },
   });
 
 describe('PATCH /api/v1/sessions/:id {guestsMayTalk}', () => {
@@ -185,7 +187,8 @@ describe('tokens', () => {
     expect(before.body).toMatchObject({ mayTalk: false, avatarName: 'Guide' });
     expect(String(before.body.identity)).toMatch(/^guest-/);
     const denied = await claimsOf(before.body);
-    expect(denied).toMatchObject({ canSubscribe: true, canPublish: false, canPublishData: true });
+    // No data either: guests' chat goes through the app (lib/rooms).
+    expect(denied).toMatchObject({ canSubscribe: true, canPublish: false, canPublishData: false });
     expect(denied.canPublishSources ?? []).toEqual([]);
 
     await patch(session, { guestsMayTalk: true });
@@ -199,7 +202,7 @@ describe('tokens', () => {
     // The owner on the watch page talks as the owner, whatever the switch says.
     await patch(session, { guestsMayTalk: false });
     expect((await claimsOf((await watchToken(session)).body)).canPublish).toBe(false);
-    viewer.user = { id: ownerId };
+    viewer.user = { id: ownerId, email: 'owner@example.com' };
     const owner = await watchToken(session);
     expect(String(owner.body.identity)).toMatch(/^viewer-/);
     expect(await claimsOf(owner.body)).toMatchObject({ canPublishSources: ['microphone'] });

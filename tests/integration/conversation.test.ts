@@ -12,7 +12,11 @@ import { TrackKind, dispose, type TextStreamReader } from '@livekit/rtc-node';
 import { DataPacket_Kind, RoomServiceClient } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationSettings } from '../../protocol/conversation';
-import { AVATAR_IDENTITY, CONTROL_TOPIC, type ControlMessageInput } from '../../protocol/room-control';
+import {
+  AVATAR_IDENTITY,
+  CONTROL_TOPIC,
+  type ControlMessageInput,
+} from '../../protocol/room-control';
 import type { SessionEvent } from '../../protocol/session-events';
 import type { SessionRequest } from '../../protocol/session-request';
 import { writeSyntheticAvatar } from '../../worker/testing/synthetic-avatar';
