@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Booking, BookingKind, BookingTalk, PrismaClient } from '@prisma/client';
 import { ApiError, notFound } from '@/lib/api/errors';
+import { assertBookingQuota } from '@/lib/quotas/admit-session';
 import { DEFAULT_MAX_VIEWERS } from './booking-rules';
 import { checkSlot } from './check-slot';
 import { reserveSlot } from './reserve-slot';
@@ -17,7 +18,10 @@ export interface CreateBookingOptions {
   now?: Date;
 }
 
-/** Books an avatar of the user's for a slot, if the pool has room for it at every instant. */
+/**
+ * Books an avatar of the user's for a slot, if the pool has room for it at every instant and
+ * the user's quotas allow it (sessions at once, minutes in its month: lib/quotas).
+ */
 export async function createBooking(
   prisma: PrismaClient,
   options: CreateBookingOptions,
@@ -36,8 +40,9 @@ export async function createBooking(
       'This avatar failed preparation and cannot be booked. Upload a new portrait or video.',
     );
   }
-  return reserveSlot(prisma, { slot }, (tx) =>
-    tx.booking.create({
+  return reserveSlot(prisma, { slot }, async (tx) => {
+    await assertBookingQuota(tx, { userId: options.userId, slot, now });
+    return tx.booking.create({
       data: {
         userId: options.userId,
         avatarId: avatar.id,
@@ -49,6 +54,6 @@ export async function createBooking(
         title: options.title?.trim() ?? '',
         joinKey: randomBytes(18).toString('base64url'),
       },
-    }),
-  );
+    });
+  });
 }
