@@ -63,7 +63,10 @@ export async function bookedMsIn(
     },
     select: { startsAt: true, endsAt: true },
   });
-  return bookings.reduce((sum, b) => sum + overlapMs(b.startsAt, b.endsAt, from, options.month.end), 0);
+  return bookings.reduce(
+    (sum, b) => sum + overlapMs(b.startsAt, b.endsAt, from, options.month.end),
+    0,
+  );
 }
 
 /** GET /api/v1/usage: the caller's limits and what is used of them this month. */

@@ -27,7 +27,10 @@ export interface PoolCapacity {
 }
 
 /** The pool's capacity as of `now`. */
-export async function poolCapacity(prisma: Prisma.TransactionClient, now = new Date()): Promise<PoolCapacity> {
+export async function poolCapacity(
+  prisma: Prisma.TransactionClient,
+  now = new Date(),
+): Promise<PoolCapacity> {
   const hosts = await prisma.workerHost.findMany({
     where: {
       lastSeenAt: { gte: new Date(now.getTime() - HOST_SILENCE_TIMEOUT_MS) },
@@ -60,7 +63,10 @@ export async function poolCapacity(prisma: Prisma.TransactionClient, now = new D
 }
 
 /** Slots a new session can take now. */
-export async function freeSlots(prisma: Prisma.TransactionClient, now = new Date()): Promise<number> {
+export async function freeSlots(
+  prisma: Prisma.TransactionClient,
+  now = new Date(),
+): Promise<number> {
   return (await poolCapacity(prisma, now)).free;
 }
 
