@@ -136,7 +136,9 @@ describe('instant starts', () => {
       await db.prisma.session.deleteMany();
       const results = await Promise.allSettled([start(), start(), start()]);
       const passed = results.filter((r) => r.status === 'fulfilled');
-      const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+      const refused = results.flatMap((r) =>
+        r.status === 'rejected' ? [r.reason as unknown] : [],
+      );
       expect(passed).toHaveLength(1);
       expect(refused).toHaveLength(2);
       for (const reason of refused) expect(reason).toMatchObject({ code: 'quota_exceeded' });
