@@ -1,8 +1,9 @@
 /**
  * The room sweep's decisions on the real database (PGlite and PostgreSQL): viewers metered,
  * instant sessions left alone ended, booked ones never, one instance at a time. Who is in
- * each room is given here (the real listing through LiveKit's server API is covered by
- * tests/integration/room-sweep.test.ts); `stop` is recorded and marks the row as stopSession does.
+ * each room is given here (the real listing through LiveKit's server API, and a real idle end,
+ * are covered by e2e/api/quotas.spec.ts); `stop` is recorded and marks the row as stopSession
+ * does.
  */
 import type { Session } from '@prisma/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
