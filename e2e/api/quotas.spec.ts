@@ -29,6 +29,7 @@ function nextMonth(): string {
 
 test('over the concurrent sessions quota: 429 naming the limit; ending one makes room', async ({
   api,
+  loggedInPage: page,
   sessionsToStop,
 }) => {
   const avatar = await createReadyAvatar(api);
@@ -56,6 +57,11 @@ test('over the concurrent sessions quota: 429 naming the limit; ending one makes
   expect(refused.headers()['retry-after']).toBeUndefined();
   expect(((await (await api.get('/api/v1/usage')).json()) as Usage).used.concurrentSessions).toBe(
     3,
+  );
+  // The Sessions page says the same in one line.
+  await page.goto('/sessions');
+  await expect(page.getByTestId('quota-usage')).toContainText(
+    /^[\d.]+ of 600 minutes this month · 3 of 3 sessions at once · resets \d{4}-\d{2}-01$/,
   );
 
   expect((await api.delete(`/api/v1/sessions/${ids[0]}`)).status()).toBe(204);
