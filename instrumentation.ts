@@ -24,5 +24,9 @@ export async function register(): Promise<void> {
   const { startBookingScheduler } = await import('@/lib/bookings/booking-scheduler');
   const { bookedSessionActions } = await import('@/lib/bookings/booked-session-actions');
   startBookingScheduler(db.prisma, bookedSessionActions(db.prisma));
+  // Viewers of live rooms are metered, and instant sessions left alone end (a lease too).
+  const { startRoomSweep } = await import('@/lib/sessions/room-sweep');
+  const { roomSweepActions } = await import('@/lib/sessions/room-sweep-actions');
+  startRoomSweep(db.prisma, roomSweepActions(db.prisma));
   log.info({ database: db.kind, resumedPreparations: resumed }, 'app ready');
 }

@@ -59,7 +59,13 @@ export async function bookingBench(): Promise<Record<string, number | string>> {
 }
 
 async function measure(env: Record<string, string>): Promise<Figures> {
-  const platform = await startPlatform({ FACECAST_BOOKABLE_SLOTS: String(POOL_SLOTS), ...env });
+  // Every client is the demo user: its quotas must not be what refuses (lib/quotas).
+  const platform = await startPlatform({
+    FACECAST_BOOKABLE_SLOTS: String(POOL_SLOTS),
+    FACECAST_QUOTA_CONCURRENT_SESSIONS: String(CLIENTS),
+    FACECAST_QUOTA_MONTHLY_MINUTES: '1000000',
+    ...env,
+  });
   try {
     const { api } = platform;
     const avatars = (await api('GET', '/api/v1/avatars')).body as { avatars: { id: string }[] };

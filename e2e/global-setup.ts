@@ -71,11 +71,18 @@ export default async function globalSetup(_config: FullConfig): Promise<void> {
   const logFile = path.join(dataDir, 'stack.log');
   const output = fs.createWriteStream(logFile);
   // Bookings draw on a fixed pool (3 slots, 2 bookable) instead of what the hosts report,
-  // so the booking tests know where capacity ends (e2e/api/bookings.spec.ts).
+  // so the booking tests know where capacity ends (e2e/api/bookings.spec.ts). Quotas are the
+  // defaults (3 sessions at once, 600 minutes a month: each test has its own user, none runs
+  // more than 3; the full-pool test fills the pool with several users), and an instant
+  // session nobody joins ends after one minute instead of ten, so e2e/api/quotas.spec.ts
+  // can watch it happen (no test keeps a session that long without a viewer).
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NEXT_TELEMETRY_DISABLED: '1',
     FACECAST_BOOKABLE_SLOTS: '3',
+    FACECAST_QUOTA_CONCURRENT_SESSIONS: '3',
+    FACECAST_QUOTA_MONTHLY_MINUTES: '600',
+    FACECAST_IDLE_MINUTES: '1',
   };
   process.stdout.write(`e2e: starting the stack in ${dataDir} (log: ${logFile})\n`);
   const started = Date.now();

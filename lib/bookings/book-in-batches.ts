@@ -2,11 +2,13 @@
  * New bookings are decided in batches ("group commit"): the requests that arrive while one
  * decision transaction runs wait for the next, which takes the advisory lock once, reads the
  * bookings around all of them once, decides them in arrival order in memory and inserts the
- * accepted ones in one statement. The lock still serialises batches across app instances
- * (decision 012); batching only stops a burst from paying a whole transaction per request.
+ * accepted ones, each after its owner's quota check (which sees the ones inserted before it).
+ * The lock still serialises batches across app instances (decision 012); batching only stops
+ * a burst from paying a whole transaction per request.
  */
 import type { Booking, Prisma, PrismaClient } from '@prisma/client';
-import type { ApiError } from '@/lib/api/errors';
+import { ApiError } from '@/lib/api/errors';
+import { assertBookingQuota } from '@/lib/quotas/admit-session';
 import { firstOverload, nextFreeStart, type Slot } from './booking-capacity';
 import { NEXT_FREE_HORIZON_MS } from './booking-rules';
 import {
@@ -23,6 +25,7 @@ const MAX_BATCH = 256;
 
 interface Request {
   slot: Slot;
+  now: Date;
   data: Prisma.BookingCreateManyInput & { joinKey: string };
   resolve: (booking: Booking) => void;
   reject: (error: unknown) => void;
@@ -40,6 +43,7 @@ export function bookInBatch(
   prisma: PrismaClient,
   slot: Slot,
   data: Request['data'],
+  now: Date,
 ): Promise<Booking> {
   let queue = queues.get(prisma);
   if (!queue) {
@@ -47,7 +51,7 @@ export function bookInBatch(
     queues.set(prisma, queue);
   }
   const promise = new Promise<Booking>((resolve, reject) =>
-    queue.waiting.push({ slot, data, resolve, reject }),
+    queue.waiting.push({ slot, now, data, resolve, reject }),
   );
   if (!queue.running) {
     // Marked now, started after the current I/O callbacks: a burst arriving together is one batch.
@@ -90,7 +94,7 @@ async function decide(prisma: PrismaClient, batch: Request[]): Promise<void> {
       async (tx) => {
         await lockBookingDecisions(tx);
         const held = await scheduledBetween(tx, from, to, undefined);
-        const accepted: Request[] = [];
+        const created: Booking[] = [];
         for (const request of batch) {
           const { slot } = request;
           const conflictAt = firstOverload(held, slot, capacity.bookable);
@@ -104,13 +108,19 @@ async function decide(prisma: PrismaClient, batch: Request[]): Promise<void> {
               NEXT_FREE_HORIZON_MS,
             );
             refusals.set(request, noCapacity(capacity, conflictAt, next));
-          } else {
-            held.push(slot);
-            accepted.push(request);
+            continue;
           }
+          try {
+            await assertBookingQuota(tx, { userId: request.data.userId, slot, now: request.now });
+          } catch (error) {
+            if (!(error instanceof ApiError)) throw error;
+            refusals.set(request, error);
+            continue;
+          }
+          held.push(slot);
+          created.push(await tx.booking.create({ data: request.data }));
         }
-        if (accepted.length === 0) return [];
-        return tx.booking.createManyAndReturn({ data: accepted.map((r) => r.data) });
+        return created;
       },
       { maxWait: DECISION_WAIT_MS, timeout: DECISION_WAIT_MS },
     ),

@@ -1,5 +1,6 @@
 import type { PrismaClient } from '@prisma/client';
 import { env } from '@/lib/config/env';
+import { meterSpeech } from '@/lib/sessions/meter-speech';
 import { speak } from '@/lib/sessions/speak';
 import { startSession } from '@/lib/sessions/start-session';
 import { stopSession } from '@/lib/sessions/stop-session';
@@ -24,8 +25,10 @@ export function bookedSessionActions(prisma: PrismaClient): SchedulerActions {
         waitMs: 0,
       });
     },
-    warn: (session, booking) =>
-      speak(session.roomName, { text: booking.goodbye, interrupt: false }),
+    warn: async (session, booking) => {
+      await speak(session.roomName, { text: booking.goodbye, interrupt: false });
+      await meterSpeech({ prisma, sessionId: session.id, chars: booking.goodbye });
+    },
     stop: async (session) => {
       await stopSession(prisma, { userId: session.userId, sessionId: session.id });
     },

@@ -25,7 +25,12 @@ let avatars: string[] = [];
 let day: number;
 
 beforeAll(async () => {
-  setTestEnv('booking', { FACECAST_BOOKABLE_SLOTS: '6' });
+  // The pool's capacity is under test here, not the users' quotas (lib/quotas).
+  setTestEnv('booking', {
+    FACECAST_BOOKABLE_SLOTS: '6',
+    FACECAST_QUOTA_CONCURRENT_SESSIONS: '100',
+    FACECAST_QUOTA_MONTHLY_MINUTES: '1000000',
+  });
   db = await createTestDatabase();
   users = [];
   avatars = [];

@@ -17,7 +17,10 @@ export interface CreateBookingOptions {
   now?: Date;
 }
 
-/** Books an avatar of the user's for a slot, if the pool has room for it at every instant. */
+/**
+ * Books an avatar of the user's for a slot, if the pool has room for it at every instant and
+ * the user's quotas allow it (sessions at once, minutes in its month: lib/quotas).
+ */
 export async function createBooking(
   prisma: PrismaClient,
   options: CreateBookingOptions,
@@ -36,15 +39,20 @@ export async function createBooking(
       'This avatar failed preparation and cannot be booked. Upload a new portrait or video.',
     );
   }
-  return bookInBatch(prisma, slot, {
-    userId: options.userId,
-    avatarId: avatar.id,
-    startsAt: slot.startsAt,
-    endsAt: slot.endsAt,
-    kind: options.kind,
-    talk: options.talk ?? 'owner',
-    maxViewers: options.maxViewers ?? DEFAULT_MAX_VIEWERS[options.kind],
-    title: options.title?.trim() ?? '',
-    joinKey: randomBytes(18).toString('base64url'),
-  });
+  return bookInBatch(
+    prisma,
+    slot,
+    {
+      userId: options.userId,
+      avatarId: avatar.id,
+      startsAt: slot.startsAt,
+      endsAt: slot.endsAt,
+      kind: options.kind,
+      talk: options.talk ?? 'owner',
+      maxViewers: options.maxViewers ?? DEFAULT_MAX_VIEWERS[options.kind],
+      title: options.title?.trim() ?? '',
+      joinKey: randomBytes(18).toString('base64url'),
+    },
+    now,
+  );
 }

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '@prisma/client';
+import type { Prisma } from '@prisma/client';
 import { dueWithoutSession } from './booking-scheduler';
 
 /**
@@ -7,6 +7,9 @@ import { dueWithoutSession } from './booking-scheduler';
  * start it, or the pool refused it a moment ago). A booking's running session already counts
  * as used in the pool's reports. Instant sessions may only take what is left.
  */
-export function slotsHeldByBookings(prisma: PrismaClient, now = new Date()): Promise<number> {
+export function slotsHeldByBookings(
+  prisma: Prisma.TransactionClient,
+  now = new Date(),
+): Promise<number> {
   return prisma.booking.count({ where: dueWithoutSession(now) });
 }

@@ -1,5 +1,6 @@
 import type { Booking, BookingKind, BookingTalk, PrismaClient } from '@prisma/client';
 import { ApiError } from '@/lib/api/errors';
+import { assertBookingQuota } from '@/lib/quotas/admit-session';
 import { checkSlot } from './check-slot';
 import { findOwnBooking } from './find-booking';
 import { reserveSlot } from './reserve-slot';
@@ -18,7 +19,8 @@ export interface UpdateBookingOptions {
 
 /**
  * Changes a booking. A new slot is checked against capacity like a new booking (without
- * counting the booking itself); once it has started, only its end may move.
+ * counting the booking itself), and against the user's quotas; once it has started, only its
+ * end may move.
  */
 export async function updateBooking(
   prisma: PrismaClient,
@@ -56,7 +58,14 @@ export async function updateBooking(
     slot.endsAt.getTime() !== booking.endsAt.getTime();
   if (!moves) return prisma.booking.update({ where: { id: booking.id }, data });
   checkSlot(slot, now, { startMayBePast: started });
-  return reserveSlot(prisma, { slot, excludeId: booking.id }, (tx) =>
-    tx.booking.update({ where: { id: booking.id }, data: { ...data, ...slot } }),
-  );
+  return reserveSlot(prisma, { slot, excludeId: booking.id }, async (tx) => {
+    await assertBookingQuota(tx, {
+      userId: options.userId,
+      slot,
+      now,
+      excludeId: booking.id,
+      before: booking,
+    });
+    return tx.booking.update({ where: { id: booking.id }, data: { ...data, ...slot } });
+  });
 }

@@ -12,6 +12,24 @@ describe('parseEnv', () => {
     expect(env.FACECAST_AGENT_NAME).toBe('facecast-avatar');
   });
 
+  it('has quota and idle defaults, takes fractions of idle minutes, refuses bad ones', () => {
+    expect(parseEnv(base)).toMatchObject({
+      FACECAST_QUOTA_CONCURRENT_SESSIONS: 3,
+      FACECAST_QUOTA_MONTHLY_MINUTES: 600,
+      FACECAST_IDLE_MINUTES: 10,
+    });
+    expect(parseEnv({ ...base, FACECAST_IDLE_MINUTES: '0.1' }).FACECAST_IDLE_MINUTES).toBe(0.1);
+    expect(() => parseEnv({ ...base, FACECAST_IDLE_MINUTES: '0' })).toThrow(
+      /FACECAST_IDLE_MINUTES: must be more than 0/,
+    );
+    expect(() => parseEnv({ ...base, FACECAST_QUOTA_MONTHLY_MINUTES: '1.5' })).toThrow(
+      /FACECAST_QUOTA_MONTHLY_MINUTES: must be a whole number/,
+    );
+    expect(() => parseEnv({ ...base, FACECAST_QUOTA_CONCURRENT_SESSIONS: 'three' })).toThrow(
+      /FACECAST_QUOTA_CONCURRENT_SESSIONS: must be a number/,
+    );
+  });
+
   it('takes an agent name the LiveKit server accepts, and refuses one with spaces', () => {
     expect(parseEnv({ ...base, FACECAST_AGENT_NAME: 'eu-pool.2' }).FACECAST_AGENT_NAME).toBe(
       'eu-pool.2',

@@ -64,6 +64,32 @@ const envSchema = z
     FACECAST_CHAT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3_600).default(10),
     /** Most viewers in an instant session's room (a booked one uses the booking's maxViewers). */
     FACECAST_ROOM_MAX_VIEWERS: z.coerce.number().int().min(1).max(10_000).default(100),
+    /** Sessions (instant and booked) one user may run at once; an admin may set another per user. */
+    FACECAST_QUOTA_CONCURRENT_SESSIONS: z.coerce
+      .number({ invalid_type_error: 'must be a number' })
+      .int('must be a whole number')
+      .min(0, 'must be 0 or more')
+      .max(10_000)
+      .default(3),
+    /**
+     * Session minutes one user may use per calendar month (UTC), booked minutes included; an
+     * admin may set another per user.
+     */
+    FACECAST_QUOTA_MONTHLY_MINUTES: z.coerce
+      .number({ invalid_type_error: 'must be a number' })
+      .int('must be a whole number')
+      .min(0, 'must be 0 or more')
+      .max(1_000_000)
+      .default(600),
+    /**
+     * An instant session with no viewer for this long ends by itself (minutes; fractions
+     * allowed, e.g. 0.5 for 30 s). Booked sessions run to their end.
+     */
+    FACECAST_IDLE_MINUTES: z.coerce
+      .number({ invalid_type_error: 'must be a number of minutes, e.g. 10 or 0.5' })
+      .positive('must be more than 0 (minutes)')
+      .max(1440, 'must be at most 1440 (a day)')
+      .default(10),
     /**
      * The transcriber of avatars whose transcription provider is `server` (the default):
      * `offline` (the worker host's recogniser, pocketsphinx), `openai` (an OpenAI-compatible

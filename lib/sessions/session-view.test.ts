@@ -35,16 +35,19 @@ describe('API views', () => {
       liveAt: created,
       endedAt: null,
       bookingId: null,
-      speechChars: 0,
-      viewersJoined: 0,
-      peakViewers: 0,
+      speechChars: 42,
+      viewersJoined: 3,
+      peakViewers: 2,
       lastViewerAt: null,
       roomLocked: false,
       linkVersion: 1,
     };
-    const view = sessionView(session);
+    const view = sessionView(session, new Date(created.getTime() + 90_000));
     expect(view).toMatchObject({
       id: 's1',
+      liveAt: created.toISOString(),
+      // Live for 90 s so far: metered to now while it runs.
+      usage: { minutes: 1.5, speechChars: 42, viewersJoined: 3, peakViewers: 2 },
       room: 'fc-abc',
       status: 'live',
       livekitUrl: 'wss://lk.example.com',

@@ -1,5 +1,7 @@
 import type { Session } from '@prisma/client';
 import { env } from '@/lib/config/env';
+import { minutesOf } from '@/lib/quotas/calendar-month';
+import { liveMsWithin } from '@/lib/quotas/user-usage';
 
 export interface SessionView {
   id: string;
@@ -24,13 +26,28 @@ export interface SessionView {
   endedAt?: string;
   /** The booking the session was started for; absent for instant sessions. */
   bookingId?: string;
+  /** When the avatar first went live (metering counts from here). */
+  liveAt?: string;
+  /** What the session has used so far (docs/booking.md, "Quotas and usage"). */
+  usage: SessionUsage;
+}
+
+export interface SessionUsage {
+  /** Minutes live, to one decimal: from liveAt to endedAt, or to now while it runs. */
+  minutes: number;
+  /** Characters the avatar was asked to say or answer (speak, messages, chat). */
+  speechChars: number;
+  /** People who joined the room, each counted once (the avatar not counted). */
+  viewersJoined: number;
+  /** Most people in the room at once. */
+  peakViewers: number;
 }
 
 export function viewerUrl(viewerKey: string): string {
   return new URL(`/watch/${viewerKey}`, env().APP_URL).toString();
 }
 
-export function sessionView(session: Session): SessionView {
+export function sessionView(session: Session, now = new Date()): SessionView {
   return {
     id: session.id,
     avatarId: session.avatarId,
@@ -48,5 +65,12 @@ export function sessionView(session: Session): SessionView {
     createdAt: session.createdAt.toISOString(),
     ...(session.endedAt ? { endedAt: session.endedAt.toISOString() } : {}),
     ...(session.bookingId ? { bookingId: session.bookingId } : {}),
+    ...(session.liveAt ? { liveAt: session.liveAt.toISOString() } : {}),
+    usage: {
+      minutes: minutesOf(liveMsWithin(session, now)),
+      speechChars: session.speechChars,
+      viewersJoined: session.viewersJoined,
+      peakViewers: session.peakViewers,
+    },
   };
 }

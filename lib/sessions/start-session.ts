@@ -7,6 +7,7 @@ import { deleteRoom } from '@/lib/livekit/livekit';
 import { env } from '@/lib/config/env';
 import { log } from '@/lib/log/logger';
 import { slotsHeldByBookings } from '@/lib/bookings/held-slots';
+import { admitSession } from '@/lib/quotas/admit-session';
 import { assertPoolHasRoom } from '@/lib/workers/pool-capacity';
 import { dispatchSession } from './dispatch-session';
 import { sessionRequestFor } from './session-request';
@@ -32,7 +33,8 @@ export interface StartSessionOptions {
 /**
  * Starts a session: a session row, a LiveKit room, and the avatar dispatched to the worker
  * pool (LiveKit agent dispatch). The row stays `starting` until a host reports the session
- * running (lib/workers/record-host-report.ts). A full pool is a 503 before anything is made;
+ * running (lib/workers/record-host-report.ts). An instant start over the user's quota is a
+ * 429 and a full pool a 503, before anything is made;
  * if the dispatch fails, the session is marked failed and the room removed.
  */
 export async function startSession(prisma: PrismaClient, options: StartSessionOptions) {
@@ -57,23 +59,31 @@ export async function startSession(prisma: PrismaClient, options: StartSessionOp
   // Before the session exists: a key that can no longer be unsealed is the user's to fix.
   const speech = speechProviderFor(avatar, env());
   const conversation = conversationFor(avatar, env());
-  // Instant sessions use only capacity that no booking due now holds.
   const now = new Date();
-  const held = options.bookingId ? 0 : await slotsHeldByBookings(prisma, now);
-  await assertPoolHasRoom(prisma, now, held);
-  const session = await prisma.session.create({
-    data: {
-      userId: options.userId,
-      avatarId: avatar.id,
-      roomName: `fc-${randomBytes(6).toString('hex')}`,
-      viewerKey: randomBytes(18).toString('base64url'),
-      publicViewing: options.publicViewing ?? false,
-      guestsMayTalk: options.guestsMayTalk ?? false,
-      ...(options.bookingId ? { bookingId: options.bookingId } : {}),
-      // Holds a pool slot until a host reports the session (lib/workers/pool-capacity.ts).
-      dispatchedAt: new Date(),
+  // An instant start is checked against the user's quotas first (a 429 says which limit and
+  // how to get under it), under the user's lock; booked starts were admitted when booked.
+  const session = await admitSession(
+    prisma,
+    { userId: options.userId, now, instant: !options.bookingId },
+    async (tx) => {
+      // Instant sessions use only capacity that no booking due now holds.
+      const held = options.bookingId ? 0 : await slotsHeldByBookings(tx, now);
+      await assertPoolHasRoom(tx, now, held);
+      return tx.session.create({
+        data: {
+          userId: options.userId,
+          avatarId: avatar.id,
+          roomName: `fc-${randomBytes(6).toString('hex')}`,
+          viewerKey: randomBytes(18).toString('base64url'),
+          publicViewing: options.publicViewing ?? false,
+          guestsMayTalk: options.guestsMayTalk ?? false,
+          ...(options.bookingId ? { bookingId: options.bookingId } : {}),
+          // Holds a pool slot until a host reports the session (lib/workers/pool-capacity.ts).
+          dispatchedAt: new Date(),
+        },
+      });
     },
-  });
+  );
   const request = sessionRequestFor(
     { ...avatar, framePath: avatar.framePath, widthPx: avatar.widthPx, heightPx: avatar.heightPx },
     session,

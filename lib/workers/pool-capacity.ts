@@ -2,7 +2,7 @@
  * Room left in the worker pool, from the hosts' latest reports, checked before a session is
  * dispatched so a full pool is a clear 503 instead of a session nobody picks up.
  */
-import type { PrismaClient } from '@prisma/client';
+import type { Prisma } from '@prisma/client';
 import { ApiError } from '@/lib/api/errors';
 import { HOST_SILENCE_TIMEOUT_MS } from '@/protocol/host-report';
 
@@ -27,7 +27,10 @@ export interface PoolCapacity {
 }
 
 /** The pool's capacity as of `now`. */
-export async function poolCapacity(prisma: PrismaClient, now = new Date()): Promise<PoolCapacity> {
+export async function poolCapacity(
+  prisma: Prisma.TransactionClient,
+  now = new Date(),
+): Promise<PoolCapacity> {
   const hosts = await prisma.workerHost.findMany({
     where: {
       lastSeenAt: { gte: new Date(now.getTime() - HOST_SILENCE_TIMEOUT_MS) },
@@ -60,7 +63,10 @@ export async function poolCapacity(prisma: PrismaClient, now = new Date()): Prom
 }
 
 /** Slots a new session can take now. */
-export async function freeSlots(prisma: PrismaClient, now = new Date()): Promise<number> {
+export async function freeSlots(
+  prisma: Prisma.TransactionClient,
+  now = new Date(),
+): Promise<number> {
   return (await poolCapacity(prisma, now)).free;
 }
 
@@ -69,7 +75,7 @@ export async function freeSlots(prisma: PrismaClient, now = new Date()): Promise
  * `heldForBookings`: free slots an instant session may not take (booked sessions due now).
  */
 export async function assertPoolHasRoom(
-  prisma: PrismaClient,
+  prisma: Prisma.TransactionClient,
   now = new Date(),
   heldForBookings = 0,
 ): Promise<void> {

@@ -63,7 +63,14 @@ export async function recordHostReport(
   const failedIds = report.failed.map((f) => f.sessionId);
   const rows = await prisma.session.findMany({
     where: { id: { in: [...reportedIds, ...handBack, ...failedIds] } },
-    select: { id: true, status: true, workerHostId: true, restarts: true, avatarId: true },
+    select: {
+      id: true,
+      status: true,
+      workerHostId: true,
+      restarts: true,
+      avatarId: true,
+      liveAt: true,
+    },
   });
   const byId = new Map(rows.map((row) => [row.id, row]));
   const stop: string[] = [];
@@ -82,6 +89,8 @@ export async function recordHostReport(
       data: {
         workerHostId: report.hostId,
         status: reported.state === 'running' ? 'live' : 'starting',
+        // Metering counts from the first time the avatar is live (lib/quotas).
+        ...(reported.state === 'running' && !row.liveAt ? { liveAt: now } : {}),
         ...(reported.render
           ? { renderer: reported.render.renderer, notice: reported.render.notice ?? null }
           : {}),

@@ -224,6 +224,30 @@ describe(`POST ${HOST_REPORT_PATH}`, () => {
 });
 
 describe('recordHostReport', () => {
+  it('sets liveAt when a session first runs, and keeps it after a restart', async () => {
+    const session = await newSession({ dispatchedAt: t0 });
+    const report = (state: 'starting' | 'running', now: Date) =>
+      recordHostReport(
+        db.prisma,
+        hostReport('host-live', {
+          sessions: [sessionReport(session.id, session.roomName, { state })],
+        }),
+        { now },
+      );
+    await report('starting', t0);
+    expect((await db.prisma.session.findUniqueOrThrow({ where: { id: session.id } })).liveAt).toBe(
+      null,
+    );
+    const live = new Date(t0.getTime() + 2_000);
+    await report('running', live);
+    await report('starting', new Date(t0.getTime() + 60_000));
+    await report('running', new Date(t0.getTime() + 62_000));
+    expect(await db.prisma.session.findUniqueOrThrow({ where: { id: session.id } })).toMatchObject({
+      status: 'live',
+      liveAt: live,
+    });
+  });
+
   it('stops a session another host took over, and re-dispatches what a host hands back', async () => {
     const moved = await newSession({ status: 'live', workerHostId: 'host-new' });
     const returned = await newSession({ status: 'live', workerHostId: 'host-old' });

@@ -25,7 +25,7 @@ export const GET = withAuth(async ({ user }) => {
     orderBy: { createdAt: 'desc' },
     take: 100,
   });
-  return Response.json({ sessions: sessions.map(sessionView) });
+  return Response.json({ sessions: sessions.map((s) => sessionView(s)) });
 });
 
 /** POST /api/v1/sessions {avatarId, publicViewing?, wait?} → 201 {id, status, room, ...} */

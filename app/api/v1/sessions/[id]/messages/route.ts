@@ -2,6 +2,7 @@ import { readJson } from '@/lib/api/errors';
 import { withAuth } from '@/lib/auth/with-auth';
 import { db } from '@/lib/db/db';
 import { findLiveSession } from '@/lib/sessions/find-session';
+import { meterSpeech } from '@/lib/sessions/meter-speech';
 import { messageBodySchema, sendMessage } from '@/lib/sessions/speak';
 
 /**
@@ -10,7 +11,9 @@ import { messageBodySchema, sendMessage } from '@/lib/sessions/speak';
  */
 export const POST = withAuth<{ id: string }>(async ({ request, user, params }) => {
   const body = messageBodySchema.parse(await readJson(request));
-  const session = await findLiveSession(await db(), user.id, params.id);
+  const prisma = await db();
+  const session = await findLiveSession(prisma, user.id, params.id);
   await sendMessage(session.roomName, { ...body, speaker: 'api' });
+  await meterSpeech({ prisma, sessionId: session.id, chars: body.text });
   return Response.json({ accepted: true }, { status: 202 });
 });

@@ -2,12 +2,15 @@ import { readJson } from '@/lib/api/errors';
 import { withAuth } from '@/lib/auth/with-auth';
 import { db } from '@/lib/db/db';
 import { findLiveSession } from '@/lib/sessions/find-session';
+import { meterSpeech } from '@/lib/sessions/meter-speech';
 import { speak, speakBodySchema } from '@/lib/sessions/speak';
 
 /** POST /api/v1/sessions/:id/speak {text, interrupt?} → 202 */
 export const POST = withAuth<{ id: string }>(async ({ request, user, params }) => {
   const body = speakBodySchema.parse(await readJson(request));
-  const session = await findLiveSession(await db(), user.id, params.id);
+  const prisma = await db();
+  const session = await findLiveSession(prisma, user.id, params.id);
   await speak(session.roomName, body);
+  await meterSpeech({ prisma, sessionId: session.id, chars: body.text });
   return Response.json({ accepted: true }, { status: 202 });
 });
