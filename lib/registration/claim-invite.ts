@@ -1,0 +1,32 @@
+import type { Prisma } from '@prisma/client';
+import { ApiError } from '@/lib/api/errors';
+import { hashInviteSecret } from './invite-token';
+
+/**
+ * Marks the invite used by `email`, inside the registering transaction (a failed
+ * registration gives the invite back). One conditional UPDATE: of two registrations racing
+ * for the same invite, the second finds it used (PostgreSQL re-checks the WHERE after the
+ * first one's row lock) and is refused.
+ */
+export async function claimInvite(
+  tx: Prisma.TransactionClient,
+  options: { secret: string; email: string; now?: Date },
+): Promise<void> {
+  const now = options.now ?? new Date();
+  const tokenHash = hashInviteSecret(options.secret);
+  const claimed = await tx.invite.updateMany({
+    where: { tokenHash, usedAt: null, expiresAt: { gt: now } },
+    data: { usedAt: now, usedByEmail: options.email },
+  });
+  if (claimed.count === 1) return;
+  const invite = await tx.invite.findUnique({ where: { tokenHash } });
+  const why = !invite
+    ? 'it is not a valid invite (it may have been withdrawn)'
+    : invite.usedAt
+      ? 'it has already been used'
+      : 'it has expired';
+  throw new ApiError(
+    'forbidden',
+    `This invite link cannot be used: ${why}. Ask an admin of this Facecast for a new one.`,
+  );
+}
