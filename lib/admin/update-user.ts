@@ -82,7 +82,10 @@ export async function updateUser(
       },
       select: adminUserSelect,
     });
-    return { user: updated, newlyDisabled: target.disabledAt === null && changes.disabled === true };
+    return {
+      user: updated,
+      newlyDisabled: target.disabledAt === null && changes.disabled === true,
+    };
   });
   const stoppedSessionIds: string[] = [];
   if (newlyDisabled) {

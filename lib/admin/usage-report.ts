@@ -27,7 +27,13 @@ export interface UsageReport {
   /** Users with usage in the range, most minutes first; `days` only where they had some. */
   users: Array<{ userId: string; email: string; days: DayUsage[] } & UsageFigures>;
   avatars: Array<
-    { avatarId: string; name: string; userId: string; ownerEmail: string; days: DayUsage[] } & UsageFigures
+    {
+      avatarId: string;
+      name: string;
+      userId: string;
+      ownerEmail: string;
+      days: DayUsage[];
+    } & UsageFigures
   >;
 }
 
@@ -110,7 +116,8 @@ export async function usageReport(
     const span = meteredSpan(session, now);
     if (!span) continue;
     let user = users.get(session.userId);
-    if (!user) users.set(session.userId, (user = { email: session.user.email, tallies: new DayTallies() }));
+    if (!user)
+      users.set(session.userId, (user = { email: session.user.email, tallies: new DayTallies() }));
     let avatar = avatars.get(session.avatarId);
     if (!avatar) {
       avatars.set(

@@ -14,7 +14,10 @@ export interface InviteView {
   createdByEmail: string;
 }
 
-export function inviteStatus(invite: Pick<Invite, 'usedAt' | 'expiresAt'>, now: Date): InviteStatus {
+export function inviteStatus(
+  invite: Pick<Invite, 'usedAt' | 'expiresAt'>,
+  now: Date,
+): InviteStatus {
   if (invite.usedAt) return 'used';
   return invite.expiresAt <= now ? 'expired' : 'unused';
 }

@@ -26,7 +26,10 @@ export interface CreateUserOptions {
    * and invite checks, lib/registration/register-user.ts): throw to refuse. Whatever it
    * wrote is rolled back if the account cannot be created (e.g. the email is taken).
    */
-  admit?: (tx: Prisma.TransactionClient, context: { email: string; isFirst: boolean }) => Promise<void>;
+  admit?: (
+    tx: Prisma.TransactionClient,
+    context: { email: string; isFirst: boolean },
+  ) => Promise<void>;
 }
 
 /** Creates an account. The first account of an installation is an admin. */
