@@ -1,5 +1,6 @@
 import type { Prisma } from '@prisma/client';
 import { ApiError } from '@/lib/api/errors';
+import { findInviteProblem } from './invite-problem';
 import { hashInviteSecret } from './invite-token';
 
 /**
@@ -13,20 +14,11 @@ export async function claimInvite(
   options: { secret: string; email: string; now?: Date },
 ): Promise<void> {
   const now = options.now ?? new Date();
-  const tokenHash = hashInviteSecret(options.secret);
   const claimed = await tx.invite.updateMany({
-    where: { tokenHash, usedAt: null, expiresAt: { gt: now } },
+    where: { tokenHash: hashInviteSecret(options.secret), usedAt: null, expiresAt: { gt: now } },
     data: { usedAt: now, usedByEmail: options.email },
   });
   if (claimed.count === 1) return;
-  const invite = await tx.invite.findUnique({ where: { tokenHash } });
-  const why = !invite
-    ? 'it is not a valid invite (it may have been withdrawn)'
-    : invite.usedAt
-      ? 'it has already been used'
-      : 'it has expired';
-  throw new ApiError(
-    'forbidden',
-    `This invite link cannot be used: ${why}. Ask an admin of this Facecast for a new one.`,
-  );
+  const problem = await findInviteProblem(tx, options.secret, now);
+  throw new ApiError('forbidden', problem ?? 'This invite link cannot be used.');
 }
