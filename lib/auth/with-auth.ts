@@ -60,7 +60,9 @@ export function withAuth<P = Record<string, never>>(
   return async (request: Request, context: RouteContext<P>): Promise<Response> => {
     try {
       const user = await resolveUser(request);
-      if (options.admin && !user.isAdmin) throw new ApiError('not_found', 'Not found.');
+      if (options.admin && !user.isAdmin) {
+        throw new ApiError('not_found', 'Not found: nothing is at this address.');
+      }
       return await handler({ request, user, params: await context.params });
     } catch (error) {
       return errorResponse(error);
