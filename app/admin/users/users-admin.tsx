@@ -31,9 +31,13 @@ function UserRow({
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // What the role and disable controls show while their change is being saved (then the
+  // saved user, or the old value again if the change was refused).
+  const [pending, setPending] = useState<Changes>({});
 
   async function save(changes: Changes, what: string) {
     setBusy(true);
+    setPending(changes);
     setError(null);
     setSaved(null);
     try {
@@ -49,6 +53,7 @@ function UserRow({
       setError((e as Error).message);
     } finally {
       setBusy(false);
+      setPending({});
     }
   }
 
@@ -75,7 +80,7 @@ function UserRow({
       <td>
         <select
           aria-label={`Role of ${who}`}
-          value={user.role}
+          value={pending.role ?? user.role}
           disabled={busy || isSelf}
           title={isSelf ? 'You cannot remove your own admin role.' : undefined}
           onChange={(e) =>
@@ -90,7 +95,7 @@ function UserRow({
         <label className="check row">
           <input
             type="checkbox"
-            checked={user.disabled}
+            checked={pending.disabled ?? user.disabled}
             disabled={busy || isSelf}
             title={isSelf ? 'You cannot disable your own account.' : undefined}
             onChange={(e) =>
