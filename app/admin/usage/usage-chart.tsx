@@ -1,6 +1,7 @@
 import type { DayUsage } from '@/lib/admin/usage-report';
 
-const WIDTH = 600;
+/** About the page's width, so that the stretched labels stay readable. */
+const WIDTH = 960;
 const HEIGHT = 160;
 /** Room at the bottom for day labels and at the top for the scale, px of the viewBox. */
 const LABELS = 16;
@@ -37,6 +38,7 @@ export function UsageChart({ days }: { days: DayUsage[] }) {
         )}
         {days.map((d, i) => {
           const h = max > 0 ? (d.minutes / max) * plot : 0;
+          const isLast = i === days.length - 1;
           return (
             <g key={d.day}>
               <rect
@@ -48,10 +50,18 @@ export function UsageChart({ days }: { days: DayUsage[] }) {
               >
                 <title>{`${d.day}: ${d.minutes} min, ${d.sessions} sessions`}</title>
               </rect>
-              {(i % 7 === 0 || i === days.length - 1) && (
-                <text x={i * slot} y={HEIGHT - 4}>
+              {isLast ? (
+                <text x={WIDTH - 2} y={HEIGHT - 4} textAnchor="end">
                   {d.day.slice(5)}
                 </text>
+              ) : (
+                // Weekly labels, none too close to the last one.
+                i % 7 === 0 &&
+                days.length - 1 - i >= 4 && (
+                  <text x={i * slot} y={HEIGHT - 4}>
+                    {d.day.slice(5)}
+                  </text>
+                )
               )}
             </g>
           );
