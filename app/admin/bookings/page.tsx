@@ -32,7 +32,7 @@ export default async function AdminBookingsPage({ searchParams }: { searchParams
   return (
     <>
       <h1>All bookings</h1>
-      <form className="row" method="get" aria-label="Filter bookings">
+      <form className="row admin-form" method="get" aria-label="Filter bookings">
         <label htmlFor="from">From (UTC day)</label>
         <input id="from" name="from" type="date" defaultValue={fromDay} />
         <label htmlFor="days">for</label>

@@ -173,10 +173,11 @@ function Invites() {
         An invite link lets one person register while registration is invite only. Only a hash of
         its secret is kept: copy the link when you make it.
       </p>
-      <form className="row" onSubmit={(e) => void make(e)} aria-label="Make an invite">
+      <form className="row admin-form" onSubmit={(e) => void make(e)} aria-label="Make an invite">
         <label htmlFor="invite-note">Note</label>
         <input
           id="invite-note"
+          type="text"
           className="grow"
           maxLength={200}
           placeholder="Who it is for (only admins see it)"

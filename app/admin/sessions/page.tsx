@@ -23,7 +23,7 @@ export default async function AdminSessionsPage({ searchParams }: { searchParams
   return (
     <>
       <h1>All sessions</h1>
-      <form className="row" method="get" aria-label="Filter sessions">
+      <form className="row admin-form" method="get" aria-label="Filter sessions">
         <label htmlFor="status-filter">Status</label>
         <select id="status-filter" name="status" defaultValue={status ?? ''}>
           <option value="">any</option>

@@ -198,7 +198,7 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
   return (
     <>
       <h1>Users</h1>
-      <form role="search" className="row" onSubmit={onSearch} aria-label="Search users">
+      <form role="search" className="row admin-form" onSubmit={onSearch} aria-label="Search users">
         <label htmlFor="user-search" className="sr-only">
           Search by email or name
         </label>
