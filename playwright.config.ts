@@ -59,5 +59,13 @@ export default defineConfig({
       // Last: it takes every session slot of the stack's worker host for a few seconds.
       dependencies: ['ui'],
     },
+    {
+      name: 'registration',
+      testMatch: 'registration/**/*.spec.ts',
+      // Alone after everything else: it switches the installation's registration mode,
+      // which would refuse the accounts other tests register. Run it by itself with
+      // `--project registration --no-deps`.
+      dependencies: ['pool-full'],
+    },
   ],
 });

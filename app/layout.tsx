@@ -28,7 +28,12 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 <a href="/bookings">Bookings</a>
                 <a href="/settings/api-keys">API keys</a>
                 <a href="/settings/account">Account</a>
-                {user.isAdmin && <a href="/admin/pool">Pool</a>}
+                {user.isAdmin && (
+                  <>
+                    <a href="/admin/pool">Pool</a>
+                    <a href="/admin/users">Admin</a>
+                  </>
+                )}
               </>
             )}
           </nav>

@@ -3,8 +3,23 @@ import { signIn } from 'next-auth/react';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
 
-/** Log-in and registration share one form; registration creates the account first. */
-export function AuthForm({ mode }: { mode: 'login' | 'register' }) {
+/** next-auth's error for a wrong email or password (other errors carry our own message). */
+const WRONG_CREDENTIALS = 'CredentialsSignin';
+
+/**
+ * Log-in and registration share one form; registration creates the account first (with the
+ * invite link's secret, if any), then logs in.
+ */
+export function AuthForm({
+  mode,
+  invite,
+  notice,
+}: {
+  mode: 'login' | 'register';
+  invite?: string;
+  /** Shown above the form (e.g. "You were invited"). */
+  notice?: string;
+}) {
   const router = useRouter();
   const params = useSearchParams();
   const [error, setError] = useState<string | null>(null);
@@ -26,7 +41,7 @@ export function AuthForm({ mode }: { mode: 'login' | 'register' }) {
         const response = await fetch('/api/register', {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ email, password }),
+          body: JSON.stringify({ email, password, ...(invite ? { invite } : {}) }),
         });
         if (!response.ok) {
           const body = (await response.json()) as { error?: { message?: string } };
@@ -36,7 +51,12 @@ export function AuthForm({ mode }: { mode: 'login' | 'register' }) {
       }
       const result = await signIn('credentials', { email, password, redirect: false });
       if (!result || result.error) {
-        setError('Wrong email or password.');
+        // A disabled account gets our message (lib/auth/auth-options.ts).
+        setError(
+          !result?.error || result.error === WRONG_CREDENTIALS
+            ? 'Wrong email or password.'
+            : result.error,
+        );
         return;
       }
       router.push(params.get('callbackUrl') ?? '/avatars');
@@ -49,6 +69,11 @@ export function AuthForm({ mode }: { mode: 'login' | 'register' }) {
   return (
     <form onSubmit={(e) => void onSubmit(e)} className="card narrow" aria-label={mode}>
       <h1>{mode === 'login' ? 'Log in' : 'Create an account'}</h1>
+      {notice && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
       {error && (
         <div className="error" role="alert">
           {error}

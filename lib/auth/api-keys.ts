@@ -41,7 +41,10 @@ export async function createApiKey(
  */
 export const LAST_USED_RESOLUTION_MS = 60_000;
 
-/** Returns the key's owner, or null for an unknown key. */
+/**
+ * Returns the key's owner (with `disabledAt`: the caller refuses disabled accounts, see
+ * lib/auth/with-auth.ts resolveUser), or null for an unknown key.
+ */
 export async function findUserByApiKey(prisma: PrismaClient, key: string, now = new Date()) {
   if (!key.startsWith(API_KEY_PREFIX)) return null;
   const row = await prisma.apiKey.findUnique({
@@ -49,7 +52,7 @@ export async function findUserByApiKey(prisma: PrismaClient, key: string, now = 
     select: {
       id: true,
       lastUsedAt: true,
-      user: { select: { id: true, email: true, isAdmin: true } },
+      user: { select: { id: true, email: true, isAdmin: true, disabledAt: true } },
     },
   });
   if (!row) return null;

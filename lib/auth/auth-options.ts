@@ -6,6 +6,7 @@ import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { env } from '@/lib/config/env';
 import { db } from '@/lib/db/db';
+import { ACCOUNT_DISABLED_MESSAGE } from './account-disabled';
 import { verifyPassword } from './password';
 
 export interface SessionUser {
@@ -47,6 +48,9 @@ export function authOptions(): NextAuthOptions {
           const prisma = await db();
           const user = await prisma.user.findUnique({ where: { email } });
           if (!user || !(await verifyPassword(user.passwordHash, password))) return null;
+          // Said only to whoever knows the password; next-auth passes the message on as
+          // the sign-in error (signIn() → {error}).
+          if (user.disabledAt !== null) throw new Error(ACCOUNT_DISABLED_MESSAGE);
           return { id: user.id, email: user.email, isAdmin: user.isAdmin };
         },
       }),

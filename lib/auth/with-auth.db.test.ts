@@ -1,9 +1,20 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type * as NextAuth from 'next-auth';
 import { z } from 'zod';
-import { notFound } from '@/lib/api/errors';
+import { type ErrorBody, notFound } from '@/lib/api/errors';
+
+// The login cookie is decoded by next-auth inside a Next.js request, which a test does not
+// have: the decoded session (whose user id the test sets) stands in for the cookie; what
+// happens with that id (the database lookup, the disabled check) is the real code.
+const cookie = vi.hoisted(() => ({ userId: null as string | null }));
+vi.mock('next-auth', async (importOriginal) => ({
+  ...(await importOriginal<typeof NextAuth>()),
+  getServerSession: () =>
+    Promise.resolve(cookie.userId ? { user: { id: cookie.userId }, expires: '' } : null),
+}));
 
 // withAuth resolves API keys through the app's own database handle (lib/db/db.ts), so this
 // test configures the app environment and uses it: embedded in a temp dir, or DATABASE_URL.
@@ -74,5 +85,78 @@ describe('withAuth', () => {
     const response = await invalid(request(`Bearer ${key}`), context as never);
     expect(response.status).toBe(422);
     expect(await response.json()).toMatchObject({ error: { code: 'unprocessable' } });
+  });
+});
+
+describe('disabled accounts', () => {
+  const ok = () => Promise.resolve(Response.json({ ok: true }));
+
+  it('are refused with 403 by API key and by login cookie, and log in no more', async () => {
+    const { db } = await import('@/lib/db/db');
+    const { createUser } = await import('@/lib/users/create-user');
+    const { createApiKey } = await import('./api-keys');
+    const { withAuth } = await import('./with-auth');
+    const { currentUser } = await import('./current-user');
+    const { authOptions } = await import('./auth-options');
+    const prisma = await db();
+    const email = `disabled-${Math.random().toString(36).slice(2)}@example.com`;
+    const user = await createUser(prisma, { email, password: 'password-1' });
+    const userKey = (await createApiKey(prisma, { userId: user.id, name: 'test' })).key;
+    const handler = withAuth(ok);
+    const authorize = (
+      authOptions().providers[0] as unknown as {
+        options: { authorize: (c: Record<string, string>) => Promise<unknown> };
+      }
+    ).options.authorize;
+
+    // Enabled: both ways in work.
+    cookie.userId = user.id;
+    expect((await handler(request(`Bearer ${userKey}`), context as never)).status).toBe(200);
+    expect((await handler(request(), context as never)).status).toBe(200);
+    expect(await currentUser()).toMatchObject({ id: user.id });
+    expect(await authorize({ email, password: 'password-1' })).toMatchObject({ id: user.id });
+
+    await prisma.user.update({ where: { id: user.id }, data: { disabledAt: new Date() } });
+    for (const response of [
+      await handler(request(`Bearer ${userKey}`), context as never),
+      await handler(request(), context as never),
+    ]) {
+      expect(response.status).toBe(403);
+      const body = (await response.json()) as ErrorBody;
+      expect(body.error.code).toBe('forbidden');
+      expect(body.error.message).toMatch(/account is disabled/);
+    }
+    // Pages see a logged-out visitor; the login form says why it refuses.
+    expect(await currentUser()).toBeNull();
+    await expect(authorize({ email, password: 'password-1' })).rejects.toThrow(
+      /account is disabled/,
+    );
+    // A wrong password learns nothing about the account.
+    expect(await authorize({ email, password: 'wrong-password' })).toBeNull();
+    cookie.userId = null;
+  });
+
+  it('admin routes answer 404 to everyone but admins', async () => {
+    const { db } = await import('@/lib/db/db');
+    const { createUser } = await import('@/lib/users/create-user');
+    const { createApiKey } = await import('./api-keys');
+    const { withAuth } = await import('./with-auth');
+    const prisma = await db();
+    const admin = await createUser(prisma, {
+      email: `admin-${Math.random().toString(36).slice(2)}@example.com`,
+      password: 'password-1',
+      isAdmin: true,
+    });
+    const adminKey = (await createApiKey(prisma, { userId: admin.id, name: 'test' })).key;
+    const handler = withAuth(ok, { admin: true });
+    const creator = await createUser(prisma, {
+      email: `creator-${Math.random().toString(36).slice(2)}@example.com`,
+      password: 'password-1',
+    });
+    const creatorKey = (await createApiKey(prisma, { userId: creator.id, name: 'test' })).key;
+    expect((await handler(request(`Bearer ${adminKey}`), context as never)).status).toBe(200);
+    const refused = await handler(request(`Bearer ${creatorKey}`), context as never);
+    expect(refused.status).toBe(404);
+    expect(await refused.json()).toMatchObject({ error: { code: 'not_found' } });
   });
 });

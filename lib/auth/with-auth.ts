@@ -1,12 +1,14 @@
 /**
  * Wraps a route handler: resolves the caller from `Authorization: Bearer <api key>` or the
- * login cookie, and turns every error into a JSON response in one place.
+ * login cookie (refusing disabled accounts), checks the route's role, and turns every error
+ * into a JSON response in one place.
  */
 import { ApiError, errorResponse } from '@/lib/api/errors';
 import { db } from '@/lib/db/db';
+import { assertAccountEnabled } from './account-disabled';
 import { findUserByApiKey } from './api-keys';
 import type { SessionUser } from './auth-options';
-import { currentUser } from './current-user';
+import { cookieUser } from './current-user';
 
 export interface RouteContext<P> {
   params: Promise<P>;
@@ -14,33 +16,53 @@ export interface RouteContext<P> {
 
 type Handler<P> = (args: { request: Request; user: SessionUser; params: P }) => Promise<Response>;
 
+/**
+ * The caller: the API key's owner, else the login cookie's. Unknown or missing credentials:
+ * 401; a disabled account (either way): 403 `forbidden` saying so.
+ */
 export async function resolveUser(request: Request): Promise<SessionUser> {
   const header = request.headers.get('authorization');
+  let user;
   if (header !== null) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const user = match?.[1] ? await findUserByApiKey(await db(), match[1]) : null;
+    user = match?.[1] ? await findUserByApiKey(await db(), match[1]) : null;
     if (!user) {
       throw new ApiError(
         'unauthorized',
         'Invalid API key. Send "Authorization: Bearer <key>" with a key from Settings → API keys.',
       );
     }
-    return user;
+  } else {
+    user = await cookieUser();
+    if (!user) {
+      throw new ApiError(
+        'unauthorized',
+        'Authentication required: log in, or send "Authorization: Bearer <API key>".',
+      );
+    }
   }
-  const user = await currentUser();
-  if (!user) {
-    throw new ApiError(
-      'unauthorized',
-      'Authentication required: log in, or send "Authorization: Bearer <API key>".',
-    );
-  }
-  return user;
+  assertAccountEnabled(user);
+  return { id: user.id, email: user.email, isAdmin: user.isAdmin };
 }
 
-export function withAuth<P = Record<string, never>>(handler: Handler<P>) {
+export interface AuthOptions {
+  /**
+   * Admins only. Anyone else gets 404, not 403: the route's existence is nothing a
+   * non-admin needs to learn.
+   */
+  admin?: boolean;
+}
+
+export function withAuth<P = Record<string, never>>(
+  handler: Handler<P>,
+  options: AuthOptions = {},
+) {
   return async (request: Request, context: RouteContext<P>): Promise<Response> => {
     try {
       const user = await resolveUser(request);
+      if (options.admin && !user.isAdmin) {
+        throw new ApiError('not_found', 'Not found: nothing is at this address.');
+      }
       return await handler({ request, user, params: await context.params });
     } catch (error) {
       return errorResponse(error);

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '@prisma/client';
+import type { Prisma, PrismaClient } from '@prisma/client';
 import { z } from 'zod';
 import { ApiError } from '@/lib/api/errors';
 import { hashPassword, PASSWORD_MIN_LENGTH } from '@/lib/auth/password';
@@ -21,6 +21,15 @@ export interface CreateUserOptions {
   password: string;
   /** Force admin; by default only the very first account becomes an admin. */
   isAdmin?: boolean;
+  /**
+   * Runs inside the creating transaction, before the account is written (registration mode
+   * and invite checks, lib/registration/register-user.ts): throw to refuse. Whatever it
+   * wrote is rolled back if the account cannot be created (e.g. the email is taken).
+   */
+  admit?: (
+    tx: Prisma.TransactionClient,
+    context: { email: string; isFirst: boolean },
+  ) => Promise<void>;
 }
 
 /** Creates an account. The first account of an installation is an admin. */
@@ -30,6 +39,7 @@ export async function createUser(prisma: PrismaClient, options: CreateUserOption
   try {
     return await prisma.$transaction(async (tx) => {
       const isFirst = (await tx.user.count()) === 0;
+      await options.admit?.(tx, { email, isFirst });
       return tx.user.create({
         data: { email, passwordHash, isAdmin: options.isAdmin ?? isFirst },
         select: { id: true, email: true, isAdmin: true },

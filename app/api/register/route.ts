@@ -2,16 +2,21 @@ import { z } from 'zod';
 import { readJson } from '@/lib/api/errors';
 import { withErrors } from '@/lib/auth/with-auth';
 import { db } from '@/lib/db/db';
-import { createUser } from '@/lib/users/create-user';
+import { registerUser } from '@/lib/registration/register-user';
 
 const registerSchema = z.object({
   email: z.string({ required_error: 'email is required' }),
   password: z.string({ required_error: 'password is required' }),
+  /** The secret of an invite link (`/register?invite=<secret>`), in `invite` mode. */
+  invite: z.string().max(200).optional(),
 });
 
-/** POST /api/register {email, password} → 201 {id, email, isAdmin} */
+/**
+ * POST /api/register {email, password, invite?} → 201 {id, email, isAdmin}; 403 `forbidden`
+ * when the registration mode refuses (closed, or invite mode without a usable invite).
+ */
 export const POST = withErrors(async ({ request }) => {
   const body = registerSchema.parse(await readJson(request));
-  const user = await createUser(await db(), body);
+  const user = await registerUser(await db(), body);
   return Response.json(user, { status: 201 });
 });

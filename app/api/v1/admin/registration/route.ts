@@ -1,0 +1,26 @@
+import { readJson } from '@/lib/api/errors';
+import { withAuth } from '@/lib/auth/with-auth';
+import { db } from '@/lib/db/db';
+import { log } from '@/lib/log/logger';
+import { getRegistrationMode, setRegistrationMode } from '@/lib/registration/registration-mode';
+import { registrationSchema, type RegistrationBody } from './registration.types';
+
+/** GET /api/v1/admin/registration → {mode: open|invite|closed}. Admins only. */
+export const GET = withAuth(
+  async () => {
+    const body: RegistrationBody = { mode: await getRegistrationMode(await db()) };
+    return Response.json(body, { headers: { 'cache-control': 'no-store' } });
+  },
+  { admin: true },
+);
+
+/** PUT /api/v1/admin/registration {mode} → {mode}. Admins only. */
+export const PUT = withAuth(
+  async ({ request, user }) => {
+    const { mode } = registrationSchema.parse(await readJson(request));
+    const body: RegistrationBody = { mode: await setRegistrationMode(await db(), mode) };
+    log.info({ mode, adminId: user.id }, 'registration mode changed');
+    return Response.json(body);
+  },
+  { admin: true },
+);

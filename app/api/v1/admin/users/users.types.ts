@@ -1,0 +1,37 @@
+/** Schemas of /api/v1/admin/users (the response is lib/admin/admin-user-view.ts). */
+import { z } from 'zod';
+import { pageParam } from '../admin.types';
+
+/** GET /api/v1/admin/users?q=&page= */
+export const listUsersSchema = z.object({
+  /** Part of an email or name, any case. */
+  q: z.string().max(200, 'q must be at most 200 characters').optional(),
+  page: pageParam,
+});
+
+/** Largest override: anything bigger is a typo, and null already means "the default". */
+export const MAX_CONCURRENT_OVERRIDE = 1_000;
+export const MAX_MONTHLY_MINUTES_OVERRIDE = 1_000_000;
+
+const override = (name: string, max: number) =>
+  z
+    .number({ invalid_type_error: `${name} must be a whole number or null (the default)` })
+    .int(`${name} must be a whole number`)
+    .min(0, `${name} must be 0 or more`)
+    .max(max, `${name} must be at most ${max}`)
+    .nullable()
+    .optional();
+
+/** PATCH /api/v1/admin/users/:id */
+export const updateUserSchema = z
+  .object({
+    role: z
+      .enum(['admin', 'creator'], {
+        errorMap: () => ({ message: 'role must be admin or creator' }),
+      })
+      .optional(),
+    disabled: z.boolean({ invalid_type_error: 'disabled must be true or false' }).optional(),
+    maxConcurrentSessions: override('maxConcurrentSessions', MAX_CONCURRENT_OVERRIDE),
+    monthlySessionMinutes: override('monthlySessionMinutes', MAX_MONTHLY_MINUTES_OVERRIDE),
+  })
+  .strict();
