@@ -95,6 +95,18 @@ describe('booking scheduler', () => {
     expect(calls).toEqual(['start due', 'start later']);
   });
 
+  it("does not start a disabled account's booking", async () => {
+    await book(BOOKED_START_LEAD_MS - 5_000, 30 * MINUTE, { title: 'disabled owner' });
+    await db.prisma.user.update({ where: { id: userId }, data: { disabledAt: now } });
+    try {
+      const { calls, actions } = recorder();
+      await runSchedulerTick(db.prisma, { holder: 'a', actions, now });
+      expect(calls).toEqual([]);
+    } finally {
+      await db.prisma.user.update({ where: { id: userId }, data: { disabledAt: null } });
+    }
+  });
+
   it('says the goodbye once a minute before the end, then stops at the end', async () => {
     await book(-10 * MINUTE, 10 * MINUTE, { title: 'talk', goodbye: 'Thanks, bye!' });
     const { calls, actions } = recorder();

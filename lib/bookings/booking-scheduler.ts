@@ -21,8 +21,9 @@ export const SCHEDULER_LEASE_MS = 20_000;
 const LEASE_NAME = 'booking-scheduler';
 
 /**
- * Bookings due now without a session yet: scheduled, starting within the lead, not yet over.
- * The scheduler starts them; until it has, they hold their pool slot (held-slots.ts).
+ * Bookings due now without a session yet: scheduled, starting within the lead, not yet over,
+ * of an account that is not disabled. The scheduler starts them; until it has, they hold their
+ * pool slot (held-slots.ts).
  */
 export function dueWithoutSession(now: Date): Prisma.BookingWhereInput {
   return {
@@ -30,6 +31,7 @@ export function dueWithoutSession(now: Date): Prisma.BookingWhereInput {
     startsAt: { lte: new Date(now.getTime() + BOOKED_START_LEAD_MS) },
     endsAt: { gt: now },
     session: { is: null },
+    user: { disabledAt: null },
   };
 }
 

@@ -1,6 +1,7 @@
 import type { PrismaClient } from '@prisma/client';
 import { ApiError, notFound } from '@/lib/api/errors';
 import { sendControl } from '@/lib/livekit/livekit';
+import { meterSpeech } from '@/lib/sessions/meter-speech';
 import { broadcastRoomEvent } from './broadcast-room-event';
 import { chatLineView } from './chat-line-view';
 import { assertModerator, assertRunning, type RoomActor } from './room-actor';
@@ -43,10 +44,7 @@ export async function decideQuestion(options: {
       interrupt: false,
       queue: 'always',
     });
-    await prisma.session.update({
-      where: { id: session.id },
-      data: { speechChars: { increment: question.text.length } },
-    });
+    await meterSpeech({ prisma, sessionId: session.id, chars: question.text });
   }
   await broadcastRoomEvent(session.roomName, { type: 'question', line });
   return line;

@@ -1,6 +1,7 @@
 import type { PrismaClient } from '@prisma/client';
 import { ApiError } from '@/lib/api/errors';
 import { sendControl } from '@/lib/livekit/livekit';
+import { meterSpeech } from '@/lib/sessions/meter-speech';
 import { broadcastRoomEvent } from './broadcast-room-event';
 import { chatLineView } from './chat-line-view';
 import { consumeChatPoint } from './chat-rate-limit';
@@ -48,10 +49,7 @@ export async function postChat(options: {
       interrupt: false,
       queue: 'bounded',
     });
-    await prisma.session.update({
-      where: { id: session.id },
-      data: { speechChars: { increment: text.length } },
-    });
+    await meterSpeech({ prisma, sessionId: session.id, chars: text });
   }
   return line;
 }
