@@ -52,7 +52,14 @@ export async function startPlatform(env: Record<string, string>): Promise<Platfo
     livekitServer,
     nodeIp: NAMESPACE_NODE_IP,
     appUrl,
-    env: { ...process.env, ...env, NEXT_TELEMETRY_DISABLED: '1' },
+    env: {
+      ...process.env,
+      // One demo account fills the pool: per-user quotas would stop it first.
+      FACECAST_QUOTA_CONCURRENT_SESSIONS: '1000',
+      FACECAST_QUOTA_MONTHLY_MINUTES: '1000000',
+      ...env,
+      NEXT_TELEMETRY_DISABLED: '1',
+    },
     output,
     log: (message) => output.write(`[bench] ${message}\n`),
   }).catch((error: unknown) => {

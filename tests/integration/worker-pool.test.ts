@@ -109,6 +109,9 @@ describe('worker pool across hosts', () => {
     const { loadDemoPortrait } = await import('../../lib/avatars/demo-portrait');
     userId = (await createUser(db.prisma, { email: 'pool@example.com', password: 'password-1' }))
       .id;
+    // The pool is filled past its five slots by one account: an admin's override lifts the
+    // per-user concurrent-session quota (default 3) for it.
+    await db.prisma.user.update({ where: { id: userId }, data: { maxConcurrentSessions: 20 } });
     avatar = await createAvatar(db.prisma, {
       userId,
       name: 'Pool presenter',
