@@ -20,7 +20,7 @@ import {
 } from '@playwright/test';
 import { loadDemoPortrait } from '../lib/avatars/demo-portrait';
 import { WEBRTC_PERMISSIONS } from './support/chromium';
-import { E2E_APP_URL } from './support/stack-info';
+import { E2E_APP_URL, SAME_ORIGIN } from './support/stack-info';
 
 export interface TestUser {
   id: string;
@@ -95,9 +95,22 @@ export async function logIn(request: APIRequestContext, user: TestUser): Promise
   expect(session.user?.email, 'no next-auth session after login').toBe(user.email);
 }
 
+/**
+ * A client address of its own (198.18.0.0/15, the benchmarking range), as the header the
+ * suite's stand-in proxy sends (global-setup.ts: FACECAST_TRUSTED_PROXIES=1).
+ */
+export function clientAddress(): { 'x-forwarded-for': string } {
+  const [a, b] = randomBytes(2);
+  return { 'x-forwarded-for': `198.${18 + (a! % 2)}.${b}.${1 + (randomBytes(1)[0]! % 254)}` };
+}
+
 /** A new user with a logged-in context, an API key and a context that uses the key. */
 export async function createUserClients(): Promise<UserClients> {
-  const authedRequest = await playwrightRequest.newContext({ baseURL: E2E_APP_URL });
+  const from = clientAddress();
+  const authedRequest = await playwrightRequest.newContext({
+    baseURL: E2E_APP_URL,
+    extraHTTPHeaders: { ...SAME_ORIGIN, ...from },
+  });
   const user = await registerUser(authedRequest);
   await logIn(authedRequest, user);
   const created = await authedRequest.post('/api/v1/api-keys', { data: { name: 'e2e' } });
@@ -106,7 +119,7 @@ export async function createUserClients(): Promise<UserClients> {
   expect(key).toEqual(expect.any(String));
   const api = await playwrightRequest.newContext({
     baseURL: E2E_APP_URL,
-    extraHTTPHeaders: { authorization: `Bearer ${key}` },
+    extraHTTPHeaders: { authorization: `Bearer ${key}`, ...from },
   });
   return { user, authedRequest, apiKey: key, api };
 }

@@ -83,6 +83,11 @@ export default async function globalSetup(_config: FullConfig): Promise<void> {
     FACECAST_QUOTA_CONCURRENT_SESSIONS: '3',
     FACECAST_QUOTA_MONTHLY_MINUTES: '600',
     FACECAST_IDLE_MINUTES: '1',
+    // The suite plays one reverse proxy in front of the app: request contexts name their own
+    // client address in X-Forwarded-For (fixtures.ts clientAddress()), so each test user comes
+    // from an address of its own, as people do, and the per-address rate limits keep their
+    // defaults. Browser pages, sending none, are 127.0.0.1.
+    FACECAST_TRUSTED_PROXIES: '1',
   };
   process.stdout.write(`e2e: starting the stack in ${dataDir} (log: ${logFile})\n`);
   const started = Date.now();

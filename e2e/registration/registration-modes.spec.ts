@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { type APIRequestContext, request as playwrightRequest } from '@playwright/test';
 import type { InviteView } from '../../lib/registration/invite-view';
-import { expect, expectApiError, logIn, randomEmail, test } from '../fixtures';
+import { clientAddress, expect, expectApiError, logIn, randomEmail, test } from '../fixtures';
 import { adminRequest, demoAdmin } from '../support/demo-admin';
 import { E2E_APP_URL } from '../support/stack-info';
 
@@ -16,7 +16,10 @@ let admin: APIRequestContext;
 let visitor: APIRequestContext;
 test.beforeAll(async () => {
   admin = await adminRequest();
-  visitor = await playwrightRequest.newContext({ baseURL: E2E_APP_URL });
+  visitor = await playwrightRequest.newContext({
+    baseURL: E2E_APP_URL,
+    extraHTTPHeaders: clientAddress(),
+  });
 });
 test.afterAll(async () => {
   // Whatever happened above, the next run (and anyone using this stack) registers freely.

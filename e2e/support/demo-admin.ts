@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type APIRequestContext, request as playwrightRequest } from '@playwright/test';
-import { logIn, type TestUser } from '../fixtures';
-import { E2E_APP_URL, stackInfo } from './stack-info';
+import { clientAddress, logIn, type TestUser } from '../fixtures';
+import { E2E_APP_URL, SAME_ORIGIN, stackInfo } from './stack-info';
 
 export function demoAdmin(): TestUser {
   const login = JSON.parse(
@@ -17,7 +17,10 @@ export function demoAdmin(): TestUser {
 
 /** A request context logged in as the demo admin (dispose it when done). */
 export async function adminRequest(): Promise<APIRequestContext> {
-  const context = await playwrightRequest.newContext({ baseURL: E2E_APP_URL });
+  const context = await playwrightRequest.newContext({
+    baseURL: E2E_APP_URL,
+    extraHTTPHeaders: { ...SAME_ORIGIN, ...clientAddress() },
+  });
   await logIn(context, demoAdmin());
   return context;
 }

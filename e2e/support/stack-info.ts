@@ -7,6 +7,12 @@ import path from 'node:path';
 /** Public URL of the app; `localhost` because the login cookie is issued for APP_URL's host. */
 export const E2E_APP_URL = process.env.FACECAST_E2E_APP_URL ?? 'http://localhost:3000';
 
+/**
+ * The header a browser sends with writes from the app's own pages. Request contexts that
+ * write with the login cookie send it too: without it the app refuses them (same-origin.ts).
+ */
+export const SAME_ORIGIN = { origin: new URL(E2E_APP_URL).origin };
+
 /** Address of veth0 in the test network namespace (LiveKit's ICE address). */
 export const NAMESPACE_NODE_IP = '10.77.0.1';
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createReadyAvatar, expect, logIn, startSession, test, type TestUser } from '../fixtures';
-import { stackInfo } from '../support/stack-info';
+import { SAME_ORIGIN, stackInfo } from '../support/stack-info';
 
 const IMAGES = path.resolve(import.meta.dirname, '..', '..', 'docs', 'images');
 
@@ -48,7 +48,7 @@ test('the demo admin sees the worker host and a running session with its figures
       .toBeGreaterThan(15);
     await page.screenshot({ path: path.join(IMAGES, 'pool-dashboard.png'), fullPage: true });
   } finally {
-    await page.request.delete(`/api/v1/sessions/${session.id}`);
+    await page.request.delete(`/api/v1/sessions/${session.id}`, { headers: SAME_ORIGIN });
   }
 });
 

@@ -24,7 +24,7 @@ import {
   resetAudioPeak,
   waitForVideoPlaying,
 } from '../support/media-probes';
-import { E2E_APP_URL, faceJsonPath } from '../support/stack-info';
+import { E2E_APP_URL, SAME_ORIGIN, faceJsonPath } from '../support/stack-info';
 
 // One test at a time, in order: each runs a live session and a browser decoding it, and the
 // frame-rate and latency measurements must not compete with another test for the two cores.
@@ -73,7 +73,9 @@ async function regionsFor(avatarId: string): Promise<{ mouth: Box; far: Box[] }>
 
 /** Stops a session through the API with the page's login cookie (cleanup). */
 async function stopSessionQuietly(page: Page, sessionId: string): Promise<void> {
-  await page.request.delete(`/api/v1/sessions/${sessionId}`).catch(() => undefined);
+  await page.request
+    .delete(`/api/v1/sessions/${sessionId}`, { headers: SAME_ORIGIN })
+    .catch(() => undefined);
 }
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -127,6 +127,29 @@ export async function readText(request: Request, maxBytes: number): Promise<stri
   return (await readBytes(request, maxBytes)).toString('utf8');
 }
 
+/**
+ * A multipart body as FormData, read with readBytes first so a streamed (chunked) body is cut
+ * at `maxBytes` with `tooLarge()` instead of being buffered whole by `request.formData()`.
+ */
+export async function readForm(
+  request: Request,
+  maxBytes: number,
+  tooLarge: () => ApiError,
+  unreadable: string,
+): Promise<FormData> {
+  const type = request.headers.get('content-type') ?? '';
+  if (!type.toLowerCase().startsWith('multipart/form-data'))
+    throw new ApiError('bad_request', unreadable);
+  const body = await readBytes(request, maxBytes, tooLarge);
+  try {
+    return await new Response(new Uint8Array(body), {
+      headers: { 'content-type': type },
+    }).formData();
+  } catch {
+    throw new ApiError('bad_request', unreadable);
+  }
+}
+
 /** Parses a JSON request body, with a clear error for malformed JSON and 413 past 1 MiB. */
 export async function readJson(
   request: Request,

@@ -7,7 +7,13 @@ import CredentialsProvider from 'next-auth/providers/credentials';
 import { env } from '@/lib/config/env';
 import { db } from '@/lib/db/db';
 import { ACCOUNT_DISABLED_MESSAGE } from './account-disabled';
-import { verifyPassword } from './password';
+import { clientIp } from '@/lib/rate-limits/client-ip';
+import { verifyPasswordOrDecoy } from './password';
+import { assertSignInAllowed, clearSignInFailures, recordSignInFailure } from './sign-in-throttle';
+
+/** A header from next-auth's plain header record (a string, a list, or absent). */
+const headerValue = (value: unknown): string | null =>
+  typeof value === 'string' ? value : Array.isArray(value) ? String(value[0] ?? '') : null;
 
 export interface SessionUser {
   id: string;
@@ -41,13 +47,20 @@ export function authOptions(): NextAuthOptions {
       CredentialsProvider({
         name: 'Email and password',
         credentials: { email: { type: 'email' }, password: { type: 'password' } },
-        async authorize(credentials) {
+        async authorize(credentials, request) {
           const email = credentials?.email?.trim().toLowerCase();
           const password = credentials?.password;
           if (!email || !password) return null;
           const prisma = await db();
+          const ip = clientIp({ get: (name) => headerValue(request?.headers?.[name]) });
+          // Refusals carry their message to the form (signIn() → {error}).
+          await assertSignInAllowed(prisma, email, ip);
           const user = await prisma.user.findUnique({ where: { email } });
-          if (!user || !(await verifyPassword(user.passwordHash, password))) return null;
+          if (!(await verifyPasswordOrDecoy(user?.passwordHash, password)) || !user) {
+            await recordSignInFailure(prisma, email, ip);
+            return null;
+          }
+          await clearSignInFailures(prisma, email, ip);
           // Said only to whoever knows the password; next-auth passes the message on as
           // the sign-in error (signIn() → {error}).
           if (user.disabledAt !== null) throw new Error(ACCOUNT_DISABLED_MESSAGE);

@@ -15,3 +15,18 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
     return false;
   }
 }
+
+let decoy: Promise<string> | undefined;
+
+/**
+ * Checks a password against an account's hash, or against a decoy hash when there is no such
+ * account: both take the same Argon2 work, so timing does not tell which emails exist.
+ */
+export async function verifyPasswordOrDecoy(
+  passwordHash: string | undefined,
+  password: string,
+): Promise<boolean> {
+  decoy ??= hashPassword(`decoy-${Math.random()}`);
+  const matches = await verifyPassword(passwordHash ?? (await decoy), password);
+  return passwordHash !== undefined && matches;
+}

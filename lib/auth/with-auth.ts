@@ -1,12 +1,14 @@
 /**
  * Wraps a route handler: resolves the caller from `Authorization: Bearer <api key>` or the
- * login cookie (refusing disabled accounts), checks the route's role, and turns every error
- * into a JSON response in one place.
+ * login cookie (refusing disabled accounts, and cookie writes sent from other sites: see
+ * same-origin.ts), checks the route's role, and turns every error into a JSON response in one
+ * place.
  */
 import { ApiError, errorResponse } from '@/lib/api/errors';
 import { db } from '@/lib/db/db';
 import { assertAccountEnabled } from './account-disabled';
 import { findUserByApiKey } from './api-keys';
+import { assertSameOriginWrite } from './same-origin';
 import type { SessionUser } from './auth-options';
 import { cookieUser } from './current-user';
 
@@ -40,6 +42,7 @@ export async function resolveUser(request: Request): Promise<SessionUser> {
         'Authentication required: log in, or send "Authorization: Bearer <API key>".',
       );
     }
+    assertSameOriginWrite(request);
   }
   assertAccountEnabled(user);
   return { id: user.id, email: user.email, isAdmin: user.isAdmin };

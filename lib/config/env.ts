@@ -62,6 +62,17 @@ const envSchema = z
     FACECAST_CHAT_MESSAGES: z.coerce.number().int().min(1).max(1_000).default(5),
     /** The chat rate limit's window, seconds. */
     FACECAST_CHAT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3_600).default(10),
+    /** Accounts one address may register per hour (docs/security.md). */
+    FACECAST_REGISTRATIONS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(10),
+    /** Sign-in attempts one address may make per 15 minutes, whatever the accounts. */
+    FACECAST_SIGNINS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(30),
+    /** Viewer tokens one address (and one account) may be issued per minute. */
+    FACECAST_TOKENS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+    /**
+     * How many reverse proxies stand in front of the app, each appending the address it saw
+     * to X-Forwarded-For (read by scripts/app-server.mjs; 0: the connection's own address).
+     */
+    FACECAST_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
     /** Most viewers in an instant session's room (a booked one uses the booking's maxViewers). */
     FACECAST_ROOM_MAX_VIEWERS: z.coerce.number().int().min(1).max(10_000).default(100),
     /** Sessions (instant and booked) one user may run at once; an admin may set another per user. */

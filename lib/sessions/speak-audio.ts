@@ -3,7 +3,7 @@
  * for one fetch, and handed to the avatar in the room as a `playAudio` control message with
  * the clip's capability URL. The avatar plays it with the mouth driven from the audio itself.
  */
-import { ApiError, readBytes } from '@/lib/api/errors';
+import { ApiError, readForm } from '@/lib/api/errors';
 import { storeClip, clipUrl } from '@/lib/clips/clip-store';
 import {
   CLIP_MAX_UPLOAD_BYTES,
@@ -33,18 +33,12 @@ export async function readClipUpload(request: Request): Promise<ClipUpload> {
       `Send the clip as multipart/form-data with the field "audio" (${ACCEPTED_AUDIO_NAMES}).`,
     );
   }
-  const body = await readBytes(request, CLIP_MAX_UPLOAD_BYTES + FORM_OVERHEAD_BYTES, clipTooLarge);
-  let form: FormData;
-  try {
-    form = await new Response(new Uint8Array(body), {
-      headers: { 'content-type': type },
-    }).formData();
-  } catch {
-    throw new ApiError(
-      'bad_request',
-      'The multipart body cannot be read. Send the clip as multipart/form-data with the field "audio".',
-    );
-  }
+  const form = await readForm(
+    request,
+    CLIP_MAX_UPLOAD_BYTES + FORM_OVERHEAD_BYTES,
+    clipTooLarge,
+    'The multipart body cannot be read. Send the clip as multipart/form-data with the field "audio".',
+  );
   const audio = form.get('audio');
   if (!(audio instanceof Blob)) {
     throw new ApiError(

@@ -210,11 +210,16 @@ export async function startStack(options) {
     await livekitReady;
 
     log(`starting the app on ${appHost}:${appPort} and the worker host on 127.0.0.1:${workerPort}`);
-    const nextCli = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
     supervisor.spawn(
       'app',
       process.execPath,
-      [nextCli, 'start', '--port', String(appPort), '--hostname', appHost],
+      [
+        path.join(root, 'scripts', 'app-server.mjs'),
+        '--port',
+        String(appPort),
+        '--hostname',
+        appHost,
+      ],
       {
         cwd: root,
         env: appEnv(envOptions),

@@ -1,4 +1,4 @@
-import { ApiError } from '@/lib/api/errors';
+import { ApiError, readForm } from '@/lib/api/errors';
 import { avatarView } from '@/lib/avatars/avatar-view';
 import { createAvatar } from '@/lib/avatars/create-avatar';
 import { MAX_VIDEO_BYTES, uploadTooLarge } from '@/lib/avatars/validate-upload';
@@ -34,15 +34,12 @@ export const POST = withAuth(async ({ request, user }) => {
   // Refuse oversized bodies before reading them (16 KiB allows for the multipart framing).
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > maxBodyBytes + 16 * 1024) throw uploadTooLarge('file', maxBodyBytes);
-  let form: FormData;
-  try {
-    form = await request.formData();
-  } catch {
-    throw new ApiError(
-      'bad_request',
-      'Send the avatar as multipart/form-data with fields "name" and "file" (a portrait image or a video).',
-    );
-  }
+  const form = await readForm(
+    request,
+    maxBodyBytes + 16 * 1024,
+    () => uploadTooLarge('file', maxBodyBytes),
+    'Send the avatar as multipart/form-data with fields "name" and "file" (a portrait image or a video).',
+  );
   const files = FILE_FIELDS.flatMap((field) => {
     const value = form.get(field);
     return value instanceof Blob ? [value] : [];

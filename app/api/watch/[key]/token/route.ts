@@ -1,5 +1,8 @@
 import { readJson } from '@/lib/api/errors';
 import { currentUser } from '@/lib/auth/current-user';
+import { clientIp } from '@/lib/rate-limits/client-ip';
+import { consumeRateLimit } from '@/lib/rate-limits/rate-limit';
+import { tokenRule } from '@/lib/rate-limits/rules';
 import { withErrors } from '@/lib/auth/with-auth';
 import { db } from '@/lib/db/db';
 import { doorFromViewerKey } from '@/lib/rooms/room-door';
@@ -15,6 +18,7 @@ import { joinSchema } from '../../../rooms/rooms.types';
 export const POST = withErrors<{ key: string }>(async ({ request, params }) => {
   const body = joinSchema.parse(await readJson(request));
   const prisma = await db();
+  await consumeRateLimit(prisma, tokenRule('ip'), clientIp(request.headers));
   const door = await doorFromViewerKey(prisma, params.key);
   return Response.json(
     await issueRoomToken({ prisma, door, user: await currentUser(), name: body.name }),

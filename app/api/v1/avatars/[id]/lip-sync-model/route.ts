@@ -1,4 +1,4 @@
-import { ApiError } from '@/lib/api/errors';
+import { ApiError, readForm } from '@/lib/api/errors';
 import {
   MAX_LIP_SYNC_MODEL_BYTES,
   getLipSyncModel,
@@ -51,15 +51,12 @@ export const PUT = withAuth<Params>(async ({ request, user, params }) => {
   let body: ReadableStream<Uint8Array>;
   let settings;
   if (contentType === 'multipart/form-data') {
-    let form: FormData;
-    try {
-      form = await request.formData();
-    } catch {
-      throw new ApiError(
-        'bad_request',
-        'The multipart body could not be read. Send the file in the field "model".',
-      );
-    }
+    const form = await readForm(
+      request,
+      MAX_LIP_SYNC_MODEL_BYTES + 64 * 1024,
+      tooLarge,
+      'The multipart body could not be read. Send the file in the field "model".',
+    );
     const file = form.get('model');
     if (!(file instanceof Blob)) {
       throw new ApiError(

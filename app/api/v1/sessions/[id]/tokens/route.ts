@@ -2,6 +2,8 @@ import { withAuth } from '@/lib/auth/with-auth';
 import { db } from '@/lib/db/db';
 import { issueRoomToken } from '@/lib/rooms/room-token';
 import { findLiveSession } from '@/lib/sessions/find-session';
+import { consumeRateLimit } from '@/lib/rate-limits/rate-limit';
+import { tokenRule } from '@/lib/rate-limits/rules';
 
 /**
  * POST /api/v1/sessions/:id/tokens → RoomGrant {livekitUrl, token, identity, name, role,
@@ -10,6 +12,7 @@ import { findLiveSession } from '@/lib/sessions/find-session';
  */
 export const POST = withAuth<{ id: string }>(async ({ user, params }) => {
   const prisma = await db();
+  await consumeRateLimit(prisma, tokenRule('account'), user.id);
   const { id } = await findLiveSession(prisma, user.id, params.id);
   const session = await prisma.session.findUniqueOrThrow({
     where: { id },

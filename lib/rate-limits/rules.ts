@@ -1,0 +1,50 @@
+/** The platform's rate limits: what a stranger (an address) or an account may do how often. */
+import { env } from '@/lib/config/env';
+import { retryIn, type RateLimitRule } from './rate-limit';
+
+/** Chat lines and questions of one room participant (docs/booking.md, Rooms). */
+export function chatRule(): RateLimitRule {
+  const { FACECAST_CHAT_MESSAGES: points, FACECAST_CHAT_WINDOW_SECONDS: seconds } = env();
+  return {
+    name: 'chat',
+    points,
+    durationSeconds: seconds,
+    message: (retry) =>
+      `Slow down: at most ${points} messages every ${seconds} seconds. Try again ${retryIn(retry)}.`,
+  };
+}
+
+/** Registrations from one address per hour. */
+export function registrationRule(): RateLimitRule {
+  const points = env().FACECAST_REGISTRATIONS_PER_HOUR;
+  return {
+    name: 'register-ip',
+    points,
+    durationSeconds: 3600,
+    message: (retry) =>
+      `Too many accounts were registered from your address (at most ${points} an hour). Try again ${retryIn(retry)}.`,
+  };
+}
+
+/** Sign-in attempts from one address per 15 minutes, whatever the accounts. */
+export function signInRule(): RateLimitRule {
+  const points = env().FACECAST_SIGNINS_PER_IP;
+  return {
+    name: 'signin-ip',
+    points,
+    durationSeconds: 15 * 60,
+    message: (retry) => `Too many sign-in attempts from your address. Try again ${retryIn(retry)}.`,
+  };
+}
+
+/** Viewer and room tokens issued to one address, or to one account through the API. */
+export function tokenRule(scope: 'ip' | 'account'): RateLimitRule {
+  const points = env().FACECAST_TOKENS_PER_MINUTE;
+  return {
+    name: `token-${scope}`,
+    points,
+    durationSeconds: 60,
+    message: (retry) =>
+      `Too many viewer tokens were asked for (at most ${points} a minute). Try again ${retryIn(retry)}.`,
+  };
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+/**
+ * The app's production server: Next.js's request handler behind a Node HTTP server that
+ * decides the client's address first (scripts/lib/client-address.mjs). With no trusted proxy
+ * the forwarding headers a client sent are dropped, so rate limits per IP and same-origin
+ * checks see the connection as it is.
+ *
+ *   node scripts/app-server.mjs --port 3000 --hostname 0.0.0.0
+ */
+import http from 'node:http';
+import { parseArgs } from 'node:util';
+import { clientAddress, parseTrustedProxies } from './lib/client-address.mjs';
+import { repoRoot } from './lib/repo.mjs';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '3000' },
+    hostname: { type: 'string', default: '0.0.0.0' },
+  },
+});
+const port = Number(values.port);
+const hostname = values.hostname ?? '0.0.0.0';
+const trustedProxies = parseTrustedProxies(process.env.FACECAST_TRUSTED_PROXIES);
+
+// As `next start` does: production React and Next.js, whatever the caller's environment.
+process.env.NODE_ENV = 'production';
+const { default: next } = await import('next');
+const app = next({ dev: false, dir: repoRoot, hostname, port });
+const handle = app.getRequestHandler();
+await app.prepare();
+
+const server = http.createServer((request, response) => {
+  request.headers['x-forwarded-for'] = clientAddress(
+    request.headers['x-forwarded-for'],
+    request.socket.remoteAddress,
+    trustedProxies,
+  );
+  if (trustedProxies === 0) {
+    // Only a proxy the operator named may say which host and scheme the browser used.
+    delete request.headers['x-forwarded-host'];
+    delete request.headers['x-forwarded-proto'];
+  }
+  handle(request, response).catch((error) => {
+    console.error(error);
+    if (!response.headersSent) response.writeHead(500).end();
+  });
+});
+// Like `next start`: keep idle keep-alive connections a little longer than common proxies do.
+server.keepAliveTimeout = 65_000;
+server.listen(port, hostname, () => {
+  console.log(`app listening on http://${hostname}:${port}`);
+});
+
+for (const signal of ['SIGTERM', 'SIGINT']) {
+  process.once(signal, () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+    setTimeout(() => process.exit(0), 5_000).unref();
+  });
+}
