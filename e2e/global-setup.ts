@@ -88,6 +88,9 @@ export default async function globalSetup(_config: FullConfig): Promise<void> {
     // from an address of its own, as people do, and the per-address rate limits keep their
     // defaults. Browser pages, sending none, are 127.0.0.1.
     FACECAST_TRUSTED_PROXIES: '1',
+    // The OpenAI stand-ins (tests/support/openai-stand-in.ts) listen on 127.0.0.1 in this
+    // namespace: the operator lets every user's avatars reach them, as docs/security.md shows.
+    FACECAST_OUTBOUND_ALLOWLIST: '127.0.0.1',
   };
   process.stdout.write(`e2e: starting the stack in ${dataDir} (log: ${logFile})\n`);
   const started = Date.now();

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { conversationSettingsSchema } from './conversation';
 import { faceGeometrySchema } from './face-geometry';
 import { lipSyncModelSchema } from './lip-sync/lip-sync-model';
+import { outboundPolicySchema } from './providers/outbound';
 import { speechProviderSchema } from './speech-provider';
 import { SPEECH_RATE_MAX, SPEECH_RATE_MIN } from './voices';
 
@@ -40,6 +41,11 @@ export const sessionRequestSchema = z.object({
   lipSync: lipSyncModelSchema.optional(),
   /** How the avatar converses; absent means echo (say what is sent), no greeting. */
   conversation: conversationSettingsSchema.optional(),
+  /**
+   * Where the session's provider URLs may point (speech, model, transcriber), as decided for
+   * the avatar's owner; absent means public addresses only.
+   */
+  outbound: outboundPolicySchema.optional(),
 });
 export type SessionRequest = z.infer<typeof sessionRequestSchema>;
 

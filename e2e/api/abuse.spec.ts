@@ -5,6 +5,7 @@
  * (global-setup.ts: FACECAST_TRUSTED_PROXIES=1), so each test picks its own client address.
  */
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { request as playwrightRequest, type APIRequestContext } from '@playwright/test';
 import {
   clientAddress,
@@ -13,7 +14,9 @@ import {
   randomEmail,
   registerUser,
   test,
+  uploadDemoAvatar,
 } from '../fixtures';
+import { adminRequest } from '../support/demo-admin';
 import { E2E_APP_URL } from '../support/stack-info';
 
 const MB = 1024 * 1024;
@@ -150,5 +153,84 @@ test.describe('abuse controls', () => {
     });
     expect(signInForm.status).toBe(413);
     expect(signInForm.sentBytes).toBeLessThan(16 * MB);
+  });
+
+  test('provider URLs that point inside are refused when set and when used', async ({ api }) => {
+    const avatar = await uploadDemoAvatar(api);
+    const patch = (data: object) => api.patch(`/api/v1/avatars/${avatar.id}`, { data });
+    await expectApiError(
+      await patch({
+        conversation: { llm: { baseUrl: 'https://169.254.169.254/latest/meta-data' } },
+      }),
+      422,
+      'unprocessable',
+      /conversation\.llm\.baseUrl: 169\.254\.169\.254 is a link-local or cloud-metadata address/,
+    );
+    await expectApiError(
+      await patch({
+        transcription: {
+          provider: 'openai',
+          baseUrl: 'https://10.0.0.1:8000/v1',
+          model: 'whisper-1',
+        },
+      }),
+      422,
+      'unprocessable',
+      /transcription\.baseUrl: .*private network.*FACECAST_OUTBOUND_ALLOWLIST/,
+    );
+    await expectApiError(
+      await patch({
+        ttsProvider: 'openai',
+        tts: { baseUrl: 'https://[fe80::1]/v1', model: 'tts-1', voice: 'alloy' },
+      }),
+      422,
+      'unprocessable',
+      /tts\.baseUrl: .*link-local/,
+    );
+    // The operator listed 127.0.0.1 (global-setup.ts), where this suite's stand-ins listen.
+    const allowed = await patch({
+      conversation: { llm: { baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.2' } },
+    });
+    expect(allowed.status(), await allowed.text()).toBe(200);
+
+    // When used: an allowed server that redirects to the metadata address is not followed.
+    const redirector = http.createServer((_req, res) => {
+      res.writeHead(307, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
+    });
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = redirector.address() as AddressInfo;
+      const tested = await api.post(`/api/v1/avatars/${avatar.id}/conversation/test`, {
+        data: { llm: { baseUrl: `http://127.0.0.1:${port}/v1`, model: 'llama3.2' } },
+      });
+      expect(tested.status()).toBe(200);
+      const result = (await tested.json()) as { ok: boolean; error?: { message: string } };
+      expect(result.ok).toBe(false);
+      expect(result.error?.message).toMatch(/Not sent to .*169\.254\.169\.254.*never sent/);
+    } finally {
+      redirector.close();
+    }
+  });
+
+  test('an admin may point providers at private addresses, never at metadata', async () => {
+    const admin = await adminRequest();
+    try {
+      const avatar = await uploadDemoAvatar(admin);
+      const patch = (baseUrl: string) =>
+        admin.patch(`/api/v1/avatars/${avatar.id}`, {
+          data: { conversation: { llm: { baseUrl, model: 'm' } } },
+        });
+      const inside = await patch('https://192.168.1.10/v1');
+      expect(inside.status(), await inside.text()).toBe(200);
+      await expectApiError(
+        await patch('https://169.254.169.254/'),
+        422,
+        'unprocessable',
+        /link-local/,
+      );
+      await admin.delete(`/api/v1/avatars/${avatar.id}`);
+    } finally {
+      await admin.dispose();
+    }
   });
 });

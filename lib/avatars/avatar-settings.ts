@@ -15,7 +15,9 @@ import {
   type EspeakVoiceId,
   type SpeechProviderId,
 } from '@/protocol/speech-provider';
+import { assertProviderUrls } from '@/lib/providers/outbound-policy';
 import { providerBaseUrlProblem } from '@/lib/providers/provider-base-url';
+import { PUBLIC_ONLY, type OutboundPolicy } from '@/protocol/providers/outbound';
 import {
   conversationChanges,
   conversationInputSchema,
@@ -143,6 +145,8 @@ export interface UpdateAvatarSettingsOptions {
   /** Enabled plugins (FACECAST_PLUGINS), to refuse providers this server cannot run. */
   plugins: readonly string[];
   pluginLocation?: PluginLocation;
+  /** Where the provider URLs being set may point (lib/providers/outbound-policy.ts). */
+  outbound?: OutboundPolicy;
 }
 
 const unprocessable = (message: string) => new ApiError('unprocessable', message);
@@ -160,6 +164,14 @@ export async function updateAvatarSettings(
   const avatar = await prisma.avatar.findFirst({ where: { id: avatarId, userId } });
   if (!avatar) throw notFound('Avatar');
   const { tts, ttsProvider, conversation, transcription, ...plain } = changes;
+  await assertProviderUrls(
+    {
+      'tts.baseUrl': tts?.baseUrl,
+      'conversation.llm.baseUrl': conversation?.llm?.baseUrl,
+      'transcription.baseUrl': transcription?.baseUrl,
+    },
+    options.outbound ?? PUBLIC_ONLY,
+  );
   const provider = ttsProvider ?? storedProvider(avatar.ttsProvider);
   const config = storedSpeechConfig(avatar.ttsConfig);
   let sealedKey = avatar.ttsApiKeySealed;

@@ -73,6 +73,11 @@ const envSchema = z
      * to X-Forwarded-For (read by scripts/app-server.mjs; 0: the connection's own address).
      */
     FACECAST_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
+    /**
+     * Hosts (`name`, `name:port`, `10.0.0.5:8000`), comma separated, that every user's speech,
+     * model and transcription URLs may reach although they are loopback or private addresses.
+     */
+    FACECAST_OUTBOUND_ALLOWLIST: z.string().max(10_000).optional(),
     /** Most viewers in an instant session's room (a booked one uses the booking's maxViewers). */
     FACECAST_ROOM_MAX_VIEWERS: z.coerce.number().int().min(1).max(10_000).default(100),
     /** Sessions (instant and booked) one user may run at once; an admin may set another per user. */

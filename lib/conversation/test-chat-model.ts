@@ -13,6 +13,7 @@ import {
   type ChatModelErrorCode,
   type ChatModelSettings,
 } from '@/protocol/providers/chat-model';
+import { guardedFetch, PUBLIC_ONLY, type OutboundPolicy } from '@/protocol/providers/outbound';
 import { conversationView, llmInputSchema, storedLlmApiKey } from './conversation-settings';
 
 /** Longest test prompt, in characters. */
@@ -85,15 +86,20 @@ export async function testAvatarChatModel(
     appSecret: string;
     /** The request's signal: the user went away, stop waiting for the model. */
     signal?: AbortSignal;
+    /** Where the model URL may point; checked for the request and each redirect. */
+    outbound?: OutboundPolicy;
   },
 ): Promise<ChatModelTestResult> {
   const avatar = await prisma.avatar.findFirst({
     where: { id: options.avatarId, userId: options.userId },
   });
   if (!avatar) throw notFound('Avatar');
-  const settings = settingsToTest(conversationView(avatar).llm, options.body.llm, () =>
-    storedLlmApiKey(avatar, { AUTH_SECRET: options.appSecret }),
-  );
+  const settings = {
+    ...settingsToTest(conversationView(avatar).llm, options.body.llm, () =>
+      storedLlmApiKey(avatar, { AUTH_SECRET: options.appSecret }),
+    ),
+    fetch: guardedFetch(options.outbound ?? PUBLIC_ONLY),
+  };
   try {
     const answer = await testChatModel(settings, {
       ...(options.body.prompt ? { prompt: options.body.prompt } : {}),

@@ -14,6 +14,8 @@ import { type SessionRequest } from '@/protocol/session-request';
 import { conversationFor } from '@/lib/conversation/conversation-settings';
 import type { TranscriberEnv } from '@/lib/conversation/transcription-settings';
 import type { ConversationSettings } from '@/protocol/conversation';
+import { outboundPolicyFor } from '@/lib/providers/outbound-policy';
+import type { OutboundPolicy } from '@/protocol/providers/outbound';
 import { speechProviderFor } from './speech-config';
 
 /** Everything the worker needs to run this avatar; paths become absolute on the way out. */
@@ -23,6 +25,7 @@ export function sessionRequestFor(
   dataDir: string,
   speech: SpeechProvider,
   conversation?: ConversationSettings,
+  outbound?: OutboundPolicy,
 ): SessionRequest {
   const lipSync = avatar.lipSyncModel
     ? lipSyncModelSchema.parse({
@@ -49,6 +52,7 @@ export function sessionRequestFor(
     speech,
     ...(lipSync ? { lipSync } : {}),
     ...(conversation ? { conversation } : {}),
+    ...(outbound ? { outbound } : {}),
   };
 }
 
@@ -67,7 +71,7 @@ export async function sessionRequestForSession(
 ): Promise<SessionRequest> {
   const session = await prisma.session.findUnique({
     where: { id: options.sessionId },
-    include: { avatar: true },
+    include: { avatar: { include: { user: { select: { isAdmin: true } } } } },
   });
   if (!session) throw new ApiError('not_found', `Session ${options.sessionId} not found.`);
   const { avatar } = session;
@@ -80,5 +84,6 @@ export async function sessionRequestForSession(
     options.dataDir,
     speechProviderFor(avatar, options.env),
     conversationFor(avatar, options.env),
+    outboundPolicyFor(avatar.user.isAdmin),
   );
 }

@@ -10,6 +10,7 @@ import { slotsHeldByBookings } from '@/lib/bookings/held-slots';
 import { admitSession } from '@/lib/quotas/admit-session';
 import { assertPoolHasRoom } from '@/lib/workers/pool-capacity';
 import { dispatchSession } from './dispatch-session';
+import { outboundPolicyOf } from '@/lib/providers/outbound-policy';
 import { sessionRequestFor } from './session-request';
 import { conversationFor } from '@/lib/conversation/conversation-settings';
 import { speechProviderFor } from './speech-config';
@@ -90,6 +91,7 @@ export async function startSession(prisma: PrismaClient, options: StartSessionOp
     options.dataDir,
     speech,
     conversation,
+    await outboundPolicyOf(prisma, options.userId),
   );
   try {
     await dispatchSession({ roomName: session.roomName, request });

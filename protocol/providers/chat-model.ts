@@ -13,6 +13,7 @@ import OpenAI, {
   APIError,
   APIUserAbortError,
 } from 'openai';
+import { refusalIn } from './outbound';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -29,6 +30,8 @@ export interface ChatModelSettings {
   firstTokenTimeoutMs?: number;
   /** Silence between tokens longer than this → 'timeout'; default 15_000 */
   idleTimeoutMs?: number;
+  /** Replaces global `fetch`: the outbound guard (protocol/providers/outbound.ts). */
+  fetch?: typeof fetch;
 }
 
 export type ChatModelErrorCode =
@@ -152,6 +155,8 @@ function toChatModelError(
       `The model server sent a malformed stream: ${redact(error.message, key)}`,
     );
   }
+  const refused = refusalIn(error);
+  if (refused) return fail('connection', `Not sent to ${where}: ${refused.message}`);
   const code = causeCode(error);
   const reason = (code && CONNECTION_REASONS[code]) ?? (code ? `${code}.` : 'connection error.');
   return state.sawToken
@@ -199,6 +204,7 @@ export async function* streamChat(
       maxRetries: 0,
       timeout: firstTokenTimeoutMs,
       logLevel: 'off',
+      ...(settings.fetch ? { fetch: settings.fetch } : {}),
     });
     const stream = await client.chat.completions.create(
       {

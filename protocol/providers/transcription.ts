@@ -4,6 +4,7 @@
  * TranscriptionError whose message says what happened and never holds the API key.
  */
 import OpenAI, { APIConnectionError, APIError, toFile } from 'openai';
+import { refusalIn } from './outbound';
 
 export interface TranscriptionServiceSettings {
   baseUrl: string;
@@ -13,6 +14,8 @@ export interface TranscriptionServiceSettings {
   language?: string;
   /** Whole request, ms (default 20 000). */
   timeoutMs?: number;
+  /** Replaces global `fetch`: the outbound guard (protocol/providers/outbound.ts). */
+  fetch?: typeof fetch;
 }
 
 export class TranscriptionError extends Error {
@@ -36,6 +39,7 @@ export async function transcribeWav(
     apiKey: settings.apiKey ?? 'no-key',
     maxRetries: 0,
     timeout: settings.timeoutMs ?? 20_000,
+    ...(settings.fetch ? { fetch: settings.fetch } : {}),
   });
   try {
     const result = await client.audio.transcriptions.create(
@@ -60,6 +64,9 @@ export async function transcribeWav(
         status,
       );
     }
+    const refused = refusalIn(error);
+    if (refused)
+      throw new TranscriptionError(`Not sent to ${settings.baseUrl}: ${refused.message}`);
     const reason = error instanceof Error ? clean(error.message) : 'unknown error';
     throw new TranscriptionError(
       `Could not transcribe through ${settings.baseUrl}: ${reason}. Is the transcription server running?`,

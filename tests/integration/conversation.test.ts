@@ -108,7 +108,9 @@ describe('conversation end to end', () => {
       fallback: 'Sorry, my thoughts are elsewhere right now.',
     };
     const avatar = await writeSyntheticAvatar(path.join(tmpDir, 'avatar.png'));
-    const request: SessionRequest = { sessionId, roomName, avatar, conversation };
+    // The stand-in runs on this machine: reachable as from an admin's avatar.
+    const outbound = { allowPrivate: true, allowlist: [] };
+    const request: SessionRequest = { sessionId, roomName, avatar, conversation, outbound };
     const res = await worker.request('/sessions', {
       method: 'POST',
       body: JSON.stringify(request),

@@ -85,6 +85,8 @@ describe('voice input end to end', () => {
       sessionId: `it-voice-session-${roomName}`,
       roomName,
       avatar: await writeSyntheticAvatar(path.join(tmpDir, 'avatar.png')),
+      // The stand-in runs on this machine: reachable as from an admin's avatar.
+      outbound: { allowPrivate: true, allowlist: [] },
       conversation: {
         mode: 'chat',
         llm: { baseUrl: model.url, model: 'stand-in-chat' },

@@ -34,6 +34,7 @@ export type Transcribe = (wav: Uint8Array, signal: AbortSignal) => Promise<strin
 /** The transcriber the settings name; undefined when voice input is off. */
 export function transcriberFor(
   settings: TranscriptionSettings | undefined,
+  fetchImpl?: typeof fetch,
 ): Transcribe | undefined {
   if (!settings || settings.provider === 'off') return undefined;
   if (settings.provider === 'offline') return (wav, signal) => transcribeOffline(wav, { signal });
@@ -44,6 +45,7 @@ export function transcriberFor(
         model: settings.model,
         ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
         ...(settings.language ? { language: settings.language } : {}),
+        ...(fetchImpl ? { fetch: fetchImpl } : {}),
       },
       wav,
       { signal },

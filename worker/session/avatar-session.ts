@@ -37,7 +37,9 @@ import { NEUTRAL_POSE } from '../visemes/mouth-pose';
 import { Captions } from '../conversation/captions';
 import { Conversation } from '../conversation/conversation';
 import { greetFirstViewer, listenToRoom } from '../conversation/room-input';
-import { startVoiceInput, type VoiceInput } from '../listening/voice-input';
+import { startVoiceInput, transcriberFor, type VoiceInput } from '../listening/voice-input';
+import { streamChat } from '../../protocol/providers/chat-model';
+import { guardedFetch, PUBLIC_ONLY } from '../../protocol/providers/outbound';
 import { SpeechPlayer } from './speech-player';
 import { startVideoLoop, type VideoLoop, type VideoLoopStats } from './video-loop';
 
@@ -98,8 +100,11 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
       })
     : undefined;
   const renderer = frames.host;
+  // Every request to a provider URL is checked, redirects included (docs/security.md).
+  const outboundFetch = guardedFetch(request.outbound ?? PUBLIC_ONLY);
   const tts = createSessionTts(request.speech, {
     log,
+    fetchImpl: outboundFetch,
     plugins: options.plugins ?? [],
     sampleRateHz: AUDIO_SAMPLE_RATE_HZ,
     ...(options.speechSocket ? { speechSocket: options.speechSocket } : {}),
@@ -159,6 +164,8 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
     },
     emit: (event) => options.onEvent?.(event),
     log,
+    chat: (llm, messages, chatOptions) =>
+      streamChat({ ...llm, fetch: outboundFetch }, messages, chatOptions),
   });
   conversation = talk;
 
@@ -229,6 +236,7 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
       conversation: talk,
       captions,
       settings: transcription,
+      transcribe: transcriberFor(transcription, outboundFetch),
       log,
       avatarSpeaking: () => player.speaking,
     });

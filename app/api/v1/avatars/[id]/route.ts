@@ -5,6 +5,7 @@ import { deleteAvatar } from '@/lib/avatars/delete-avatar';
 import { withAuth } from '@/lib/auth/with-auth';
 import { env } from '@/lib/config/env';
 import { db } from '@/lib/db/db';
+import { outboundPolicyFor } from '@/lib/providers/outbound-policy';
 
 type Params = { id: string };
 
@@ -28,6 +29,7 @@ export const PATCH = withAuth<Params>(async ({ request, user, params }) => {
     changes,
     appSecret: env().AUTH_SECRET,
     plugins: env().FACECAST_PLUGINS,
+    outbound: outboundPolicyFor(user.isAdmin),
   });
   return Response.json(avatarView(avatar));
 });

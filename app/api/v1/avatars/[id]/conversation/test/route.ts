@@ -3,6 +3,7 @@ import { withAuth } from '@/lib/auth/with-auth';
 import { env } from '@/lib/config/env';
 import { chatModelTestBodySchema, testAvatarChatModel } from '@/lib/conversation/test-chat-model';
 import { db } from '@/lib/db/db';
+import { outboundPolicyFor } from '@/lib/providers/outbound-policy';
 
 export const dynamic = 'force-dynamic';
 
@@ -19,6 +20,7 @@ export const POST = withAuth<{ id: string }>(async ({ request, user, params }) =
     body,
     appSecret: env().AUTH_SECRET,
     signal: request.signal,
+    outbound: outboundPolicyFor(user.isAdmin),
   });
   return Response.json(result);
 });
