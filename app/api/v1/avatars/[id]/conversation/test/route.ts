@@ -1,8 +1,10 @@
 import { readJson } from '@/lib/api/errors';
 import { withAuth } from '@/lib/auth/with-auth';
 import { env } from '@/lib/config/env';
-import { chatModelTestBodySchema, testAvatarChatModel } from '@/lib/conversation/test-chat-model';
+import { testAvatarChatModel } from '@/lib/conversation/test-chat-model';
 import { db } from '@/lib/db/db';
+import { json } from '@/lib/api/respond';
+import { chatModelTestBodySchema, chatModelTestResultSchema } from './test.types';
 
 export const dynamic = 'force-dynamic';
 
@@ -20,5 +22,5 @@ export const POST = withAuth<{ id: string }>(async ({ request, user, params }) =
     appSecret: env().AUTH_SECRET,
     signal: request.signal,
   });
-  return Response.json(result);
+  return json(chatModelTestResultSchema, result);
 });
