@@ -66,8 +66,9 @@ const STATUS_TEXT: Record<number, string> = {
   503: '`unavailable`: a service the request needs (worker pool, LiveKit) cannot take it now.',
 };
 
+/** Sent where waiting helps (not, e.g., with a monthly quota used up until the reset). */
 const RETRY_AFTER = z.object({
-  'Retry-After': z.string().openapi({ description: 'Seconds to wait before retrying.' }),
+  'Retry-After': z.string().optional().openapi({ description: 'Seconds to wait before retrying.' }),
 });
 
 /**
