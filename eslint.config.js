@@ -10,6 +10,7 @@ export default tseslint.config(
       '.data/**',
       '.tools/**',
       '.test-data/**',
+      '.venv-*/**',
       'test-results/**',
       'playwright-report/**',
       'build/**',

@@ -14,6 +14,7 @@ export default defineConfig({
           name: 'unit',
           include: [
             'lib/**/*.test.ts',
+            'app/**/*.test.ts',
             'worker/**/*.test.ts',
             'protocol/**/*.test.ts',
             'scripts/**/*.test.ts',

@@ -9,6 +9,7 @@
  *   npm test -- --skip e2e            run all but these
  *   npm test -- --rebuild             run `next build` even when the build is up to date
  *   npm test -- --list                list the steps
+ *   npm test -- --only api-schema     schemathesis against the running app's OpenAPI document
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,6 +26,7 @@ import { startTestPostgres } from './lib/postgres-cluster.mjs';
 import { ensurePrismaClient } from './lib/prisma-client.mjs';
 import { npmBin, repoRoot } from './lib/repo.mjs';
 import { run } from './lib/run.mjs';
+import { ensureSchemathesis } from './lib/schemathesis.mjs';
 import { packagesFor, selectSteps, summaryTable, testSteps } from './lib/test-steps.mjs';
 import { ensureWorkerBundle } from './lib/worker-bundle.mjs';
 
@@ -73,6 +75,8 @@ try {
   await ensurePrismaClient();
   // Session processes fork the bundled entry (decision 008); tests run what users run.
   await ensureWorkerBundle();
+  // Installed here, outside the namespace: pip needs the package index.
+  if (selected.some((s) => s.name === 'api-schema')) await ensureSchemathesis();
   livekitServer = await livekit;
 } catch (error) {
   fail(`setup: ${error instanceof Error ? error.message : String(error)}`);
@@ -132,6 +136,11 @@ const actions = {
   build: async () => {
     await ensureNextBuild({ force: values.rebuild });
     return { code: 0 };
+  },
+  'api-schema': async () => {
+    // The step runs the production build like e2e; `--only api-schema` builds it if stale.
+    await ensureNextBuild({ force: values.rebuild });
+    return inNamespace(npmBin('tsx'), [path.join('scripts', 'api-schema.ts')]);
   },
   integration: () =>
     inNamespace(npmBin('vitest'), [

@@ -2,9 +2,32 @@
  * One error type for the whole API: a code, a user-facing message, and the HTTP status the
  * code maps to. Anything else becomes a generic 500 with the detail only in the log.
  */
-import { ZodError } from 'zod';
+import { z, ZodError } from 'zod';
 import { log } from '@/lib/log/logger';
 
+/**
+ * Every error code the API answers with, in `error.code` of the JSON error body. One enum for
+ * the whole API: the OpenAPI document lists it (the shared `Error` schema), clients switch on it.
+ */
+export const ErrorCode = z.enum([
+  'bad_request',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'no_capacity',
+  'room_full',
+  'payload_too_large',
+  'unsupported_media_type',
+  'unprocessable',
+  'rate_limited',
+  'quota_exceeded',
+  'unavailable',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+/** The HTTP status each code is answered with. */
 export const errorStatus = {
   bad_request: 400,
   unauthorized: 401,
@@ -25,9 +48,7 @@ export const errorStatus = {
   quota_exceeded: 429,
   unavailable: 503,
   internal: 500,
-} as const;
-
-export type ErrorCode = keyof typeof errorStatus;
+} as const satisfies Record<ErrorCode, number>;
 
 export class ApiError extends Error {
   /**
@@ -52,14 +73,21 @@ export class ApiError extends Error {
 export const notFound = (what: string) =>
   new ApiError('not_found', `${what} not found. Check the id; it may have been deleted.`);
 
-export interface ErrorBody {
-  error: {
-    code: ErrorCode;
-    message: string;
-    issues?: { path: string; message: string }[];
-    [detail: string]: unknown;
-  };
-}
+/**
+ * The body of every error response: `code` from ErrorCode, a message for people, `issues` for
+ * a request that failed validation (422), and more fields some codes carry (e.g.
+ * `retryAfterSeconds` of `rate_limited`, `nextFreeStart` of `no_capacity`).
+ */
+export const errorBodySchema = z.object({
+  error: z
+    .object({
+      code: ErrorCode,
+      message: z.string(),
+      issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    })
+    .passthrough(),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 /** Turns any thrown value into a JSON error response. */
 export function errorResponse(error: unknown): Response {

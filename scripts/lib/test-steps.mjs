@@ -18,6 +18,11 @@ export const testSteps = [
   { name: 'db-postgres', title: 'vitest run --project db (PostgreSQL server)' },
   { name: 'build', title: 'next build' },
   {
+    name: 'api-schema',
+    title: 'schemathesis against /api/v1/openapi.json (network namespace)',
+    netns: true,
+  },
+  {
     name: 'integration',
     title: 'vitest run --project integration (network namespace)',
     netns: true,

@@ -13,6 +13,7 @@ describe('selectSteps', () => {
       'db',
       'db-postgres',
       'build',
+      'api-schema',
       'integration',
       'e2e',
     ]);

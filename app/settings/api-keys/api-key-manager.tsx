@@ -51,7 +51,7 @@ export function ApiKeyManager() {
       <h1>API keys</h1>
       <p className="muted">
         Use a key as <code>Authorization: Bearer &lt;key&gt;</code> with the REST API at{' '}
-        <code>/api/v1</code>.
+        <code>/api/v1</code>: see the <a href="/docs/api">API reference</a>.
       </p>
       <form className="card row" onSubmit={(e) => void onCreate(e)} aria-label="New API key">
         <input

@@ -5,6 +5,8 @@ import { MAX_VIDEO_BYTES, uploadTooLarge } from '@/lib/avatars/validate-upload';
 import { withAuth } from '@/lib/auth/with-auth';
 import { env } from '@/lib/config/env';
 import { db } from '@/lib/db/db';
+import { json } from '@/lib/api/respond';
+import { avatarListSchema, avatarSchema } from './avatars.types';
 
 /** Multipart fields that may carry the upload; the file's bytes decide image or video. */
 const FILE_FIELDS = ['file', 'image', 'video'] as const;
@@ -21,7 +23,7 @@ export const GET = withAuth(async ({ user }) => {
     where: { userId: user.id },
     orderBy: { createdAt: 'desc' },
   });
-  return Response.json({ avatars: avatars.map(avatarView) });
+  return json(avatarListSchema, { avatars: avatars.map(avatarView) });
 });
 
 /**
@@ -69,5 +71,5 @@ export const POST = withAuth(async ({ request, user }) => {
     maxBytes: maxImageBytes,
     maxVideoBytes: MAX_VIDEO_BYTES,
   });
-  return Response.json(avatarView(avatar), { status: 201 });
+  return json(avatarSchema, avatarView(avatar), { status: 201 });
 });

@@ -1,8 +1,17 @@
 /**
- * Request schemas of /api/v1/bookings (the response is lib/bookings/booking-view.ts).
+ * Schemas of /api/v1/bookings and /api/v1/bookings/:id (the view: lib/bookings/booking-view.ts).
  * Times are ISO 8601 with a UTC offset ("2027-03-01T10:00:00+01:00" or "…Z").
  */
-import { z } from 'zod';
+import {
+  JSON_BODY_ERRORS,
+  authenticated,
+  errorResponses,
+  instant as instantOut,
+  jsonBody,
+  jsonResponse,
+  z,
+  type OpenAPIRegistry,
+} from '@/lib/api/openapi';
 import { MAX_TITLE_CHARS, MAX_VIEWERS_LIMIT } from '@/lib/bookings/booking-rules';
 
 const instant = (name: string) =>
@@ -58,3 +67,53 @@ export const listBookingsSchema = z.object({
   /** Include cancelled bookings ("true"). */
   cancelled: z.enum(['true', 'false']).default('false'),
 });
+
+export const bookingSchema = z
+  .object({
+    id: z.string(),
+    avatarId: z.string(),
+    title: z.string(),
+    kind: z.enum(['private', 'broadcast']),
+    talk: z.enum(['owner', 'invited', 'everyone']),
+    maxViewers: z.number().int(),
+    startsAt: instantOut,
+    endsAt: instantOut,
+    status: z.enum(['scheduled', 'cancelled']),
+    joinUrl: z.string().url().openapi({ description: 'The link to share.' }),
+    icsUrl: z.string().url().openapi({ description: 'The booking as a calendar file.' }),
+    createdAt: instantOut,
+    updatedAt: instantOut,
+  })
+  .openapi('Booking');
+
+export const bookingListSchema = z.object({ bookings: z.array(bookingSchema) });
+
+export function registerOpenApi(registry: OpenAPIRegistry): void {
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/bookings',
+    tags: ['Bookings'],
+    summary: "The caller's bookings overlapping [from, to), by start time.",
+    description: 'Default range: 60 days from a day ago; at most 366 days.',
+    security: authenticated,
+    request: { query: listBookingsSchema },
+    responses: {
+      200: jsonResponse(bookingListSchema, 'The bookings.'),
+      ...errorResponses(422),
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/v1/bookings',
+    tags: ['Bookings'],
+    summary: 'Book a slot for an avatar.',
+    description:
+      '409 `no_capacity` (with `conflictAt` and `nextFreeStart`) when the pool is booked up at some instant of the slot.',
+    security: authenticated,
+    request: jsonBody(createBookingSchema),
+    responses: {
+      201: jsonResponse(bookingSchema, 'The booking.'),
+      ...errorResponses(...JSON_BODY_ERRORS, 404, 409, 429, 503),
+    },
+  });
+}

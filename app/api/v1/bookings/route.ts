@@ -3,7 +3,13 @@ import { withAuth } from '@/lib/auth/with-auth';
 import { bookingView } from '@/lib/bookings/booking-view';
 import { createBooking } from '@/lib/bookings/create-booking';
 import { db } from '@/lib/db/db';
-import { createBookingSchema, listBookingsSchema } from './bookings.types';
+import {
+  bookingListSchema,
+  bookingSchema,
+  createBookingSchema,
+  listBookingsSchema,
+} from './bookings.types';
+import { json } from '@/lib/api/respond';
 
 const DAY_MS = 24 * 3_600_000;
 /** Widest range one list request covers. */
@@ -32,7 +38,7 @@ export const GET = withAuth(async ({ request, user }) => {
     orderBy: { startsAt: 'asc' },
     take: 1_000,
   });
-  return Response.json({ bookings: bookings.map(bookingView) });
+  return json(bookingListSchema, { bookings: bookings.map(bookingView) });
 });
 
 /**
@@ -42,5 +48,5 @@ export const GET = withAuth(async ({ request, user }) => {
 export const POST = withAuth(async ({ request, user }) => {
   const body = createBookingSchema.parse(await readJson(request));
   const booking = await createBooking(await db(), { userId: user.id, ...body });
-  return Response.json(bookingView(booking), { status: 201 });
+  return json(bookingSchema, bookingView(booking), { status: 201 });
 });

@@ -9,6 +9,8 @@ import {
   SPEECH_PROVIDER_LABELS,
 } from '@/protocol/speech-provider';
 import { pluginStatus } from '@/protocol/plugins';
+import { json } from '@/lib/api/respond';
+import { voicesSchema } from './voices.types';
 
 /**
  * GET /api/v1/voices → {voices, default, speechRate: {min, max, default}, providers: [{id,
@@ -18,7 +20,7 @@ import { pluginStatus } from '@/protocol/plugins';
 export const GET = withAuth(() => {
   const espeak = pluginStatus('espeak-ng', env().FACECAST_PLUGINS);
   return Promise.resolve(
-    Response.json({
+    json(voicesSchema, {
       voices: VOICES,
       default: DEFAULT_VOICE_ID,
       speechRate: { min: SPEECH_RATE_MIN, max: SPEECH_RATE_MAX, default: 1 },

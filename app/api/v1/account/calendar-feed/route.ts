@@ -1,6 +1,8 @@
 import { withAuth } from '@/lib/auth/with-auth';
 import { createCalendarFeed, disableCalendarFeed } from '@/lib/bookings/calendar-feed';
 import { db } from '@/lib/db/db';
+import { json } from '@/lib/api/respond';
+import { calendarFeedSchema } from './calendar-feed.types';
 
 /**
  * POST /api/v1/account/calendar-feed → 201 {url}: the user's private calendar feed of their
@@ -8,7 +10,7 @@ import { db } from '@/lib/db/db';
  */
 export const POST = withAuth(async ({ user }) => {
   const url = await createCalendarFeed(await db(), user.id);
-  return Response.json({ url }, { status: 201 });
+  return json(calendarFeedSchema, { url }, { status: 201 });
 });
 
 /** DELETE /api/v1/account/calendar-feed → 204: the feed URL stops working. */

@@ -1,7 +1,8 @@
 import { readJson } from '@/lib/api/errors';
 import { withAuth } from '@/lib/auth/with-auth';
 import { db } from '@/lib/db/db';
-import { changePassword, changePasswordSchema } from '@/lib/users/change-password';
+import { changePassword } from '@/lib/users/change-password';
+import { changePasswordSchema } from './password.types';
 
 /** PUT /api/v1/account/password {currentPassword, newPassword} → 204 */
 export const PUT = withAuth(async ({ request, user }) => {

@@ -3,7 +3,8 @@ import { ApiError } from '@/lib/api/errors';
 import { withAuth } from '@/lib/auth/with-auth';
 import { db } from '@/lib/db/db';
 import { queryOf } from '../admin.types';
-import { listAllBookingsSchema } from './bookings.types';
+import { adminBookingListSchema, listAllBookingsSchema } from './bookings.types';
+import { json } from '@/lib/api/respond';
 
 const DAY_MS = 24 * 3_600_000;
 /** Widest range one list request covers. */
@@ -28,7 +29,7 @@ export const GET = withAuth(
       to,
       cancelled: query.cancelled === 'true',
     });
-    return Response.json({ bookings }, { headers: { 'cache-control': 'no-store' } });
+    return json(adminBookingListSchema, { bookings }, { headers: { 'cache-control': 'no-store' } });
   },
   { admin: true },
 );

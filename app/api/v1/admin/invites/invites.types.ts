@@ -1,5 +1,14 @@
 /** Schemas of /api/v1/admin/invites (responses: lib/registration/create-invite.ts, invite-view.ts). */
-import { z } from 'zod';
+import {
+  JSON_BODY_ERRORS,
+  authenticated,
+  errorResponses,
+  instant,
+  jsonBody,
+  jsonResponse,
+  z,
+  type OpenAPIRegistry,
+} from '@/lib/api/openapi';
 import {
   INVITE_DEFAULT_DAYS,
   INVITE_MAX_DAYS,
@@ -23,3 +32,49 @@ export const createInviteSchema = z
       .default(INVITE_DEFAULT_DAYS),
   })
   .strict();
+
+export const inviteListSchema = z.object({
+  invites: z.array(
+    z
+      .object({
+        id: z.string(),
+        note: z.string(),
+        status: z.enum(['unused', 'used', 'expired']),
+        createdAt: instant,
+        expiresAt: instant,
+        usedAt: instant.nullable(),
+        usedByEmail: z.string().nullable(),
+        createdByEmail: z.string(),
+      })
+      .openapi('Invite'),
+  ),
+});
+
+export const createdInviteSchema = z.object({
+  id: z.string(),
+  url: z
+    .string()
+    .url()
+    .openapi({ description: 'The invite link; holds the secret, shown only now.' }),
+  expiresAt: instant,
+});
+
+export function registerOpenApi(registry: OpenAPIRegistry): void {
+  const base = { path: '/api/v1/admin/invites', tags: ['Admin'], security: authenticated };
+  registry.registerPath({
+    ...base,
+    method: 'get',
+    summary: 'Invites, newest first (never a secret).',
+    responses: { 200: jsonResponse(inviteListSchema, 'The invites.'), ...errorResponses(404) },
+  });
+  registry.registerPath({
+    ...base,
+    method: 'post',
+    summary: 'Create a single-use invite link.',
+    request: jsonBody(createInviteSchema),
+    responses: {
+      201: jsonResponse(createdInviteSchema, 'The invite.'),
+      ...errorResponses(...JSON_BODY_ERRORS, 404),
+    },
+  });
+}

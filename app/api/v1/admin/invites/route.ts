@@ -3,7 +3,8 @@ import { withAuth } from '@/lib/auth/with-auth';
 import { db } from '@/lib/db/db';
 import { createInvite } from '@/lib/registration/create-invite';
 import { listInvites } from '@/lib/registration/list-invites';
-import { createInviteSchema } from './invites.types';
+import { createdInviteSchema, createInviteSchema, inviteListSchema } from './invites.types';
+import { json } from '@/lib/api/respond';
 
 /**
  * GET /api/v1/admin/invites → {invites: [{id, note, status: unused|used|expired, createdAt,
@@ -11,7 +12,8 @@ import { createInviteSchema } from './invites.types';
  */
 export const GET = withAuth(
   async () =>
-    Response.json(
+    json(
+      inviteListSchema,
       { invites: await listInvites(await db()) },
       { headers: { 'cache-control': 'no-store' } },
     ),
@@ -26,7 +28,10 @@ export const POST = withAuth(
   async ({ request, user }) => {
     const body = createInviteSchema.parse(await readJson(request));
     const invite = await createInvite(await db(), { createdById: user.id, ...body });
-    return Response.json(invite, { status: 201, headers: { 'cache-control': 'no-store' } });
+    return json(createdInviteSchema, invite, {
+      status: 201,
+      headers: { 'cache-control': 'no-store' },
+    });
   },
   { admin: true },
 );

@@ -4,12 +4,13 @@ import { db } from '@/lib/db/db';
 import { log } from '@/lib/log/logger';
 import { getRegistrationMode, setRegistrationMode } from '@/lib/registration/registration-mode';
 import { registrationSchema, type RegistrationBody } from './registration.types';
+import { json } from '@/lib/api/respond';
 
 /** GET /api/v1/admin/registration → {mode: open|invite|closed}. Admins only. */
 export const GET = withAuth(
   async () => {
     const body: RegistrationBody = { mode: await getRegistrationMode(await db()) };
-    return Response.json(body, { headers: { 'cache-control': 'no-store' } });
+    return json(registrationSchema, body, { headers: { 'cache-control': 'no-store' } });
   },
   { admin: true },
 );
@@ -20,7 +21,7 @@ export const PUT = withAuth(
     const { mode } = registrationSchema.parse(await readJson(request));
     const body: RegistrationBody = { mode: await setRegistrationMode(await db(), mode) };
     log.info({ mode, adminId: user.id }, 'registration mode changed');
-    return Response.json(body);
+    return json(registrationSchema, body);
   },
   { admin: true },
 );

@@ -2,7 +2,8 @@ import { listAllSessions } from '@/lib/admin/list-all-sessions';
 import { withAuth } from '@/lib/auth/with-auth';
 import { db } from '@/lib/db/db';
 import { queryOf } from '../admin.types';
-import { listAllSessionsSchema } from './sessions.types';
+import { adminSessionPageSchema, listAllSessionsSchema } from './sessions.types';
+import { json } from '@/lib/api/respond';
 
 /**
  * GET /api/v1/admin/sessions[?status&page] → {sessions: [...], page, pageSize, total}: every
@@ -11,7 +12,7 @@ import { listAllSessionsSchema } from './sessions.types';
 export const GET = withAuth(
   async ({ request }) => {
     const query = listAllSessionsSchema.parse(queryOf(request));
-    return Response.json(await listAllSessions(await db(), query), {
+    return json(adminSessionPageSchema, await listAllSessions(await db(), query), {
       headers: { 'cache-control': 'no-store' },
     });
   },

@@ -4,7 +4,8 @@ import { ApiError } from '@/lib/api/errors';
 import { withAuth } from '@/lib/auth/with-auth';
 import { db } from '@/lib/db/db';
 import { queryOf } from '../admin.types';
-import { usageQuerySchema } from './usage.types';
+import { usageQuerySchema, usageReportSchema } from './usage.types';
+import { json } from '@/lib/api/respond';
 
 /**
  * GET /api/v1/admin/usage[?from&to] → {from, to, days, users, avatars}: minutes, sessions,
@@ -21,7 +22,7 @@ export const GET = withAuth(
     if (to.getTime() - from.getTime() > USAGE_MAX_DAYS * 24 * 3_600_000) {
       throw new ApiError('unprocessable', `Ask for at most ${USAGE_MAX_DAYS} days at once.`);
     }
-    return Response.json(await usageReport(await db(), { from, to }), {
+    return json(usageReportSchema, await usageReport(await db(), { from, to }), {
       headers: { 'cache-control': 'no-store' },
     });
   },

@@ -2,7 +2,8 @@ import { listUsers } from '@/lib/admin/list-users';
 import { withAuth } from '@/lib/auth/with-auth';
 import { db } from '@/lib/db/db';
 import { queryOf } from '../admin.types';
-import { listUsersSchema } from './users.types';
+import { listUsersSchema, userPageSchema } from './users.types';
+import { json } from '@/lib/api/respond';
 
 /**
  * GET /api/v1/admin/users?q=&page= → {users: [...], page, pageSize, total}, oldest account
@@ -11,7 +12,7 @@ import { listUsersSchema } from './users.types';
 export const GET = withAuth(
   async ({ request }) => {
     const query = listUsersSchema.parse(queryOf(request));
-    return Response.json(await listUsers(await db(), query), {
+    return json(userPageSchema, await listUsers(await db(), query), {
       headers: { 'cache-control': 'no-store' },
     });
   },

@@ -1,5 +1,12 @@
 /** Schemas of /api/v1/admin/users (the response is lib/admin/admin-user-view.ts). */
-import { z } from 'zod';
+import {
+  authenticated,
+  errorResponses,
+  instant,
+  jsonResponse,
+  z,
+  type OpenAPIRegistry,
+} from '@/lib/api/openapi';
 import { pageParam } from '../admin.types';
 
 /** GET /api/v1/admin/users?q=&page= */
@@ -35,3 +42,55 @@ export const updateUserSchema = z
     monthlySessionMinutes: override('monthlySessionMinutes', MAX_MONTHLY_MINUTES_OVERRIDE),
   })
   .strict();
+
+export const adminUserSchema = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string().nullable(),
+    role: z.enum(['admin', 'creator']),
+    disabled: z.boolean(),
+    disabledAt: instant.nullable(),
+    maxConcurrentSessions: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'null: the default.' }),
+    monthlySessionMinutes: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'null: the default.' }),
+    sessions: z.number().int(),
+    minutesThisMonth: z.number(),
+    createdAt: instant,
+  })
+  .openapi('AdminUser');
+
+export const userPageSchema = z.object({
+  users: z.array(adminUserSchema),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  total: z.number().int(),
+});
+
+export const updatedUserSchema = adminUserSchema.extend({
+  stoppedSessions: z
+    .array(z.string())
+    .openapi({ description: 'Ids of the sessions that disabling the account ended.' }),
+});
+
+export function registerOpenApi(registry: OpenAPIRegistry): void {
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/admin/users',
+    tags: ['Admin'],
+    summary: 'Users, oldest account first; `q` searches email and name.',
+    security: authenticated,
+    request: { query: listUsersSchema },
+    responses: {
+      200: jsonResponse(userPageSchema, 'A page of users.'),
+      ...errorResponses(404, 422),
+    },
+  });
+}

@@ -1,11 +1,13 @@
 import { notFound, readJson } from '@/lib/api/errors';
-import { avatarSettingsSchema, updateAvatarSettings } from '@/lib/avatars/avatar-settings';
+import { updateAvatarSettings } from '@/lib/avatars/avatar-settings';
 import { avatarView } from '@/lib/avatars/avatar-view';
 import { deleteAvatar } from '@/lib/avatars/delete-avatar';
 import { withAuth } from '@/lib/auth/with-auth';
 import { env } from '@/lib/config/env';
 import { db } from '@/lib/db/db';
 import { outboundPolicyFor } from '@/lib/providers/outbound-policy';
+import { json } from '@/lib/api/respond';
+import { avatarSchema, avatarSettingsSchema } from './avatar.types';
 
 type Params = { id: string };
 
@@ -14,7 +16,7 @@ export const GET = withAuth<Params>(async ({ user, params }) => {
   const prisma = await db();
   const avatar = await prisma.avatar.findFirst({ where: { id: params.id, userId: user.id } });
   if (!avatar) throw notFound('Avatar');
-  return Response.json(avatarView(avatar));
+  return json(avatarSchema, avatarView(avatar));
 });
 
 /**
@@ -31,7 +33,7 @@ export const PATCH = withAuth<Params>(async ({ request, user, params }) => {
     plugins: env().FACECAST_PLUGINS,
     outbound: outboundPolicyFor(user.isAdmin),
   });
-  return Response.json(avatarView(avatar));
+  return json(avatarSchema, avatarView(avatar));
 });
 
 /** DELETE /api/v1/avatars/:id → 204 (ends its live sessions) */

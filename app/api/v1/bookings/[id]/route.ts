@@ -5,13 +5,14 @@ import { cancelBooking } from '@/lib/bookings/cancel-booking';
 import { findOwnBooking } from '@/lib/bookings/find-booking';
 import { updateBooking } from '@/lib/bookings/update-booking';
 import { db } from '@/lib/db/db';
-import { updateBookingSchema } from '../bookings.types';
+import { bookingSchema, updateBookingSchema } from './booking.types';
+import { json } from '@/lib/api/respond';
 
 type Params = { id: string };
 
 /** GET /api/v1/bookings/:id */
 export const GET = withAuth<Params>(async ({ user, params }) => {
-  return Response.json(bookingView(await findOwnBooking(await db(), user.id, params.id)));
+  return json(bookingSchema, bookingView(await findOwnBooking(await db(), user.id, params.id)));
 });
 
 /** PATCH /api/v1/bookings/:id — a new slot is checked against capacity like a new booking. */
@@ -22,7 +23,7 @@ export const PATCH = withAuth<Params>(async ({ request, user, params }) => {
     bookingId: params.id,
     ...changes,
   });
-  return Response.json(bookingView(booking));
+  return json(bookingSchema, bookingView(booking));
 });
 
 /** DELETE /api/v1/bookings/:id → 204: cancelled, its slot free for others. */

@@ -4,7 +4,9 @@ import { db } from '@/lib/db/db';
 import { findOwnSession } from '@/lib/sessions/find-session';
 import { sessionView } from '@/lib/sessions/session-view';
 import { stopSession } from '@/lib/sessions/stop-session';
-import { sessionAccessSchema, updateSessionAccess } from '@/lib/sessions/update-session-access';
+import { updateSessionAccess } from '@/lib/sessions/update-session-access';
+import { json } from '@/lib/api/respond';
+import { sessionAccessSchema, sessionSchema } from './session.types';
 
 type Params = { id: string };
 
@@ -13,7 +15,7 @@ export const GET = withAuth<Params>(async ({ user, params }) => {
   const prisma = await db();
   const session = await findOwnSession(prisma, user.id, params.id);
   // Hosts keep status, renderer and figures current through their reports.
-  return Response.json(sessionView(session));
+  return json(sessionSchema, sessionView(session));
 });
 
 /**
@@ -27,7 +29,7 @@ export const PATCH = withAuth<Params>(async ({ request, user, params }) => {
     sessionId: params.id,
     changes,
   });
-  return Response.json(sessionView(updated));
+  return json(sessionSchema, sessionView(updated));
 });
 
 /** DELETE /api/v1/sessions/:id → 204 */

@@ -4,7 +4,8 @@ import { userFigures } from '@/lib/admin/user-figures';
 import { readJson } from '@/lib/api/errors';
 import { withAuth } from '@/lib/auth/with-auth';
 import { db } from '@/lib/db/db';
-import { updateUserSchema } from '../users.types';
+import { updatedUserSchema, updateUserSchema } from './user.types';
+import { json } from '@/lib/api/respond';
 
 /**
  * PATCH /api/v1/admin/users/:id {role?, disabled?, maxConcurrentSessions?, monthlySessionMinutes?}
@@ -17,7 +18,7 @@ export const PATCH = withAuth<{ id: string }>(
     const prisma = await db();
     const updated = await updateUser(prisma, { actorId: user.id, userId: params.id, changes });
     const figures = await userFigures(prisma, [params.id]);
-    return Response.json({
+    return json(updatedUserSchema, {
       ...adminUserView(
         updated.user,
         figures.get(params.id) ?? { sessions: 0, minutesThisMonth: 0 },

@@ -2,7 +2,6 @@ import { ApiError, readForm } from '@/lib/api/errors';
 import {
   MAX_LIP_SYNC_MODEL_BYTES,
   getLipSyncModel,
-  lipSyncSettingsSchema,
   removeLipSyncModel,
   saveLipSyncModel,
   tooLarge,
@@ -10,6 +9,8 @@ import {
 import { withAuth } from '@/lib/auth/with-auth';
 import { env } from '@/lib/config/env';
 import { db } from '@/lib/db/db';
+import { json } from '@/lib/api/respond';
+import { lipSyncModelViewSchema, lipSyncSettingsSchema } from './lip-sync-model.types';
 
 type Params = { id: string };
 
@@ -32,7 +33,7 @@ export const GET = withAuth<Params>(async ({ user, params }) => {
     avatarId: params.id,
     dataDir: env().FACECAST_DATA_DIR,
   });
-  return Response.json(view);
+  return json(lipSyncModelViewSchema, view);
 });
 
 /**
@@ -90,7 +91,7 @@ export const PUT = withAuth<Params>(async ({ request, user, params }) => {
     body,
     settings,
   });
-  return Response.json(view);
+  return json(lipSyncModelViewSchema, view);
 });
 
 /** DELETE /api/v1/avatars/:id/lip-sync-model → 204; sessions use the built-in renderer again. */

@@ -3,7 +3,9 @@ import { withAuth } from '@/lib/auth/with-auth';
 import { db } from '@/lib/db/db';
 import { findLiveSession } from '@/lib/sessions/find-session';
 import { meterSpeech } from '@/lib/sessions/meter-speech';
-import { messageBodySchema, sendMessage } from '@/lib/sessions/speak';
+import { sendMessage } from '@/lib/sessions/speak';
+import { json } from '@/lib/api/respond';
+import { acceptedSchema, messageBodySchema } from './messages.types';
 
 /**
  * POST /api/v1/sessions/:id/messages {text, interrupt? = true} → 202: a user turn, answered
@@ -15,5 +17,5 @@ export const POST = withAuth<{ id: string }>(async ({ request, user, params }) =
   const session = await findLiveSession(prisma, user.id, params.id);
   await sendMessage(session.roomName, { ...body, speaker: 'api' });
   await meterSpeech({ prisma, sessionId: session.id, chars: body.text });
-  return Response.json({ accepted: true }, { status: 202 });
+  return json(acceptedSchema, { accepted: true }, { status: 202 });
 });

@@ -3,6 +3,8 @@ import { env } from '@/lib/config/env';
 import { db } from '@/lib/db/db';
 import { findLiveSession } from '@/lib/sessions/find-session';
 import { readClipUpload, speakAudio } from '@/lib/sessions/speak-audio';
+import { json } from '@/lib/api/respond';
+import { speakAudioResultSchema } from './speak-audio.types';
 
 /**
  * POST /api/v1/sessions/:id/speak-audio (multipart: audio = WAV, MP3, OGG or WebM, ≤ 60 s and
@@ -18,5 +20,5 @@ export const POST = withAuth<{ id: string }>(async ({ request, user, params }) =
     dataDir: env().FACECAST_DATA_DIR,
     appUrl: env().APP_URL,
   });
-  return Response.json({ accepted: true, durationMs }, { status: 202 });
+  return json(speakAudioResultSchema, { accepted: true, durationMs }, { status: 202 });
 });

@@ -4,6 +4,8 @@ import { issueRoomToken } from '@/lib/rooms/room-token';
 import { findLiveSession } from '@/lib/sessions/find-session';
 import { consumeRateLimit } from '@/lib/rate-limits/rate-limit';
 import { tokenRule } from '@/lib/rate-limits/rules';
+import { json } from '@/lib/api/respond';
+import { roomGrantSchema } from './tokens.types';
 
 /**
  * POST /api/v1/sessions/:id/tokens → RoomGrant {livekitUrl, token, identity, name, role,
@@ -19,7 +21,8 @@ export const POST = withAuth<{ id: string }>(async ({ user, params }) => {
     include: { avatar: { select: { name: true } }, booking: true },
   });
   const { booking, ...rest } = session;
-  return Response.json(
+  return json(
+    roomGrantSchema,
     await issueRoomToken({ prisma, door: { session: rest, booking, via: 'watch' }, user }),
   );
 });

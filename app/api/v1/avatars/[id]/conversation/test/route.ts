@@ -1,9 +1,11 @@
 import { readJson } from '@/lib/api/errors';
 import { withAuth } from '@/lib/auth/with-auth';
 import { env } from '@/lib/config/env';
-import { chatModelTestBodySchema, testAvatarChatModel } from '@/lib/conversation/test-chat-model';
+import { testAvatarChatModel } from '@/lib/conversation/test-chat-model';
 import { db } from '@/lib/db/db';
 import { outboundPolicyFor } from '@/lib/providers/outbound-policy';
+import { json } from '@/lib/api/respond';
+import { chatModelTestBodySchema, chatModelTestResultSchema } from './test.types';
 
 export const dynamic = 'force-dynamic';
 
@@ -22,5 +24,5 @@ export const POST = withAuth<{ id: string }>(async ({ request, user, params }) =
     signal: request.signal,
     outbound: outboundPolicyFor(user.isAdmin),
   });
-  return Response.json(result);
+  return json(chatModelTestResultSchema, result);
 });

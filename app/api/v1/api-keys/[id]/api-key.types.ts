@@ -1,0 +1,20 @@
+/** Schemas of DELETE /api/v1/api-keys/:id. */
+import {
+  authenticated,
+  errorResponses,
+  idParams,
+  noContent,
+  type OpenAPIRegistry,
+} from '@/lib/api/openapi';
+
+export function registerOpenApi(registry: OpenAPIRegistry): void {
+  registry.registerPath({
+    method: 'delete',
+    path: '/api/v1/api-keys/{id}',
+    tags: ['Account'],
+    summary: 'Revoke an API key (also the one making the request).',
+    security: authenticated,
+    request: { params: idParams },
+    responses: { 204: noContent, ...errorResponses(404) },
+  });
+}
