@@ -130,3 +130,15 @@ async function apiKeyClient(
     return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null };
   };
 }
+
+/** Id of the demo avatar bootstrap made (the first ready avatar of the account). */
+export async function demoAvatarId(api: ApiClient): Promise<string> {
+  const { status, body } = await api('GET', '/api/v1/avatars');
+  const avatars = (body as { avatars?: Array<{ id: string; status: string }> }).avatars ?? [];
+  const ready = avatars.find((avatar) => avatar.status === 'ready');
+  if (status !== 200 || !ready)
+    throw new Error(
+      `no ready demo avatar (GET /api/v1/avatars ${status}: ${JSON.stringify(body)})`,
+    );
+  return ready.id;
+}
