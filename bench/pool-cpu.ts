@@ -51,6 +51,7 @@ function roleOf(pid: number): string {
   if (name.includes('speech-service')) return 'speech service';
   if (name.endsWith('viewer-load')) return 'go subscribers';
   if (name.endsWith('worker/main.ts')) return 'worker host';
-  if (name.includes('next') || name.includes('server.js')) return 'app';
+  if (name.includes('next') || name.includes('server.js') || name.endsWith('app-server.mjs'))
+    return 'app';
   return name;
 }

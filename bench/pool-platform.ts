@@ -70,7 +70,13 @@ export async function startPlatform(env: Record<string, string>): Promise<Platfo
     await stack.stop();
     throw new Error('bootstrap made no demo login: the benchmark needs a fresh data directory');
   }
-  const api = await apiKeyClient(appUrl, { email: demo.email, password: demo.password });
+  // A failed sign-in must not leave the stack running (the benchmark would never exit).
+  const api = await apiKeyClient(appUrl, { email: demo.email, password: demo.password }).catch(
+    async (error: unknown) => {
+      await stack.stop();
+      throw error;
+    },
+  );
   return {
     dataDir,
     logFile,
@@ -93,6 +99,8 @@ async function apiKeyClient(
       redirect: 'manual',
       headers: {
         ...(init.headers as Record<string, string>),
+        // Writes with the login cookie must name this site's origin, as a browser does.
+        origin: new URL(appUrl).origin,
         cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
       },
     });

@@ -1,4 +1,5 @@
 import NextAuth from 'next-auth';
+import { NextRequest } from 'next/server';
 import { readBytes } from '@/lib/api/errors';
 import { withErrors } from '@/lib/auth/with-auth';
 import { authOptions } from '@/lib/auth/auth-options';
@@ -12,12 +13,14 @@ interface Params {
 
 // next-auth's handler reads the request itself; options are built lazily so `next build`
 // needs no secrets. A POST body is read first, within a limit, so a streamed body is cut at
-// 64 KiB (413) instead of being buffered whole by next-auth.
+// 64 KiB (413) instead of being buffered whole by next-auth. The copy must be a NextRequest:
+// next-auth's app-router handler reads `req.nextUrl.searchParams` (a plain Request broke
+// every credentials sign-in with a 500).
 const handler = withErrors<Params>(async ({ request, params }) => {
   let forwarded = request;
   if (request.method === 'POST') {
     const body = await readBytes(request, AUTH_FORM_MAX_BYTES);
-    forwarded = new Request(request.url, {
+    forwarded = new NextRequest(request.url, {
       method: 'POST',
       headers: request.headers,
       body: new Uint8Array(body),
