@@ -118,7 +118,8 @@ async function climb(options: ClimbOptions): Promise<Figures> {
   let maxViewers = 0;
   let maxWithoutFreezes = 0;
   let freezeFree = true;
-  let atMax: { publishedFps: number; minFps: number } | null = null;
+  let atMax: { publishedFps: number; minFps: number; cpu: string } | null = null;
+  let lastCpu = '';
   let stoppedBy = `reached the cap (${options.steps.at(-1)})`;
   const steps: string[] = [];
   for (const n of options.steps) {
@@ -170,14 +171,17 @@ async function climb(options: ClimbOptions): Promise<Figures> {
       `reference viewer ${round(referenceFps, 1)} fps, freezes ${freezes} at ${frozen} ` +
       `(max gap ${Math.round(maxGapMs)} ms), lost ${round((lost / Math.max(1, packets + lost)) * 100, 2)} %, ` +
       `join p50 ${Math.round(percentile(joins, 50))} ms, load ${round(os.loadavg()[0]!, 1)}; cpu: ${cpu}`;
-    steps.push(step);
+    steps.push(
+      `${n}: ${round(publishedFps, 1)}/${round(minFps, 1)} fps, ${freezes} freezes, load ${round(os.loadavg()[0]!, 1)}`,
+    );
+    lastCpu = cpu;
     progress(step);
     if (!held) {
       stoppedBy = `n=${n} below ${MIN_FPS} fps`;
       break;
     }
     maxViewers = n;
-    atMax = { publishedFps, minFps };
+    atMax = { publishedFps, minFps, cpu };
     freezeFree &&= freezes === 0;
     if (freezeFree) maxWithoutFreezes = n;
   }
@@ -187,7 +191,10 @@ async function climb(options: ClimbOptions): Promise<Figures> {
     fps_at_max: atMax ? round(atMax.publishedFps, 1) : null,
     min_subscriber_fps_at_max: atMax ? round(atMax.minFps, 1) : null,
     stopped_by: stoppedBy,
+    // n: published / lowest subscriber fps, freezes at all subscribers, load average (1 min).
     steps: steps.join(' | '),
+    cpu_at_max: atMax?.cpu ?? null,
+    cpu_at_last_step: lastCpu,
   };
 }
 
