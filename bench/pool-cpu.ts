@@ -1,7 +1,7 @@
 /**
  * CPU use of every process in the benchmark's namespace between two snapshots, grouped by
  * role (LiveKit, the app, the worker host, session processes, the speech service, the
- * benchmark's own viewers), so a step of the max-sessions search shows where the cores went.
+ * benchmark's own viewers, the viewers benchmark's Go subscribers), so a step of the max-sessions search shows where the cores went.
  */
 import { clockTicksPerSecond, parseProcStat } from '@/worker/host/proc-stats';
 import { listPids, processName, readProc } from './pool-host';
@@ -49,7 +49,9 @@ function roleOf(pid: number): string {
   if (name.includes('livekit-server')) return 'livekit';
   if (name.endsWith('session-main.mjs') || name.endsWith('session/main.ts')) return 'session';
   if (name.includes('speech-service')) return 'speech service';
+  if (name.endsWith('viewer-load')) return 'go subscribers';
   if (name.endsWith('worker/main.ts')) return 'worker host';
-  if (name.includes('next') || name.includes('server.js')) return 'app';
+  if (name.includes('next') || name.includes('server.js') || name.endsWith('app-server.mjs'))
+    return 'app';
   return name;
 }

@@ -70,7 +70,13 @@ export async function startPlatform(env: Record<string, string>): Promise<Platfo
     await stack.stop();
     throw new Error('bootstrap made no demo login: the benchmark needs a fresh data directory');
   }
-  const api = await apiKeyClient(appUrl, { email: demo.email, password: demo.password });
+  // A failed sign-in must not leave the stack running (the benchmark would never exit).
+  const api = await apiKeyClient(appUrl, { email: demo.email, password: demo.password }).catch(
+    async (error: unknown) => {
+      await stack.stop();
+      throw error;
+    },
+  );
   return {
     dataDir,
     logFile,
@@ -93,6 +99,8 @@ async function apiKeyClient(
       redirect: 'manual',
       headers: {
         ...(init.headers as Record<string, string>),
+        // Writes with the login cookie must name this site's origin, as a browser does.
+        origin: new URL(appUrl).origin,
         cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
       },
     });
@@ -129,4 +137,16 @@ async function apiKeyClient(
     const text = await response.text();
     return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null };
   };
+}
+
+/** Id of the demo avatar bootstrap made (the first ready avatar of the account). */
+export async function demoAvatarId(api: ApiClient): Promise<string> {
+  const { status, body } = await api('GET', '/api/v1/avatars');
+  const avatars = (body as { avatars?: Array<{ id: string; status: string }> }).avatars ?? [];
+  const ready = avatars.find((avatar) => avatar.status === 'ready');
+  if (status !== 200 || !ready)
+    throw new Error(
+      `no ready demo avatar (GET /api/v1/avatars ${status}: ${JSON.stringify(body)})`,
+    );
+  return ready.id;
 }

@@ -11,7 +11,7 @@ import { insideTestNamespace } from '@/scripts/lib/netns.mjs';
 import { cpuByRole, cpuSnapshot } from './pool-cpu';
 import { hostClient, type HostClient } from './pool-host';
 import { memoryPerSession } from './pool-memory';
-import { startPlatform, type ApiClient, type Platform } from './pool-platform';
+import { demoAvatarId, startPlatform, type Platform } from './pool-platform';
 import {
   endSession,
   firstFrame,
@@ -88,17 +88,6 @@ export async function poolBench(): Promise<Figures> {
     await platform.stop();
     await dispose();
   }
-}
-
-async function demoAvatarId(api: ApiClient): Promise<string> {
-  const { status, body } = await api('GET', '/api/v1/avatars');
-  const avatars = (body as { avatars?: Array<{ id: string; status: string }> }).avatars ?? [];
-  const ready = avatars.find((avatar) => avatar.status === 'ready');
-  if (status !== 200 || !ready)
-    throw new Error(
-      `no ready demo avatar (GET /api/v1/avatars ${status}: ${JSON.stringify(body)})`,
-    );
-  return ready.id;
 }
 
 /** Adds talking sessions one by one; each step measures fps at every viewer and drops. */

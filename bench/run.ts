@@ -10,6 +10,7 @@ import { poolBench } from './pool';
 import { renderBench } from './render';
 import { sessionBench } from './session';
 import { ttsBench } from './tts';
+import { viewersBench } from './viewers';
 
 export type BenchResult = Record<string, number | string | null>;
 
@@ -38,6 +39,11 @@ const benches: Record<string, { describe: string; run: () => Promise<BenchResult
     describe:
       'worker pool: max sessions at 25 fps, first frame, PSS per extra session, recovery (--max-sessions N)',
     run: poolBench,
+  },
+  viewers: {
+    describe:
+      'subscribers (Go, RTP only, no decoding) on one talking session: max viewers at 24 fps, freezes (--max-viewers N)',
+    run: viewersBench,
   },
 };
 
