@@ -20,6 +20,9 @@ export interface Platform {
   dataDir: string;
   logFile: string;
   api: ApiClient;
+  /** The app's base URL and the API key `api` sends. */
+  appUrl: string;
+  apiKey: string;
   /** Worker host HTTP API base URL and its bearer secret. */
   workerUrl: string;
   workerSecret: string;
@@ -70,11 +73,13 @@ export async function startPlatform(env: Record<string, string>): Promise<Platfo
     await stack.stop();
     throw new Error('bootstrap made no demo login: the benchmark needs a fresh data directory');
   }
-  const api = await apiKeyClient(appUrl, { email: demo.email, password: demo.password });
+  const { api, key } = await apiKeyClient(appUrl, { email: demo.email, password: demo.password });
   return {
     dataDir,
     logFile,
     api,
+    appUrl,
+    apiKey: key,
     workerUrl: stack.urls.worker,
     workerSecret: loadOrCreateSecrets(dataDir).WORKER_SECRET,
     stop: () => stack.stop({ graceMs: 10_000 }),
@@ -85,7 +90,7 @@ export async function startPlatform(env: Record<string, string>): Promise<Platfo
 async function apiKeyClient(
   appUrl: string,
   login: { email: string; password: string },
-): Promise<ApiClient> {
+): Promise<{ api: ApiClient; key: string }> {
   const cookies = new Map<string, string>();
   const call = async (route: string, init: RequestInit = {}) => {
     const response = await fetch(new URL(route, appUrl), {
@@ -93,6 +98,8 @@ async function apiKeyClient(
       redirect: 'manual',
       headers: {
         ...(init.headers as Record<string, string>),
+        // As a browser sends it: cookie writes must come from the site itself (same-origin.ts).
+        origin: new URL(appUrl).origin,
         cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
       },
     });
@@ -117,7 +124,7 @@ async function apiKeyClient(
   if (created.status !== 201)
     throw new Error(`could not make an API key: ${created.status} ${await created.text()}`);
   const { key } = (await created.json()) as { key: string };
-  return async (method, route, body) => {
+  const api: ApiClient = async (method, route, body) => {
     const response = await fetch(new URL(route, appUrl), {
       method,
       headers: {
@@ -129,4 +136,5 @@ async function apiKeyClient(
     const text = await response.text();
     return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null };
   };
+  return { api, key };
 }

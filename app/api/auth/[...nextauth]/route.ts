@@ -1,4 +1,5 @@
 import NextAuth from 'next-auth';
+import { NextRequest } from 'next/server';
 import { readBytes } from '@/lib/api/errors';
 import { withErrors } from '@/lib/auth/with-auth';
 import { authOptions } from '@/lib/auth/auth-options';
@@ -17,7 +18,8 @@ const handler = withErrors<Params>(async ({ request, params }) => {
   let forwarded = request;
   if (request.method === 'POST') {
     const body = await readBytes(request, AUTH_FORM_MAX_BYTES);
-    forwarded = new Request(request.url, {
+    // A NextRequest, as next-auth reads `req.nextUrl` (a plain Request fails every sign-in).
+    forwarded = new NextRequest(request.url, {
       method: 'POST',
       headers: request.headers,
       body: new Uint8Array(body),
