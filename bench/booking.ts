@@ -8,13 +8,21 @@
  * - accepted / refused: 201s and 409 `no_capacity`s; errors: any other answer
  * - p50_ms / p99_ms: request → answer, per request of the 200
  * - alone_p50_ms: the same request with no other client (what one booking costs)
+ * - floor_p50_ms / floor_p99_ms: 200 clients at once on an authenticated route that books
+ *   nothing (GET /api/v1/voices: the API key lookup and a small JSON answer), measured just
+ *   before the bookings: what the app's HTTP path itself costs under the same burst
+ * - load_1m: the machine's 1-minute load average just before the burst (2 cores, shared)
+ *
+ * `--db pglite|postgresql` measures one database only (both by default).
  */
+import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { mostAtOnce } from '@/lib/bookings/booking-capacity';
 import { insideTestNamespace } from '@/scripts/lib/netns.mjs';
 import { startTestPostgres } from '@/scripts/lib/postgres-cluster.mjs';
 import { runBenchInNamespace } from './in-namespace';
-import { startPlatform } from './pool-platform';
+import { startPlatform, type ApiResponse } from './pool-platform';
 import { percentile } from './stats';
 
 const CLIENTS = 200;
@@ -22,6 +30,8 @@ const POOL_SLOTS = 6;
 const BOOKABLE = POOL_SLOTS - 1;
 const MINUTE = 60_000;
 const repoRoot = path.resolve(import.meta.dirname, '..');
+
+type DatabaseName = 'pglite' | 'postgresql';
 
 interface Figures {
   /** One client alone: request → answer, p50 of 20 bookings made one after the other. */
@@ -32,29 +42,51 @@ interface Figures {
   errors: number;
   p50_ms: number;
   p99_ms: number;
+  floor_p50_ms: number;
+  floor_p99_ms: number;
+  load_1m: number;
+}
+
+/** `--db pglite|postgresql` (also `postgres`), or both. */
+function chosenDatabases(): DatabaseName[] {
+  const at = process.argv.indexOf('--db');
+  if (at < 0) return ['pglite', 'postgresql'];
+  const value = process.argv[at + 1];
+  if (value === 'pglite') return ['pglite'];
+  if (value === 'postgresql' || value === 'postgres') return ['postgresql'];
+  throw new Error(`--db takes pglite or postgresql, not ${value ?? 'nothing'}`);
 }
 
 export async function bookingBench(): Promise<Record<string, number | string>> {
+  const databases = chosenDatabases();
   // The platform includes LiveKit and a worker host: WebRTC stays inside a namespace.
-  if (!insideTestNamespace())
-    return runBenchInNamespace('booking') as Record<string, number | string>;
-  const pglite = await measure({});
-  const server = await startTestPostgres({ dir: path.join(repoRoot, '.test-data', 'bench-pg') });
-  let postgresql: Figures;
-  try {
-    postgresql = await measure({ DATABASE_URL: server.url });
-  } finally {
-    await server.stop();
+  if (!insideTestNamespace()) {
+    const args = databases.length === 1 ? ['--db', databases[0]!] : [];
+    return runBenchInNamespace('booking', args) as Record<string, number | string>;
   }
+  const measured: Partial<Record<DatabaseName, Figures>> = {};
+  if (databases.includes('pglite')) measured.pglite = await measure({});
+  if (databases.includes('postgresql')) {
+    const server = await startTestPostgres({ dir: path.join(repoRoot, '.test-data', 'bench-pg') });
+    try {
+      measured.postgresql = await measure({ DATABASE_URL: server.url });
+    } finally {
+      await server.stop();
+    }
+  }
+  const all = Object.values(measured);
   const prefixed = (name: string, figures: Figures) =>
     Object.fromEntries(Object.entries(figures).map(([k, v]) => [`${name}_${k}`, v]));
   return {
     clients: CLIENTS,
     bookable_slots: BOOKABLE,
-    overbooked: Math.max(pglite.overbooked, postgresql.overbooked),
-    p99_ms: Math.max(pglite.p99_ms, postgresql.p99_ms),
-    ...prefixed('pglite', pglite),
-    ...prefixed('postgresql', postgresql),
+    overbooked: Math.max(...all.map((f) => f.overbooked)),
+    p99_ms: Math.max(...all.map((f) => f.p99_ms)),
+    ...Object.fromEntries(
+      Object.entries(measured).flatMap(([name, figures]) =>
+        Object.entries(prefixed(name, figures)),
+      ),
+    ),
   };
 }
 
@@ -102,13 +134,28 @@ async function measure(env: Record<string, string>): Promise<Figures> {
     }
     alone.sort((a, b) => a - b);
 
+    // The floor: the same burst on a route that books nothing (warmed up first).
+    for (let i = 0; i < 3; i++) await api('GET', '/api/v1/voices');
+    const floor = await Promise.all(
+      Array.from({ length: CLIENTS }, async () => {
+        const sentAt = performance.now();
+        const response = await onNewConnection(platform, 'GET', '/api/v1/voices');
+        if (response.status !== 200) throw new Error(`floor request: ${response.status}`);
+        return performance.now() - sentAt;
+      }),
+    );
+    floor.sort((a, b) => a - b);
+    // Let the floor's connections and garbage settle before the bookings.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const load1m = os.loadavg()[0]!;
+
     const results = await Promise.all(
       Array.from({ length: CLIENTS }, async (_, i) => {
         // Starts spread over two hours, 30-90 minutes long: most overlap most others.
         const start = (i * 37) % 120;
         const length = 30 + ((i * 53) % 61);
         const sentAt = performance.now();
-        const response = await api('POST', '/api/v1/bookings', {
+        const response = await onNewConnection(platform, 'POST', '/api/v1/bookings', {
           avatarId,
           startsAt: at(start),
           endsAt: at(start + length),
@@ -143,8 +190,56 @@ async function measure(env: Record<string, string>): Promise<Figures> {
       errors: CLIENTS - accepted - refused.length,
       p50_ms: Math.round(percentile(times, 50)),
       p99_ms: Math.round(percentile(times, 99)),
+      floor_p50_ms: Math.round(percentile(floor, 50)),
+      floor_p99_ms: Math.round(percentile(floor, 99)),
+      load_1m: Math.round(load1m * 100) / 100,
     };
   } finally {
     await platform.stop();
   }
+}
+
+/**
+ * One request of a burst on its own new connection, as 200 different clients would send it
+ * (the API client's fetch would reuse the connections a previous burst left open).
+ */
+function onNewConnection(
+  target: { appUrl: string; apiKey: string },
+  method: string,
+  route: string,
+  body?: unknown,
+): Promise<ApiResponse> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const url = new URL(route, target.appUrl);
+  // The app listens on 127.0.0.1; "localhost" may resolve to ::1 first.
+  if (url.hostname === 'localhost') url.hostname = '127.0.0.1';
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      url,
+      {
+        method,
+        agent: false,
+        headers: {
+          authorization: `Bearer ${target.apiKey}`,
+          ...(payload === undefined
+            ? {}
+            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+        },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({
+            status: response.statusCode ?? 0,
+            body: text ? (JSON.parse(text) as unknown) : null,
+          });
+        });
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(payload);
+  });
 }

@@ -20,6 +20,9 @@ export interface Platform {
   dataDir: string;
   logFile: string;
   api: ApiClient;
+  /** The app's base URL and the API key `api` sends. */
+  appUrl: string;
+  apiKey: string;
   /** Worker host HTTP API base URL and its bearer secret. */
   workerUrl: string;
   workerSecret: string;
@@ -71,16 +74,19 @@ export async function startPlatform(env: Record<string, string>): Promise<Platfo
     throw new Error('bootstrap made no demo login: the benchmark needs a fresh data directory');
   }
   // A failed sign-in must not leave the stack running (the benchmark would never exit).
-  const api = await apiKeyClient(appUrl, { email: demo.email, password: demo.password }).catch(
-    async (error: unknown) => {
-      await stack.stop();
-      throw error;
-    },
-  );
+  const { api, key } = await apiKeyClient(appUrl, {
+    email: demo.email,
+    password: demo.password,
+  }).catch(async (error: unknown) => {
+    await stack.stop();
+    throw error;
+  });
   return {
     dataDir,
     logFile,
     api,
+    appUrl,
+    apiKey: key,
     workerUrl: stack.urls.worker,
     workerSecret: loadOrCreateSecrets(dataDir).WORKER_SECRET,
     stop: () => stack.stop({ graceMs: 10_000 }),
@@ -91,7 +97,7 @@ export async function startPlatform(env: Record<string, string>): Promise<Platfo
 async function apiKeyClient(
   appUrl: string,
   login: { email: string; password: string },
-): Promise<ApiClient> {
+): Promise<{ api: ApiClient; key: string }> {
   const cookies = new Map<string, string>();
   const call = async (route: string, init: RequestInit = {}) => {
     const response = await fetch(new URL(route, appUrl), {
@@ -125,7 +131,7 @@ async function apiKeyClient(
   if (created.status !== 201)
     throw new Error(`could not make an API key: ${created.status} ${await created.text()}`);
   const { key } = (await created.json()) as { key: string };
-  return async (method, route, body) => {
+  const api: ApiClient = async (method, route, body) => {
     const response = await fetch(new URL(route, appUrl), {
       method,
       headers: {
@@ -137,6 +143,7 @@ async function apiKeyClient(
     const text = await response.text();
     return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null };
   };
+  return { api, key };
 }
 
 /** Id of the demo avatar bootstrap made (the first ready avatar of the account). */

@@ -1,14 +1,20 @@
 /**
- * New bookings are decided in batches ("group commit"): the requests that arrive while one
- * decision transaction runs wait for the next, which takes the advisory lock once, reads the
- * bookings around all of them once, decides them in arrival order in memory and inserts the
- * accepted ones, each after its owner's quota check (which sees the ones inserted before it).
- * The lock still serialises batches across app instances (decision 012); batching only stops
- * a burst from paying a whole transaction per request.
+ * New bookings are decided in batches ("group commit", lib/db/batch-queue.ts): the requests
+ * that arrive while one decision transaction runs wait for the next, which takes the booking
+ * lock once and then, for the whole batch, reads the avatars once, the bookings around all
+ * the slots once and each owner's quota ledger once (lib/quotas/booking-quota.ts), decides
+ * every request in arrival order in memory (each one counting those admitted before it) and
+ * inserts the admitted ones in one statement. The lock still serialises batches across app
+ * instances (decision 012); batching only stops a burst from paying a transaction per request.
  */
 import type { Booking, Prisma, PrismaClient } from '@prisma/client';
-import { ApiError } from '@/lib/api/errors';
-import { assertBookingQuota } from '@/lib/quotas/admit-session';
+import { ApiError, notFound } from '@/lib/api/errors';
+import { batchQueuePer, failed, succeeded, type Outcome } from '@/lib/db/batch-queue';
+import {
+  bookingQuotaRefusal,
+  loadBookingLedger,
+  type BookingLedger,
+} from '@/lib/quotas/booking-quota';
 import { firstOverload, nextFreeStart, type Slot } from './booking-capacity';
 import { NEXT_FREE_HORIZON_MS } from './booking-rules';
 import {
@@ -23,64 +29,29 @@ import {
 /** Most requests one decision transaction takes. */
 const MAX_BATCH = 256;
 
-interface Request {
+export interface BookingRequest {
   slot: Slot;
   now: Date;
+  /** The new row; `avatarId` is checked to be the owner's (`userId`) in the batch. */
   data: Prisma.BookingCreateManyInput & { joinKey: string };
-  resolve: (booking: Booking) => void;
-  reject: (error: unknown) => void;
 }
 
-interface Queue {
-  waiting: Request[];
-  running: boolean;
-}
+/**
+ * Inserts the booking if its avatar is the owner's and bookable, its slot fits beside every
+ * scheduled booking and the owner's quotas allow it; otherwise 404 (avatar), 409 `conflict`
+ * (failed avatar), 409 `no_capacity` or 429 `quota_exceeded`.
+ */
+export const bookInBatch: (prisma: PrismaClient, request: BookingRequest) => Promise<Booking> =
+  batchQueuePer((prisma: PrismaClient) => ({
+    run: (batch: BookingRequest[]) => decide(prisma, batch),
+    maxBatch: MAX_BATCH,
+  }));
 
-const queues = new WeakMap<PrismaClient, Queue>();
-
-/** Inserts the booking if its slot fits beside every scheduled one; 409 `no_capacity` if not. */
-export function bookInBatch(
-  prisma: PrismaClient,
-  slot: Slot,
-  data: Request['data'],
-  now: Date,
-): Promise<Booking> {
-  let queue = queues.get(prisma);
-  if (!queue) {
-    queue = { waiting: [], running: false };
-    queues.set(prisma, queue);
-  }
-  const promise = new Promise<Booking>((resolve, reject) =>
-    queue.waiting.push({ slot, now, data, resolve, reject }),
-  );
-  if (!queue.running) {
-    // Marked now, started after the current I/O callbacks: a burst arriving together is one batch.
-    queue.running = true;
-    setImmediate(() => void drain(prisma, queue));
-  }
-  return promise;
-}
-
-async function drain(prisma: PrismaClient, queue: Queue): Promise<void> {
-  queue.running = true;
-  try {
-    while (queue.waiting.length > 0) {
-      const batch = queue.waiting.splice(0, MAX_BATCH);
-      try {
-        await decide(prisma, batch);
-      } catch (error) {
-        for (const request of batch) request.reject(error);
-      }
-    }
-  } finally {
-    queue.running = false;
-  }
-}
-
-async function decide(prisma: PrismaClient, batch: Request[]): Promise<void> {
+async function decide(prisma: PrismaClient, batch: BookingRequest[]): Promise<Outcome<Booking>[]> {
   // Outside the transaction: on the embedded database it holds the only connection.
   const capacity = await bookableCapacity(prisma);
   const from = new Date(Math.min(...batch.map((r) => r.slot.startsAt.getTime())));
+  // Far enough to find each refused slot its next free start (see reserveSlot).
   const to = new Date(
     Math.max(
       ...batch.map(
@@ -88,14 +59,53 @@ async function decide(prisma: PrismaClient, batch: Request[]): Promise<void> {
       ),
     ),
   );
-  const refusals = new Map<Request, ApiError>();
+  const refusals = new Map<BookingRequest, ApiError>();
   const created = await unavailableWhenBusy(() =>
     prisma.$transaction(
       async (tx) => {
         await lockBookingDecisions(tx);
+        const avatars = new Map(
+          (
+            await tx.avatar.findMany({
+              where: { id: { in: [...new Set(batch.map((r) => r.data.avatarId))] } },
+              select: { id: true, userId: true, status: true },
+            })
+          ).map((avatar) => [avatar.id, avatar]),
+        );
+        const bookable = batch.filter((request) => {
+          const avatar = avatars.get(request.data.avatarId);
+          // Another user's avatar is "not found": its existence is none of the caller's business.
+          if (!avatar || avatar.userId !== request.data.userId) {
+            refusals.set(request, notFound('Avatar'));
+          } else if (avatar.status === 'failed') {
+            refusals.set(
+              request,
+              new ApiError(
+                'conflict',
+                'This avatar failed preparation and cannot be booked. Upload a new portrait or video.',
+              ),
+            );
+          }
+          return !refusals.has(request);
+        });
+        if (bookable.length === 0) return [];
         const held = await scheduledBetween(tx, from, to, undefined);
-        const created: Booking[] = [];
-        for (const request of batch) {
+        // One ledger per owner, loaded in a fixed order (each takes that owner's quota lock).
+        const ledgers = new Map<string, BookingLedger>();
+        const owners = [...new Set(bookable.map((r) => r.data.userId))].sort();
+        for (const userId of owners) {
+          const mine = bookable.filter((r) => r.data.userId === userId);
+          ledgers.set(
+            userId,
+            await loadBookingLedger(tx, {
+              userId,
+              slots: mine.map((r) => r.slot),
+              now: new Date(Math.min(...mine.map((r) => r.now.getTime()))),
+            }),
+          );
+        }
+        const admitted: BookingRequest[] = [];
+        for (const request of bookable) {
           const { slot } = request;
           const conflictAt = firstOverload(held, slot, capacity.bookable);
           if (conflictAt) {
@@ -110,27 +120,27 @@ async function decide(prisma: PrismaClient, batch: Request[]): Promise<void> {
             refusals.set(request, noCapacity(capacity, conflictAt, next));
             continue;
           }
-          try {
-            await assertBookingQuota(tx, { userId: request.data.userId, slot, now: request.now });
-          } catch (error) {
-            if (!(error instanceof ApiError)) throw error;
-            refusals.set(request, error);
+          const ledger = ledgers.get(request.data.userId)!;
+          const overQuota = bookingQuotaRefusal(ledger, { slot, now: request.now });
+          if (overQuota) {
+            refusals.set(request, overQuota);
             continue;
           }
           held.push(slot);
-          created.push(await tx.booking.create({ data: request.data }));
+          ledger.bookings.push(slot);
+          admitted.push(request);
         }
-        return created;
+        if (admitted.length === 0) return [];
+        return tx.booking.createManyAndReturn({ data: admitted.map((r) => r.data) });
       },
       { maxWait: DECISION_WAIT_MS, timeout: DECISION_WAIT_MS },
     ),
   );
   const byJoinKey = new Map(created.map((booking) => [booking.joinKey, booking]));
-  for (const request of batch) {
+  return batch.map((request) => {
     const refusal = refusals.get(request);
+    if (refusal) return failed(refusal);
     const booking = byJoinKey.get(request.data.joinKey);
-    if (refusal) request.reject(refusal);
-    else if (booking) request.resolve(booking);
-    else request.reject(new Error('booking batch lost a request'));
-  }
+    return booking ? succeeded(booking) : failed(new Error('booking batch lost a request'));
+  });
 }

@@ -117,6 +117,55 @@ describe('booking against the pool capacity', () => {
     120_000,
   );
 
+  // Requests sent together share one decision (lib/bookings/book-in-batches.ts): one refused
+  // for its own reason must not take the others of its batch with it.
+  it("a request refused in a batch (another user's avatar) leaves the others booked", async () => {
+    const slot = (i: number) => ({ startsAt: at(1200 + 60 * i), endsAt: at(1230 + 60 * i) });
+    const results = await Promise.allSettled([
+      createBooking(db.prisma, {
+        userId: users[0]!,
+        avatarId: avatars[0]!,
+        ...slot(0),
+        kind: 'private',
+      }),
+      createBooking(db.prisma, {
+        userId: users[0]!,
+        avatarId: avatars[1]!,
+        ...slot(1),
+        kind: 'private',
+      }),
+      createBooking(db.prisma, {
+        userId: users[1]!,
+        avatarId: avatars[1]!,
+        ...slot(2),
+        kind: 'private',
+      }),
+      createBooking(db.prisma, {
+        userId: users[2]!,
+        avatarId: 'no-such-avatar',
+        ...slot(3),
+        kind: 'private',
+      }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'rejected',
+    ]);
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({
+      code: 'not_found',
+      status: 404,
+    });
+    expect((results[3] as PromiseRejectedResult).reason).toMatchObject({ code: 'not_found' });
+    const stored = await db.prisma.booking.findMany({ orderBy: { startsAt: 'asc' } });
+    expect(stored.map((b) => [b.userId, b.avatarId, b.startsAt])).toEqual([
+      [users[0], avatars[0], slot(0).startsAt],
+      [users[1], avatars[1], slot(2).startsAt],
+    ]);
+    await db.prisma.booking.deleteMany();
+  });
+
   it('a refusal names the first full instant and the next free start', async () => {
     // Five bookings 10:00-11:00 fill the pool; one of them ends early, at 10:30.
     for (let i = 0; i < BOOKABLE; i++) {

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { Booking, BookingKind, BookingTalk, PrismaClient } from '@prisma/client';
-import { ApiError, notFound } from '@/lib/api/errors';
 import { DEFAULT_MAX_VIEWERS } from './booking-rules';
 import { checkSlot } from './check-slot';
 import { bookInBatch } from './book-in-batches';
@@ -28,23 +27,13 @@ export async function createBooking(
   const now = options.now ?? new Date();
   const slot = { startsAt: options.startsAt, endsAt: options.endsAt };
   checkSlot(slot, now);
-  const avatar = await prisma.avatar.findFirst({
-    where: { id: options.avatarId, userId: options.userId },
-    select: { id: true, status: true },
-  });
-  if (!avatar) throw notFound('Avatar');
-  if (avatar.status === 'failed') {
-    throw new ApiError(
-      'conflict',
-      'This avatar failed preparation and cannot be booked. Upload a new portrait or video.',
-    );
-  }
-  return bookInBatch(
-    prisma,
+  // The avatar is checked to be the user's in the batch, with the others' (one query).
+  return bookInBatch(prisma, {
     slot,
-    {
+    now,
+    data: {
       userId: options.userId,
-      avatarId: avatar.id,
+      avatarId: options.avatarId,
       startsAt: slot.startsAt,
       endsAt: slot.endsAt,
       kind: options.kind,
@@ -53,6 +42,5 @@ export async function createBooking(
       title: options.title?.trim() ?? '',
       joinKey: randomBytes(18).toString('base64url'),
     },
-    now,
-  );
+  });
 }

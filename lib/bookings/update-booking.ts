@@ -1,6 +1,6 @@
 import type { Booking, BookingKind, BookingTalk, PrismaClient } from '@prisma/client';
 import { ApiError } from '@/lib/api/errors';
-import { assertBookingQuota } from '@/lib/quotas/admit-session';
+import { assertBookingQuota } from '@/lib/quotas/booking-quota';
 import { checkSlot } from './check-slot';
 import { findOwnBooking } from './find-booking';
 import { reserveSlot } from './reserve-slot';

@@ -5,8 +5,7 @@
  */
 import type { PrismaClient } from '@prisma/client';
 import { ApiError } from '@/lib/api/errors';
-import { firstOverload, type Slot } from '@/lib/bookings/booking-capacity';
-import { monthOf, monthsBetween, overlapMs } from './calendar-month';
+import { monthOf } from './calendar-month';
 import { concurrentSessionsExceeded, monthlyMinutesExceeded } from './quota-errors';
 import { quotaLimits } from './quota-limits';
 import { bookedMsIn, type Db, runningSessionCount, usedMsIn } from './user-usage';
@@ -80,61 +79,5 @@ export async function admitSession<T>(
       );
     }
     throw error;
-  }
-}
-
-/**
- * Throws 429 `quota_exceeded` when a booking for `slot` would give the user more sessions
- * at once than their quota (counting their other scheduled bookings), or more minutes in a
- * month than it allows (metered + booked). Runs inside the booking's transaction
- * (reserve-slot.ts); `excludeId`: the booking being moved. A change that adds no minutes to
- * a month is never refused for minutes (shortening stays possible when over).
- */
-export async function assertBookingQuota(
-  tx: Db,
-  options: { userId: string; slot: Slot; now: Date; excludeId?: string; before?: Slot },
-): Promise<void> {
-  const { userId, slot, now, excludeId } = options;
-  await lockUserQuota(tx, userId);
-  const user = await tx.user.findUniqueOrThrow({ where: { id: userId } });
-  const limits = quotaLimits(user);
-  const overlapping = await tx.booking.findMany({
-    where: {
-      userId,
-      status: 'scheduled',
-      startsAt: { lt: slot.endsAt },
-      endsAt: { gt: slot.startsAt },
-      ...(excludeId ? { id: { not: excludeId } } : {}),
-    },
-    select: { startsAt: true, endsAt: true },
-  });
-  const conflictAt = firstOverload(overlapping, slot, limits.concurrentSessions);
-  if (conflictAt) {
-    throw concurrentSessionsExceeded({
-      max: limits.concurrentSessions,
-      // The first instant over is where the others already fill the quota.
-      used: limits.concurrentSessions,
-      conflictAt,
-    });
-  }
-  for (const month of monthsBetween(slot.startsAt, slot.endsAt)) {
-    const from = new Date(Math.max(now.getTime(), month.start.getTime()));
-    const requestedMs = overlapMs(slot.startsAt, slot.endsAt, from, month.end);
-    const beforeMs = options.before
-      ? overlapMs(options.before.startsAt, options.before.endsAt, from, month.end)
-      : 0;
-    if (requestedMs <= beforeMs) continue;
-    const usedMs = await usedMsIn(tx, userId, month, now);
-    const bookedMs = await bookedMsIn(tx, { userId, month, now, excludeBookingId: excludeId });
-    if (usedMs + bookedMs + requestedMs > limits.monthlyMinutes * 60_000) {
-      throw monthlyMinutesExceeded({
-        max: limits.monthlyMinutes,
-        usedMs,
-        bookedMs,
-        requestedMs,
-        resetsAt: month.end,
-        now,
-      });
-    }
   }
 }

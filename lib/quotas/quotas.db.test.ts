@@ -258,4 +258,30 @@ describe('bookings', () => {
     });
     expect(error.message).toMatch(/more than 2 sessions at once/);
   });
+
+  // Requests sent together are decided in one batch (lib/bookings/book-in-batches.ts) from one
+  // read of the owner's bookings: each must still count the ones admitted before it.
+  it('bookings sent at once count each other: concurrent sessions and minutes', async () => {
+    await db.prisma.user.update({
+      where: { id: owner.userId },
+      data: { maxConcurrentSessions: 2, monthlySessionMinutes: 90 },
+    });
+    const overlapping = await Promise.allSettled(
+      [0, 1, 2, 3, 4].map((i) => book(slotAt(10 + i / 60, 20))),
+    );
+    expect(overlapping.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
+    for (const r of overlapping.filter((r) => r.status === 'rejected')) {
+      expect(r.reason).toMatchObject({
+        code: 'quota_exceeded',
+        details: { limit: 'concurrent_sessions' },
+      });
+    }
+    // 40 minutes booked; four 20-minute slots apart: two fit the 90, two do not.
+    const apart = await Promise.allSettled([0, 1, 2, 3].map((i) => book(slotAt(14 + i, 20))));
+    expect(apart.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected']);
+    expect((apart[2] as PromiseRejectedResult).reason).toMatchObject({
+      code: 'quota_exceeded',
+      details: { limit: 'monthly_minutes', booked: 80, requested: 20 },
+    });
+  });
 });

@@ -1,0 +1,95 @@
+/**
+ * Group commit: requests that arrive while one batch runs wait for the next, which does the
+ * database work of all of them at once (one transaction, one query for many rows). Batches
+ * run one at a time, in arrival order, and each request gets its own answer: one request
+ * that fails does not fail the others. Only when the batch itself fails (the transaction,
+ * a query) does every request of that batch get its error.
+ *
+ * Nothing is decided or kept here beyond the queue itself: whatever must hold across app
+ * instances is still decided in the database, by the batch's own work.
+ */
+
+/** One request's answer from a batch. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+export const succeeded = <T>(value: T): Outcome<T> => ({ ok: true, value });
+export const failed = (error: unknown): Outcome<never> => ({ ok: false, error });
+
+export interface BatchQueueOptions<I, O> {
+  /**
+   * Does the work of one batch: `items` in arrival order, one outcome per item in the same
+   * order. A throw fails every item of the batch with that error.
+   */
+  run: (items: I[]) => Promise<Outcome<O>[]>;
+  /** Most items one batch takes; the rest wait for the next. */
+  maxBatch: number;
+}
+
+export interface BatchQueue<I, O> {
+  /** Queues `item` for the next batch; settles with its own outcome. */
+  (item: I): Promise<O>;
+}
+
+interface Waiting<I, O> {
+  item: I;
+  resolve: (value: O) => void;
+  reject: (error: unknown) => void;
+}
+
+export function batchQueue<I, O>(options: BatchQueueOptions<I, O>): BatchQueue<I, O> {
+  const waiting: Waiting<I, O>[] = [];
+  let running = false;
+
+  async function drain(): Promise<void> {
+    try {
+      while (waiting.length > 0) {
+        const batch = waiting.splice(0, options.maxBatch);
+        let outcomes: Outcome<O>[];
+        try {
+          outcomes = await options.run(batch.map((w) => w.item));
+          if (outcomes.length !== batch.length) {
+            throw new Error(`batch gave ${outcomes.length} outcomes for ${batch.length} items`);
+          }
+        } catch (error) {
+          for (const w of batch) w.reject(error);
+          continue;
+        }
+        batch.forEach((w, i) => {
+          const outcome = outcomes[i]!;
+          if (outcome.ok) w.resolve(outcome.value);
+          else w.reject(outcome.error);
+        });
+      }
+    } finally {
+      running = false;
+    }
+  }
+
+  return (item: I) => {
+    const promise = new Promise<O>((resolve, reject) => waiting.push({ item, resolve, reject }));
+    if (!running) {
+      running = true;
+      // Started after the current I/O callbacks: requests that arrived together are one batch.
+      setImmediate(() => void drain());
+    }
+    return promise;
+  };
+}
+
+/**
+ * One queue per key (per Prisma client: each database handle batches its own requests),
+ * made on first use and dropped with its key.
+ */
+export function batchQueuePer<K extends object, I, O>(
+  make: (key: K) => BatchQueueOptions<I, O>,
+): (key: K, item: I) => Promise<O> {
+  const queues = new WeakMap<K, BatchQueue<I, O>>();
+  return (key, item) => {
+    let queue = queues.get(key);
+    if (!queue) {
+      queue = batchQueue(make(key));
+      queues.set(key, queue);
+    }
+    return queue(item);
+  };
+}
