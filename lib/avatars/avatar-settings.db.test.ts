@@ -192,6 +192,11 @@ describe('PATCH /api/v1/avatars/:id speech settings', () => {
     // Nothing was stored by the refused requests.
     const row = await prisma.avatar.findUniqueOrThrow({ where: { id } });
     expect([row.ttsProvider, row.ttsApiKeySealed]).toEqual(['flite', null]);
+    // Reaching this machine is for admins (or FACECAST_OUTBOUND_ALLOWLIST, docs/security.md).
+    await prisma.user.update({ where: { id: ownerId }, data: { isAdmin: false } });
+    const inside = { ...OPENAI, tts: { ...OPENAI.tts, baseUrl: 'http://127.0.0.1:5000' } };
+    expect((await patch(id, inside)).status).toBe(422);
+    await prisma.user.update({ where: { id: ownerId }, data: { isAdmin: true } });
     // Local servers may use plain http.
     for (const baseUrl of [
       'http://localhost:8880/v1',
@@ -199,6 +204,7 @@ describe('PATCH /api/v1/avatars/:id speech settings', () => {
       'http://kokoro:8880',
     ])
       expect((await patch(id, { ...OPENAI, tts: { ...OPENAI.tts, baseUrl } })).status).toBe(200);
+    await prisma.user.update({ where: { id: ownerId }, data: { isAdmin: false } });
   });
 
   it('answers 404 for another user’s avatar and changes nothing', async () => {
