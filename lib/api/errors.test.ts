@@ -35,6 +35,13 @@ describe('readJson', () => {
     await expect(readJson(request)).rejects.toMatchObject({ code: 'bad_request' });
   });
 
+  it('refuses NUL characters in any string or key with a 422 (the database cannot store them)', async () => {
+    const post = (body: string) => readJson(new Request('http://x', { method: 'POST', body }));
+    for (const body of ['{"name":"a\\u0000b"}', '{"x":[{"y":"\\u0000"}]}', '{"k\\u0000":1}'])
+      await expect(post(body), body).rejects.toMatchObject({ code: 'unprocessable' });
+    expect(await post('{"name":"a\\\\u0000b"}')).toEqual({ name: 'a\\u0000b' });
+  });
+
   it('reads an empty body as an empty object', async () => {
     expect(await readJson(new Request('http://x', { method: 'POST', body: '' }))).toEqual({});
   });

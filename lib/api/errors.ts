@@ -185,9 +185,26 @@ export async function readJson(
 ): Promise<unknown> {
   const text = await readText(request, maxBytes);
   if (text.trim() === '') return {};
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch {
     throw new ApiError('bad_request', 'The request body is not valid JSON.');
   }
+  if (holdsNul(value))
+    throw new ApiError(
+      'unprocessable',
+      'Text in the request may not contain the NUL character (\\u0000); remove it and send again.',
+    );
+  return value;
+}
+
+/** Whether a string (or key) anywhere in a parsed JSON value holds U+0000, which the database cannot store. */
+function holdsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (depth > 100 || value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some((item) => holdsNul(item, depth + 1));
+  return Object.entries(value).some(
+    ([key, item]) => key.includes('\u0000') || holdsNul(item, depth + 1),
+  );
 }
