@@ -15,6 +15,8 @@ export default tseslint.config(
       'playwright-report/**',
       'build/**',
       'next-env.d.ts',
+      // The Node agents plugin's build output (its sources are linted with its own tsconfig).
+      'plugins/livekit-agents/dist/**',
     ],
   },
   js.configs.recommended,
@@ -31,6 +33,20 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
       '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    // node:test's describe/it return promises the runner itself awaits.
+    files: ['plugins/livekit-agents/test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['describe', 'it', 'before', 'after'] },
+          ],
+        },
+      ],
     },
   },
   {

@@ -28,5 +28,8 @@ export async function register(): Promise<void> {
   const { startRoomSweep } = await import('@/lib/sessions/room-sweep');
   const { roomSweepActions } = await import('@/lib/sessions/room-sweep-actions');
   startRoomSweep(db.prisma, roomSweepActions(db.prisma));
+  // Webhook deliveries due now and retries (every instance; claims keep them apart).
+  const { startWebhookDispatcher } = await import('@/lib/webhooks/dispatcher');
+  startWebhookDispatcher(db.prisma);
   log.info({ database: db.kind, resumedPreparations: resumed }, 'app ready');
 }

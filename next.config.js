@@ -24,6 +24,14 @@ const nextConfig = {
           { key: 'Referrer-Policy', value: 'same-origin' },
         ],
       },
+      {
+        // API answers are data, never pages: nothing to load, nobody may frame them. Pages get
+        // their policy from middleware.ts (it depends on the request: the widget's frame).
+        source: '/api/:path*',
+        headers: [
+          { key: 'Content-Security-Policy', value: "default-src 'none'; frame-ancestors 'none'" },
+        ],
+      },
     ];
   },
 };

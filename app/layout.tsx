@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { headers } from 'next/headers';
 import type { ReactNode } from 'react';
 import { currentUser } from '@/lib/auth/current-user';
 import { LogoutButton } from './_components/logout-button';
@@ -12,6 +13,15 @@ export const metadata: Metadata = {
 export const dynamic = 'force-dynamic';
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
+  // The widget's page (app/(embed)) is framed by other sites: no site header there. The
+  // middleware says which page this is (a client cannot choose: it overwrites the header).
+  if ((await headers()).get('x-facecast-page') === 'embed') {
+    return (
+      <html lang="en">
+        <body className="embed-body">{children}</body>
+      </html>
+    );
+  }
   const user = await currentUser().catch(() => null);
   return (
     <html lang="en">
@@ -27,6 +37,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 <a href="/sessions">Sessions</a>
                 <a href="/bookings">Bookings</a>
                 <a href="/settings/api-keys">API keys</a>
+                <a href="/settings/webhooks">Webhooks</a>
                 <a href="/settings/account">Account</a>
                 {user.isAdmin && (
                   <>

@@ -18,7 +18,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { TrackKind, VideoStream, dispose, type RemoteTrack } from '@livekit/rtc-node';
+import { TrackKind, dispose } from '@livekit/rtc-node';
 import { DataPacket_Kind, RoomServiceClient } from 'livekit-server-sdk';
 import { AVATAR_IDENTITY, CONTROL_TOPIC, type ControlMessageInput } from '@/protocol/room-control';
 import { insideTestNamespace } from '@/scripts/lib/netns.mjs';
@@ -26,6 +26,7 @@ import {
   SPEECH_RMS,
   firstLoudAfter,
   silenceAfter,
+  waitForSilence,
   whileSpeaking,
 } from '@/tests/integration/support/audio-timing';
 import { startEventsEndpoint } from '@/tests/integration/support/events-endpoint';
@@ -37,65 +38,15 @@ import { END_OF_TURN_SILENCE_MS } from '@/protocol/conversation';
 import { createFliteTts } from '@/worker/tts/flite-tts';
 import { startWorkerHost } from '@/tests/integration/support/worker-host';
 import { startOpenAiStandIn } from '@/tests/support/openai-stand-in';
-import { SYNTHETIC_FACE, writeSyntheticAvatar } from '@/worker/testing/synthetic-avatar';
+import { writeSyntheticAvatar } from '@/worker/testing/synthetic-avatar';
 import { runBenchInNamespace } from './in-namespace';
-import { percentile } from './stats';
+import { mouthOnsetAfter, recordMouth } from './mouth-probe';
+import { percentileMs } from './stats';
 
 const ROUNDS = 10;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The stand-in's clock (epoch ms, sub-ms) on this process's performance.now() scale. */
 const toLocal = (epochMs: number) => epochMs - performance.timeOrigin;
-
-/** The mouth's mean brightness (Y plane) per received frame, inside the avatar's mouth box. */
-function recordMouth(track: RemoteTrack) {
-  const reader = new VideoStream(track).getReader();
-  const samples: { atMs: number; luma: number }[] = [];
-  let stopped = false;
-  const box = {
-    x0: SYNTHETIC_FACE.mouth.left[0] + 10,
-    x1: SYNTHETIC_FACE.mouth.right[0] - 10,
-    // The lips and the gap that opens between them (as the worker-session test measures).
-    y0: 355,
-    y1: 400,
-  };
-  void (async () => {
-    while (!stopped) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      const { frame } = value;
-      const atMs = performance.now();
-      // Decoded frames are I420: the first width×height bytes are the Y plane.
-      const scale = frame.width / 512;
-      let sum = 0;
-      let n = 0;
-      for (let y = Math.round(box.y0 * scale); y < Math.round(box.y1 * scale); y += 2) {
-        const row = y * frame.width;
-        for (let x = Math.round(box.x0 * scale); x < Math.round(box.x1 * scale); x += 2) {
-          sum += frame.data[row + x] ?? 0;
-          n++;
-        }
-      }
-      samples.push({ atMs, luma: sum / Math.max(1, n) });
-    }
-  })().catch(() => undefined);
-  return {
-    samples,
-    stop() {
-      stopped = true;
-      void reader.cancel().catch(() => undefined);
-    },
-  };
-}
-
-/** When the mouth started moving after `fromMs`: its brightness left the idle band. */
-function mouthOnsetAfter(samples: { atMs: number; luma: number }[], fromMs: number) {
-  const idle = samples.filter((s) => s.atMs > fromMs - 600 && s.atMs <= fromMs).map((s) => s.luma);
-  if (idle.length < 5) return undefined;
-  const mean = idle.reduce((a, b) => a + b, 0) / idle.length;
-  const spread = Math.max(...idle.map((v) => Math.abs(v - mean)));
-  return samples.find((s) => s.atMs > fromMs && Math.abs(s.luma - mean) > Math.max(2, spread * 3))
-    ?.atMs;
-}
 
 /** A spoken question as a browser microphone with gain control would send it. */
 function loudQuestion(): Int16Array {
@@ -106,16 +57,8 @@ function loudQuestion(): Int16Array {
   return raw.map((v) => Math.round((v * 26_000) / peak));
 }
 
-async function quiet(audio: AudioRecorder) {
-  await waitUntil(
-    () => {
-      const recent = audio.levels.filter((l) => l.atMs > performance.now() - 800);
-      return recent.length > 20 && recent.every((l) => l.rms < SPEECH_RMS);
-    },
-    30_000,
-    'silence',
-  );
-}
+/** The viewer has heard nothing for 0.8 s. */
+const quiet = (audio: AudioRecorder) => waitForSilence(audio.levels, 800, 30_000);
 
 export async function conversationBench(): Promise<Record<string, number | string | null>> {
   if (!insideTestNamespace()) return runBenchInNamespace('conversation');
@@ -292,15 +235,7 @@ export async function conversationBench(): Promise<Record<string, number | strin
     audio.stop();
     mouth.stop();
     await viewer.leave();
-    const p = (values: number[], q: number) =>
-      values.length > 0
-        ? Math.round(
-            percentile(
-              [...values].sort((a, b) => a - b),
-              q,
-            ),
-          )
-        : null;
+    const p = percentileMs;
     return {
       rounds: ROUNDS,
       speak_to_audio_p50_ms: p(speakMs, 50),

@@ -3,6 +3,8 @@
  * Prints a table; with --json the last line is one JSON object with the figures.
  */
 import os from 'node:os';
+import { agentBench } from './agent';
+import { apiBench } from './api';
 import { bookingBench } from './booking';
 import { conversationBench } from './conversation';
 import { melBench } from './mel';
@@ -30,10 +32,20 @@ const benches: Record<string, { describe: string; run: () => Promise<BenchResult
       'conversation at a real viewer: speak/model-sentence → audio, interrupt → silence, A/V offset',
     run: conversationBench,
   },
+  agent: {
+    describe:
+      "a LiveKit Agent's face at a real viewer: agent audio → avatar audio, clear_buffer → silence, fps, A/V offset",
+    run: agentBench,
+  },
   booking: {
     describe:
       '200 clients book overlapping slots at once through the REST API: overbooked, p50/p99 (PGlite, PostgreSQL)',
     run: bookingBench,
+  },
+  api: {
+    describe:
+      '200 clients on the REST API for 60 s (lists, tokens, messages, bookings, sessions): p50/p99, errors, app memory',
+    run: apiBench,
   },
   pool: {
     describe:

@@ -5,4 +5,15 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[rank]!;
 }
 
+/** Percentile of unsorted samples in ms, rounded to whole ms; null when there are none. */
+export function percentileMs(values: number[], p: number): number | null {
+  if (values.length === 0) return null;
+  return Math.round(
+    percentile(
+      [...values].sort((a, b) => a - b),
+      p,
+    ),
+  );
+}
+
 export const round = (value: number, digits = 2) => Number(value.toFixed(digits));

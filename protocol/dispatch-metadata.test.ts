@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { decodeDispatchMetadata, encodeDispatchMetadata } from './dispatch-metadata';
+import {
+  DispatchSignatureError,
+  decodeDispatchMetadata,
+  encodeDispatchMetadata,
+} from './dispatch-metadata';
 import type { SessionRequest } from './session-request';
 
 const request: SessionRequest = {
@@ -50,5 +54,23 @@ describe('dispatch metadata', () => {
   it('cannot be opened with another worker secret', () => {
     const text = encodeDispatchMetadata(request, 'worker-secret-123456');
     expect(() => decodeDispatchMetadata(text, 'another-secret-000000')).toThrow();
+  });
+
+  it('is signed: unsigned, re-signed elsewhere or altered metadata is refused', () => {
+    const secret = 'worker-secret-123456';
+    const text = encodeDispatchMetadata(request, secret);
+    expect(text).toMatch(/^fc2\.[A-Za-z0-9_-]{43}\.\{/);
+    const json = text.slice(text.indexOf('.', 4) + 1);
+    // The bare JSON (what a stranger holding the LiveKit key could dispatch): refused.
+    expect(() => decodeDispatchMetadata(json, secret)).toThrow(DispatchSignatureError);
+    expect(() => decodeDispatchMetadata(json, secret)).toThrow(/not signed/);
+    // Signed with another worker secret: refused before anything is parsed.
+    const foreign = encodeDispatchMetadata(request, 'another-secret-000000');
+    expect(() => decodeDispatchMetadata(foreign, secret)).toThrow(/does not verify/);
+    // One field changed after signing (a frame path aimed elsewhere): refused.
+    const altered = text.replace('/data/frame.png', '/etc/shadow.png');
+    expect(altered).not.toBe(text);
+    expect(() => decodeDispatchMetadata(altered, secret)).toThrow(/does not verify/);
+    expect(() => decodeDispatchMetadata('fc2.AAAA.{}', secret)).toThrow(DispatchSignatureError);
   });
 });

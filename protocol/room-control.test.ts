@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLIP_MAX_BYTES, controlMessageSchema } from './room-control';
+import { CLIP_MAX_BYTES, controlMessageSchema, isAvatarParticipant } from './room-control';
 
 describe('controlMessageSchema: playAudio', () => {
   const url = 'http://app.example:3000/api/internal/clips/abc';
@@ -32,5 +32,19 @@ describe('controlMessageSchema: playAudio', () => {
   it('lets the worker fetch 60 s of 16 kHz mono 16-bit audio, and not much more', () => {
     expect(CLIP_MAX_BYTES).toBeGreaterThan(60 * 16_000 * 2 + 44);
     expect(CLIP_MAX_BYTES).toBeLessThan(2.5 * 1024 * 1024);
+  });
+});
+
+describe('isAvatarParticipant', () => {
+  it("knows Facecast's avatar and an agent's avatar worker, and nobody else", () => {
+    expect(isAvatarParticipant({ identity: 'avatar' })).toBe(true);
+    expect(
+      isAvatarParticipant({
+        identity: 'bey-avatar',
+        attributes: { 'lk.publish_on_behalf': 'agent-1' },
+      }),
+    ).toBe(true);
+    expect(isAvatarParticipant({ identity: 'viewer-1', attributes: {} })).toBe(false);
+    expect(isAvatarParticipant({ identity: 'agent-1' })).toBe(false);
   });
 });

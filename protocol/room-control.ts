@@ -7,6 +7,22 @@ import { z } from 'zod';
 /** Identity of the avatar participant in every session room. */
 export const AVATAR_IDENTITY = 'avatar';
 
+/** The attribute of an agent's avatar worker (LiveKit Agents): it names the agent. */
+export const PUBLISH_ON_BEHALF = 'lk.publish_on_behalf';
+
+/**
+ * Whether a participant is the face a viewer shows: Facecast's own avatar, or an agent's
+ * avatar worker found the way LiveKit's `useVoiceAssistant` finds it (`lk.publish_on_behalf`).
+ */
+export function isAvatarParticipant(participant: {
+  identity: string;
+  attributes?: Readonly<Record<string, string>>;
+}): boolean {
+  return (
+    participant.identity === AVATAR_IDENTITY || Boolean(participant.attributes?.[PUBLISH_ON_BEHALF])
+  );
+}
+
 /** Data-packet topic for control messages sent by the app through the LiveKit server API. */
 export const CONTROL_TOPIC = 'facecast.control';
 

@@ -25,6 +25,22 @@ const epochMs = z.number().int().nonnegative();
 
 export const sessionEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('state'), state: z.enum(SESSION_STATES) }),
+  /** Text or a clip to say was accepted and queued (the speak APIs, echo, the greeting). */
+  z.object({
+    type: z.literal('speech.queued'),
+    turnId: z.string().min(1).max(100),
+    text,
+  }),
+  /**
+   * A queued or playing turn will not be (fully) spoken: `interrupted` before it was heard at
+   * all, or `crash`: the session's process died and the session restarted without it.
+   */
+  z.object({
+    type: z.literal('speech.dropped'),
+    turnId: z.string().min(1).max(100),
+    text,
+    reason: z.enum(['interrupted', 'crash']),
+  }),
   /** An avatar turn became audible at the viewers; `text` is what is known of it so far. */
   z.object({
     type: z.literal('speech.started'),

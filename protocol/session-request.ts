@@ -27,6 +27,17 @@ export const preparedAvatarSchema = z.object({
 });
 export type PreparedAvatar = z.infer<typeof preparedAvatarSchema>;
 
+/** Where a LiveKit Agent's face joins, and whose audio it plays. */
+export const agentFaceSchema = z.object({
+  /** The agent's LiveKit server (ws:// or wss://). */
+  livekitUrl: z.string().min(1).max(2048),
+  /** The avatar participant's token, minted by the agent for its room. */
+  token: z.string().min(1).max(8192),
+  /** The agent's identity: `lk.publish_on_behalf` in the token; the only one heard. */
+  agentIdentity: z.string().min(1).max(256),
+});
+export type AgentFace = z.infer<typeof agentFaceSchema>;
+
 export const sessionRequestSchema = z.object({
   sessionId: z.string().min(1),
   roomName: z.string().min(1),
@@ -46,6 +57,12 @@ export const sessionRequestSchema = z.object({
    * the avatar's owner; absent means public addresses only.
    */
   outbound: outboundPolicySchema.optional(),
+  /**
+   * The session is the face of a LiveKit Agent (docs/livekit-agents.md): it joins the agent's
+   * room on the agent's server with the token the agent minted for it, plays the audio the
+   * agent streams (`lk.audio_stream`) and answers the agent's RPCs, instead of conversing.
+   */
+  agent: agentFaceSchema.optional(),
 });
 export type SessionRequest = z.infer<typeof sessionRequestSchema>;
 

@@ -13,142 +13,111 @@
  * work, or the step fails.
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
-import { findLivekitServer } from './lib/livekit-binary.mjs';
-import { NAMESPACE_NODE_IP } from './lib/livekit-config.mjs';
-import { schemathesisBin } from './lib/schemathesis.mjs';
-import { startStack, type Stack } from './lib/stack.mjs';
-import { createApiKeyByLogin } from '../tests/support/api-key-login';
+import readline from 'node:readline';
+import { plainBanner, schemathesisBin } from './lib/schemathesis.mjs';
+import { addCounts, junitCounts, noTests } from './lib/test-counts.mjs';
+import { withTestStack } from './lib/test-stack';
 
 /** Cases per operation and phase: enough to find the 5xx a route has, within ~2 minutes. */
 const MAX_EXAMPLES = Number(process.env.FACECAST_SCHEMATHESIS_EXAMPLES ?? 15);
 
-const root = path.resolve(import.meta.dirname, '..');
-
-/** Runs a command with inherited output; resolves with its exit code. */
+/** Runs a command, passing its output on line by line; resolves with its exit code. */
 function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }) {
   return new Promise<{ code: number }>((resolve) => {
-    const child = spawn(command, args, { ...options, stdio: 'inherit' });
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'inherit'] });
+    const lines = readline.createInterface({ input: child.stdout });
+    lines.on('line', (line) => process.stdout.write(`${plainBanner(line)}\n`));
+    const closed = new Promise((done) => lines.once('close', done));
     child.on('error', () => resolve({ code: 127 }));
-    child.on('exit', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1) }));
+    child.on('exit', (code, signal) => {
+      void closed.then(() => resolve({ code: code ?? (signal ? 128 : 1) }));
+    });
   });
 }
 
-function assertInsideNamespace(): void {
-  const addresses = Object.values(os.networkInterfaces())
-    .flat()
-    .map((info) => info?.address);
-  if (!addresses.includes(NAMESPACE_NODE_IP)) {
-    throw new Error(
-      `${NAMESPACE_NODE_IP} is on no interface: run this through \`npm test -- --only api-schema\`, which makes the test network namespace`,
-    );
-  }
+/** Leaves the JUnit report's counts (one test per operation) where `npm test` reads them. */
+function writeCounts(reportDir: string): void {
+  const target = process.env.FACECAST_TEST_COUNTS_FILE;
+  if (!target || !fs.existsSync(reportDir)) return;
+  const counts = fs
+    .readdirSync(reportDir)
+    .filter((name) => name.endsWith('.xml'))
+    .map((name) => junitCounts(fs.readFileSync(path.join(reportDir, name), 'utf8')))
+    .reduce(addCounts, noTests());
+  fs.writeFileSync(target, JSON.stringify(counts));
 }
 
 async function main(): Promise<number> {
-  assertInsideNamespace();
   if (!fs.existsSync(schemathesisBin)) {
     throw new Error(`${schemathesisBin} is missing: run \`npm test -- --only api-schema\``);
   }
-  const livekitServer = findLivekitServer(root);
-  if (!livekitServer) throw new Error('livekit-server not found: run `npm run setup`');
-  const dataDir = path.join(root, '.test-data', `api-schema-${randomBytes(4).toString('hex')}`);
-  fs.mkdirSync(dataDir, { recursive: true });
-  const logFile = path.join(dataDir, 'stack.log');
-  const output = fs.createWriteStream(logFile);
-  process.stdout.write(`api-schema: starting the stack in ${dataDir}\n`);
-  let stack: Stack | undefined;
-  let code = 1;
-  try {
-    stack = await startStack({
-      dataDir,
-      root,
-      livekitServer,
-      nodeIp: NAMESPACE_NODE_IP,
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
-      output,
-      log: (message) => output.write(`[api-schema] ${message}\n`),
-    });
-    const demo = stack.bootstrap.demo;
-    if (!demo?.password) throw new Error('the bootstrap made no demo admin with a password');
-    const appUrl = stack.urls.app;
-    const { key } = await createApiKeyByLogin({
-      appUrl,
-      email: demo.email,
-      password: demo.password,
-      name: 'schemathesis',
-    });
-    const started = Date.now();
-    const result = await run(
-      schemathesisBin,
-      [
-        'run',
-        new URL('/api/v1/openapi.json', appUrl).toString(),
-        '--url',
-        appUrl,
-        '--header',
-        `Authorization: Bearer ${key}`,
-        // Revoking keys: see the comment at the top.
-        '--exclude-name',
-        'DELETE /api/v1/api-keys/{id}',
-        '--phases',
-        'examples,coverage,fuzzing',
-        '--checks',
+  return withTestStack({
+    name: 'api-schema',
+    // Every scope, so the admin routes are exercised too, not refused with 403.
+    scopes: ['read', 'sessions', 'avatars', 'admin'],
+    keepDataEnv: 'FACECAST_API_SCHEMA_KEEP_DATA',
+    run: async ({ appUrl, apiKey: key, dataDir }) => {
+      const started = Date.now();
+      const result = await run(
+        schemathesisBin,
         [
-          'not_a_server_error',
-          'status_code_conformance',
-          'content_type_conformance',
-          'response_headers_conformance',
-          'response_schema_conformance',
-        ].join(','),
-        '--max-examples',
-        String(MAX_EXAMPLES),
-        '--workers',
-        '2',
-        '--request-timeout',
-        '30',
-        '--report',
-        'junit',
-        '--report-dir',
-        path.join(dataDir, 'schemathesis-report'),
-        '--output-sanitize',
-        'true',
-      ],
-      { cwd: dataDir, env: { ...process.env, SCHEMATHESIS_TELEMETRY: 'false' } },
-    );
-    process.stdout.write(
-      `api-schema: schemathesis exited ${result.code} after ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
-    );
-    code = result.code;
-    const check = await fetch(new URL('/api/v1/usage', appUrl), {
-      headers: { authorization: `Bearer ${key}` },
-    });
-    if (check.status !== 200) {
-      process.stderr.write(
-        `api-schema: the run's API key no longer works (${check.status}): its answers prove nothing\n`,
+          'run',
+          new URL('/api/v1/openapi.json', appUrl).toString(),
+          '--url',
+          appUrl,
+          '--header',
+          `Authorization: Bearer ${key}`,
+          // Revoking keys: see the comment at the top.
+          '--exclude-name',
+          'DELETE /api/v1/api-keys/{id}',
+          '--phases',
+          'examples,coverage,fuzzing',
+          '--checks',
+          [
+            'not_a_server_error',
+            'status_code_conformance',
+            'content_type_conformance',
+            'response_headers_conformance',
+            'response_schema_conformance',
+          ].join(','),
+          '--max-examples',
+          String(MAX_EXAMPLES),
+          '--workers',
+          '2',
+          '--request-timeout',
+          '30',
+          '--report',
+          'junit',
+          '--report-dir',
+          path.join(dataDir, 'schemathesis-report'),
+          '--output-sanitize',
+          'true',
+          // CI runs the same cases every time (a red CI lands nothing, so a failure there must
+          // be one a rerun shows again); a developer's run draws new ones and finds new bugs.
+          ...(process.env.CI ? ['--generation-deterministic'] : []),
+        ],
+        { cwd: dataDir, env: { ...process.env, SCHEMATHESIS_TELEMETRY: 'false' } },
       );
-      code = 1;
-    }
-  } catch (error) {
-    process.stderr.write(`api-schema: ${(error as Error).message}\n`);
-    const tail = fs.existsSync(logFile)
-      ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-30).join('\n')
-      : '';
-    if (tail) process.stderr.write(`--- ${logFile} ---\n${tail}\n`);
-  } finally {
-    await stack?.stop({ graceMs: 10_000 });
-    output.end();
-  }
-  if (code === 0 && process.env.FACECAST_API_SCHEMA_KEEP_DATA !== '1') {
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  } else {
-    process.stdout.write(`api-schema: kept ${dataDir} (stack.log, schemathesis-report)\n`);
-  }
-  return code;
+      process.stdout.write(
+        `api-schema: schemathesis exited ${result.code} after ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+      );
+      let code = result.code;
+      writeCounts(path.join(dataDir, 'schemathesis-report'));
+      const check = await fetch(new URL('/api/v1/usage', appUrl), {
+        headers: { authorization: `Bearer ${key}` },
+      });
+      if (check.status !== 200) {
+        process.stderr.write(
+          `api-schema: the run's API key no longer works (${check.status}): its answers prove nothing\n`,
+        );
+        code = 1;
+      }
+      return code;
+    },
+  });
 }
 
 process.exit(await main());

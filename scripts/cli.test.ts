@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findUserByApiKey } from '@/lib/auth/api-keys';
+import { findApiKey, findUserByApiKey } from '@/lib/auth/api-keys';
 import { verifyPassword } from '@/lib/auth/password';
 import { openDatabase } from '@/lib/db/open-database';
 
@@ -30,7 +30,17 @@ describe('npm run cli', () => {
       '--admin',
     );
     expect(created.stdout).toContain('ops@example.com (admin)');
-    const { stdout } = await cli('apikey', 'create', '--email', 'ops@example.com', '--name', 'ci');
+    const { stdout } = await cli(
+      'apikey',
+      'create',
+      '--email',
+      'ops@example.com',
+      '--name',
+      'ci',
+      '--scopes',
+      'admin,read',
+    );
+    expect(stdout).toContain('(read, admin)');
     const key = stdout.trim().split('\n').pop() ?? '';
     expect(key).toMatch(/^fc_[A-Za-z0-9_-]{40,}$/);
 
@@ -40,6 +50,7 @@ describe('npm run cli', () => {
         email: 'ops@example.com',
         isAdmin: true,
       });
+      expect(await findApiKey(db.prisma, key)).toMatchObject({ scopes: ['read', 'admin'] });
       const user = await db.prisma.user.findUniqueOrThrow({ where: { email: 'ops@example.com' } });
       expect(await verifyPassword(user.passwordHash, 'ops-password')).toBe(true);
     } finally {

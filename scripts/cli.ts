@@ -1,7 +1,8 @@
 /**
  * Facecast administration CLI.
  *   npm run cli -- user create --email <email> --password <password> [--admin]
- *   npm run cli -- apikey create --email <email> [--name <name>]   (prints the key last)
+ *   npm run cli -- apikey create --email <email> [--name <name>] [--scopes read,sessions,…]
+ *     (prints the key last; scopes default to read,sessions,avatars: decision 023)
  * Uses the same configuration as the app (DATABASE_URL or the embedded database in
  * FACECAST_DATA_DIR). The embedded database can only be opened while the app is stopped.
  */
@@ -9,13 +10,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ZodError } from 'zod';
 import { ApiError } from '@/lib/api/errors';
+import { ApiKeyScope } from '@/lib/auth/api-key-scopes';
 import { createApiKey } from '@/lib/auth/api-keys';
 import { openDatabase } from '@/lib/db/open-database';
 import { createUser } from '@/lib/users/create-user';
 
 const USAGE = `Usage:
   npm run cli -- user create --email <email> --password <password> [--admin]
-  npm run cli -- apikey create --email <email> [--name <name>]`;
+  npm run cli -- apikey create --email <email> [--name <name>] [--scopes read,sessions,avatars,admin]`;
 
 async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
@@ -26,6 +28,7 @@ async function main(argv: string[]): Promise<void> {
       password: { type: 'string' },
       admin: { type: 'boolean', default: false },
       name: { type: 'string' },
+      scopes: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -56,8 +59,17 @@ async function main(argv: string[]): Promise<void> {
         throw new Error(
           `No user with email ${email}. Create it first: npm run cli -- user create …`,
         );
-      const key = await createApiKey(db.prisma, { userId: user.id, name: values.name ?? 'cli' });
-      console.log(`Created API key "${key.name}" for ${email}. It is shown only once:`);
+      const scopes = values.scopes
+        ? ApiKeyScope.array().parse(values.scopes.split(',').map((s) => s.trim()))
+        : undefined;
+      const key = await createApiKey(db.prisma, {
+        userId: user.id,
+        name: values.name ?? 'cli',
+        scopes,
+      });
+      console.log(
+        `Created API key "${key.name}" (${key.scopes.join(', ')}) for ${email}. It is shown only once:`,
+      );
       console.log(key.key);
     }
   } finally {

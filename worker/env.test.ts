@@ -49,6 +49,28 @@ describe('parseWorkerEnv', () => {
     }
   });
 
+  it("refuses LiveKit's public development keys unless LiveKit runs on this machine", () => {
+    const secret = { WORKER_SECRET: 'a-long-enough-secret' };
+    for (const LIVEKIT_URL of ['wss://livekit.example.com', 'ws://10.0.0.5:7880']) {
+      for (const keys of [
+        { LIVEKIT_API_KEY: 'devkey', LIVEKIT_API_SECRET: 'secret' },
+        { LIVEKIT_API_KEY: 'devkey', LIVEKIT_API_SECRET: 'a-real-secret-of-the-server' },
+        { LIVEKIT_API_KEY: 'APIkey123', LIVEKIT_API_SECRET: 'secret' },
+      ]) {
+        const result = parseWorkerEnv({ ...secret, ...keys, LIVEKIT_URL });
+        expect(result.ok, `${LIVEKIT_URL} ${JSON.stringify(keys)}`).toBe(false);
+        if (!result.ok) expect(result.problems.join()).toMatch(/public development keys/);
+      }
+    }
+    for (const LIVEKIT_URL of ['ws://127.0.0.1:7880', 'ws://localhost:7880', 'ws://[::1]:7880']) {
+      expect(parseWorkerEnv({ ...secret, LIVEKIT_URL }).ok, LIVEKIT_URL).toBe(true);
+    }
+    const ownKeys = { LIVEKIT_API_KEY: 'APIkey123', LIVEKIT_API_SECRET: 'a-real-secret-of-it' };
+    expect(parseWorkerEnv({ ...secret, ...ownKeys, LIVEKIT_URL: 'wss://lk.example.com' }).ok).toBe(
+      true,
+    );
+  });
+
   it('requires WORKER_SECRET', () => {
     const result = parseWorkerEnv({});
     expect(result.ok).toBe(false);

@@ -2,6 +2,7 @@
  * Worker host configuration, validated once at start-up so that a wrong variable fails fast
  * with a readable message instead of surfacing later as an obscure runtime error.
  */
+import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_AGENT_NAME } from '../protocol/dispatch-metadata';
 import { VIDEO_CODECS } from './ipc/ipc';
@@ -75,6 +76,11 @@ export const workerEnvSchema = z.object({
   WORKER_VIDEO_CODEC: z.enum(VIDEO_CODECS).default('h264'),
   /** This host's name in reports and metrics; default `<hostname>-<pid>`. */
   WORKER_NAME: z.string().min(1).max(100).optional(),
+  /**
+   * The data directory the app prepares avatars in (shared with the app: the same path on a
+   * shared volume). Dispatched sessions may read only files under it.
+   */
+  FACECAST_DATA_DIR: z.string().min(1).default(path.join(process.cwd(), '.data')),
   /** The app, which the host reports to (capacity, sessions, figures). */
   FACECAST_APP_URL: z
     .string()
@@ -100,9 +106,28 @@ export function parseWorkerEnv(source: Record<string, string | undefined>): Pars
     if (value !== undefined && value !== '') input[key] = value;
   }
   const parsed = workerEnvSchema.safeParse(input);
-  if (parsed.success) return { ok: true, env: parsed.data };
-  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
-  return { ok: false, problems };
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+    return { ok: false, problems };
+  }
+  const devKeys = devKeysProblem(parsed.data);
+  return devKeys ? { ok: false, problems: [devKeys] } : { ok: true, env: parsed.data };
+}
+
+/** LiveKit's published development keys (`livekit-server --dev`). */
+const DEV_API_KEY = 'devkey';
+const DEV_API_SECRET = 'secret';
+
+/**
+ * LiveKit's development keys are public: anyone could mint tokens for a server that accepts
+ * them. A host uses them only with a LiveKit on this machine (the local server of a
+ * development set-up), never with a server on the network.
+ */
+function devKeysProblem(env: WorkerEnv): string | null {
+  if (env.LIVEKIT_API_KEY !== DEV_API_KEY && env.LIVEKIT_API_SECRET !== DEV_API_SECRET) return null;
+  const host = new URL(env.LIVEKIT_URL).hostname.replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)) return null;
+  return `LIVEKIT_API_KEY/LIVEKIT_API_SECRET: LiveKit's public development keys (${DEV_API_KEY}/${DEV_API_SECRET}) are accepted only with a LiveKit server on this machine (LIVEKIT_URL on localhost or 127.0.0.1), not with ${env.LIVEKIT_URL}. Set the key and secret from that server's config (keys: in livekit.yaml).`;
 }
 
 /** Reads `process.env`, or prints every problem and exits 1. */

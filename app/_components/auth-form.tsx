@@ -2,6 +2,7 @@
 import { signIn } from 'next-auth/react';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
+import { afterLoginPath } from '@/lib/auth/after-login-path';
 
 /** next-auth's error for a wrong email or password (other errors carry our own message). */
 const WRONG_CREDENTIALS = 'CredentialsSignin';
@@ -59,7 +60,8 @@ export function AuthForm({
         );
         return;
       }
-      router.push(params.get('callbackUrl') ?? '/avatars');
+      // Only a path on this site: the login page must not be an open redirect.
+      router.push(afterLoginPath(params.get('callbackUrl')));
       router.refresh();
     } finally {
       setBusy(false);

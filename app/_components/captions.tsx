@@ -12,6 +12,7 @@ import { AVATAR_IDENTITY } from '@/protocol/room-control';
 
 export const TRANSCRIPTION_TOPIC = 'lk.transcription';
 const SEGMENT_ATTRIBUTE = 'lk.segment_id';
+const FINAL_ATTRIBUTE = 'lk.transcription_final';
 /** How long a finished caption stays on screen, ms. */
 const LINGER_MS = 2_500;
 const STORAGE_KEY = 'facecast.captions';
@@ -27,7 +28,15 @@ export interface Caption {
  * Shows the avatar's captions through `onCaption` (null: nothing to show). Register before
  * `room.connect`; returns a function that stops following.
  */
-export function followCaptions(room: Room, onCaption: (caption: Caption | null) => void) {
+export function followCaptions(
+  room: Room,
+  onCaption: (caption: Caption | null) => void,
+  /**
+   * What a person in the room said: one final stream per turn, which the session sends on the
+   * speaker's behalf (`identity` null when it arrives as the avatar's, as from rtc-node).
+   */
+  onUserSaid?: (identity: string | null, text: string) => void,
+) {
   let current: string | undefined;
   let clearTimer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
@@ -55,8 +64,18 @@ export function followCaptions(room: Room, onCaption: (caption: Caption | null) 
 
   room.registerTextStreamHandler(TRANSCRIPTION_TOPIC, (reader, participantInfo) => {
     // What users said is in the transcript; captions show the avatar's voice.
-    if (participantInfo.identity !== AVATAR_IDENTITY) {
-      void reader.readAll().catch(() => undefined);
+    // A user's turn opens final; the avatar's utterances open with `lk.transcription_final`
+    // "false" and grow word by word.
+    const fromAvatar = participantInfo.identity === AVATAR_IDENTITY;
+    if (!fromAvatar || reader.info.attributes?.[FINAL_ATTRIBUTE] === 'true') {
+      void reader
+        .readAll()
+        .then((text) => {
+          if (!stopped && text.trim() !== '') {
+            onUserSaid?.(fromAvatar ? null : participantInfo.identity, text);
+          }
+        })
+        .catch(() => undefined);
       return;
     }
     void read(reader);

@@ -17,6 +17,7 @@ import { roomAuth, type RoomGrant } from './room/room-grant';
 import { RoomPanel } from './room/room-panel';
 import { useRoomFeed } from './room/use-room-feed';
 import { useMicrophone } from './use-microphone';
+import { isAvatarParticipant } from '@/protocol/room-control';
 
 type Phase = 'naming' | 'connecting' | 'waiting' | 'live' | 'ended' | 'full' | 'removed' | 'error';
 
@@ -67,7 +68,7 @@ export function LiveViewer(props: { tokenUrl: string; panel?: ReactNode; askName
     let disposed = false;
 
     const attach = (track: RemoteTrack, participant: RemoteParticipant) => {
-      if (participant.identity !== 'avatar') return;
+      if (!isAvatarParticipant(participant)) return;
       if (track.kind === Track.Kind.Video && videoRef.current) {
         track.attach(videoRef.current);
         setPhase('live');
@@ -81,7 +82,7 @@ export function LiveViewer(props: { tokenUrl: string; panel?: ReactNode; askName
       .on(RoomEvent.TrackSubscribed, (track, _pub, participant) => attach(track, participant))
       .on(RoomEvent.TrackUnsubscribed, (track) => track.detach())
       .on(RoomEvent.ParticipantDisconnected, (participant) => {
-        if (participant.identity === 'avatar') setPhase((p) => (p === 'live' ? 'waiting' : p));
+        if (isAvatarParticipant(participant)) setPhase((p) => (p === 'live' ? 'waiting' : p));
       })
       .on(RoomEvent.AudioPlaybackStatusChanged, () => setNeedsSound(!room.canPlaybackAudio))
       .on(RoomEvent.ParticipantPermissionsChanged, (_previous, participant) => {

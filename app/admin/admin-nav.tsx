@@ -8,6 +8,7 @@ const LINKS = [
   { href: '/admin/usage', label: 'Usage' },
   { href: '/admin/registration', label: 'Registration' },
   { href: '/admin/pool', label: 'Worker pool' },
+  { href: '/admin/audit', label: 'Audit log' },
 ];
 
 /** The admin area's own navigation, the current page marked for screen readers too. */

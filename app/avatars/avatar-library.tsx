@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, jsonInit } from '../_components/api';
 import { type Avatar, AvatarCard } from './avatar-card';
 import { ConversationSettings } from './conversation-settings';
+import { EmbedPanel } from './embed-panel';
 import { LipSyncPanel } from './lip-sync-panel';
 import { NewAvatarForm } from './new-avatar-form';
 import { SpeechSettings } from './speech-settings';
@@ -130,6 +131,17 @@ export function AvatarLibrary({
                     transcription={avatar.transcription}
                     serverTranscriber={serverTranscriber}
                     onSaved={() => void load()}
+                  />
+                </details>
+              )}
+              {avatar.status === 'ready' && (
+                <details className="avatar-settings" data-testid="embed-details">
+                  <summary>Embed on your site</summary>
+                  <EmbedPanel
+                    avatarId={avatar.id}
+                    chatAvailable={
+                      !!avatar.conversation.llm.baseUrl && !!avatar.conversation.llm.model
+                    }
                   />
                 </details>
               )}

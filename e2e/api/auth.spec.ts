@@ -1,4 +1,22 @@
-import { randomEmail, expect, expectApiError, logIn, test } from '../fixtures';
+import { type APIRequestContext, request as playwrightRequest } from '@playwright/test';
+import { randomEmail, expect, expectApiError, logIn, test, type TestUser } from '../fixtures';
+import { E2E_APP_URL, SAME_ORIGIN } from '../support/stack-info';
+
+/** One more browser-like login of `user` (its own cookie jar). */
+async function anotherLogin(user: TestUser): Promise<APIRequestContext> {
+  const context = await playwrightRequest.newContext({
+    baseURL: E2E_APP_URL,
+    extraHTTPHeaders: SAME_ORIGIN,
+  });
+  await logIn(context, user);
+  return context;
+}
+
+/** The login cookie a context holds, as a Cookie header a stolen copy would send. */
+async function cookieHeader(context: APIRequestContext): Promise<string> {
+  const { cookies } = await context.storageState();
+  return cookies.map((cookie) => `${cookie.name}=${cookie.value}`).join('; ');
+}
 
 test.describe('API authentication', () => {
   test('no credentials → 401 that explains how to authenticate', async ({ request }) => {
@@ -94,5 +112,68 @@ test.describe('API authentication', () => {
     expect(changed.status()).toBe(204);
     await expect(logIn(request, user)).rejects.toThrow();
     await logIn(request, { ...user, password: 'brand-new-password' });
+  });
+
+  test('a password change ends the other logins; this browser and API keys stay in', async ({
+    authedRequest,
+    api,
+    user,
+    request,
+  }) => {
+    const other = await anotherLogin(user);
+    try {
+      expect((await other.get('/api/v1/api-keys')).status()).toBe(200);
+      const changed = await authedRequest.put('/api/v1/account/password', {
+        data: { currentPassword: user.password, newPassword: 'a-fresh-password' },
+      });
+      expect(changed.status()).toBe(204);
+      // The browser that changed it got a renewed cookie and is still logged in.
+      expect((await authedRequest.get('/api/v1/api-keys')).status()).toBe(200);
+      // The other login ended, cookie and all.
+      await expectApiError(await other.get('/api/v1/api-keys'), 401, 'unauthorized');
+      const session = (await (await other.get('/api/auth/session')).json()) as object;
+      expect(session).not.toHaveProperty('user.email', user.email);
+      expect((await api.get('/api/v1/avatars')).status()).toBe(200);
+      // Logging in again with the new password works.
+      const again = await anotherLogin({ ...user, password: 'a-fresh-password' });
+      expect((await again.get('/api/v1/api-keys')).status()).toBe(200);
+      await again.dispose();
+      expect((await request.get('/api/v1/api-keys')).status()).toBe(401);
+    } finally {
+      await other.dispose();
+    }
+  });
+
+  test('"log out everywhere" ends every login, a copied cookie too; API keys stay', async ({
+    authedRequest,
+    api,
+    user,
+    request,
+  }) => {
+    const other = await anotherLogin(user);
+    const copied = await cookieHeader(authedRequest);
+    try {
+      const done = await authedRequest.post('/api/v1/account/logout-everywhere');
+      expect(done.status()).toBe(204);
+      expect(done.headers()['set-cookie']).toMatch(/next-auth\.session-token=;.*Max-Age=0/);
+      await expectApiError(await authedRequest.get('/api/v1/api-keys'), 401, 'unauthorized');
+      await expectApiError(await other.get('/api/v1/api-keys'), 401, 'unauthorized');
+      await expectApiError(
+        await request.get('/api/v1/api-keys', { headers: { cookie: copied } }),
+        401,
+        'unauthorized',
+      );
+      // Pages treat the ended login as logged out.
+      const page = await request.get('/settings/account', {
+        headers: { cookie: copied },
+        maxRedirects: 0,
+      });
+      expect(page.status()).toBeGreaterThanOrEqual(300);
+      expect(page.status()).toBeLessThan(400);
+      expect(page.headers().location).toMatch(/\/login/);
+      expect((await api.get('/api/v1/avatars')).status()).toBe(200);
+    } finally {
+      await other.dispose();
+    }
   });
 });

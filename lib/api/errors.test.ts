@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ApiError, errorResponse, notFound, readJson } from './errors';
+import { ApiError, assertNoNulInUrl, errorResponse, notFound, readJson } from './errors';
 
 describe('errorResponse', () => {
   it('maps ApiError codes to statuses and keeps headers', async () => {
@@ -68,5 +68,19 @@ describe('readJson limits', () => {
     });
     // It stopped reading soon after the limit instead of draining the stream.
     expect(pulled).toBeLessThan(40);
+  });
+});
+
+describe('assertNoNulInUrl', () => {
+  it('refuses an encoded NUL in the path or the query with 422, and lets the rest through', () => {
+    expect(() =>
+      assertNoNulInUrl(new Request('http://app.test/api/v1/admin/users?q=a%00b')),
+    ).toThrow(/NUL/);
+    expect(() => assertNoNulInUrl(new Request('http://app.test/api/v1/sessions/x%00y'))).toThrow(
+      /NUL/,
+    );
+    expect(() =>
+      assertNoNulInUrl(new Request('http://app.test/api/v1/admin/users?q=%2500&page=2')),
+    ).not.toThrow();
   });
 });

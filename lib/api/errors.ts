@@ -4,6 +4,7 @@
  */
 import { z, ZodError } from 'zod';
 import { log } from '@/lib/log/logger';
+import { DATABASE_RETRY_AFTER_S, isDatabaseUnavailable } from '@/lib/db/database-unavailable';
 
 /**
  * Every error code the API answers with, in `error.code` of the JSON error body. One enum for
@@ -13,6 +14,7 @@ export const ErrorCode = z.enum([
   'bad_request',
   'unauthorized',
   'forbidden',
+  'insufficient_scope',
   'not_found',
   'conflict',
   'no_capacity',
@@ -23,6 +25,7 @@ export const ErrorCode = z.enum([
   'rate_limited',
   'quota_exceeded',
   'unavailable',
+  'insufficient_storage',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -33,6 +36,8 @@ export const errorStatus = {
   unauthorized: 401,
   /** Logged in, but not allowed (a disabled account, a non-admin on an admin route). */
   forbidden: 403,
+  /** An API key without the scope the route needs (details: missingScopes). */
+  insufficient_scope: 403,
   not_found: 404,
   conflict: 409,
   /** A booking that would take more of the pool than it can run at some instant. */
@@ -47,6 +52,8 @@ export const errorStatus = {
   /** A user's quota is used up (details: limit, used, resetsAt). */
   quota_exceeded: 429,
   unavailable: 503,
+  /** The data directory's disk is full: nothing was stored. */
+  insufficient_storage: 507,
   internal: 500,
 } as const satisfies Record<ErrorCode, number>;
 
@@ -89,6 +96,13 @@ export const errorBodySchema = z.object({
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
+/** Whether an error (or one it was caused by) is a full disk or an exhausted quota. */
+export function isDiskFull(error: unknown, depth = 0): boolean {
+  if (depth > 5 || typeof error !== 'object' || error === null) return false;
+  const { code, cause } = error as { code?: unknown; cause?: unknown };
+  return code === 'ENOSPC' || code === 'EDQUOT' || isDiskFull(cause, depth + 1);
+}
+
 /** Turns any thrown value into a JSON error response. */
 export function errorResponse(error: unknown): Response {
   if (error instanceof ApiError) {
@@ -107,6 +121,30 @@ export function errorResponse(error: unknown): Response {
       error: { code: 'unprocessable', message: `Invalid request: ${summary}`, issues },
     };
     return Response.json(body, { status: 422 });
+  }
+  if (isDiskFull(error)) {
+    log.error({ err: error }, 'the data directory is full; answered 507');
+    const body: ErrorBody = {
+      error: {
+        code: 'insufficient_storage',
+        message:
+          'The server has no room left to store this. Nothing was saved; try again later (an operator must free disk space).',
+      },
+    };
+    return Response.json(body, { status: 507 });
+  }
+  if (isDatabaseUnavailable(error)) {
+    log.warn({ err: error }, 'database unavailable; answered 503');
+    const body: ErrorBody = {
+      error: {
+        code: 'unavailable',
+        message: `The database is unavailable for a moment (restarting or unreachable). Try again in ${DATABASE_RETRY_AFTER_S} seconds.`,
+      },
+    };
+    return Response.json(body, {
+      status: 503,
+      headers: { 'retry-after': String(DATABASE_RETRY_AFTER_S) },
+    });
   }
   log.error({ err: error }, 'unhandled api error');
   const body: ErrorBody = {
@@ -197,6 +235,18 @@ export async function readJson(
       'Text in the request may not contain the NUL character (\\u0000); remove it and send again.',
     );
   return value;
+}
+
+/**
+ * 422 when the URL (path or query) holds an encoded NUL: ids and search text reach the
+ * database, which cannot compare text holding U+0000 (schemathesis found a 500 that way).
+ */
+export function assertNoNulInUrl(request: Request): void {
+  if (/%00/.test(request.url))
+    throw new ApiError(
+      'unprocessable',
+      'The address may not contain the NUL character (%00); remove it and send again.',
+    );
 }
 
 /** Whether a string (or key) anywhere in a parsed JSON value holds U+0000, which the database cannot store. */

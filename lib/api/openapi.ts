@@ -54,8 +54,8 @@ export const errorSchema = errorBodySchema
 /** Why each status happens, for any route that can answer it. */
 const STATUS_TEXT: Record<number, string> = {
   400: '`bad_request`: the body could not be read (not JSON, not multipart).',
-  401: '`unauthorized`: no credentials, or an API key that is unknown or revoked.',
-  403: '`forbidden`: the account is disabled, or a write with the login cookie came from another site (no same-origin `Origin`).',
+  401: '`unauthorized`: no credentials, or an API key that is unknown, revoked or expired.',
+  403: '`insufficient_scope`: the API key lacks the scope this route needs (`error.missingScopes` names it); or `forbidden`: the account is disabled, or a write with the login cookie came from another site (no same-origin `Origin`).',
   404: '`not_found`: nothing with this id belongs to the caller (admin routes: the caller is not an admin).',
   409: '`conflict` (or `no_capacity`, `room_full`): the resource is not in a state that allows this.',
   413: '`payload_too_large`: the body is larger than the route accepts (JSON: 1 MiB).',
@@ -63,7 +63,8 @@ const STATUS_TEXT: Record<number, string> = {
   422: '`unprocessable`: the request failed validation; `error.issues` names the fields.',
   429: '`rate_limited` or `quota_exceeded`; `Retry-After` says when to try again where waiting helps.',
   500: '`internal`: an unexpected failure; the detail is in the server log.',
-  503: '`unavailable`: a service the request needs (worker pool, LiveKit) cannot take it now.',
+  503: '`unavailable`: a service the request needs (worker pool, LiveKit, the database) cannot take it now.',
+  507: '`insufficient_storage`: the server has no disk space left to store the upload; nothing was saved.',
 };
 
 /** Sent where waiting helps (not, e.g., with a monthly quota used up until the reset). */
@@ -72,11 +73,12 @@ const RETRY_AFTER = z.object({
 });
 
 /**
- * The error responses of a route, by status: 401, 403 and 500 always (every route is
- * authenticated and may fail unexpectedly), plus the given ones.
+ * The error responses of a route, by status: 401, 403, 422 and 500 always (every route is
+ * authenticated, refuses a NUL in its address with 422, and may fail unexpectedly), plus the
+ * given ones.
  */
 export function errorResponses(...statuses: number[]): Record<string, ResponseConfig> {
-  const all = [...new Set([401, 403, 500, ...statuses])].sort((a, b) => a - b);
+  const all = [...new Set([401, 403, 422, 500, ...statuses])].sort((a, b) => a - b);
   return Object.fromEntries(
     all.map((status) => {
       const description = STATUS_TEXT[status];

@@ -1,21 +1,25 @@
 import { getServerSession } from 'next-auth';
 import { db } from '@/lib/db/db';
 import { authOptions, type SessionUser } from './auth-options';
+import { isCurrentSession } from './session-version';
 
 /**
  * The account behind this request's login cookie, disabled or not, or null. Only for
- * resolveUser (lib/auth/with-auth.ts), which refuses a disabled one with a clear 403.
+ * resolveCaller (lib/auth/with-auth.ts), which refuses a disabled one with a clear 403.
  */
 export async function cookieUser(): Promise<(SessionUser & { disabledAt: Date | null }) | null> {
   const session = await getServerSession(authOptions());
   if (!session?.user.id) return null;
   // The account may have been deleted, disabled or demoted since the cookie was issued:
   // the database, not the cookie, says who the user is now.
+  // A password change or "log out everywhere" since then ended this login.
   const prisma = await db();
-  return prisma.user.findUnique({
+  const user = await prisma.user.findUnique({
     where: { id: session.user.id },
-    select: { id: true, email: true, isAdmin: true, disabledAt: true },
+    select: { id: true, email: true, isAdmin: true, disabledAt: true, sessionVersion: true },
   });
+  if (!user || !isCurrentSession(session.sessionVersion, user.sessionVersion)) return null;
+  return { id: user.id, email: user.email, isAdmin: user.isAdmin, disabledAt: user.disabledAt };
 }
 
 /**

@@ -18,7 +18,7 @@ const WRITE_TYPES = new Set([
 ]);
 
 /** The host the browser addressed: a proxy's `X-Forwarded-Host` first, else `Host`. */
-function requestHost(request: Request): string | null {
+export function requestHost(request: Request): string | null {
   const forwarded = request.headers.get('x-forwarded-host')?.split(',')[0]?.trim();
   return forwarded || request.headers.get('host');
 }

@@ -52,7 +52,7 @@ const request = (authorization?: string) =>
 describe('withAuth', () => {
   it('passes the API key owner and the route params to the handler', async () => {
     const { withAuth } = await import('./with-auth');
-    const handler = withAuth<{ id: string }>(({ user, params }) =>
+    const handler = withAuth<{ id: string }>({ scope: 'read' }, ({ user, params }) =>
       Promise.resolve(Response.json({ user: user.id, id: params.id })),
     );
     const response = await handler(request(`Bearer ${key}`), context);
@@ -63,7 +63,7 @@ describe('withAuth', () => {
   it('answers 401 JSON for a wrong key or a non-Bearer header, without calling the handler', async () => {
     const { withAuth } = await import('./with-auth');
     let called = false;
-    const handler = withAuth(() => {
+    const handler = withAuth({ scope: 'read' }, () => {
       called = true;
       return Promise.resolve(new Response('secret'));
     });
@@ -77,9 +77,9 @@ describe('withAuth', () => {
 
   it("turns the handler's errors into JSON responses", async () => {
     const { withAuth } = await import('./with-auth');
-    const missing = withAuth(() => Promise.reject(notFound('Avatar')));
+    const missing = withAuth({ scope: 'read' }, () => Promise.reject(notFound('Avatar')));
     expect((await missing(request(`Bearer ${key}`), context as never)).status).toBe(404);
-    const invalid = withAuth(() =>
+    const invalid = withAuth({ scope: 'read' }, () =>
       Promise.resolve(Response.json(z.object({ a: z.string() }).parse({}))),
     );
     const response = await invalid(request(`Bearer ${key}`), context as never);
@@ -102,7 +102,7 @@ describe('disabled accounts', () => {
     const email = `disabled-${Math.random().toString(36).slice(2)}@example.com`;
     const user = await createUser(prisma, { email, password: 'password-1' });
     const userKey = (await createApiKey(prisma, { userId: user.id, name: 'test' })).key;
-    const handler = withAuth(ok);
+    const handler = withAuth({ scope: 'read' }, ok);
     const authorize = (
       authOptions().providers[0] as unknown as {
         options: { authorize: (c: Record<string, string>) => Promise<unknown> };
@@ -147,8 +147,10 @@ describe('disabled accounts', () => {
       password: 'password-1',
       isAdmin: true,
     });
-    const adminKey = (await createApiKey(prisma, { userId: admin.id, name: 'test' })).key;
-    const handler = withAuth(ok, { admin: true });
+    const adminKey = (
+      await createApiKey(prisma, { userId: admin.id, name: 'test', scopes: ['admin'] })
+    ).key;
+    const handler = withAuth({ scope: 'admin' }, ok);
     const creator = await createUser(prisma, {
       email: `creator-${Math.random().toString(36).slice(2)}@example.com`,
       password: 'password-1',

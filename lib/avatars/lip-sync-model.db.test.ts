@@ -13,6 +13,11 @@ import {
   removeLipSyncModel,
   saveLipSyncModel,
 } from './lip-sync-model';
+import {
+  inspectLipSyncModel,
+  MAX_CONCURRENT_MODEL_CHECKS,
+  type ModelCheckLimits,
+} from './inspect-lip-sync-model';
 
 let db: TestDatabase;
 let userId: string;
@@ -63,6 +68,7 @@ const save = (
   body: ReadableStream<Uint8Array>,
   settings: Record<string, string> = {},
   user = userId,
+  checkLimits?: ModelCheckLimits,
 ) =>
   saveLipSyncModel(db.prisma, {
     userId: user,
@@ -70,6 +76,7 @@ const save = (
     dataDir: db.dataDir,
     body,
     settings: lipSyncSettingsSchema.parse(settings),
+    ...(checkLimits ? { checkLimits } : {}),
   });
 
 describe('lip-sync model of an avatar', () => {
@@ -105,6 +112,45 @@ describe('lip-sync model of an avatar', () => {
       batchSize: 8,
     });
   });
+
+  it('checks a model in a child process under a memory limit: the app never loads it', async () => {
+    const before = await getLipSyncModel(db.prisma, { userId, avatarId, dataDir: db.dataDir });
+    // 200 MB of weights: onnxruntime needs more than 300 MB to load it.
+    let heavy: Uint8Array | null = buildTestLipSyncModel({ ballastMb: 200 });
+    const body = streamOf(heavy);
+    heavy = null;
+    const rssBefore = process.memoryUsage().rss;
+    const refused = await refusal(save(body, {}, userId, { memoryMb: 300 }));
+    expect(refused.status).toBe(422);
+    expect(refused.message).toMatch(/could not be loaded within the 300 MB a model check may use/);
+    // Loading it here would have added its 200 MB of weights at least.
+    expect(process.memoryUsage().rss - rssBefore).toBeLessThan(150 * 1024 * 1024);
+    expect(await getLipSyncModel(db.prisma, { userId, avatarId, dataDir: db.dataDir })).toEqual(
+      before,
+    );
+  }, 60_000);
+
+  it('gives up on a model check that takes too long, and bounds checks at once', async () => {
+    const file = path.join(db.dataDir, 'check-me.onnx');
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(file, buildTestLipSyncModel());
+    await expect(inspectLipSyncModel(file, {}, { timeoutMs: 20 })).rejects.toMatchObject({
+      status: 422,
+      message: expect.stringMatching(/did not load within 0.02 s/) as unknown,
+    });
+    const checks = await Promise.allSettled(
+      Array.from({ length: MAX_CONCURRENT_MODEL_CHECKS + 1 }, () => inspectLipSyncModel(file, {})),
+    );
+    const busy = checks.filter((c) => c.status === 'rejected');
+    expect(busy).toHaveLength(1);
+    expect((busy[0] as PromiseRejectedResult).reason).toMatchObject({
+      status: 503,
+      headers: { 'retry-after': '10' },
+    });
+    expect(checks.filter((c) => c.status === 'fulfilled')).toHaveLength(
+      MAX_CONCURRENT_MODEL_CHECKS,
+    );
+  }, 60_000);
 
   it('replaces the model; a refused upload keeps the previous one', async () => {
     const second = buildTestLipSyncModel({ faceSizePx: 128 });

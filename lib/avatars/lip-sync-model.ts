@@ -8,11 +8,11 @@ import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Prisma, type PrismaClient } from '@prisma/client';
 import { z } from 'zod';
-import { ApiError, notFound } from '@/lib/api/errors';
+import { ApiError, isDiskFull, notFound } from '@/lib/api/errors';
 import { lipSyncModelSchema } from '@/protocol/lip-sync/lip-sync-model';
-import { LipSyncError } from '@/protocol/lip-sync/lip-sync-error';
-import { resolveInterface, type ResolvedInterface } from '@/protocol/lip-sync/model-interface';
+import type { ResolvedInterface } from '@/protocol/lip-sync/model-interface';
 import { avatarDir } from './avatar-files';
+import { inspectLipSyncModel, type ModelCheckLimits } from './inspect-lip-sync-model';
 
 /** Largest accepted model, bytes (500 MB; Wav2Lip GAN exports are ~140 MB). */
 export const MAX_LIP_SYNC_MODEL_BYTES = 500 * 1024 * 1024;
@@ -50,40 +50,6 @@ export const tooLarge = () =>
     `The lip-sync model is larger than ${MAX_LIP_SYNC_MODEL_BYTES / 1024 / 1024} MB. Export a smaller model (Wav2Lip is about 140 MB; float16 halves it).`,
   );
 
-/**
- * Loads the model with onnxruntime and matches it to the Wav2Lip interface; refusals are
- * 422 ApiErrors saying what is wrong. Loading (not running) costs about the file's size in
- * memory for a moment; the session is released at once.
- */
-export async function inspectLipSyncModel(
-  file: string,
-  settings: Pick<LipSyncSettings, 'melInput' | 'faceInput'>,
-): Promise<ResolvedInterface> {
-  const ort = await import('onnxruntime-node');
-  let session: Awaited<ReturnType<typeof ort.InferenceSession.create>>;
-  try {
-    session = await ort.InferenceSession.create(file, {
-      graphOptimizationLevel: 'disabled',
-      intraOpNumThreads: 1,
-    });
-  } catch {
-    throw new ApiError(
-      'unprocessable',
-      'The file is not an ONNX model onnxruntime can load. Upload a Wav2Lip-compatible .onnx export (mel [B,1,80,16] + face [B,6,S,S] → [B,3,S,S]).',
-    );
-  }
-  try {
-    return resolveInterface(session.inputMetadata, session.outputMetadata, settings);
-  } catch (error) {
-    if (error instanceof LipSyncError) {
-      throw new ApiError('unprocessable', `Not a Wav2Lip-compatible model: ${error.message}.`);
-    }
-    throw error;
-  } finally {
-    await session.release();
-  }
-}
-
 /** Writes a stream to `file`, refusing (and deleting it) past `maxBytes`. */
 async function writeLimited(
   body: ReadableStream<Uint8Array>,
@@ -99,13 +65,16 @@ async function writeLimited(
       if (done) break;
       bytes += value.byteLength;
       if (bytes > maxBytes) throw tooLarge();
-      await handle.write(value);
+      // write() may write less than asked (a nearly full disk); the next call then fails.
+      for (let at = 0; at < value.byteLength;) {
+        at += (await handle.write(value, at, value.byteLength - at)).bytesWritten;
+      }
     }
   } catch (error) {
     await reader.cancel().catch(() => undefined);
     await handle.close();
     await rm(file, { force: true });
-    if (error instanceof ApiError) throw error;
+    if (error instanceof ApiError || isDiskFull(error)) throw error; // a full disk is a 507
     throw new ApiError('bad_request', 'The upload did not complete. Send the model again.');
   }
   await handle.close();
@@ -125,6 +94,8 @@ export interface SaveLipSyncModelOptions {
   body: ReadableStream<Uint8Array>;
   settings: LipSyncSettings;
   maxBytes?: number;
+  /** The model check's memory and time (tests lower them). */
+  checkLimits?: ModelCheckLimits;
 }
 
 /**
@@ -151,7 +122,7 @@ export async function saveLipSyncModel(
         'The upload is empty. Send the .onnx file as the request body (application/octet-stream) or in the multipart field "model".',
       );
     }
-    const resolved = await inspectLipSyncModel(upload, options.settings);
+    const resolved = await inspectLipSyncModel(upload, options.settings, options.checkLimits);
     const final = path.join(dir, LIP_SYNC_FILE_NAME);
     await rename(upload, final);
     const config: LipSyncConfig = {

@@ -16,6 +16,7 @@ export type AvatarPreparationErrorCode =
   | 'unreadable_video'
   | 'no_video_stream'
   | 'video_too_long'
+  | 'video_too_large'
   | 'no_face'
   | 'multiple_faces'
   | 'face_too_small'
@@ -29,6 +30,8 @@ const REASONS: Record<AvatarPreparationErrorCode, string> = {
   no_video_stream:
     'This file has no video picture (only sound, or nothing). Upload an MP4 or WebM video of the person, or a portrait photo.',
   video_too_long: `This video is longer than ${MAX_VIDEO_SECONDS} seconds. Trim it to at most ${MAX_VIDEO_SECONDS} seconds (10 seconds of the person idle is plenty) and upload it again.`,
+  video_too_large:
+    'This video picture is larger than 8K (7680 × 4320). Export it at 1080p or smaller and upload it again.',
   no_face: 'No face was found in this image. Upload a clear, front-facing portrait.',
   multiple_faces:
     'More than one face was found. Upload a portrait with exactly one person, or crop the others out.',

@@ -16,6 +16,7 @@ import { checkFrameStore } from './check-frame-store';
 import { DEFAULT_FRAMING, framingSchema, type FramingId } from './framings';
 import { progressLineSchema, STAGES, type ProgressLine } from './preparation-progress';
 import { sourceExtension } from './sniff-media';
+import { emitWebhookEvent } from '@/lib/webhooks/emit';
 
 export interface PreparationJob {
   prisma: PrismaClient;
@@ -182,8 +183,29 @@ async function prepare(job: PreparationJob): Promise<void> {
     };
   }
   // The avatar may have been deleted meanwhile: updateMany then changes nothing.
-  await prisma.avatar.updateMany({ where: { id: avatarId }, data: update });
+  const { count } = await prisma.avatar.updateMany({ where: { id: avatarId }, data: update });
   log.info({ avatarId, status: update.status }, 'avatar prepared');
+  if (count === 1)
+    await avatarWebhook(prisma, avatarId, { status: update.status, error: update.error });
+}
+
+/** `avatar.ready` or `avatar.failed` to the owner's webhooks. */
+async function avatarWebhook(
+  prisma: PrismaClient,
+  avatarId: string,
+  update: { status: 'ready' | 'failed'; error: string | null },
+): Promise<void> {
+  const avatar = await prisma.avatar.findUnique({
+    where: { id: avatarId },
+    select: { userId: true, name: true },
+  });
+  if (!avatar) return;
+  await emitWebhookEvent(prisma, avatar.userId, `avatar.${update.status}`, {
+    avatarId,
+    name: avatar.name,
+    status: update.status,
+    ...(update.error ? { error: update.error } : {}),
+  });
 }
 
 /** Queues an avatar for preparation; jobs run one at a time in arrival order. */

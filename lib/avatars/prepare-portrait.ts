@@ -13,6 +13,7 @@ import { frameCrop, renderCrop, type RgbImage } from './frame-crop';
 import { DEFAULT_FRAMING, FRAMINGS, type FramingId } from './framings';
 import { AvatarPreparationError } from './preparation-error';
 import { ignoreProgress, STAGES, type ReportProgress } from './preparation-progress';
+import { MAX_IMAGE_PIXELS } from './upload-limits';
 
 export {
   AvatarPreparationError,
@@ -55,7 +56,10 @@ export interface PreparedPortrait {
 async function decode(input: Buffer): Promise<RgbImage> {
   try {
     // failOn 'warning' also refuses truncated JPEGs, which libjpeg would otherwise pad grey.
-    const { data, info } = await sharp(input, { failOn: 'warning' })
+    const { data, info } = await sharp(input, {
+      failOn: 'warning',
+      limitInputPixels: MAX_IMAGE_PIXELS,
+    })
       .rotate() // apply EXIF orientation
       .flatten({ background: '#ffffff' })
       .toColourspace('srgb')

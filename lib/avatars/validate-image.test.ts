@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { makePngBomb } from '../testing/test-media';
 import { sniffImageType, validateImage } from './validate-image';
 
 const MB = 1024 * 1024;
@@ -51,4 +52,15 @@ describe('validateImage', () => {
     await expect(validateImage(image, image.length - 1)).rejects.toMatchObject({ status: 413 });
     await expect(validateImage(new Uint8Array(), MB)).rejects.toMatchObject({ status: 422 });
   });
+
+  it('refuses a 30 000 × 30 000 PNG bomb from its header with 422, memory flat', async () => {
+    const bomb = await makePngBomb(30_000, 30_000);
+    expect(bomb.length).toBeLessThan(MB);
+    const rssBefore = process.memoryUsage().rss;
+    await expect(validateImage(bomb, 10 * MB)).rejects.toMatchObject({
+      status: 422,
+      message: /30000 × 30000 pixels; the largest accepted is 50 megapixels/,
+    });
+    expect(process.memoryUsage().rss - rssBefore).toBeLessThan(100 * MB);
+  }, 30_000);
 });

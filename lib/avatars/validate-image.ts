@@ -5,6 +5,7 @@
 import sharp from 'sharp';
 import { ApiError } from '@/lib/api/errors';
 import { sniffMedia } from './sniff-media';
+import { MAX_IMAGE_PIXELS } from './upload-limits';
 
 export const ACCEPTED_TYPES = {
   'image/jpeg': 'jpg',
@@ -34,6 +35,22 @@ export function tooLarge(maxBytes: number): ApiError {
   );
 }
 
+/** Refuses a picture over MAX_IMAGE_PIXELS from its header alone, before any decoding. */
+async function refuseHugePicture(bytes: Uint8Array): Promise<void> {
+  let widthPx = 0;
+  let heightPx = 0;
+  try {
+    ({ width: widthPx = 0, height: heightPx = 0 } = await sharp(bytes).metadata());
+  } catch {
+    return; // an unreadable header is reported by the decode below
+  }
+  if (widthPx * heightPx <= MAX_IMAGE_PIXELS) return;
+  throw new ApiError(
+    'unprocessable',
+    `The image is ${widthPx} × ${heightPx} pixels; the largest accepted is ${MAX_IMAGE_PIXELS / 1_000_000} megapixels. Scale it down (2000 pixels on the long side is plenty for a portrait) and upload it again.`,
+  );
+}
+
 export async function validateImage(bytes: Uint8Array, maxBytes: number): Promise<ValidImage> {
   if (bytes.length === 0) {
     throw new ApiError(
@@ -49,9 +66,10 @@ export async function validateImage(bytes: Uint8Array, maxBytes: number): Promis
       'This file is not a JPEG, PNG or WebP image. Upload a portrait photo in one of those formats.',
     );
   }
+  await refuseHugePicture(bytes);
   try {
     // failOn 'truncated' catches cut-off files that would otherwise decode as half grey.
-    const { info } = await sharp(bytes, { failOn: 'truncated' })
+    const { info } = await sharp(bytes, { failOn: 'truncated', limitInputPixels: MAX_IMAGE_PIXELS })
       .raw()
       .toBuffer({ resolveWithObject: true });
     return {

@@ -1,11 +1,19 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sniffMedia } from './sniff-media';
-import { makeAudioOnlyMp4, makeLongVideo, makePortraitVideo } from '../testing/test-media';
+import {
+  makeAudioOnlyMp4,
+  makeHugeFrameVideo,
+  makeLongVideo,
+  makePortraitVideo,
+} from '../testing/test-media';
 import { validateUpload } from './validate-upload';
+import { probeVideo } from './video-tools';
 
 const MB = 1024 * 1024;
 let dir: string;
@@ -78,6 +86,35 @@ describe('validateUpload', () => {
       message: /could not be read/,
     });
   }, 60_000);
+
+  it('refuses a video picture larger than 8K with 422, saying so', async () => {
+    const huge = await readFile(await makeHugeFrameVideo(path.join(dir, 'huge.mp4'), 8000, 4500));
+    await expect(validateUpload(huge, { maxImageBytes: MB })).rejects.toMatchObject({
+      code: 'unprocessable',
+      message: /larger than 8K/,
+    });
+  }, 60_000);
+
+  it('never lets a playlist inside an upload reach the network', async () => {
+    const requests: string[] = [];
+    const server = http.createServer((request, response) => {
+      requests.push(request.url ?? '');
+      response.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const playlist = path.join(dir, 'playlist.mp4');
+    await writeFile(
+      playlist,
+      `#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\nhttp://127.0.0.1:${port}/segment.ts\n#EXT-X-ENDLIST\n`,
+    );
+    try {
+      await expect(probeVideo(playlist)).rejects.toMatchObject({ code: 'unreadable_video' });
+      expect(requests).toEqual([]);
+    } finally {
+      server.close();
+    }
+  });
 
   it('refuses other files with 415 and an empty one with 422', async () => {
     await expect(

@@ -6,6 +6,7 @@ import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { z } from 'zod';
 import { AvatarPreparationError } from './preparation-error';
+import { FFMPEG_INPUT_PROTOCOLS, MAX_VIDEO_PIXELS } from './upload-limits';
 
 const execFileAsync = promisify(execFile);
 
@@ -60,7 +61,10 @@ export async function probeVideo(filePath: string): Promise<VideoInfo> {
   try {
     ({ stdout } = await execFileAsync(
       'ffprobe',
-      ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', filePath],
+      [
+        ...['-v', 'error', ...FFMPEG_INPUT_PROTOCOLS, '-print_format', 'json'],
+        ...['-show_format', '-show_streams', filePath],
+      ],
       { maxBuffer: 8 * 1024 * 1024, timeout: 30_000 },
     ));
   } catch (error) {
@@ -78,6 +82,11 @@ export async function probeVideo(filePath: string): Promise<VideoInfo> {
   );
   if (!video) throw new AvatarPreparationError('no_video_stream');
   if (!video.width || !video.height) throw new AvatarPreparationError('unreadable_video');
+  if (video.width * video.height > MAX_VIDEO_PIXELS) {
+    throw new AvatarPreparationError('video_too_large', {
+      detail: `${video.width} × ${video.height}`,
+    });
+  }
   const durationS = Number(format?.duration ?? video.duration ?? NaN);
   if (!Number.isFinite(durationS) || durationS <= 0) {
     throw new AvatarPreparationError('unreadable_video', { detail: 'no duration' });
@@ -122,7 +131,7 @@ export async function* decodeFrames(options: DecodeFramesOptions): AsyncGenerato
   const child = spawn(
     'ffmpeg',
     [
-      ...['-v', 'error', '-nostdin', '-i', filePath, '-an', '-sn'],
+      ...['-v', 'error', '-nostdin', ...FFMPEG_INPUT_PROTOCOLS, '-i', filePath, '-an', '-sn'],
       ...['-vf', `fps=${fps},scale=${widthPx}:${heightPx}:flags=lanczos`],
       ...['-frames:v', String(maxFrames), '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],
     ],

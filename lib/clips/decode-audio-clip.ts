@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { z } from 'zod';
 import { ApiError } from '@/lib/api/errors';
 import { MissingFfmpegError } from '@/lib/avatars/video-tools';
+import { FFMPEG_INPUT_PROTOCOLS } from '@/lib/avatars/upload-limits';
 import { CLIP_MAX_DURATION_MS, CLIP_SAMPLE_RATE_HZ } from '@/protocol/room-control';
 import { ACCEPTED_AUDIO_NAMES, sniffAudio, type AudioType } from './sniff-audio';
 
@@ -67,7 +68,10 @@ async function probeAudio(filePath: string): Promise<{ durationS?: number }> {
   try {
     ({ stdout } = await execFileAsync(
       'ffprobe',
-      ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', filePath],
+      [
+        ...['-v', 'error', ...FFMPEG_INPUT_PROTOCOLS, '-print_format', 'json'],
+        ...['-show_format', '-show_streams', filePath],
+      ],
       { maxBuffer: 4 * 1024 * 1024, timeout: 30_000 },
     ));
   } catch (error) {
@@ -97,7 +101,8 @@ function decodePcm(filePath: string, maxMs: number): Promise<Buffer> {
     const child = spawn(
       'ffmpeg',
       [
-        ...['-v', 'error', '-nostdin', '-i', filePath, '-vn', '-sn', '-dn'],
+        ...['-v', 'error', '-nostdin', ...FFMPEG_INPUT_PROTOCOLS, '-i', filePath],
+        ...['-vn', '-sn', '-dn'],
         ...['-t', (maxMs / 1000).toFixed(3), '-ac', '1', '-ar', String(CLIP_SAMPLE_RATE_HZ)],
         ...['-f', 's16le', '-c:a', 'pcm_s16le', 'pipe:1'],
       ],

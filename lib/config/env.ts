@@ -66,6 +66,8 @@ const envSchema = z
     FACECAST_REGISTRATIONS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(10),
     /** Sign-in attempts one address may make per 15 minutes, whatever the accounts. */
     FACECAST_SIGNINS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(30),
+    /** Widget sessions one address may start per minute (docs/widget.md). */
+    FACECAST_WIDGET_STARTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
     /** Viewer tokens one address (and one account) may be issued per minute. */
     FACECAST_TOKENS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
     /**

@@ -54,11 +54,13 @@ export async function createViewerToken(options: {
   mayPublishData?: boolean;
   /** Participant attributes the token sets (what the room's checks read back). */
   attributes?: Record<string, string>;
+  /** How long the token works, s (default VIEWER_TOKEN_TTL_S). */
+  ttlSeconds?: number;
 }): Promise<string> {
   const token = new AccessToken(env().LIVEKIT_API_KEY, env().LIVEKIT_API_SECRET, {
     identity: options.identity,
     name: options.name,
-    ttl: VIEWER_TOKEN_TTL_S,
+    ttl: options.ttlSeconds ?? VIEWER_TOKEN_TTL_S,
     ...(options.attributes ? { attributes: options.attributes } : {}),
   });
   token.addGrant({
@@ -117,11 +119,14 @@ export async function setGuestMicrophones(roomName: string, mayTalk: boolean): P
   return guests.length;
 }
 
-export async function createRoom(roomName: string): Promise<void> {
+export async function createRoom(
+  roomName: string,
+  options: { emptyTimeoutS?: number } = {},
+): Promise<void> {
   await roomService().createRoom({
     name: roomName,
     // An abandoned room closes itself: the worker's session ends with it.
-    emptyTimeout: 10 * 60,
+    emptyTimeout: options.emptyTimeoutS ?? 10 * 60,
     departureTimeout: 60,
   });
 }

@@ -48,3 +48,22 @@ export function tokenRule(scope: 'ip' | 'account'): RateLimitRule {
       `Too many viewer tokens were asked for (at most ${points} a minute). Try again ${retryIn(retry)}.`,
   };
 }
+
+/**
+ * Widget sessions started from one address per minute (FACECAST_WIDGET_STARTS_PER_MINUTE),
+ * and through one embed per minute whatever the addresses (ten times that: a busy shop
+ * has many visitors, a script walking addresses has a ceiling).
+ */
+export function widgetStartRule(scope: 'ip' | 'embed'): RateLimitRule {
+  const perIp = env().FACECAST_WIDGET_STARTS_PER_MINUTE;
+  const points = scope === 'ip' ? perIp : perIp * 10;
+  return {
+    name: `widget-${scope}`,
+    points,
+    durationSeconds: 60,
+    message: (retry) =>
+      scope === 'ip'
+        ? `Too many conversations were started from your address (at most ${points} a minute). Try again ${retryIn(retry)}.`
+        : `This avatar is starting too many conversations right now. Try again ${retryIn(retry)}.`,
+  };
+}

@@ -1,6 +1,6 @@
 import type { Booking, PrismaClient, Session } from '@prisma/client';
 import { ApiError, notFound } from '@/lib/api/errors';
-import { resolveUser } from '@/lib/auth/with-auth';
+import { type RouteScope, resolveUser } from '@/lib/auth/with-auth';
 import { sanitizeDisplayName } from './display-name';
 import type { ParticipantRole } from './room-event-types';
 import { guestMayTalk } from './room-door';
@@ -28,12 +28,14 @@ const JWT = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 /**
  * Resolves the caller of a room route: `Authorization: Bearer <room token>` for people in the
  * room (the token the page joined with), otherwise the session's owner by API key or login.
- * Rooms of other users' sessions are 404s.
+ * Rooms of other users' sessions are 404s. `scope` is what an API key needs (reading a room:
+ * `read`; acting in it: `sessions`); room tokens are not API keys and carry no scopes.
  */
 export async function resolveRoomActor(
   prisma: PrismaClient,
   request: Request,
   sessionId: string,
+  scope: RouteScope,
 ): Promise<RoomActor> {
   const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '')?.[1];
   const session = await prisma.session.findUnique({
@@ -58,7 +60,7 @@ export async function resolveRoomActor(
         guestMayTalk({ session, booking: session.booking, via: claims.via }),
     };
   }
-  const user = await resolveUser(request);
+  const user = await resolveUser(request, scope);
   if (!session || session.userId !== user.id) throw notFound('Room');
   return {
     session,

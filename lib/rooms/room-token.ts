@@ -19,8 +19,8 @@ import { guestMayTalk, type RoomDoor, type RoomVia } from './room-door';
 const PENDING_JOIN_MS = 30_000;
 
 /** Token attributes the room's checks read back. */
-const ATTR_LINK = 'facecast.link';
-const ATTR_VIA = 'facecast.via';
+export const ATTR_LINK = 'facecast.link';
+export const ATTR_VIA = 'facecast.via';
 
 export interface RoomGrant {
   livekitUrl: string;
@@ -44,7 +44,7 @@ function assertRunning(status: string) {
 }
 
 /** People in the room now or about to be (tokens just issued), without the avatar and host. */
-async function viewersInRoom(prisma: PrismaClient, door: RoomDoor): Promise<number> {
+export async function viewersInRoom(prisma: PrismaClient, door: RoomDoor): Promise<number> {
   const present = await roomService()
     .listParticipants(door.session.roomName)
     .catch(() => []);

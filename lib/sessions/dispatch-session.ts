@@ -13,11 +13,18 @@ import { log } from '@/lib/log/logger';
 import { encodeDispatchMetadata } from '@/protocol/dispatch-metadata';
 import type { SessionRequest } from '@/protocol/session-request';
 import { sessionRequestForSession } from './session-request';
+import { sessionEndedWebhook } from '@/lib/webhooks/session-webhooks';
 
 export interface DispatchOptions {
   roomName: string;
   request: SessionRequest;
 }
+
+/**
+ * How long the room that places an agent's face lives with nobody in it, s: longer than any
+ * session (a booking is at most 8 h); the face ends with its agent, or when stopped.
+ */
+export const AGENT_PLACEMENT_ROOM_S = 12 * 60 * 60;
 
 /** Places a session on the pool. Injectable so tests can watch re-dispatches without LiveKit. */
 export type SessionDispatcher = (options: DispatchOptions) => Promise<void>;
@@ -29,8 +36,9 @@ export type SessionDispatcher = (options: DispatchOptions) => Promise<void>;
 export async function dispatchSession({ roomName, request }: DispatchOptions): Promise<void> {
   const { LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET, WORKER_SECRET, FACECAST_AGENT_NAME } =
     env();
-  // createRoom's empty timeout (10 min) outlasts a process restart or a re-dispatch.
-  await createRoom(roomName);
+  // createRoom's empty timeout (10 min) outlasts a process restart or a re-dispatch. An
+  // agent's face is in the agent's room: this one, where nobody joins, only places it.
+  await createRoom(roomName, request.agent ? { emptyTimeoutS: AGENT_PLACEMENT_ROOM_S } : {});
   const client = new AgentDispatchClient(
     livekitHttpUrl(LIVEKIT_URL),
     LIVEKIT_API_KEY,
@@ -90,10 +98,11 @@ export async function redispatchSession(
       error instanceof ApiError
         ? `Could not restart the session: ${error.message}`
         : 'Could not restart the session: the live video server (LiveKit) did not take the dispatch.';
-    await prisma.session.updateMany({
+    const failed = await prisma.session.updateMany({
       where: { id: sessionId, status: { in: ['starting', 'live'] } },
       data: { status: 'failed', error: message, endedAt: now },
     });
+    if (failed.count === 1) await sessionEndedWebhook(prisma, sessionId);
     return false;
   }
   log.info(

@@ -260,4 +260,38 @@ describe('sessionTranscript', () => {
     // Another session's transcript is its own.
     expect(await sessionTranscript(db.prisma, await newSession())).toEqual([]);
   });
+
+  it('ends a turn a crash cut off as interrupted; a dropped turn never heard adds none', async () => {
+    const sessionId = await newSession();
+    await recordSessionEvents(db.prisma, {
+      events: [
+        reported(sessionId, { type: 'speech.queued', turnId: 'a1', text: 'Hello there.' }),
+        reported(sessionId, { type: 'speech.queued', turnId: 'a2', text: 'And more.' }),
+        reported(sessionId, {
+          type: 'speech.started',
+          turnId: 'a1',
+          text: 'Hello there.',
+          startedAt: T0,
+        }),
+        reported(sessionId, {
+          type: 'speech.dropped',
+          turnId: 'a1',
+          text: 'Hello there.',
+          reason: 'crash',
+        }),
+        reported(sessionId, {
+          type: 'speech.dropped',
+          turnId: 'a2',
+          text: 'And more.',
+          reason: 'crash',
+        }),
+      ],
+    });
+    const turns = await db.prisma.transcriptTurn.findMany({ where: { sessionId } });
+    expect(turns).toHaveLength(1);
+    expect(turns[0]).toMatchObject({ turnId: 'a1', interrupted: true });
+    expect(turns[0]?.endedAt).toBeInstanceOf(Date);
+    const stored = await db.prisma.sessionEvent.findMany({ where: { sessionId } });
+    expect(stored.map((e) => e.type).filter((t) => t === 'speech.dropped')).toHaveLength(2);
+  });
 });

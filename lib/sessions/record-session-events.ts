@@ -101,7 +101,20 @@ async function apply(prisma: PrismaClient, { sessionId, event }: ReportedSession
         update: {},
       });
       return;
+    case 'speech.dropped':
+      // A turn cut by a crash after it was heard ends there, interrupted; one never heard
+      // has no transcript turn (the event itself is kept and streamed).
+      if (event.reason === 'crash') {
+        await prisma.transcriptTurn.updateMany({
+          where: { sessionId, turnId: event.turnId, endedAt: null },
+          data: { endedAt: new Date(), interrupted: true },
+        });
+      }
+      return;
+    case 'speech.queued':
     case 'error':
       return;
+    default:
+      event satisfies never;
   }
 }

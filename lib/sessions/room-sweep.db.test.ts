@@ -120,6 +120,20 @@ describe('room sweep', () => {
     expect(sweep.ended).toEqual([busy.id]);
   });
 
+  it("ends a session at its endsBy (a widget's longest length) even with someone in the room", async () => {
+    const widget = await insertSession(db.prisma, owner, {
+      liveAt: t0,
+      source: 'widget',
+      endsBy: at(10),
+    });
+    const room = rooms({ [widget.roomName]: ['guest-w'] });
+    let sweep = await runRoomSweep(db.prisma, { holder: 'a', actions: room.actions, now: at(9) });
+    expect(sweep.ended).toEqual([]);
+    sweep = await runRoomSweep(db.prisma, { holder: 'a', actions: room.actions, now: at(10) });
+    expect(sweep.ended).toEqual([widget.id]);
+    expect((await row(widget.id)).status).toBe('ended');
+  });
+
   it('runs in one app instance at a time, and a failing room does not stop the others', async () => {
     const first = await insertSession(db.prisma, owner, { liveAt: t0 });
     const second = await insertSession(db.prisma, owner, { liveAt: t0 });

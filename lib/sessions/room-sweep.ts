@@ -1,7 +1,8 @@
 /**
  * A look into every live session's room every ~15 s, through the LiveKit server API: meters
  * its viewers (most at once, when one was last seen, how many joined) and ends instant
- * sessions nobody has been in for FACECAST_IDLE_MINUTES (idle-session.ts). One app instance
+ * sessions nobody has been in for FACECAST_IDLE_MINUTES (idle-session.ts), and sessions past
+ * their `endsBy` (a widget session's longest length). One app instance
  * at a time does it, under a lease in the database, like the booking scheduler.
  */
 import { randomUUID } from 'node:crypto';
@@ -52,7 +53,9 @@ export async function runRoomSweep(
     now,
   });
   if (!result.leader) return result;
-  const live = await prisma.session.findMany({ where: { status: 'live' } });
+  // An agent's face is in the agent's room, not in this installation's: it ends with its
+  // agent (worker/agents/watch-agent.ts), not for having no viewers here.
+  const live = await prisma.session.findMany({ where: { status: 'live', agentUrl: null } });
   for (const session of live) {
     try {
       const viewers = new Set(await options.actions.listViewers(session.roomName)).size;
@@ -68,7 +71,12 @@ export async function runRoomSweep(
         data: metered,
       });
       result.swept++;
-      if (
+      if (session.endsBy && now >= session.endsBy) {
+        // A widget session's longest length (its embed's maxMinutes), whoever is there.
+        await options.actions.stop(session);
+        result.ended.push(session.id);
+        log.info({ sessionId: session.id }, 'session reached its end time');
+      } else if (
         isIdleExpired({ session: { ...session, ...metered }, viewersNow: viewers, now, idleMs })
       ) {
         await options.actions.stop(session);

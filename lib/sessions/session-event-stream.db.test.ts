@@ -187,4 +187,18 @@ describe('sessionEventStream', () => {
     // Promptly, not at the next poll (1 s), even when the abort came during a query.
     expect(Date.now() - started).toBeLessThan(500);
   });
+
+  it('ends properly when the session is deleted while streaming (its avatar deleted)', async () => {
+    const sessionId = await newSession();
+    const sse = sseReader(
+      sessionEventStream({ prisma: db.prisma, sessionId, signal: new AbortController().signal }),
+    );
+    expect(await sse.next()).toEqual({ retry: 2000 });
+    expect(await sse.next()).toMatchObject({ event: 'state' });
+    await db.prisma.session.delete({ where: { id: sessionId } });
+    const started = Date.now();
+    // A clean end of the body, not an error (a broken chunked response for the client).
+    expect(await sse.rest(3_000)).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
 });

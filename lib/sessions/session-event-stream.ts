@@ -8,6 +8,7 @@
  */
 import type { PrismaClient, SessionEvent } from '@prisma/client';
 import { onSessionEvents } from './session-event-bus';
+import { log } from '@/lib/log/logger';
 
 const POLL_MS = 1_000;
 const KEEPALIVE_MS = 15_000;
@@ -62,7 +63,12 @@ export function sessionEventStream(options: SessionEventStreamOptions): Readable
       };
       signal.addEventListener('abort', ring, { once: true });
       try {
-        const session = await prisma.session.findUniqueOrThrow({ where: { id: sessionId } });
+        // Gone meanwhile (its avatar or account deleted): nothing more will ever come.
+        const session = await prisma.session.findUnique({ where: { id: sessionId } });
+        if (!session) {
+          close();
+          return;
+        }
         let lastId =
           options.afterId ??
           (
@@ -94,12 +100,13 @@ export function sessionEventStream(options: SessionEventStreamOptions): Readable
             lastSentAt = Date.now();
           }
           if (events.length === BATCH) continue;
-          const { status } = await prisma.session.findUniqueOrThrow({
+          const row = await prisma.session.findUnique({
             where: { id: sessionId },
             select: { status: true },
           });
+          if (!row) break;
           // Ended: one more round for events still on their way, then the stream ends.
-          if (status === 'ended' || status === 'failed') {
+          if (row.status === 'ended' || row.status === 'failed') {
             if (++endedChecks > 1) break;
           }
           if (Date.now() - lastSentAt >= KEEPALIVE_MS) {
@@ -120,9 +127,9 @@ export function sessionEventStream(options: SessionEventStreamOptions): Readable
           wake = undefined;
         }
       } catch (error) {
-        if (!over()) controller.error(error);
-        unsubscribe();
-        return;
+        // The response has started: end it properly (the client reconnects after `retry`
+        // with Last-Event-ID) rather than breaking the chunked body.
+        if (!over()) log.warn({ err: error, sessionId }, 'session event stream failed');
       }
       close();
     },

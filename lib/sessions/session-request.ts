@@ -12,10 +12,12 @@ import type { SpeechProvider } from '@/protocol/speech-provider';
 import { faceGeometrySchema } from '@/protocol/face-geometry';
 import { type SessionRequest } from '@/protocol/session-request';
 import { conversationFor } from '@/lib/conversation/conversation-settings';
+import { widgetConversation } from '@/lib/embeds/widget-conversation';
 import type { TranscriberEnv } from '@/lib/conversation/transcription-settings';
 import type { ConversationSettings } from '@/protocol/conversation';
 import { outboundPolicyFor } from '@/lib/providers/outbound-policy';
 import type { OutboundPolicy } from '@/protocol/providers/outbound';
+import { SealError, unsealSecret } from '@/protocol/sealing';
 import { speechProviderFor } from './speech-config';
 
 /** Everything the worker needs to run this avatar; paths become absolute on the way out. */
@@ -71,19 +73,51 @@ export async function sessionRequestForSession(
 ): Promise<SessionRequest> {
   const session = await prisma.session.findUnique({
     where: { id: options.sessionId },
-    include: { avatar: { include: { user: { select: { isAdmin: true } } } } },
+    include: {
+      avatar: { include: { user: { select: { isAdmin: true } } } },
+      embed: { select: { mode: true, greeting: true } },
+    },
   });
   if (!session) throw new ApiError('not_found', `Session ${options.sessionId} not found.`);
   const { avatar } = session;
   if (avatar.status !== 'ready' || !avatar.framePath || !avatar.widthPx || !avatar.heightPx) {
     throw new ApiError('conflict', 'The avatar of this session is no longer ready to render.');
   }
-  return sessionRequestFor(
+  const request = sessionRequestFor(
     { ...avatar, framePath: avatar.framePath, widthPx: avatar.widthPx, heightPx: avatar.heightPx },
     session,
     options.dataDir,
     speechProviderFor(avatar, options.env),
-    conversationFor(avatar, options.env),
+    widgetConversation(conversationFor(avatar, options.env), session.embed),
     outboundPolicyFor(avatar.user.isAdmin),
   );
+  return { ...request, ...agentFaceOf(session, options.env.AUTH_SECRET) };
+}
+
+/** An agent's face joins the agent's room again with the token it was started with. */
+function agentFaceOf(
+  session: {
+    roomName: string;
+    agentUrl: string | null;
+    agentIdentity: string | null;
+    agentTokenSealed: string | null;
+  },
+  appSecret: string,
+): Pick<SessionRequest, 'agent'> {
+  if (!session.agentUrl || !session.agentIdentity || !session.agentTokenSealed) return {};
+  let token: string;
+  try {
+    token = unsealSecret(session.agentTokenSealed, appSecret, session.roomName);
+  } catch (error) {
+    if (error instanceof SealError) {
+      throw new ApiError(
+        'conflict',
+        "The agent's token can no longer be read (the app secret changed).",
+      );
+    }
+    throw error;
+  }
+  return {
+    agent: { livekitUrl: session.agentUrl, token, agentIdentity: session.agentIdentity },
+  };
 }

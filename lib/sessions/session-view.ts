@@ -28,6 +28,10 @@ export interface SessionView {
   bookingId?: string;
   /** When the avatar first went live (metering counts from here). */
   liveAt?: string;
+  /** Set when the session is a LiveKit Agent's face: where it is (never its token). */
+  agent?: { livekitUrl: string; room: string; agentIdentity: string };
+  /** "widget" for a conversation a visitor opened in an embedded widget, else "app". */
+  source: 'app' | 'widget';
   /** What the session has used so far (docs/booking.md, "Quotas and usage"). */
   usage: SessionUsage;
 }
@@ -66,6 +70,16 @@ export function sessionView(session: Session, now = new Date()): SessionView {
     ...(session.endedAt ? { endedAt: session.endedAt.toISOString() } : {}),
     ...(session.bookingId ? { bookingId: session.bookingId } : {}),
     ...(session.liveAt ? { liveAt: session.liveAt.toISOString() } : {}),
+    ...(session.agentUrl && session.agentRoom && session.agentIdentity
+      ? {
+          agent: {
+            livekitUrl: session.agentUrl,
+            room: session.agentRoom,
+            agentIdentity: session.agentIdentity,
+          },
+        }
+      : {}),
+    source: session.source === 'widget' ? 'widget' : 'app',
     usage: {
       minutes: minutesOf(liveMsWithin(session, now)),
       speechChars: session.speechChars,

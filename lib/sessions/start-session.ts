@@ -13,6 +13,9 @@ import { dispatchSession } from './dispatch-session';
 import { outboundPolicyOf } from '@/lib/providers/outbound-policy';
 import { sessionRequestFor } from './session-request';
 import { conversationFor } from '@/lib/conversation/conversation-settings';
+import { sealSecret } from '@/protocol/sealing';
+import { widgetConversation } from '@/lib/embeds/widget-conversation';
+import type { Db } from '@/lib/quotas/user-usage';
 import { speechProviderFor } from './speech-config';
 
 export interface StartSessionOptions {
@@ -29,6 +32,28 @@ export interface StartSessionOptions {
   waitMs?: number;
   /** The booking this session is started for (by the booking scheduler). */
   bookingId?: string;
+  /**
+   * Start the avatar as the face of a LiveKit Agent, in the agent's room on the agent's
+   * server (lib/agent-sessions); the token is checked (agent-token.ts) before this.
+   */
+  agent?: AgentFaceStart;
+  /**
+   * A widget session (lib/embeds/start-widget-session.ts): the embed it came through, whose
+   * mode and greeting it talks with, and when it ends at the latest.
+   */
+  widget?: {
+    embed: { id: string; mode: string; greeting: string };
+    endsBy: Date;
+    /** Checked under the owner's quota lock, before the row is made (the embed's own cap). */
+    admit: (tx: Db) => Promise<void>;
+  };
+}
+
+export interface AgentFaceStart {
+  livekitUrl: string;
+  token: string;
+  room: string;
+  agentIdentity: string;
 }
 
 /**
@@ -59,7 +84,7 @@ export async function startSession(prisma: PrismaClient, options: StartSessionOp
   }
   // Before the session exists: a key that can no longer be unsealed is the user's to fix.
   const speech = speechProviderFor(avatar, env());
-  const conversation = conversationFor(avatar, env());
+  const conversation = widgetConversation(conversationFor(avatar, env()), options.widget?.embed);
   const now = new Date();
   // An instant start is checked against the user's quotas first (a 429 says which limit and
   // how to get under it), under the user's lock; booked starts were admitted when booked.
@@ -70,29 +95,51 @@ export async function startSession(prisma: PrismaClient, options: StartSessionOp
       // Instant sessions use only capacity that no booking due now holds.
       const held = options.bookingId ? 0 : await slotsHeldByBookings(tx, now);
       await assertPoolHasRoom(tx, now, held);
+      const roomName = `fc-${randomBytes(6).toString('hex')}`;
+      await options.widget?.admit(tx);
       return tx.session.create({
         data: {
           userId: options.userId,
           avatarId: avatar.id,
-          roomName: `fc-${randomBytes(6).toString('hex')}`,
+          roomName,
+          ...(options.agent ? agentColumns(options.agent, roomName) : {}),
           viewerKey: randomBytes(18).toString('base64url'),
           publicViewing: options.publicViewing ?? false,
           guestsMayTalk: options.guestsMayTalk ?? false,
           ...(options.bookingId ? { bookingId: options.bookingId } : {}),
+          ...(options.widget
+            ? { source: 'widget', embedId: options.widget.embed.id, endsBy: options.widget.endsBy }
+            : {}),
           // Holds a pool slot until a host reports the session (lib/workers/pool-capacity.ts).
           dispatchedAt: new Date(),
         },
       });
     },
   );
-  const request = sessionRequestFor(
-    { ...avatar, framePath: avatar.framePath, widthPx: avatar.widthPx, heightPx: avatar.heightPx },
-    session,
-    options.dataDir,
-    speech,
-    conversation,
-    await outboundPolicyOf(prisma, options.userId),
-  );
+  const request = {
+    ...sessionRequestFor(
+      {
+        ...avatar,
+        framePath: avatar.framePath,
+        widthPx: avatar.widthPx,
+        heightPx: avatar.heightPx,
+      },
+      session,
+      options.dataDir,
+      speech,
+      conversation,
+      await outboundPolicyOf(prisma, options.userId),
+    ),
+    ...(options.agent
+      ? {
+          agent: {
+            livekitUrl: options.agent.livekitUrl,
+            token: options.agent.token,
+            agentIdentity: options.agent.agentIdentity,
+          },
+        }
+      : {}),
+  };
   try {
     await dispatchSession({ roomName: session.roomName, request });
   } catch (error) {
@@ -110,6 +157,16 @@ export async function startSession(prisma: PrismaClient, options: StartSessionOp
     );
   }
   return options.waitMs === 0 ? session : waitUntilRunning(prisma, session.id, options.waitMs);
+}
+
+/** The session row's agent columns; the token is sealed, bound to the session's room name. */
+function agentColumns(agent: AgentFaceStart, roomName: string) {
+  return {
+    agentUrl: agent.livekitUrl,
+    agentRoom: agent.room,
+    agentIdentity: agent.agentIdentity,
+    agentTokenSealed: sealSecret(agent.token, env().AUTH_SECRET, roomName),
+  };
 }
 
 /** How long starting a session waits, by default, for a host to report it running. */

@@ -2,6 +2,7 @@ import type { PrismaClient } from '@prisma/client';
 import { notFound } from '@/lib/api/errors';
 import { deleteRoom } from '@/lib/livekit/livekit';
 import { log } from '@/lib/log/logger';
+import { sessionEndedWebhook } from '@/lib/webhooks/session-webhooks';
 
 /**
  * Ends a session: deleting the room disconnects everyone, which also ends the worker's
@@ -19,8 +20,10 @@ export async function stopSession(
   await deleteRoom(session.roomName).catch((error: unknown) => {
     log.warn({ err: error, sessionId: session.id }, 'room delete failed');
   });
-  return prisma.session.update({
-    where: { id: session.id },
+  const ended = await prisma.session.updateMany({
+    where: { id: session.id, status: { in: ['starting', 'live'] } },
     data: { status: 'ended', endedAt: new Date() },
   });
+  if (ended.count === 1) await sessionEndedWebhook(prisma, session.id);
+  return prisma.session.findUniqueOrThrow({ where: { id: session.id } });
 }

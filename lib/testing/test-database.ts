@@ -22,9 +22,12 @@ function assertLocal(url: URL): void {
   }
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** @param options.serverUrl a PostgreSQL server other than DATABASE_URL's (fault tests). */
+export async function createTestDatabase(
+  options: { serverUrl?: string } = {},
+): Promise<TestDatabase> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'facecast-test-'));
-  const serverUrl = process.env.DATABASE_URL;
+  const serverUrl = options.serverUrl ?? process.env.DATABASE_URL;
   if (!serverUrl) {
     const db = await openDatabase({ dataDir, memory: true });
     return {
@@ -41,6 +44,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `facecast_test_${randomBytes(4).toString('hex')}`;
   const { Client } = await import('pg');
   const control = new Client({ connectionString: admin.toString() });
+  // A server restart (the database-outage fault test) ends this idle connection; without a
+  // listener its 'error' event would be an uncaught exception.
+  control.on('error', () => undefined);
   await control.connect();
   await control.query(`CREATE DATABASE ${name}`);
   const url = new URL(admin);

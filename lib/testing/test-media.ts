@@ -5,6 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { demoPortraitPath, loadDemoPortrait } from '../avatars/demo-portrait';
 
@@ -117,6 +118,55 @@ export async function makeFaceLeavesVideo(out: string): Promise<string> {
       '[0:v]scale=560:880,setsar=1[a];[1:v]setsar=1[b];[a][b]concat=n=2:v=1[v]',
     ],
     ...['-map', '[v]', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', out],
+  ]);
+  return out;
+}
+
+/**
+ * A "PNG bomb": a small, complete and valid PNG that declares a huge picture (default
+ * 30 000 × 30 000, 1-bit grey, all black). Decoding it would need gigabytes; its file is about
+ * 100 KB. Written row by row through a streaming deflate so the test never holds the picture.
+ */
+export async function makePngBomb(widthPx = 30_000, heightPx = 30_000): Promise<Buffer> {
+  const chunk = (type: string, data: Buffer) => {
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(data.length, 0);
+    head.write(type, 4, 'ascii');
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(Buffer.concat([head.subarray(4), data])), 0);
+    return Buffer.concat([head, data, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(widthPx, 0);
+  header.writeUInt32BE(heightPx, 4);
+  header.set([1, 0, 0, 0, 0], 8); // bit depth 1, greyscale, deflate, no filter, no interlace
+  const row = Buffer.alloc(1 + Math.ceil(widthPx / 8)); // filter byte 0, then black pixels
+  const deflate = zlib.createDeflate({ level: 9 });
+  const compressed: Buffer[] = [];
+  deflate.on('data', (data: Buffer) => compressed.push(data));
+  const done = new Promise((resolve, reject) => deflate.on('end', resolve).on('error', reject));
+  for (let y = 0; y < heightPx; y++) {
+    if (!deflate.write(row)) await new Promise((resolve) => deflate.once('drain', resolve));
+  }
+  deflate.end();
+  await done;
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', Buffer.concat(compressed)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+/** One grey frame of `widthPx` × `heightPx` as an MP4 (H.264), for picture-size limits. */
+export async function makeHugeFrameVideo(
+  out: string,
+  widthPx: number,
+  heightPx: number,
+): Promise<string> {
+  await ffmpeg([
+    ...['-f', 'lavfi', '-i', `color=c=gray:s=${widthPx}x${heightPx}:r=1:d=1`],
+    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', out],
   ]);
   return out;
 }

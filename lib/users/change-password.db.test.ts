@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '@/lib/auth/password';
+import { endAllLogins, isCurrentSession } from '@/lib/auth/session-version';
 import { createTestDatabase, type TestDatabase } from '@/lib/testing/test-database';
 import { changePassword } from './change-password';
 import { createUser } from './create-user';
@@ -23,7 +24,10 @@ describe('changePassword', () => {
       status: 422,
       message: expect.stringContaining('current password') as unknown,
     });
-    await changePassword(db.prisma, {
+    expect(
+      (await db.prisma.user.findUniqueOrThrow({ where: { id: user.id } })).sessionVersion,
+    ).toBe(0); // a wrong current password ends nothing
+    const version = await changePassword(db.prisma, {
       userId: user.id,
       currentPassword: 'old-password',
       newPassword: 'new-password',
@@ -31,5 +35,10 @@ describe('changePassword', () => {
     const row = await db.prisma.user.findUniqueOrThrow({ where: { id: user.id } });
     expect(await verifyPassword(row.passwordHash, 'new-password')).toBe(true);
     expect(await verifyPassword(row.passwordHash, 'old-password')).toBe(false);
+    // Logins made before the change end (lib/auth/session-version.ts).
+    expect([version, row.sessionVersion]).toEqual([1, 1]);
+    expect(isCurrentSession(0, row.sessionVersion)).toBe(false);
+    expect(isCurrentSession(undefined, 0)).toBe(true);
+    expect(await endAllLogins(db.prisma, user.id)).toBe(2);
   });
 });

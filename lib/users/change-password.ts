@@ -11,17 +11,25 @@ export const changePasswordSchema = z.object({
     .max(200, 'Use at most 200 characters.'),
 });
 
-/** Changes a user's password after checking the current one. */
+/**
+ * Changes a user's password after checking the current one, and ends every login made with
+ * the old one (the session version rises). Returns the new session version.
+ */
 export async function changePassword(
   prisma: PrismaClient,
   options: { userId: string } & z.infer<typeof changePasswordSchema>,
-): Promise<void> {
+): Promise<number> {
   const user = await prisma.user.findUnique({ where: { id: options.userId } });
   if (!user || !(await verifyPassword(user.passwordHash, options.currentPassword))) {
     throw new ApiError('unprocessable', 'The current password is not correct.');
   }
-  await prisma.user.update({
+  const updated = await prisma.user.update({
     where: { id: user.id },
-    data: { passwordHash: await hashPassword(options.newPassword) },
+    data: {
+      passwordHash: await hashPassword(options.newPassword),
+      sessionVersion: { increment: 1 },
+    },
+    select: { sessionVersion: true },
   });
+  return updated.sessionVersion;
 }

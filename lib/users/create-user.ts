@@ -32,13 +32,22 @@ export interface CreateUserOptions {
   ) => Promise<void>;
 }
 
+/** pg_advisory_xact_lock key held while deciding whether an account is the first. */
+const FIRST_ACCOUNT_LOCK = 727_280;
+
 /** Creates an account. The first account of an installation is an admin. */
 export async function createUser(prisma: PrismaClient, options: CreateUserOptions) {
   const { email, password } = credentialsSchema.parse(options);
   const passwordHash = await hashPassword(password);
   try {
     return await prisma.$transaction(async (tx) => {
-      const isFirst = (await tx.user.count()) === 0;
+      let isFirst = (await tx.user.count()) === 0;
+      if (isFirst) {
+        // Two first registrations at once must not both become admin: the second waits for
+        // the first to commit, then counts again.
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${FIRST_ACCOUNT_LOCK}::int)`;
+        isFirst = (await tx.user.count()) === 0;
+      }
       await options.admit?.(tx, { email, isFirst });
       return tx.user.create({
         data: { email, passwordHash, isAdmin: options.isAdmin ?? isFirst },

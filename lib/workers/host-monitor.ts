@@ -7,6 +7,7 @@ import type { PrismaClient } from '@prisma/client';
 import { redispatchSession, type SessionDispatcher } from '@/lib/sessions/dispatch-session';
 import { log } from '@/lib/log/logger';
 import { HOST_SILENCE_TIMEOUT_MS } from '@/protocol/host-report';
+import { sessionEndedWebhook } from '@/lib/webhooks/session-webhooks';
 
 /** A dispatched session no host has reported for this long fails, ms. */
 export const PICKUP_TIMEOUT_MS = 30_000;
@@ -74,12 +75,15 @@ export async function checkHosts(
     select: { id: true },
   });
   for (const { id } of stale) {
-    await prisma.session.update({
-      where: { id },
+    // Conditional: with two app instances checking, only one fails it (and sends the event).
+    const { count } = await prisma.session.updateMany({
+      where: { id, status: 'starting', workerHostId: null },
       data: { status: 'failed', error: PICKUP_FAILED_MESSAGE, endedAt: now },
     });
+    if (count === 0) continue;
     result.failed.push(id);
     log.warn({ sessionId: id }, 'no worker host picked up the session');
+    await sessionEndedWebhook(prisma, id);
   }
   return result;
 }

@@ -31,7 +31,8 @@ beforeAll(async () => {
   const admin = await createUser(db.prisma, { email: 'admin@example.com', password: 'password-1' });
   await db.prisma.user.update({ where: { id: admin.id }, data: { isAdmin: true } });
   const user = await createUser(db.prisma, { email: 'user@example.com', password: 'password-2' });
-  adminKey = (await createApiKey(db.prisma, { userId: admin.id, name: 't' })).key;
+  adminKey = (await createApiKey(db.prisma, { userId: admin.id, name: 't', scopes: ['admin'] }))
+    .key;
   userKey = (await createApiKey(db.prisma, { userId: user.id, name: 't' })).key;
   const avatar = await db.prisma.avatar.create({
     data: { userId: user.id, name: 'Museum guide', sourceType: 'image/png', status: 'ready' },

@@ -10,6 +10,7 @@ import { log } from '@/lib/log/logger';
 import { redispatchSession, type SessionDispatcher } from '@/lib/sessions/dispatch-session';
 import type { HostReport, HostReportResponse } from '@/protocol/host-report';
 import { recordHostSample } from './host-history';
+import { sessionEndedWebhook, sessionStartedWebhook } from '@/lib/webhooks/session-webhooks';
 
 export interface RecordHostReportOptions {
   now?: Date;
@@ -84,13 +85,22 @@ export async function recordHostReport(
       stop.push(reported.sessionId);
       continue;
     }
+    // Metering counts from the first time the avatar is live (lib/quotas); set once, so
+    // `session.started` goes out once even if two reports cross.
+    const becameLive =
+      reported.state === 'running' &&
+      !row.liveAt &&
+      (
+        await prisma.session.updateMany({
+          where: { id: row.id, liveAt: null },
+          data: { liveAt: now },
+        })
+      ).count === 1;
     await prisma.session.update({
       where: { id: row.id },
       data: {
         workerHostId: report.hostId,
         status: reported.state === 'running' ? 'live' : 'starting',
-        // Metering counts from the first time the avatar is live (lib/quotas).
-        ...(reported.state === 'running' && !row.liveAt ? { liveAt: now } : {}),
         ...(reported.render
           ? { renderer: reported.render.renderer, notice: reported.render.notice ?? null }
           : {}),
@@ -99,6 +109,7 @@ export async function recordHostReport(
         fps: reported.fps,
       },
     });
+    if (becameLive) await sessionStartedWebhook(prisma, row.id);
   }
   for (const sessionId of handBack) {
     const row = byId.get(sessionId);
@@ -123,6 +134,7 @@ export async function recordHostReport(
       },
     });
     if (failed.count === 0) continue;
+    await sessionEndedWebhook(prisma, row.id);
     log.warn(
       { hostId: report.hostId, sessionId: row.id, code: failure.code, detail: failure.message },
       'host could not start session',

@@ -12,6 +12,7 @@ import {
   parseAllowlist,
   PUBLIC_ONLY,
   refusalIn,
+  untilAborted,
 } from './outbound';
 
 const ADMIN = { allowPrivate: true, allowlist: [] };
@@ -133,6 +134,10 @@ describe('guardedFetch', () => {
         '/to-other': `${otherBase}/landing`,
         '/loop': '/loop',
       };
+      if (req.url === '/slow') {
+        setTimeout(() => res.end('late'), 3_000);
+        return;
+      }
       const location = to[req.url ?? ''];
       if (location) res.writeHead(302, { location }).end();
       else res.end('final');
@@ -166,6 +171,53 @@ describe('guardedFetch', () => {
     expect(await response.text()).toBe('other');
     expect(seen.at(-1)).toEqual({ path: 'other/landing', authorization: undefined });
     await expect(guardedFetch(ADMIN)(`${base}/loop`)).rejects.toThrow(/redirects/);
+  });
+
+  it('with keepMethod, hands back a redirect that would turn a POST into a GET', async () => {
+    const post = {
+      method: 'POST',
+      body: '{"a":1}',
+      headers: { 'content-type': 'application/json' },
+    };
+    const kept = await guardedFetch(ADMIN, undefined, { keepMethod: true })(
+      `${base}/to-self`,
+      post,
+    );
+    expect(kept.status).toBe(302);
+    expect(seen.at(-1)?.path).toBe('/to-self');
+    // Without it, fetch's rule: the POST becomes a GET to the new location.
+    const followed = await guardedFetch(ADMIN)(`${base}/to-self`, post);
+    expect(await followed.text()).toBe('final');
+    expect(seen.at(-1)?.path).toBe('/final');
+  });
+
+  it("gives up at the caller's abort, whatever fetch does with its own copy of the signal", async () => {
+    const deadline = new AbortController();
+    const started = Date.now();
+    setTimeout(() => deadline.abort(new DOMException('deadline', 'TimeoutError')), 100);
+    const error = await guardedFetch(ADMIN)(`${base}/slow`, { signal: deadline.signal }).catch(
+      (e: unknown) => e,
+    );
+    expect((error as Error).name).toBe('TimeoutError');
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});
+
+describe('untilAborted', () => {
+  it("rejects with the signal's reason even when the promise never settles", async () => {
+    const controller = new AbortController();
+    const pending = untilAborted(new Promise<never>(() => undefined), controller.signal);
+    controller.abort(new Error('stop'));
+    await expect(pending).rejects.toThrow('stop');
+  });
+
+  it('passes results and errors through when nothing aborts', async () => {
+    const controller = new AbortController();
+    await expect(untilAborted(Promise.resolve(7), controller.signal)).resolves.toBe(7);
+    await expect(untilAborted(Promise.reject(new Error('no')), controller.signal)).rejects.toThrow(
+      'no',
+    );
+    await expect(untilAborted(Promise.resolve(1), undefined)).resolves.toBe(1);
   });
 });
 

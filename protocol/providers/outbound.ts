@@ -146,26 +146,37 @@ const MAX_REDIRECTS = 5;
  * `fetch` that checks the URL before each request and follows redirects itself, checking
  * every hop. Refusals reject with OutboundRefused (the `cause` of a TypeError, as fetch's own
  * network errors are, so clients that wrap connection errors still report it).
+ *
+ * `keepMethod`: a redirect that would turn the request into a GET without its body (301, 302
+ * and 303 after a POST) is returned to the caller instead of followed (webhooks: a GET that
+ * answers 2xx must not count as a delivered POST); 307 and 308 are still followed.
  */
-export function guardedFetch(policy: OutboundPolicy, resolve: Resolve = resolveAll): typeof fetch {
+export function guardedFetch(
+  policy: OutboundPolicy,
+  resolve: Resolve = resolveAll,
+  options: { keepMethod?: boolean } = {},
+): typeof fetch {
   return async (input, init) => {
     let request = new Request(input, init);
+    // The caller's own signal: the Request's copy follows it only through a weak reference.
+    const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
     for (let hop = 0; ; hop++) {
       try {
         await assertOutboundAllowed(request.url, policy, resolve);
       } catch (error) {
         throw new TypeError(`fetch refused: ${(error as Error).message}`, { cause: error });
       }
-      const response = await fetch(request.clone(), { redirect: 'manual' });
+      const response = await untilAborted(fetch(request.clone(), { redirect: 'manual' }), signal);
       const location = response.headers.get('location');
       if (response.status < 300 || response.status > 399 || !location) return response;
       if (hop >= MAX_REDIRECTS) throw new TypeError(`more than ${MAX_REDIRECTS} redirects`);
-      await response.body?.cancel();
-      const next = new URL(location, request.url);
       // As fetch does: 303 (and 301/302 after a POST) become a GET without a body.
       const asGet =
         response.status === 303 ||
         ((response.status === 301 || response.status === 302) && request.method === 'POST');
+      if (asGet && request.method !== 'GET' && options.keepMethod) return response;
+      await response.body?.cancel();
+      const next = new URL(location, request.url);
       const sameOrigin = next.origin === new URL(request.url).origin;
       const headers = new Headers(request.headers);
       // Credentials go only where the user sent them.
@@ -181,6 +192,30 @@ export function guardedFetch(policy: OutboundPolicy, resolve: Resolve = resolveA
       });
     }
   };
+}
+
+/**
+ * `promise`, or a rejection with the signal's reason as soon as `signal` aborts. fetch's own
+ * abort goes through an AbortController that undici holds only weakly: after a garbage
+ * collection during a long request it was seen not to fire (a webhook answering at 13 s was
+ * recorded as delivered despite the 10 s deadline). A Response that arrives after the abort
+ * has its body cancelled so the connection is released.
+ */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | null | undefined) {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      const reason: unknown = signal.reason;
+      reject(reason instanceof Error ? reason : new Error(String(reason)));
+      promise.then(
+        (late) => (late instanceof Response ? late.body?.cancel() : undefined),
+        () => undefined,
+      );
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** The OutboundRefused on an error's cause chain (clients wrap fetch's errors), if any. */

@@ -30,6 +30,8 @@ export interface TestLipSyncModelOptions {
   faceShape?: Array<number | 'B'>;
   /** Add a third, unrelated input. */
   extraInput?: boolean;
+  /** Add this many MB of (zero) weights the graph reads: a model that needs memory to load. */
+  ballastMb?: number;
 }
 
 const SLOW_WIDTH = 16;
@@ -130,7 +132,17 @@ export function buildTestLipSyncModel(
     nodes.push(node('MatMul', [`logits_${i}`, 'widen'], [`wide_${i}`]));
     nodes.push(node('MatMul', [`wide_${i}`, 'narrow'], [`logits_${i + 1}`]));
   }
-  nodes.push(node('Sigmoid', [`logits_${repeats}`], [outputName]));
+  let logits = `logits_${repeats}`;
+  if (options.ballastMb) {
+    const values = new Float32Array((options.ballastMb * 1024 * 1024) / 4);
+    initializer.push(floatTensor('ballast', [values.length], values));
+    nodes.push(
+      node('ReduceMax', ['ballast'], ['ballast_max'], [{ name: 'keepdims', type: 2, i: 0 }]),
+    );
+    nodes.push(node('Add', [logits, 'ballast_max'], ['logits_ballast']));
+    logits = 'logits_ballast';
+  }
+  nodes.push(node('Sigmoid', [logits], [outputName]));
 
   const inputs = [valueInfo(melName, melShape), valueInfo(faceName, faceShape)];
   if (options.faceFirst) inputs.reverse();

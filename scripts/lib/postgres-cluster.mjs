@@ -39,9 +39,11 @@ export function testDatabaseUrl(port = TEST_PG_PORT) {
 }
 
 /**
- * Creates and starts the cluster. Returns its URL and a stop function.
+ * Creates and starts the cluster. Returns its URL, a stop function (which also deletes it),
+ * and `halt`/`resume`, which stop the server (fast shutdown: open connections are cut) and
+ * start it again with its data, for the database-outage fault test.
  * @param {{ dir: string, port?: number }} options
- * @returns {Promise<{ url: string, stop: () => Promise<void> }>}
+ * @returns {Promise<{ url: string, stop: () => Promise<void>, halt: () => Promise<void>, resume: () => Promise<void> }>}
  */
 export async function startTestPostgres({ dir, port = TEST_PG_PORT }) {
   if (!(await isTcpPortFree(port, '127.0.0.1'))) {
@@ -92,23 +94,26 @@ export async function startTestPostgres({ dir, port = TEST_PG_PORT }) {
     '-c synchronous_commit=off',
     '-c full_page_writes=off',
   ].join(' ');
-  const start = await as(path.join(bin, 'pg_ctl'), [
-    'start',
-    '--pgdata',
-    clusterDir,
-    '--wait',
-    '--timeout',
-    '60',
-    '--log',
-    path.join(clusterDir, 'server.log'),
-    '-o',
-    serverOptions,
-  ]);
-  if (start.code !== 0) {
-    throw new Error(
-      `pg_ctl start failed (exit ${start.code}); see ${path.join(clusterDir, 'server.log')}`,
-    );
-  }
+  const startServer = async () => {
+    const start = await as(path.join(bin, 'pg_ctl'), [
+      'start',
+      '--pgdata',
+      clusterDir,
+      '--wait',
+      '--timeout',
+      '60',
+      '--log',
+      path.join(clusterDir, 'server.log'),
+      '-o',
+      serverOptions,
+    ]);
+    if (start.code !== 0) {
+      throw new Error(
+        `pg_ctl start failed (exit ${start.code}); see ${path.join(clusterDir, 'server.log')}`,
+      );
+    }
+  };
+  await startServer();
   const create = await as(path.join(bin, 'createdb'), [
     '-h',
     '127.0.0.1',
@@ -124,6 +129,8 @@ export async function startTestPostgres({ dir, port = TEST_PG_PORT }) {
   }
   return {
     url: testDatabaseUrl(port),
+    halt: () => stopCluster(bin, clusterDir, as),
+    resume: startServer,
     stop: async () => {
       await stopCluster(bin, clusterDir, as);
       if (temporary) fs.rmSync(clusterDir, { recursive: true, force: true });

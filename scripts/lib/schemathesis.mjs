@@ -47,3 +47,13 @@ export async function ensureSchemathesis() {
     );
   }
 }
+
+/**
+ * schemathesis closes with a pytest-style banner (`==== 2 warnings in 30.56s ====`) that a log
+ * reader takes for a pytest run that ran no test; api-schema prints it as `schemathesis: …`.
+ * @param {string} line
+ */
+export function plainBanner(line) {
+  const banner = /^=+ (.+?) =+$/.exec(line.trim());
+  return banner ? `schemathesis: ${banner[1]}` : line;
+}

@@ -2,6 +2,7 @@ export interface StepInfo {
   name: string;
   title: string;
   netns?: boolean;
+  runner?: 'vitest' | 'playwright' | 'junit' | 'counts';
 }
 export interface StepResult {
   name: string;

@@ -7,27 +7,41 @@
  * @property {string} name used in --only / --skip and in the summary
  * @property {string} title what the step runs
  * @property {boolean} [netns] runs inside the private network namespace
+ * @property {'vitest' | 'playwright' | 'junit' | 'counts'} [runner] the report its test count comes from
+ *   (test-counts.mjs); steps without one run no tests
  */
 
 /** @type {StepInfo[]} */
 export const testSteps = [
   { name: 'typecheck', title: 'tsc --noEmit' },
   { name: 'lint', title: 'eslint . --max-warnings 0, prettier --check .' },
-  { name: 'unit', title: 'vitest run --project unit' },
-  { name: 'db', title: 'vitest run --project db (embedded PGlite)' },
-  { name: 'db-postgres', title: 'vitest run --project db (PostgreSQL server)' },
+  { name: 'unit', title: 'vitest run --project unit', runner: 'vitest' },
+  { name: 'db', title: 'vitest run --project db (embedded PGlite)', runner: 'vitest' },
+  {
+    name: 'db-postgres',
+    title: 'vitest run --project db (PostgreSQL server)',
+    runner: 'vitest',
+  },
   { name: 'build', title: 'next build' },
   {
     name: 'api-schema',
     title: 'schemathesis against /api/v1/openapi.json (network namespace)',
     netns: true,
+    runner: 'counts',
   },
   {
     name: 'integration',
     title: 'vitest run --project integration (network namespace)',
     netns: true,
+    runner: 'vitest',
   },
-  { name: 'e2e', title: 'playwright test (network namespace)', netns: true },
+  {
+    name: 'agents-plugin',
+    title: 'plugins/livekit-agents with @livekit/agents against the stack (network namespace)',
+    netns: true,
+    runner: 'junit',
+  },
+  { name: 'e2e', title: 'playwright test (network namespace)', netns: true, runner: 'playwright' },
 ];
 
 /**

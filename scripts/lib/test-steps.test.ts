@@ -15,6 +15,7 @@ describe('selectSteps', () => {
       'build',
       'api-schema',
       'integration',
+      'agents-plugin',
       'e2e',
     ]);
   });

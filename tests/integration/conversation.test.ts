@@ -21,7 +21,12 @@ import type { SessionEvent } from '../../protocol/session-events';
 import type { SessionRequest } from '../../protocol/session-request';
 import { writeSyntheticAvatar } from '../../worker/testing/synthetic-avatar';
 import { startOpenAiStandIn, type StandIn } from '../support/openai-stand-in';
-import { SPEECH_RMS, firstLoudAfter, silenceAfter, whileSpeaking } from './support/audio-timing';
+import {
+  firstLoudAfter,
+  silenceAfter,
+  waitForSilence,
+  whileSpeaking,
+} from './support/audio-timing';
 import { startEventsEndpoint, type EventsEndpoint } from './support/events-endpoint';
 import { startLivekitServer, type LivekitServer } from './support/livekit-server';
 import { assertTestNamespace } from './support/network';
@@ -68,15 +73,7 @@ describe('conversation end to end', () => {
     return eventsOf('speech.ended').at(-1)!;
   };
   /** Waits until the viewer has heard nothing for a second. */
-  const quiet = () =>
-    waitUntil(
-      () => {
-        const recent = audio.levels.filter((l) => l.atMs > performance.now() - 1_000);
-        return recent.length > 20 && recent.every((l) => l.rms < SPEECH_RMS);
-      },
-      20_000,
-      'a second of silence',
-    );
+  const quiet = () => waitForSilence(audio.levels, 1_000, 20_000);
 
   beforeAll(async () => {
     assertTestNamespace();

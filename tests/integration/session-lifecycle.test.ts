@@ -46,6 +46,8 @@ describe('session lifecycle through lib/sessions', () => {
       apiSecret: livekit.apiSecret,
       secret: workerSecret,
       appUrl: reports.url,
+      // Dispatched sessions may read only the data directory the app prepares avatars in.
+      env: { FACECAST_DATA_DIR: db.dataDir },
     });
     Object.assign(process.env, {
       AUTH_SECRET: 'integration-auth-secret-integration-auth-secret',

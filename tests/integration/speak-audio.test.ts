@@ -19,7 +19,7 @@ import { writeSyntheticAvatar } from '../../worker/testing/synthetic-avatar';
 import { encodeWav } from '../../worker/tts/wav';
 import { SPEECH_RMS, firstLoudAfter } from './support/audio-timing';
 import { startEventsEndpoint, type EventsEndpoint } from './support/events-endpoint';
-import { FAR_BOX, MOUTH_BOX, regionDiff } from './support/frame-diff';
+import { mouthMovement } from './support/frame-diff';
 import { startLivekitServer, type LivekitServer } from './support/livekit-server';
 import { assertTestNamespace } from './support/network';
 import { waitUntil } from './support/ports';
@@ -142,18 +142,11 @@ describe('speak audio end to end', () => {
     expect(heardAt - sentAt).toBeLessThan(1_500);
 
     // The mouth follows the clip: it differs from idle far more than a far corner does.
-    let bestMouthDiff = 0;
-    let farDiffAtBest = 0;
-    for (let i = 0; i < 15; i++) {
-      await sleep(80);
-      const frame = video.latest();
-      if (!frame) continue;
-      const mouthDiff = regionDiff(frame, idleFrame, MOUTH_BOX);
-      if (mouthDiff > bestMouthDiff) {
-        bestMouthDiff = mouthDiff;
-        farDiffAtBest = regionDiff(frame, idleFrame, FAR_BOX);
-      }
-    }
+    const { mouth: bestMouthDiff, far: farDiffAtBest } = await mouthMovement(
+      () => video.latest(),
+      idleFrame,
+      15,
+    );
     console.log(
       `mouth region diff while the clip plays: ${bestMouthDiff.toFixed(1)} (far ${farDiffAtBest.toFixed(1)})`,
     );

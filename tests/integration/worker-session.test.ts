@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AVATAR_IDENTITY, CONTROL_TOPIC } from '../../protocol/room-control';
 import { type SessionRequest } from '../../protocol/session-request';
 import { writeSyntheticAvatar } from '../../worker/testing/synthetic-avatar';
-import { FAR_BOX, MOUTH_BOX, regionDiff } from './support/frame-diff';
+import { mouthMovement } from './support/frame-diff';
 import { startLivekitServer, type LivekitServer } from './support/livekit-server';
 import { assertTestNamespace } from './support/network';
 import { waitUntil } from './support/ports';
@@ -140,18 +140,11 @@ describe('worker session end to end', () => {
 
     // Sample frames while speaking; the mouth region must differ from idle far more than
     // a region away from the face does (which only differs by codec noise).
-    let bestMouthDiff = 0;
-    let farDiffAtBest = 0;
-    for (let i = 0; i < 25; i++) {
-      await sleep(80);
-      const frame = video.latest();
-      if (!frame) continue;
-      const mouthDiff = regionDiff(frame, idleFrame, MOUTH_BOX);
-      if (mouthDiff > bestMouthDiff) {
-        bestMouthDiff = mouthDiff;
-        farDiffAtBest = regionDiff(frame, idleFrame, FAR_BOX);
-      }
-    }
+    const { mouth: bestMouthDiff, far: farDiffAtBest } = await mouthMovement(
+      () => video.latest(),
+      idleFrame,
+      25,
+    );
     console.log(
       `mouth region diff while speaking: ${bestMouthDiff.toFixed(1)} (far region ${farDiffAtBest.toFixed(1)})`,
     );

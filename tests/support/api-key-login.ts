@@ -23,12 +23,16 @@ export interface ApiKeyLogin {
   id: string;
 }
 
-/** Logs in as `email` on `appUrl` and creates an API key named `name`. */
+/**
+ * Logs in as `email` on `appUrl` and creates an API key named `name`, with `scopes` (default:
+ * the app's default, everything but `admin`).
+ */
 export async function createApiKeyByLogin(options: {
   appUrl: string;
   email: string;
   password: string;
   name: string;
+  scopes?: string[];
 }): Promise<ApiKeyLogin> {
   const { appUrl } = options;
   const jar = new Map<string, string>();
@@ -59,7 +63,10 @@ export async function createApiKeyByLogin(options: {
       // Cookie writes must come from the app's own origin (lib/auth/same-origin.ts).
       origin: new URL(appUrl).origin,
     },
-    body: JSON.stringify({ name: options.name }),
+    body: JSON.stringify({
+      name: options.name,
+      ...(options.scopes ? { scopes: options.scopes } : {}),
+    }),
   });
   if (created.status !== 201) {
     throw new Error(`creating an API key failed: ${created.status} ${await created.text()}`);

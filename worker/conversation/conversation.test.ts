@@ -73,12 +73,47 @@ describe('Conversation', () => {
     const types = h.events.map((e) => (e.type === 'state' ? `state:${e.state}` : e.type));
     expect(types).toEqual([
       'user.transcript',
+      'speech.queued',
       'state:thinking',
       'speech.started',
       'state:speaking',
       'speech.ended',
       'state:idle',
     ]);
+  });
+
+  it('announces spoken text as queued, and reports a queued turn an interrupt drops unheard', () => {
+    const h = harness({ mode: 'echo' });
+    h.conversation.speak('First sentence.', false);
+    h.conversation.speak('Second sentence.', false);
+    const [first, second] = h.said.map((s) => s.utteranceId);
+    expect(h.events.filter((e) => e.type === 'speech.queued')).toEqual([
+      { type: 'speech.queued', turnId: first, text: 'First sentence.' },
+      { type: 'speech.queued', turnId: second, text: 'Second sentence.' },
+    ]);
+    // The first is heard in part when the interrupt comes; the second never started.
+    h.conversation.utteranceStarted({ utteranceId: first!, text: 'First', startedAt: 1 });
+    for (const [utteranceId, started] of [
+      [first!, true],
+      [second!, false],
+    ] as const) {
+      h.conversation.utteranceEnded({
+        utteranceId,
+        text: started ? 'First' : '',
+        interrupted: true,
+        started,
+        startedAt: 1,
+        endedAt: 2,
+      });
+    }
+    expect(h.events.filter((e) => e.type === 'speech.dropped')).toEqual([
+      { type: 'speech.dropped', turnId: second, text: 'Second sentence.', reason: 'interrupted' },
+    ]);
+    expect(h.events.find((e) => e.type === 'speech.ended')).toMatchObject({
+      turnId: first,
+      text: 'First',
+      interrupted: true,
+    });
   });
 
   it('chat mode speaks the first sentence while the model is still writing', async () => {

@@ -84,6 +84,8 @@ export class Conversation {
   private generation: Generation | undefined;
   /** Utterances queued or playing: a new turn waits while this is not empty. */
   private readonly pending = new Set<string>();
+  /** Turns announced with `speech.queued` and not ended yet. */
+  private readonly queued = new Map<string, string>();
   private readonly audible = new Set<string>();
   /** Utterances whose heard text goes into the model's memory (answers, the greeting). */
   private readonly remembered = new Set<string>();
@@ -146,6 +148,7 @@ export class Conversation {
     const utteranceId = randomUUID();
     this.pending.add(utteranceId);
     this.clips.add(utteranceId);
+    this.announce(utteranceId, CLIP_TURN_TEXT);
     this.options.speech.play(pcm, sampleRateHz, utteranceId);
     this.updateState();
   }
@@ -254,6 +257,16 @@ export class Conversation {
     this.pending.delete(event.utteranceId);
     this.audible.delete(event.utteranceId);
     const clip = this.clips.delete(event.utteranceId);
+    const queuedText = this.queued.get(event.utteranceId);
+    this.queued.delete(event.utteranceId);
+    if (!event.started && queuedText !== undefined) {
+      this.options.emit({
+        type: 'speech.dropped',
+        turnId: event.utteranceId,
+        text: queuedText,
+        reason: 'interrupted',
+      });
+    }
     if (event.started) {
       this.options.emit({
         type: 'speech.ended',
@@ -278,9 +291,16 @@ export class Conversation {
     this.waiting.length = 0;
   }
 
+  /** Tells the session's events a turn was queued (its host reports it dropped on a crash). */
+  private announce(utteranceId: string, text: string): void {
+    this.queued.set(utteranceId, text);
+    this.options.emit({ type: 'speech.queued', turnId: utteranceId, text });
+  }
+
   private sayWhole(text: string, options: { remember?: boolean } = {}): string {
     const utteranceId = randomUUID();
     this.pending.add(utteranceId);
+    this.announce(utteranceId, text);
     if (options.remember) this.remembered.add(utteranceId);
     this.options.speech.say(text, utteranceId);
     this.options.speech.endUtterance(utteranceId);

@@ -12,7 +12,11 @@ import { isProcessAlive } from '../testing/process-alive';
 import { syntheticAvatar } from '../testing/synthetic-avatar';
 import { ProcessHandle } from './process-handle';
 import { ProcessPool } from './process-pool';
-import { SessionSupervisor, type RestartReason } from './session-supervisor';
+import {
+  SessionSupervisor,
+  type RestartReason,
+  type SessionEventMessage,
+} from './session-supervisor';
 
 const FAKE_ENTRY = fileURLToPath(new URL('../testing/fake-session-main.ts', import.meta.url));
 const log = createLogger({ name: 'test', level: 'silent' });
@@ -50,6 +54,7 @@ function setup(
 ) {
   const restarts: RestartReason[] = [];
   const ended: string[] = [];
+  const events: SessionEventMessage[] = [];
   const pids: number[] = [];
   const pool = new ProcessPool({
     prewarm: options.prewarm ?? 1,
@@ -75,13 +80,14 @@ function setup(
     startTimeoutMs: 10_000,
     stopDeadlineMs: 2_000,
     onRestart: (reason) => restarts.push(reason),
+    onEvent: (event) => events.push(event),
     onSessionEnded: (summary, reason) => ended.push(`${summary.sessionId}:${reason}`),
   });
   cleanup = async () => {
     await supervisor.shutdown();
     await pool.close();
   };
-  return { pool, supervisor, restarts, ended, pids };
+  return { pool, supervisor, restarts, ended, pids, events };
 }
 
 describe('ProcessPool and SessionSupervisor', () => {
@@ -138,7 +144,7 @@ describe('ProcessPool and SessionSupervisor', () => {
     process.env.FAKE_SESSION_MODE = 'crash';
     process.env.FAKE_SESSION_CRASH_FILE = path.join(dir, 'crashed');
     try {
-      const { pool, supervisor, restarts } = setup({ prewarm: 1 });
+      const { pool, supervisor, restarts, events } = setup({ prewarm: 1 });
       await pool.start();
       const first = await supervisor.start(request('s1'));
       const started = Date.now();
@@ -150,6 +156,14 @@ describe('ProcessPool and SessionSupervisor', () => {
       expect(now.pid).not.toBe(first.pid);
       expect(now.roomName).toBe('room-s1');
       expect(restarts).toEqual(['crash']);
+      // The speech the dead process took along is reported dropped: the playing turn and the
+      // one queued behind it, not the one already over.
+      const dropped = events.filter((e) => e.event.type === 'speech.dropped');
+      expect(dropped.map((e) => e.event)).toEqual([
+        { type: 'speech.dropped', turnId: 't1', text: 'Hello there.', reason: 'crash' },
+        { type: 'speech.dropped', turnId: 't2', text: 'And more.', reason: 'crash' },
+      ]);
+      expect(dropped.every((e) => e.sessionId === 's1')).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -60,6 +60,11 @@ interface SessionEntry {
   killedForMemory: boolean;
   /** Ends the session's hold on what `prepare` set up (its frame store). */
   release: (() => void) | undefined;
+  /**
+   * Turns queued or playing in the session's process (turn id → text), from its events: a
+   * process that dies takes them along, so they are reported dropped (`speech.dropped`).
+   */
+  openTurns: Map<string, string>;
 }
 
 export interface SessionSupervisorOptions {
@@ -171,6 +176,7 @@ export class SessionSupervisor {
       lastStatsMs: undefined,
       killedForMemory: false,
       release: undefined,
+      openTurns: new Map(),
     };
     this.sessions.set(sessionId, entry);
     this.changed();
@@ -275,6 +281,7 @@ export class SessionSupervisor {
           ? 'memory'
           : 'crash';
       log.error({ code: exit.code, signal: exit.signal, reason }, 'session process died');
+      this.reportDroppedTurns(sessionId, entry);
       this.options.onRestart?.(reason);
       void this.restart(sessionId, entry, reason);
     });
@@ -305,6 +312,18 @@ export class SessionSupervisor {
       { pid: handle.pid, warm, startupMs: message.value.startupMs, restarts: entry.restarts },
       'session running',
     );
+  }
+
+  /** The turns a dead process took along, as `speech.dropped` events (reason `crash`). */
+  private reportDroppedTurns(sessionId: string, entry: SessionEntry): void {
+    for (const [turnId, text] of entry.openTurns) {
+      this.options.onEvent?.({
+        sessionId,
+        at: Date.now(),
+        event: { type: 'speech.dropped', turnId, text, reason: 'crash' },
+      });
+    }
+    entry.openTurns.clear();
   }
 
   /** Starts the session again on a fresh process in the same room, or hands it back. */
@@ -362,6 +381,7 @@ export class SessionSupervisor {
       case 'sessionEvent': {
         // Only from the process that runs the session now, under the session's own id.
         if (entry.handle !== handle || message.value.sessionId !== sessionId) return;
+        trackTurn(entry.openTurns, message.value.event);
         this.options.onEvent?.(message.value);
         return;
       }
@@ -438,5 +458,24 @@ export class SessionSupervisor {
       ...(entry.quality ? { quality: entry.quality } : {}),
       ...(entry.jobId ? { jobId: entry.jobId } : {}),
     };
+  }
+}
+
+/** Keeps a session's open turns up to date with one of its events. */
+function trackTurn(open: Map<string, string>, event: SessionEventMessage['event']): void {
+  switch (event.type) {
+    case 'speech.queued':
+      open.set(event.turnId, event.text);
+      return;
+    case 'speech.started':
+      // An answer being written is not announced as queued; it is open once heard.
+      open.set(event.turnId, open.get(event.turnId) ?? event.text);
+      return;
+    case 'speech.ended':
+    case 'speech.dropped':
+      open.delete(event.turnId);
+      return;
+    default:
+      return;
   }
 }

@@ -17,6 +17,7 @@ import { AppReporter } from './app-reporter';
 import { calibrateCapacity, type CapacityCalibration } from './calibrate-capacity';
 import { buildHostReport, hostLoad, type FailedStart } from './host-report-builder';
 import { HostMetrics } from './host-metrics';
+import { assertPathsInDataDir } from './dispatch-paths';
 import { createHttpApi } from './http-api';
 import { ProcessHandle } from './process-handle';
 import { ProcessPool } from './process-pool';
@@ -105,15 +106,19 @@ export async function startWorkerHost(options: WorkerHostOptions): Promise<Runni
     capacity,
     pool,
     log,
+    // An agent's face joins the agent's room with the agent's token; others, this
+    // installation's room with a token minted here.
     join: async (request) => ({
-      url: env.LIVEKIT_URL,
+      url: request.agent?.livekitUrl ?? env.LIVEKIT_URL,
       videoCodec: env.WORKER_VIDEO_CODEC,
-      token: await mintAvatarToken({
-        apiKey: env.LIVEKIT_API_KEY,
-        apiSecret: env.LIVEKIT_API_SECRET,
-        roomName: request.roomName,
-        name: request.avatar.name,
-      }),
+      token:
+        request.agent?.token ??
+        (await mintAvatarToken({
+          apiKey: env.LIVEKIT_API_KEY,
+          apiSecret: env.LIVEKIT_API_SECRET,
+          roomName: request.roomName,
+          name: request.avatar.name,
+        })),
     }),
     prepare: async (request) => {
       const store = request.avatar.store;
@@ -253,6 +258,7 @@ export async function startWorkerHost(options: WorkerHostOptions): Promise<Runni
         sessionId = request.sessionId;
         if (request.roomName !== job.roomName)
           throw new Error('dispatch room and request room differ');
+        assertPathsInDataDir(request, env.FACECAST_DATA_DIR);
         await supervisor.start(request, { jobId: job.id });
         agent?.jobStatus(job.id, 'running');
       } catch (error) {

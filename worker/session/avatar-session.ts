@@ -40,6 +40,9 @@ import { greetFirstViewer, listenToRoom } from '../conversation/room-input';
 import { startVoiceInput, transcriberFor, type VoiceInput } from '../listening/voice-input';
 import { streamChat } from '../../protocol/providers/chat-model';
 import { guardedFetch, PUBLIC_ONLY } from '../../protocol/providers/outbound';
+import { AgentAvatarLink } from '../agents/agent-avatar-link';
+import { watchAgent } from '../agents/watch-agent';
+import { samplesPerFrame } from '../audio/mouth-envelope';
 import { SpeechPlayer } from './speech-player';
 import { startVideoLoop, type VideoLoop, type VideoLoopStats } from './video-loop';
 
@@ -116,6 +119,8 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
   // Built below; the player's listener reaches them once the session is running.
   let conversation: Conversation | undefined = undefined;
   let captions: Captions | undefined = undefined;
+  /** Set when the session is a LiveKit Agent's face (request.agent). */
+  let agentLink: AgentAvatarLink | undefined = undefined;
   const player = new SpeechPlayer({
     sink: audioSource,
     tts,
@@ -132,11 +137,15 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
       }),
     onSpeechStart: () => video?.redrawAhead(),
     listener: {
-      started: (event) => conversation?.utteranceStarted(event),
+      started: (event) => {
+        conversation?.utteranceStarted(event);
+        agentLink?.utteranceStarted(event);
+      },
       words: ({ utteranceId, words }) => captions?.avatarWords(utteranceId, words),
       ended: (event) => {
         captions?.avatarEnded(event.utteranceId);
         conversation?.utteranceEnded(event);
+        agentLink?.utteranceEnded(event);
       },
     },
   });
@@ -167,14 +176,17 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
     chat: (llm, messages, chatOptions) =>
       streamChat({ ...llm, fetch: outboundFetch }, messages, chatOptions),
   });
-  conversation = talk;
-
-  listenToRoom({ room, conversation: talk, log });
+  // An agent's face speaks what the agent streams; it does not converse on its own.
+  if (!request.agent) {
+    conversation = talk;
+    listenToRoom({ room, conversation: talk, log });
+  }
 
   const stop = (reason: string): Promise<void> => {
     stopping ??= (async () => {
       log.info({ reason }, 'session stopping');
       voice?.close();
+      agentLink?.close();
       talk.close();
       video?.stop();
       await player.stop();
@@ -228,8 +240,19 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
   }
 
   player.start();
-  greetFirstViewer(room, talk);
-  const transcription = request.conversation?.transcription;
+  if (request.agent) {
+    agentLink = new AgentAvatarLink({
+      room,
+      agentIdentity: request.agent.agentIdentity,
+      speech: player,
+      sampleRateHz: AUDIO_SAMPLE_RATE_HZ,
+      frameSamples: samplesPerFrame(AUDIO_SAMPLE_RATE_HZ, AUDIO_FRAME_MS),
+      log,
+    });
+    // The face goes when its agent goes (or never comes).
+    watchAgent({ room, agentIdentity: request.agent.agentIdentity, log, onGone: stop });
+  } else greetFirstViewer(room, talk);
+  const transcription = request.agent ? undefined : request.conversation?.transcription;
   if (transcription && transcription.provider !== 'off' && captions) {
     voice = startVoiceInput({
       room,

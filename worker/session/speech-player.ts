@@ -129,6 +129,17 @@ export class SpeechPlayer {
     return utteranceId;
   }
 
+  /**
+   * Queues audio (any rate, mono) as more of an utterance that arrives in pieces while it
+   * plays (a LiveKit Agent's stream), its silences kept; `endUtterance` closes it. Pieces
+   * should be whole audio frames: a piece ending inside a frame is padded with silence.
+   */
+  stream(pcm: Int16Array, sampleRateHz: number, utteranceId: string): void {
+    this.timeline.addPiece(utteranceId);
+    this.pieces.push({ kind: 'audio', utteranceId, pcm, sampleRateHz, keepSilence: true });
+    this.synthesizeAhead();
+  }
+
   /** No more pieces for the utterance: it ends once everything queued has been heard. */
   endUtterance(utteranceId: string): void {
     this.timeline.close(utteranceId);

@@ -15,7 +15,14 @@ import type { MouthPose } from '../visemes/mouth-pose';
 /** Something to say: a piece of text, or audio to play with the mouth driven by it. */
 export type Piece =
   | { kind: 'text'; utteranceId: string; text: string }
-  | { kind: 'audio'; utteranceId: string; pcm: Int16Array; sampleRateHz: number };
+  | {
+      kind: 'audio';
+      utteranceId: string;
+      pcm: Int16Array;
+      sampleRateHz: number;
+      /** Part of a stream: its leading silence is a pause inside speech, not to be cut. */
+      keepSilence?: boolean;
+    };
 
 export interface Segment {
   utteranceId: string;
@@ -111,11 +118,14 @@ export async function synthesizeSegment(
   const text = piece.kind === 'text' ? piece.text : '';
   try {
     const started = performance.now();
-    const speech = trimLeadingSilence(
-      piece.kind === 'text'
-        ? await options.tts.synthesize(text, options.voice, options.rate)
-        : { pcm: piece.pcm, sampleRateHz: piece.sampleRateHz, phones: [] },
-    );
+    const speech =
+      piece.kind === 'audio' && piece.keepSilence
+        ? { pcm: piece.pcm, sampleRateHz: piece.sampleRateHz, phones: [] }
+        : trimLeadingSilence(
+            piece.kind === 'text'
+              ? await options.tts.synthesize(text, options.voice, options.rate)
+              : { pcm: piece.pcm, sampleRateHz: piece.sampleRateHz, phones: [] },
+          );
     if (speech.pcm.length === 0) return undefined;
     // Providers speak at their own rate (OpenAI 24 kHz); LiveKit gets the session's.
     const pcm =

@@ -58,8 +58,27 @@ process.on('message', (raw: unknown) => {
         const firstTime = crashFile !== undefined && !existsSync(crashFile);
         if (firstTime && (mode === 'crash' || mode === 'hang-after-start')) {
           writeFileSync(crashFile, String(process.pid));
-          if (mode === 'crash') setTimeout(() => process.exit(1), 100);
-          else silent = true;
+          if (mode === 'crash') {
+            // Mid-sentence: one turn playing, one queued behind it, one already over.
+            const at = Date.now();
+            for (const event of [
+              { type: 'speech.queued', turnId: 't1', text: 'Hello there.' },
+              { type: 'speech.started', turnId: 't1', text: 'Hello there.', startedAt: at },
+              { type: 'speech.queued', turnId: 't2', text: 'And more.' },
+              { type: 'speech.queued', turnId: 't0', text: 'Short.' },
+              {
+                type: 'speech.ended',
+                turnId: 't0',
+                text: 'Short.',
+                interrupted: false,
+                startedAt: at,
+                endedAt: at,
+              },
+            ] as const) {
+              send({ case: 'sessionEvent', value: { sessionId, at, event } });
+            }
+            setTimeout(() => process.exit(1), 100);
+          } else silent = true;
         }
         if (mode === 'end') {
           setTimeout(() => {

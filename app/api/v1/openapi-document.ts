@@ -6,7 +6,11 @@
 import { OpenApiGeneratorV31, OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { registerCommon } from '@/lib/api/openapi';
 import { registerOpenApi as accountCalendarFeed } from './account/calendar-feed/calendar-feed.types';
+import { registerOpenApi as accountLogoutEverywhere } from './account/logout-everywhere/logout-everywhere.types';
 import { registerOpenApi as accountPassword } from './account/password/password.types';
+import { registerOpenApi as agentSessionsId } from './agent-sessions/[id]/agent-session.types';
+import { registerOpenApi as agentSessions } from './agent-sessions/agent-sessions.types';
+import { registerOpenApi as adminAudit } from './admin/audit/audit.types';
 import { registerOpenApi as adminBookings } from './admin/bookings/bookings.types';
 import { registerOpenApi as adminInvitesId } from './admin/invites/[id]/invite.types';
 import { registerOpenApi as adminInvites } from './admin/invites/invites.types';
@@ -19,6 +23,7 @@ import { registerOpenApi as adminUsers } from './admin/users/users.types';
 import { registerOpenApi as apiKeysId } from './api-keys/[id]/api-key.types';
 import { registerOpenApi as apiKeys } from './api-keys/api-keys.types';
 import { registerOpenApi as avatarsId } from './avatars/[id]/avatar.types';
+import { registerOpenApi as avatarsIdEmbed } from './avatars/[id]/embed/embed.types';
 import { registerOpenApi as avatarsIdConversationTest } from './avatars/[id]/conversation/test/test.types';
 import { registerOpenApi as avatarsIdImage } from './avatars/[id]/image/image.types';
 import { registerOpenApi as avatarsIdLipSyncModel } from './avatars/[id]/lip-sync-model/lip-sync-model.types';
@@ -38,11 +43,19 @@ import { registerOpenApi as sessionsIdTranscript } from './sessions/[id]/transcr
 import { registerOpenApi as sessions } from './sessions/sessions.types';
 import { registerOpenApi as usage } from './usage/usage.types';
 import { registerOpenApi as voices } from './voices/voices.types';
+import { registerOpenApi as webhooksIdDeliveriesReplay } from './webhooks/[id]/deliveries/[deliveryId]/replay/replay.types';
+import { registerOpenApi as webhooksIdDeliveries } from './webhooks/[id]/deliveries/deliveries.types';
+import { registerOpenApi as webhooksId } from './webhooks/[id]/webhook.types';
+import { registerOpenApi as webhooks } from './webhooks/webhooks.types';
 
 /** Every route's registration (one `*.types.ts` per route folder). */
 const routes = [
   accountCalendarFeed,
+  accountLogoutEverywhere,
   accountPassword,
+  agentSessionsId,
+  agentSessions,
+  adminAudit,
   adminBookings,
   adminInvitesId,
   adminInvites,
@@ -56,6 +69,7 @@ const routes = [
   apiKeys,
   avatarsId,
   avatarsIdConversationTest,
+  avatarsIdEmbed,
   avatarsIdImage,
   avatarsIdLipSyncModel,
   avatars,
@@ -74,6 +88,10 @@ const routes = [
   sessions,
   usage,
   voices,
+  webhooksIdDeliveriesReplay,
+  webhooksIdDeliveries,
+  webhooksId,
+  webhooks,
 ];
 
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
@@ -101,6 +119,11 @@ export function openApiDocument(): OpenApiDocument {
       { name: 'Speech' },
       { name: 'Bookings' },
       { name: 'Account' },
+      {
+        name: 'Webhooks',
+        description:
+          'Signed HTTP callbacks (Standard Webhooks) for session, transcript, avatar and booking events; docs/webhooks.md.',
+      },
       { name: 'Admin', description: 'Admins only; 404 for anyone else.' },
       { name: 'Meta' },
     ],

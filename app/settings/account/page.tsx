@@ -1,4 +1,5 @@
 import { requireUser } from '../../_components/require-user';
+import { LogoutEverywhere } from './logout-everywhere';
 import { PasswordForm } from './password-form';
 
 export default async function AccountPage() {
@@ -11,6 +12,7 @@ export default async function AccountPage() {
         {user.isAdmin ? ' (admin)' : ''}.
       </p>
       <PasswordForm />
+      <LogoutEverywhere />
     </>
   );
 }

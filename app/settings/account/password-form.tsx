@@ -79,7 +79,7 @@ export function PasswordForm() {
       )}
       {done && (
         <div className="notice" role="status">
-          Password changed.
+          Password changed. Every other browser logged in to this account was logged out.
         </div>
       )}
     </form>

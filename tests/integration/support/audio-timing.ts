@@ -2,6 +2,7 @@
  * When speech starts and stops at a viewer, from the audio levels it recorded
  * (subscriber.ts): the times a user would notice.
  */
+import { waitUntil } from './ports';
 
 /** RMS (16-bit units) above which received audio counts as speech; Opus silence is ~0. */
 export const SPEECH_RMS = 300;
@@ -10,6 +11,21 @@ export const SPEECH_RMS = 300;
 export const SILENCE_RMS = 100;
 
 type Levels = ReadonlyArray<{ atMs: number; rms: number }>;
+
+/**
+ * Waits until the viewer has heard nothing (no frame above SPEECH_RMS) for the last
+ * `windowMs`, with enough frames in that window to tell (not merely no audio at all).
+ */
+export function waitForSilence(levels: Levels, windowMs: number, timeoutMs: number) {
+  return waitUntil(
+    () => {
+      const recent = levels.filter((l) => l.atMs > performance.now() - windowMs);
+      return recent.length > 20 && recent.every((l) => l.rms < SPEECH_RMS);
+    },
+    timeoutMs,
+    `${windowMs} ms of silence`,
+  );
+}
 
 /** When the first loud audio after `fromMs` arrived, or undefined. */
 export function firstLoudAfter(levels: Levels, fromMs: number, threshold = SPEECH_RMS) {

@@ -38,3 +38,28 @@ export const MOUTH_BOX: AvatarBox = {
 
 /** A corner far from the face: it differs between frames by codec noise only. */
 export const FAR_BOX: AvatarBox = { x0: 10, x1: 90, y0: 10, y1: 90 };
+
+/**
+ * Samples the latest frame `samples` times, 80 ms apart, and returns the largest mouth-region
+ * difference from `idleFrame`, with the far corner's difference in that same frame (codec
+ * noise): speech that moves the mouth shows as a mouth difference far above the far one.
+ */
+export async function mouthMovement(
+  latest: () => { data: Uint8Array; widthPx: number } | undefined,
+  idleFrame: { data: Uint8Array; widthPx: number },
+  samples: number,
+): Promise<{ mouth: number; far: number }> {
+  let mouth = 0;
+  let far = 0;
+  for (let i = 0; i < samples; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    const frame = latest();
+    if (!frame) continue;
+    const diff = regionDiff(frame, idleFrame, MOUTH_BOX);
+    if (diff > mouth) {
+      mouth = diff;
+      far = regionDiff(frame, idleFrame, FAR_BOX);
+    }
+  }
+  return { mouth, far };
+}

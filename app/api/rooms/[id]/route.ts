@@ -12,7 +12,7 @@ import { roomSettingsSchema } from '../rooms.types';
  */
 export const GET = withErrors<{ id: string }>(async ({ request, params }) => {
   const prisma = await db();
-  const actor = await resolveRoomActor(prisma, request, params.id);
+  const actor = await resolveRoomActor(prisma, request, params.id, 'read');
   return Response.json(await roomState(prisma, actor), {
     headers: { 'Cache-Control': 'no-store' },
   });
@@ -25,6 +25,6 @@ export const GET = withErrors<{ id: string }>(async ({ request, params }) => {
 export const PATCH = withErrors<{ id: string }>(async ({ request, params }) => {
   const body = roomSettingsSchema.parse(await readJson(request));
   const prisma = await db();
-  const actor = await resolveRoomActor(prisma, request, params.id);
+  const actor = await resolveRoomActor(prisma, request, params.id, 'sessions');
   return Response.json(await updateRoom({ prisma, actor, ...body }));
 });

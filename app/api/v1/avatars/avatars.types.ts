@@ -107,7 +107,7 @@ export function registerOpenApi(registry: OpenAPIRegistry): void {
     },
     responses: {
       201: jsonResponse(avatarSchema, 'The avatar, `preparing`.'),
-      ...errorResponses(400, 413, 415, 422, 503),
+      ...errorResponses(400, 413, 415, 422, 503, 507),
     },
   });
 }

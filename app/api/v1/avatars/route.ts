@@ -17,7 +17,7 @@ function optionalField(form: FormData, name: string): string | undefined {
 }
 
 /** GET /api/v1/avatars → {avatars: [...]} newest first. */
-export const GET = withAuth(async ({ user }) => {
+export const GET = withAuth({ scope: 'read' }, async ({ user }) => {
   const prisma = await db();
   const avatars = await prisma.avatar.findMany({
     where: { userId: user.id },
@@ -30,7 +30,7 @@ export const GET = withAuth(async ({ user }) => {
  * POST /api/v1/avatars (multipart: name, file | image | video, framing?, voice?, speechRate?)
  * → 201 {id, name, status: 'preparing', progress, …}
  */
-export const POST = withAuth(async ({ request, user }) => {
+export const POST = withAuth({ scope: 'avatars' }, async ({ request, user }) => {
   const maxImageBytes = env().MAX_UPLOAD_MB * 1024 * 1024;
   const maxBodyBytes = Math.max(maxImageBytes, MAX_VIDEO_BYTES);
   // Refuse oversized bodies before reading them (16 KiB allows for the multipart framing).

@@ -10,13 +10,14 @@ import {
   listBookingsSchema,
 } from './bookings.types';
 import { json } from '@/lib/api/respond';
+import { emitWebhookEvent } from '@/lib/webhooks/emit';
 
 const DAY_MS = 24 * 3_600_000;
 /** Widest range one list request covers. */
 const MAX_RANGE_MS = 366 * DAY_MS;
 
 /** GET /api/v1/bookings[?from&to&cancelled] → {bookings: [...]} by start time. */
-export const GET = withAuth(async ({ request, user }) => {
+export const GET = withAuth({ scope: 'read' }, async ({ request, user }) => {
   const query = listBookingsSchema.parse(
     Object.fromEntries(new URL(request.url).searchParams.entries()),
   );
@@ -45,8 +46,11 @@ export const GET = withAuth(async ({ request, user }) => {
  * POST /api/v1/bookings {avatarId, startsAt, endsAt, kind, maxViewers?, talk?, title?} → 201;
  * 409 `no_capacity` with `conflictAt` and `nextFreeStart` when the pool is booked up.
  */
-export const POST = withAuth(async ({ request, user }) => {
+export const POST = withAuth({ scope: 'sessions' }, async ({ request, user }) => {
   const body = createBookingSchema.parse(await readJson(request));
-  const booking = await createBooking(await db(), { userId: user.id, ...body });
-  return json(bookingSchema, bookingView(booking), { status: 201 });
+  const prisma = await db();
+  const booking = await createBooking(prisma, { userId: user.id, ...body });
+  const view = bookingView(booking);
+  await emitWebhookEvent(prisma, user.id, 'booking.created', { booking: view });
+  return json(bookingSchema, view, { status: 201 });
 });

@@ -8,7 +8,7 @@ import { json } from '@/lib/api/respond';
 import { sessionListSchema, sessionSchema, startSessionSchema } from './sessions.types';
 
 /** GET /api/v1/sessions → {sessions: [...]} newest first. */
-export const GET = withAuth(async ({ user }) => {
+export const GET = withAuth({ scope: 'read' }, async ({ user }) => {
   const prisma = await db();
   const sessions = await prisma.session.findMany({
     where: { userId: user.id },
@@ -19,7 +19,7 @@ export const GET = withAuth(async ({ user }) => {
 });
 
 /** POST /api/v1/sessions {avatarId, publicViewing?, wait?} → 201 {id, status, room, ...} */
-export const POST = withAuth(async ({ request, user }) => {
+export const POST = withAuth({ scope: 'sessions' }, async ({ request, user }) => {
   const body = startSessionSchema.parse(await readJson(request));
   const session = await startSession(await db(), {
     userId: user.id,

@@ -46,6 +46,16 @@ export const sessionSchema = z
     endedAt: instant.optional(),
     bookingId: z.string().optional(),
     liveAt: instant.optional(),
+    agent: z
+      .object({ livekitUrl: z.string(), room: z.string(), agentIdentity: z.string() })
+      .optional()
+      .openapi({
+        description:
+          "Set when the session is a LiveKit Agent's face (POST /api/v1/agent-sessions): the agent's server, room and identity.",
+      }),
+    source: z.enum(['app', 'widget']).openapi({
+      description: '`widget`: a conversation a visitor opened in the embedded widget.',
+    }),
     usage: z.object({
       minutes: z.number().min(0),
       speechChars: z.number().int().min(0),

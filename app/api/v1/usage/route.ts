@@ -8,7 +8,7 @@ import { usageSchema } from './usage.types';
  * GET /api/v1/usage → the caller's quotas this calendar month (UTC): limits, what is used
  * (sessions running now, minutes live, minutes booked), what is left, and when it resets.
  */
-export const GET = withAuth(async ({ user }) => {
+export const GET = withAuth({ scope: 'read' }, async ({ user }) => {
   return json(usageSchema, await userUsage(await db(), { userId: user.id }), {
     headers: { 'cache-control': 'no-store' },
   });

@@ -17,7 +17,7 @@ import { voicesSchema } from './voices.types';
  * label, available, unavailableReason?, voices, default?, models?}]}. `voices` and `default`
  * are the built-in voices (kept for older clients); `providers` lists every speech provider.
  */
-export const GET = withAuth(() => {
+export const GET = withAuth({ scope: 'read' }, () => {
   const espeak = pluginStatus('espeak-ng', env().FACECAST_PLUGINS);
   return Promise.resolve(
     json(voicesSchema, {

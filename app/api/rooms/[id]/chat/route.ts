@@ -12,6 +12,6 @@ import { chatSchema } from '../../rooms.types';
 export const POST = withErrors<{ id: string }>(async ({ request, params }) => {
   const body = chatSchema.parse(await readJson(request));
   const prisma = await db();
-  const actor = await resolveRoomActor(prisma, request, params.id);
+  const actor = await resolveRoomActor(prisma, request, params.id, 'sessions');
   return Response.json(await postChat({ prisma, actor, ...body }), { status: 201 });
 });

@@ -8,13 +8,13 @@ import { calendarFeedSchema } from './calendar-feed.types';
  * POST /api/v1/account/calendar-feed → 201 {url}: the user's private calendar feed of their
  * bookings. The URL is shown only now; a new one replaces (ends) the old one.
  */
-export const POST = withAuth(async ({ user }) => {
+export const POST = withAuth({ scope: 'sessions' }, async ({ user }) => {
   const url = await createCalendarFeed(await db(), user.id);
   return json(calendarFeedSchema, { url }, { status: 201 });
 });
 
 /** DELETE /api/v1/account/calendar-feed → 204: the feed URL stops working. */
-export const DELETE = withAuth(async ({ user }) => {
+export const DELETE = withAuth({ scope: 'sessions' }, async ({ user }) => {
   await disableCalendarFeed(await db(), user.id);
   return new Response(null, { status: 204 });
 });

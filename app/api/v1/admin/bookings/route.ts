@@ -15,21 +15,18 @@ const MAX_RANGE_MS = 366 * DAY_MS;
  * overlapping the range (default: 60 days from a day ago) with ownerEmail and avatarName.
  * Admins only (404 otherwise).
  */
-export const GET = withAuth(
-  async ({ request }) => {
-    const query = listAllBookingsSchema.parse(queryOf(request));
-    const from = query.from ?? new Date(Date.now() - DAY_MS);
-    const to = query.to ?? new Date(from.getTime() + 60 * DAY_MS);
-    if (to <= from) throw new ApiError('unprocessable', 'to must be after from.');
-    if (to.getTime() - from.getTime() > MAX_RANGE_MS) {
-      throw new ApiError('unprocessable', 'Ask for at most 366 days at once.');
-    }
-    const bookings = await listAllBookings(await db(), {
-      from,
-      to,
-      cancelled: query.cancelled === 'true',
-    });
-    return json(adminBookingListSchema, { bookings }, { headers: { 'cache-control': 'no-store' } });
-  },
-  { admin: true },
-);
+export const GET = withAuth({ scope: 'admin' }, async ({ request }) => {
+  const query = listAllBookingsSchema.parse(queryOf(request));
+  const from = query.from ?? new Date(Date.now() - DAY_MS);
+  const to = query.to ?? new Date(from.getTime() + 60 * DAY_MS);
+  if (to <= from) throw new ApiError('unprocessable', 'to must be after from.');
+  if (to.getTime() - from.getTime() > MAX_RANGE_MS) {
+    throw new ApiError('unprocessable', 'Ask for at most 366 days at once.');
+  }
+  const bookings = await listAllBookings(await db(), {
+    from,
+    to,
+    cancelled: query.cancelled === 'true',
+  });
+  return json(adminBookingListSchema, { bookings }, { headers: { 'cache-control': 'no-store' } });
+});

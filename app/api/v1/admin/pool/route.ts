@@ -5,8 +5,6 @@ import { json } from '@/lib/api/respond';
 import { poolViewSchema } from './pool.types';
 
 /** GET /api/v1/admin/pool → PoolView (lib/workers/pool-view.ts). Admins only; 404 otherwise. */
-export const GET = withAuth(
-  async () =>
-    json(poolViewSchema, await poolView(await db()), { headers: { 'cache-control': 'no-store' } }),
-  { admin: true },
+export const GET = withAuth({ scope: 'admin' }, async () =>
+  json(poolViewSchema, await poolView(await db()), { headers: { 'cache-control': 'no-store' } }),
 );

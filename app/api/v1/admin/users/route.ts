@@ -9,12 +9,9 @@ import { json } from '@/lib/api/respond';
  * GET /api/v1/admin/users?q=&page= → {users: [...], page, pageSize, total}, oldest account
  * first. Admins only (404 otherwise).
  */
-export const GET = withAuth(
-  async ({ request }) => {
-    const query = listUsersSchema.parse(queryOf(request));
-    return json(userPageSchema, await listUsers(await db(), query), {
-      headers: { 'cache-control': 'no-store' },
-    });
-  },
-  { admin: true },
-);
+export const GET = withAuth({ scope: 'admin' }, async ({ request }) => {
+  const query = listUsersSchema.parse(queryOf(request));
+  return json(userPageSchema, await listUsers(await db(), query), {
+    headers: { 'cache-control': 'no-store' },
+  });
+});

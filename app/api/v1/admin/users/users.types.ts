@@ -12,7 +12,12 @@ import { pageParam } from '../admin.types';
 /** GET /api/v1/admin/users?q=&page= */
 export const listUsersSchema = z.object({
   /** Part of an email or name, any case. */
-  q: z.string().max(200, 'q must be at most 200 characters').optional(),
+  q: z
+    .string()
+    .max(200, 'q must be at most 200 characters')
+    // The database cannot compare text holding NUL; a search for it finds nobody anyway.
+    .refine((text) => !text.includes('\u0000'), 'q may not contain the NUL character (\\u0000)')
+    .optional(),
   page: pageParam,
 });
 

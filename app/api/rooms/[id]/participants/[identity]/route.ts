@@ -12,7 +12,7 @@ import { moderationSchema } from '../../../rooms.types';
 export const POST = withErrors<{ id: string; identity: string }>(async ({ request, params }) => {
   const body = moderationSchema.parse(await readJson(request));
   const prisma = await db();
-  const actor = await resolveRoomActor(prisma, request, params.id);
+  const actor = await resolveRoomActor(prisma, request, params.id, 'sessions');
   return Response.json(
     await moderateParticipant({ prisma, actor, identity: params.identity, ...body }),
   );

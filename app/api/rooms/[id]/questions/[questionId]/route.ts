@@ -9,7 +9,7 @@ import { questionDecisionSchema } from '../../../rooms.types';
 export const POST = withErrors<{ id: string; questionId: string }>(async ({ request, params }) => {
   const body = questionDecisionSchema.parse(await readJson(request));
   const prisma = await db();
-  const actor = await resolveRoomActor(prisma, request, params.id);
+  const actor = await resolveRoomActor(prisma, request, params.id, 'sessions');
   return Response.json(
     await decideQuestion({ prisma, actor, questionId: params.questionId, action: body.action }),
   );

@@ -2,6 +2,7 @@ import { adminUserView } from '@/lib/admin/admin-user-view';
 import { updateUser } from '@/lib/admin/update-user';
 import { userFigures } from '@/lib/admin/user-figures';
 import { readJson } from '@/lib/api/errors';
+import { actorOf, recordAudit } from '@/lib/audit/record-audit';
 import { withAuth } from '@/lib/auth/with-auth';
 import { db } from '@/lib/db/db';
 import { updatedUserSchema, updateUserSchema } from './user.types';
@@ -13,10 +14,18 @@ import { json } from '@/lib/api/respond';
  * admin would disable or demote themselves or the last admin. Admins only (404 otherwise).
  */
 export const PATCH = withAuth<{ id: string }>(
-  async ({ request, user, params }) => {
+  { scope: 'admin' },
+  async ({ request, user, params, caller }) => {
     const changes = updateUserSchema.parse(await readJson(request));
     const prisma = await db();
     const updated = await updateUser(prisma, { actorId: user.id, userId: params.id, changes });
+    await recordAudit(prisma, {
+      actor: actorOf(caller),
+      action: 'user.updated',
+      target: { type: 'user', id: params.id },
+      headers: request.headers,
+      details: { ...changes, email: updated.user.email },
+    });
     const figures = await userFigures(prisma, [params.id]);
     return json(updatedUserSchema, {
       ...adminUserView(
@@ -26,5 +35,4 @@ export const PATCH = withAuth<{ id: string }>(
       stoppedSessions: updated.stoppedSessionIds,
     });
   },
-  { admin: true },
 );

@@ -11,7 +11,7 @@ import { db } from '@/lib/db/db';
  * GET /api/v1/avatars/:id/image → the poster (PNG: the prepared frame, frame 0 of a video),
  * or the uploaded image while it is being prepared; 404 for a video not prepared yet.
  */
-export const GET = withAuth<{ id: string }>(async ({ user, params }) => {
+export const GET = withAuth<{ id: string }>({ scope: 'read' }, async ({ user, params }) => {
   const prisma = await db();
   const avatar = await prisma.avatar.findFirst({ where: { id: params.id, userId: user.id } });
   if (!avatar) throw notFound('Avatar');

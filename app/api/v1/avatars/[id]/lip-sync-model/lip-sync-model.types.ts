@@ -82,7 +82,7 @@ export function registerOpenApi(registry: OpenAPIRegistry): void {
     },
     responses: {
       200: jsonResponse(lipSyncModelViewSchema, 'The model and its settings.'),
-      ...errorResponses(400, 404, 413, 415, 422),
+      ...errorResponses(400, 404, 413, 415, 422, 503, 507),
     },
   });
   registry.registerPath({

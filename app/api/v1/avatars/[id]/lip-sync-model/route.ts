@@ -27,7 +27,7 @@ function settingsFrom(get: (name: string) => unknown) {
 }
 
 /** GET /api/v1/avatars/:id/lip-sync-model → {configured: false} | {configured: true, …settings, resolved, sizeBytes, uploadedAt, fileMissing?} */
-export const GET = withAuth<Params>(async ({ user, params }) => {
+export const GET = withAuth<Params>({ scope: 'read' }, async ({ user, params }) => {
   const view = await getLipSyncModel(await db(), {
     userId: user.id,
     avatarId: params.id,
@@ -42,7 +42,7 @@ export const GET = withAuth<Params>(async ({ user, params }) => {
  * batchSize) or multipart/form-data with the file in "model" and the settings as fields.
  * ≤ 500 MB; refused with 422 unless it is a Wav2Lip-compatible ONNX model. → the settings.
  */
-export const PUT = withAuth<Params>(async ({ request, user, params }) => {
+export const PUT = withAuth<Params>({ scope: 'avatars' }, async ({ request, user, params }) => {
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > MAX_LIP_SYNC_MODEL_BYTES + 64 * 1024) throw tooLarge();
   const contentType = (request.headers.get('content-type') ?? 'application/octet-stream')
@@ -95,7 +95,7 @@ export const PUT = withAuth<Params>(async ({ request, user, params }) => {
 });
 
 /** DELETE /api/v1/avatars/:id/lip-sync-model → 204; sessions use the built-in renderer again. */
-export const DELETE = withAuth<Params>(async ({ user, params }) => {
+export const DELETE = withAuth<Params>({ scope: 'avatars' }, async ({ user, params }) => {
   await removeLipSyncModel(await db(), {
     userId: user.id,
     avatarId: params.id,

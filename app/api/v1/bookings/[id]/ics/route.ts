@@ -6,7 +6,7 @@ import { db } from '@/lib/db/db';
 type Params = { id: string };
 
 /** GET /api/v1/bookings/:id/ics → the booking as an iCalendar file (also when cancelled). */
-export const GET = withAuth<Params>(async ({ user, params }) => {
+export const GET = withAuth<Params>({ scope: 'read' }, async ({ user, params }) => {
   const booking = await (
     await db()
   ).booking.findFirst({

@@ -7,25 +7,28 @@ export const dynamic = 'force-dynamic';
 
 /**
  * GET /api/v1/sessions/:id/events → text/event-stream: `state`, `speech.started`,
- * `speech.ended`, `user.transcript`, `error`; resumes after `Last-Event-ID`.
+ * `speech.ended`, `speech.queued`, `speech.dropped`, `user.transcript`, `error`; resumes after `Last-Event-ID`.
  */
-export const GET = withAuth<{ id: string }>(async ({ request, user, params }) => {
-  const prisma = await db();
-  const session = await findOwnSession(prisma, user.id, params.id);
-  const lastEventId = Number.parseInt(request.headers.get('last-event-id') ?? '', 10);
-  const stream = sessionEventStream({
-    prisma,
-    sessionId: session.id,
-    ...(Number.isSafeInteger(lastEventId) && lastEventId >= 0 ? { afterId: lastEventId } : {}),
-    signal: request.signal,
-  });
-  return new Response(stream, {
-    headers: {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      // Tells nginx-style proxies not to buffer the stream.
-      'x-accel-buffering': 'no',
-    },
-  });
-});
+export const GET = withAuth<{ id: string }>(
+  { scope: 'read' },
+  async ({ request, user, params }) => {
+    const prisma = await db();
+    const session = await findOwnSession(prisma, user.id, params.id);
+    const lastEventId = Number.parseInt(request.headers.get('last-event-id') ?? '', 10);
+    const stream = sessionEventStream({
+      prisma,
+      sessionId: session.id,
+      ...(Number.isSafeInteger(lastEventId) && lastEventId >= 0 ? { afterId: lastEventId } : {}),
+      signal: request.signal,
+    });
+    return new Response(stream, {
+      headers: {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        // Tells nginx-style proxies not to buffer the stream.
+        'x-accel-buffering': 'no',
+      },
+    });
+  },
+);

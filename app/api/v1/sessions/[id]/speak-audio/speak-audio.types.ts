@@ -44,7 +44,7 @@ export function registerOpenApi(registry: OpenAPIRegistry): void {
     },
     responses: {
       202: jsonResponse(speakAudioResultSchema, 'Queued.'),
-      ...errorResponses(400, 404, 409, 413, 415, 422, 503),
+      ...errorResponses(400, 404, 409, 413, 415, 422, 503, 507),
     },
   });
 }

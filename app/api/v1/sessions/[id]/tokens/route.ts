@@ -12,7 +12,7 @@ import { roomGrantSchema } from './tokens.types';
  * mayTalk, sessionId, …}: the owner's token (the room's host), which may subscribe, send data
  * (LiveKit text-stream chat to the avatar) and publish a microphone; nothing else.
  */
-export const POST = withAuth<{ id: string }>(async ({ user, params }) => {
+export const POST = withAuth<{ id: string }>({ scope: 'sessions' }, async ({ user, params }) => {
   const prisma = await db();
   await consumeRateLimit(prisma, tokenRule('account'), user.id);
   const { id } = await findLiveSession(prisma, user.id, params.id);

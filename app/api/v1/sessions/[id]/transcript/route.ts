@@ -6,7 +6,7 @@ import { json } from '@/lib/api/respond';
 import { transcriptSchema } from './transcript.types';
 
 /** GET /api/v1/sessions/:id/transcript → {turns: [...]}, also after the session ended */
-export const GET = withAuth<{ id: string }>(async ({ user, params }) => {
+export const GET = withAuth<{ id: string }>({ scope: 'read' }, async ({ user, params }) => {
   const prisma = await db();
   const session = await findOwnSession(prisma, user.id, params.id);
   return json(transcriptSchema, { turns: await sessionTranscript(prisma, session.id) });

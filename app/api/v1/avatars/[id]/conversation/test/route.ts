@@ -14,15 +14,18 @@ export const dynamic = 'force-dynamic';
  * maxTokens?}, prompt?} → 200 {ok: true, text, latencyMs} or 200 {ok: false, error: {code,
  * message}} when the model server fails; one real request, unsaved values over stored ones.
  */
-export const POST = withAuth<{ id: string }>(async ({ request, user, params }) => {
-  const body = chatModelTestBodySchema.parse(await readJson(request));
-  const result = await testAvatarChatModel(await db(), {
-    userId: user.id,
-    avatarId: params.id,
-    body,
-    appSecret: env().AUTH_SECRET,
-    signal: request.signal,
-    outbound: outboundPolicyFor(user.isAdmin),
-  });
-  return json(chatModelTestResultSchema, result);
-});
+export const POST = withAuth<{ id: string }>(
+  { scope: 'avatars' },
+  async ({ request, user, params }) => {
+    const body = chatModelTestBodySchema.parse(await readJson(request));
+    const result = await testAvatarChatModel(await db(), {
+      userId: user.id,
+      avatarId: params.id,
+      body,
+      appSecret: env().AUTH_SECRET,
+      signal: request.signal,
+      outbound: outboundPolicyFor(user.isAdmin),
+    });
+    return json(chatModelTestResultSchema, result);
+  },
+);

@@ -1,0 +1,325 @@
+/**
+ * The REST API under load (issue 14 §5), through the whole platform as `npm start` runs it
+ * (scripts/lib/stack.mjs: LiveKit, app, one worker host): 200 clients, each with its own
+ * keep-alive connection, loop for 60 s over a developer's mix of calls with one API key:
+ *
+ * - list: GET /api/v1/avatars, /api/v1/sessions, /api/v1/bookings (40 %)
+ * - token: POST /api/v1/sessions/:id/tokens on a running session (15 %)
+ * - message: POST /api/v1/sessions/:id/messages, echo mode, interrupting (15 %)
+ * - booking: POST /api/v1/bookings far ahead, then DELETE it when made (20 %)
+ * - session: POST /api/v1/sessions, then DELETE it when started (10 %)
+ *
+ * Figures: `p50_ms` / `p99_ms` (goal ≤ 300) over every request, per kind too; `requests`;
+ * `errors` (goal 0): answers other than the documented refusals, which are counted apart
+ * (`refused_429`, `refused_503`: the pool full, `refused_409`: no booking capacity);
+ * `app_rss_before_mb` / `app_rss_after_mb` / `app_rss_growth_pct` (goal < 10): the Next.js
+ * server's resident memory after a warm-up burst and after the run (30 s settled).
+ *
+ * Limits a single API key would hit at once (tokens per minute, quotas) are raised: the
+ * benchmark measures the API's cost, not its refusals. `--seconds N` and `--clients N` change
+ * the run; `--db postgresql` runs it on a throwaway PostgreSQL server instead of PGlite.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { insideTestNamespace } from '@/scripts/lib/netns.mjs';
+import { startTestPostgres } from '@/scripts/lib/postgres-cluster.mjs';
+import { runBenchInNamespace } from './in-namespace';
+import { demoAvatarId, startPlatform, type ApiResponse, type Platform } from './pool-platform';
+import { percentileMs, round } from './stats';
+
+const repoRoot = path.resolve(import.meta.dirname, '..');
+const DAY_MS = 24 * 3_600_000;
+
+type Kind = 'list' | 'token' | 'message' | 'booking' | 'session';
+
+/** Weighted mix: a client picks the next call's kind from this list in turn. */
+const MIX: Kind[] = [
+  'list',
+  'token',
+  'list',
+  'message',
+  'booking',
+  'list',
+  'token',
+  'session',
+  'list',
+  'message',
+  'booking',
+  'list',
+  'token',
+  'list',
+  'message',
+  'booking',
+  'list',
+  'booking',
+  'list',
+  'session',
+];
+
+interface Sample {
+  kind: Kind;
+  ms: number;
+  status: number;
+}
+
+function option(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  if (at < 0) return fallback;
+  const value = Number(process.argv[at + 1]);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} takes a whole number`);
+  return value;
+}
+
+export async function apiBench(): Promise<Record<string, number | string>> {
+  const clients = option('clients', 200);
+  const seconds = option('seconds', 60);
+  const at = process.argv.indexOf('--db');
+  const database = at < 0 ? 'pglite' : process.argv[at + 1];
+  if (database !== 'pglite' && database !== 'postgresql')
+    throw new Error(`--db takes pglite or postgresql, not ${database}`);
+  // The platform includes LiveKit and a worker host: WebRTC stays inside a namespace.
+  if (!insideTestNamespace()) {
+    const args = ['--clients', String(clients), '--seconds', String(seconds), '--db', database];
+    return runBenchInNamespace('api', args) as Record<string, number | string>;
+  }
+  if (database === 'pglite') return { database, clients, seconds, ...(await measure({})) };
+  const server = await startTestPostgres({ dir: path.join(repoRoot, '.test-data', 'bench-pg') });
+  try {
+    return { database, clients, seconds, ...(await measure({ DATABASE_URL: server.url })) };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function measure(env: Record<string, string>): Promise<Record<string, number | string>> {
+  const clients = option('clients', 200);
+  const seconds = option('seconds', 60);
+  const platform = await startPlatform({
+    FACECAST_TOKENS_PER_MINUTE: '1000000',
+    FACECAST_QUOTA_CONCURRENT_SESSIONS: '1000',
+    FACECAST_QUOTA_MONTHLY_MINUTES: '10000000',
+    ...env,
+  });
+  try {
+    const appPid = nextServerPid(platform.dataDir);
+    const avatarId = await demoAvatarId(platform.api);
+    // One session every token and message call goes to, echo mode (no model needed).
+    const started = await platform.api('POST', '/api/v1/sessions', { avatarId, wait: true });
+    const sessionId = (started.body as { id?: string }).id;
+    if (started.status !== 201 || !sessionId)
+      throw new Error(`could not start the shared session: ${started.status}`);
+
+    // Warm-up: every route once per client, so first-request compilation and the
+    // connections are not in the figures; then the memory baseline.
+    await runClients(platform, { clients, durationMs: 0, avatarId, sessionId, rounds: MIX.length });
+    await settle();
+    const rssBefore = rssMb(appPid);
+    const load1m = os.loadavg()[0]!;
+
+    const samples = await runClients(platform, {
+      clients,
+      durationMs: seconds * 1000,
+      avatarId,
+      sessionId,
+    });
+    await settle();
+    const rssAfter = rssMb(appPid);
+    await platform.api('DELETE', `/api/v1/sessions/${sessionId}`);
+    return figures(samples, { rssBefore, rssAfter, load1m, seconds });
+  } finally {
+    await platform.stop();
+  }
+}
+
+function figures(
+  samples: Sample[],
+  context: { rssBefore: number; rssAfter: number; load1m: number; seconds: number },
+): Record<string, number | string> {
+  const refused = (status: number) => samples.filter((s) => s.status === status).length;
+  const documented = new Set([429, 503, 409]);
+  const errors = samples.filter(
+    (s) => !(s.status >= 200 && s.status < 300) && !documented.has(s.status),
+  );
+  const perKind = Object.fromEntries(
+    (['list', 'token', 'message', 'booking', 'session'] as Kind[]).flatMap((kind) => {
+      const ms = samples.filter((s) => s.kind === kind).map((s) => s.ms);
+      return [
+        [`${kind}_p50_ms`, percentileMs(ms, 50) ?? -1],
+        [`${kind}_p99_ms`, percentileMs(ms, 99) ?? -1],
+      ];
+    }),
+  );
+  const all = samples.map((s) => s.ms);
+  return {
+    requests: samples.length,
+    requests_per_s: round(samples.length / context.seconds, 1),
+    p50_ms: percentileMs(all, 50) ?? -1,
+    p99_ms: percentileMs(all, 99) ?? -1,
+    errors: errors.length,
+    error_statuses: [...new Set(errors.map((e) => e.status))].sort().join(' ') || 'none',
+    refused_429: refused(429),
+    refused_503: refused(503),
+    refused_409: refused(409),
+    ...perKind,
+    app_rss_before_mb: context.rssBefore,
+    app_rss_after_mb: context.rssAfter,
+    app_rss_growth_pct: round(
+      ((context.rssAfter - context.rssBefore) / context.rssBefore) * 100,
+      1,
+    ),
+    load_1m: round(context.load1m),
+  };
+}
+
+interface RunOptions {
+  clients: number;
+  durationMs: number;
+  avatarId: string;
+  sessionId: string;
+  /** Stop each client after this many calls (warm-up) instead of after durationMs. */
+  rounds?: number;
+}
+
+async function runClients(platform: Platform, options: RunOptions): Promise<Sample[]> {
+  const samples: Sample[] = [];
+  const endAt = performance.now() + options.durationMs;
+  await Promise.all(
+    Array.from({ length: options.clients }, async (_, client) => {
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      const call = async (kind: Kind, method: string, route: string, body?: unknown) => {
+        const sentAt = performance.now();
+        const response = await request(platform, agent, method, route, body);
+        samples.push({ kind, ms: performance.now() - sentAt, status: response.status });
+        return response;
+      };
+      try {
+        for (let n = 0; ; n++) {
+          if (options.rounds !== undefined ? n >= options.rounds : performance.now() >= endAt)
+            break;
+          const kind = MIX[(client + n) % MIX.length]!;
+          await step(kind, { call, client, n, ...options });
+        }
+      } finally {
+        agent.destroy();
+      }
+    }),
+  );
+  return samples;
+}
+
+type Call = (kind: Kind, method: string, route: string, body?: unknown) => Promise<ApiResponse>;
+
+async function step(
+  kind: Kind,
+  context: { call: Call; client: number; n: number; avatarId: string; sessionId: string },
+): Promise<void> {
+  const { call, client, n, avatarId, sessionId } = context;
+  switch (kind) {
+    case 'list': {
+      const routes = ['/api/v1/avatars', '/api/v1/sessions', '/api/v1/bookings'];
+      await call(kind, 'GET', routes[n % routes.length]!);
+      return;
+    }
+    case 'token':
+      await call(kind, 'POST', `/api/v1/sessions/${sessionId}/tokens`, {});
+      return;
+    case 'message':
+      await call(kind, 'POST', `/api/v1/sessions/${sessionId}/messages`, {
+        text: `Client ${client} says hello, number ${n}.`,
+      });
+      return;
+    case 'booking': {
+      // Half an hour somewhere in the next weeks, 60-90 days ahead: far from the session.
+      const start = Date.now() + 60 * DAY_MS + ((client * 7919 + n * 104_729) % 30) * DAY_MS;
+      const startsAt = new Date(Math.floor(start / 1_800_000) * 1_800_000);
+      const made = await call(kind, 'POST', '/api/v1/bookings', {
+        avatarId,
+        startsAt: startsAt.toISOString(),
+        endsAt: new Date(startsAt.getTime() + 1_800_000).toISOString(),
+        kind: 'private',
+      });
+      const id = (made.body as { id?: string } | null)?.id;
+      if (made.status === 201 && id) await call(kind, 'DELETE', `/api/v1/bookings/${id}`);
+      return;
+    }
+    case 'session': {
+      const made = await call(kind, 'POST', '/api/v1/sessions', { avatarId });
+      const id = (made.body as { id?: string } | null)?.id;
+      if (made.status === 201 && id) await call(kind, 'DELETE', `/api/v1/sessions/${id}`);
+      return;
+    }
+  }
+}
+
+function request(
+  platform: Platform,
+  agent: http.Agent,
+  method: string,
+  route: string,
+  body?: unknown,
+): Promise<ApiResponse> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const url = new URL(route, platform.appUrl);
+  // The app listens on 127.0.0.1; "localhost" may resolve to ::1 first.
+  if (url.hostname === 'localhost') url.hostname = '127.0.0.1';
+  return new Promise((resolve) => {
+    const outgoing = http.request(
+      url,
+      {
+        method,
+        agent,
+        headers: {
+          authorization: `Bearer ${platform.apiKey}`,
+          ...(payload === undefined
+            ? {}
+            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+        },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: unknown = null;
+          try {
+            parsed = text ? JSON.parse(text) : null;
+          } catch {
+            parsed = text;
+          }
+          resolve({ status: response.statusCode ?? 0, body: parsed });
+        });
+        response.on('error', () => resolve({ status: 0, body: null }));
+      },
+    );
+    // A reset connection or a refused one is an error of the run (status 0), not a crash.
+    outgoing.on('error', () => resolve({ status: 0, body: null }));
+    outgoing.end(payload);
+  });
+}
+
+/** The Next.js server process of this platform (its environment names the data directory). */
+function nextServerPid(dataDir: string): number {
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (!cmdline.startsWith('next-server')) continue;
+      const environ = fs.readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
+      if (environ.includes(`FACECAST_DATA_DIR=${dataDir}`)) return Number(entry);
+    } catch {
+      // the process ended or is not ours to read
+    }
+  }
+  throw new Error(`no next-server process with FACECAST_DATA_DIR=${dataDir}`);
+}
+
+function rssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+  return Math.round(kb / 1024);
+}
+
+/** Lets the app finish background work (sessions ending, garbage) before a memory reading. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 30_000));

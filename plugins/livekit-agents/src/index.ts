@@ -1,0 +1,3 @@
+export { AvatarSession, type AvatarSessionOptions, type StartOptions } from './avatar-session.js';
+export { FacecastError } from './facecast-api.js';
+export { mintAvatarToken, type AvatarTokenOptions } from './avatar-token.js';
