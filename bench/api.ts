@@ -299,20 +299,23 @@ function request(
   });
 }
 
-/** The Next.js server process of this platform (its environment names the data directory). */
+/**
+ * The app server process of this platform (scripts/app-server.mjs, which runs Next.js in
+ * itself; its environment names the data directory).
+ */
 function nextServerPid(dataDir: string): number {
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (!cmdline.startsWith('next-server')) continue;
+      if (!cmdline.includes('scripts/app-server.mjs')) continue;
       const environ = fs.readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
       if (environ.includes(`FACECAST_DATA_DIR=${dataDir}`)) return Number(entry);
     } catch {
       // the process ended or is not ours to read
     }
   }
-  throw new Error(`no next-server process with FACECAST_DATA_DIR=${dataDir}`);
+  throw new Error(`no app-server.mjs process with FACECAST_DATA_DIR=${dataDir}`);
 }
 
 function rssMb(pid: number): number {
