@@ -6,6 +6,11 @@
 #   sudo deploy/make-base-image.sh                      # -> facecast/debian-base:bookworm
 #   sudo deploy/make-base-image.sh --tag my/base:1      # another name
 #   sudo deploy/make-base-image.sh --rootfs-only DIR    # only the root filesystem (no daemon)
+#   sudo deploy/make-base-image.sh --ca-file proxy.crt  # also trust this CA (repeatable)
+#
+# --ca-file is for networks whose proxy re-signs TLS: apt uses plain http, but `npm ci` and
+# the Go module proxy in the build stages use https and fail with "self-signed certificate in
+# certificate chain" unless the image trusts the proxy's CA as the host does.
 #
 # Settings (environment):
 #   DEBIAN_SUITE   bookworm                     the Debian release
@@ -26,12 +31,14 @@ SUITE=${DEBIAN_SUITE:-bookworm}
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 TAG="facecast/debian-base:$SUITE"
 ROOTFS_ONLY=""
+CA_FILES=""
 
 while [ $# -gt 0 ]; do
   case "$1" in
     --tag) TAG=$2; shift 2 ;;
     --rootfs-only) ROOTFS_ONLY=$2; shift 2 ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    --ca-file) [ -f "$2" ] || { echo "no such file: $2" >&2; exit 2; }; CA_FILES="$CA_FILES $2"; shift 2 ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -74,6 +81,11 @@ cp -a "$NODE_PREFIX/lib/node_modules/npm" "$ROOTFS/usr/local/lib/node_modules/"
 ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$ROOTFS/usr/local/bin/npm"
 ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$ROOTFS/usr/local/bin/npx"
 chroot "$ROOTFS" /usr/local/bin/node --version >/dev/null || fail "node does not run in the new root"
+
+for ca in $CA_FILES; do
+  cp "$ca" "$ROOTFS/usr/local/share/ca-certificates/$(basename "$ca" .crt).crt"
+done
+[ -z "$CA_FILES" ] || chroot "$ROOTFS" update-ca-certificates
 
 # Keep images small: no apt lists or package caches, no documentation.
 chroot "$ROOTFS" apt-get clean
