@@ -45,8 +45,9 @@ COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/.next ./.next
 COPY --from=build /src/public ./public
 # Migrations are applied by the app on its first database use (lib/db/migrate.ts, serialised
-# between instances by an advisory lock); lib/, protocol/ and scripts/ serve the CLI
-# (`docker compose exec app npx tsx scripts/cli.ts user create …`).
+# between instances by an advisory lock). lib/ and protocol/ also run as TypeScript (tsx):
+# avatar preparation and lip-sync model checks are child processes of lib/avatars/*-job.ts;
+# with scripts/ they serve the CLI (`docker compose exec app npx tsx scripts/cli.ts …`).
 COPY --from=build /src/prisma ./prisma
 COPY --from=build /src/lib ./lib
 COPY --from=build /src/protocol ./protocol
