@@ -124,6 +124,21 @@ describe('deploy/compose.yaml', () => {
     }
   });
 
+  it('sets on the app and the worker only variables that process reads', () => {
+    // The validated settings of each (lib/config/env.ts, worker/env.ts) and the app server's.
+    const readers = {
+      app: read('lib/config/env.ts') + read('scripts/app-server.mjs'),
+      worker: read('worker/env.ts'),
+    };
+    for (const name of FACECAST_SERVICES) {
+      const source = readers[name as keyof typeof readers];
+      const unread = Object.keys(config.services[name]?.environment ?? {}).filter(
+        (variable) => !new RegExp(`\\b${variable}\\b`).test(source),
+      );
+      expect(unread, `${name}: set but not read`).toEqual([]);
+    }
+  });
+
   it('sets on PostgreSQL and Redis only variables their images read', () => {
     for (const [name, sources] of [
       ['postgres', ['deploy/postgres.Dockerfile', 'deploy/postgres-entrypoint.sh']],
