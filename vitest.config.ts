@@ -25,6 +25,16 @@ export default defineConfig({
         },
       },
       {
+        // The container deployment: deploy/compose.yaml through `docker-compose config`.
+        extends: true,
+        test: {
+          name: 'deploy',
+          include: ['deploy/**/*.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
         // Data-layer tests: run once on embedded PGlite and once with DATABASE_URL=postgresql://…
         extends: true,
         test: {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * `npm test`: setup (incl. chromium and postgresql), then typecheck, lint, unit tests, the
+ * `npm test`: setup (incl. chromium and postgresql), then typecheck, lint, the container
+ * deployment's compose file (deploy/), unit tests, the
  * data-layer tests on embedded PGlite and on a throwaway PostgreSQL server, the production
  * build, and — inside a private network namespace — the integration and end-to-end suites.
  * Stops at the first failure and prints a summary table.
@@ -162,6 +163,7 @@ const actions = {
     const eslint = await exec(npmBin('eslint'), ['.', '--max-warnings', '0']);
     return eslint.code !== 0 ? eslint : exec(npmBin('prettier'), ['--check', '.']);
   },
+  deploy: (report) => exec(npmBin('vitest'), vitestArgs('deploy', report)),
   unit: (report) => exec(npmBin('vitest'), vitestArgs('unit', report)),
   db: (report) => exec(npmBin('vitest'), vitestArgs('db', report), withoutDatabaseUrl()),
   'db-postgres': async (report) => {

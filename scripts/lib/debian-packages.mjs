@@ -2,7 +2,8 @@
  * Debian packages the stack needs, installed with apt when missing: ffmpeg (ffprobe/ffmpeg read
  * uploaded avatar videos; `npm run render` writes MP4), pocketsphinx with its US English model
  * (offline speech recognition for voice input), chromium (browser tests), postgresql
- * (the PostgreSQL run of the data-layer tests), and gcc when no C compiler exists (native-addon.mjs
+ * (the PostgreSQL run of the data-layer tests), docker-compose (`docker-compose config` of
+ * deploy/compose.yaml, the deploy step), and gcc when no C compiler exists (native-addon.mjs
  * builds the frame-store mapping addon with it; it asks for `nativeAddonPackages`).
  */
 import process from 'node:process';
@@ -15,7 +16,14 @@ export const packageSets = {
   // recognise viewers' speech offline with pocketsphinx (docs/decisions/011).
   start: { required: ['ffmpeg', 'pocketsphinx', 'pocketsphinx-en-us'], optional: [] },
   test: {
-    required: ['chromium', 'ffmpeg', 'postgresql', 'pocketsphinx', 'pocketsphinx-en-us'],
+    required: [
+      'chromium',
+      'ffmpeg',
+      'postgresql',
+      'pocketsphinx',
+      'pocketsphinx-en-us',
+      'docker-compose',
+    ],
     optional: [],
   },
 };

@@ -15,6 +15,11 @@
 export const testSteps = [
   { name: 'typecheck', title: 'tsc --noEmit' },
   { name: 'lint', title: 'eslint . --max-warnings 0, prettier --check .' },
+  {
+    name: 'deploy',
+    title: 'vitest run --project deploy (docker-compose config of deploy/compose.yaml)',
+    runner: 'vitest',
+  },
   { name: 'unit', title: 'vitest run --project unit', runner: 'vitest' },
   { name: 'db', title: 'vitest run --project db (embedded PGlite)', runner: 'vitest' },
   {
@@ -80,6 +85,8 @@ export function packagesFor(steps) {
   const required = ['ffmpeg', 'pocketsphinx', 'pocketsphinx-en-us'];
   if (names.has('integration') || names.has('e2e')) required.unshift('chromium');
   if (names.has('db-postgres')) required.push('postgresql');
+  // Debian's docker-compose resolves deploy/compose.yaml (`docker-compose config`).
+  if (names.has('deploy')) required.push('docker-compose');
   return { required, optional: [] };
 }
 

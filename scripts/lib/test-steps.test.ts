@@ -9,6 +9,7 @@ describe('selectSteps', () => {
     expect(names(testSteps)).toEqual([
       'typecheck',
       'lint',
+      'deploy',
       'unit',
       'db',
       'db-postgres',
@@ -42,7 +43,13 @@ describe('packagesFor', () => {
       'ffmpeg',
       ...speech,
       'postgresql',
+      'docker-compose',
     ]);
+  });
+
+  it('asks for docker-compose only for the deploy step', () => {
+    expect(packagesFor(selectSteps({ only: 'deploy' })).required).toContain('docker-compose');
+    expect(packagesFor(selectSteps({ skip: 'deploy' })).required).not.toContain('docker-compose');
   });
 });
 
