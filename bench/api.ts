@@ -97,9 +97,9 @@ async function measure(env: Record<string, string>): Promise<Record<string, numb
   const clients = option('clients', 200);
   const seconds = option('seconds', 60);
   const platform = await startPlatform({
-    FACECAST_TOKENS_PER_MINUTE: '1000000',
+    FACECAST_TOKENS_PER_MINUTE: '100000',
     FACECAST_QUOTA_CONCURRENT_SESSIONS: '1000',
-    FACECAST_QUOTA_MONTHLY_MINUTES: '10000000',
+    FACECAST_QUOTA_MONTHLY_MINUTES: '1000000',
     ...env,
   });
   try {
