@@ -20,6 +20,7 @@ import {
   firstLoudAfter,
   regionDiff,
   silenceAfter,
+  silenceReadAfter,
   type Box,
 } from './support/measures.js';
 import { joinAsViewer, type Level, type RgbaFrame, type Viewer } from './support/viewer.js';
@@ -207,10 +208,12 @@ describe('the Facecast plugin with @livekit/agents', () => {
       'silence after clearBuffer',
     );
     const silentMs = silenceAfter(levels, clearAt)! - clearAt;
+    const silentReadMs = (silenceReadAfter(levels, clearAt) ?? NaN) - clearAt;
     const loudAfterClear = levels.filter((l) => l.atMs > clearAt && l.rms > SPEECH_RMS).length;
     const event = await within(playout, 5_000, 'waitForPlayout() after clearBuffer');
     console.log(
-      `clearBuffer → silence at the viewer ${Math.round(silentMs)} ms (${loudAfterClear} loud frames after it; clear sent at ${clearEpochMs}); ` +
+      `clearBuffer → silence at the viewer ${Math.round(silentMs)} ms (read by this process after ${Math.round(silentReadMs)} ms; ` +
+        `${loudAfterClear} loud frames read after the clear; clear sent at ${clearEpochMs}); ` +
         `playbackFinished ${event.playbackPosition.toFixed(3)} s of ${(long.length / utterance.sampleRateHz).toFixed(3)} s, interrupted ${event.interrupted}`,
     );
     // The worker logs the clear 3 ms after it is sent, yet this rtc-node 0.13 viewer keeps
