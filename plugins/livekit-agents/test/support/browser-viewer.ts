@@ -144,6 +144,8 @@ export async function openBrowserViewer(settings: BrowserSettings): Promise<Brow
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(client);
     } else if (req.url === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE);
+    } else if (req.url === '/favicon.ico') {
+      res.writeHead(204).end();
     } else {
       res.writeHead(404).end();
     }
