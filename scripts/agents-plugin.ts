@@ -180,11 +180,6 @@ async function main(): Promise<number> {
       const sentence = createResampler(spoken.sampleRateHz, AGENT_RATE_HZ).resample(spoken.pcm);
       const wavPath = path.join(dataDir, 'utterance.wav');
       fs.writeFileSync(wavPath, encodeWav(sentence, AGENT_RATE_HZ));
-      flite.close();
-      process.stdout.write(
-        `agents-plugin: avatar ${avatarId} ready; ${(sentence.length / AGENT_RATE_HZ).toFixed(3)} s utterance in ${wavPath}\n`,
-      );
-
       const question = flite.synthesize(QUESTION);
       const questionPath = path.join(dataDir, 'question.wav');
       fs.writeFileSync(
@@ -193,6 +188,10 @@ async function main(): Promise<number> {
           createResampler(question.sampleRateHz, AGENT_RATE_HZ).resample(question.pcm),
           AGENT_RATE_HZ,
         ),
+      );
+      flite.close();
+      process.stdout.write(
+        `agents-plugin: avatar ${avatarId} ready; ${(sentence.length / AGENT_RATE_HZ).toFixed(3)} s utterance in ${wavPath}\n`,
       );
 
       // Stands in for OpenAI (paid): on loopback in the test namespace, this process.
