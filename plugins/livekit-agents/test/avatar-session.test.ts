@@ -208,9 +208,14 @@ describe('the Facecast plugin with @livekit/agents', () => {
       'silence after clearBuffer',
     );
     const silentMs = silenceAfter(levels, clearAt)! - clearAt;
-    const silentReadMs = (silenceReadAfter(levels, clearAt) ?? NaN) - clearAt;
     const loudAfterClear = levels.filter((l) => l.atMs > clearAt && l.rms > SPEECH_RMS).length;
     const event = await within(playout, 5_000, 'waitForPlayout() after clearBuffer');
+    await waitUntil(
+      () => silenceReadAfter(levels, clearAt) !== undefined,
+      5_000,
+      'silence read after clearBuffer',
+    );
+    const silentReadMs = silenceReadAfter(levels, clearAt)! - clearAt;
     console.log(
       `clearBuffer → silence at the viewer ${Math.round(silentMs)} ms (read by this process after ${Math.round(silentReadMs)} ms; ` +
         `${loudAfterClear} loud frames read after the clear; clear sent at ${clearEpochMs}); ` +
