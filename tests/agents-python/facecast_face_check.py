@@ -226,13 +226,15 @@ async def main() -> int:
     await wait_for(lambda: listener.first_loud_after(time.monotonic() - 0.5), 10, "speech")
     await asyncio.sleep(1.2)
     cleared_at = time.monotonic()
+    cleared_epoch_ms = time.time() * 1000  # to compare with the worker's "agent cleared the buffer"
     output.clear_buffer()
     silent_at = await wait_for(lambda: listener.silence_after(cleared_at), 5, "silence")
     read_at = listener.silence_read_after(cleared_at) or float("nan")
     check(
         "clear_buffer silences the face within 150 ms",
         silent_at - cleared_at < 0.15,
-        f"{(silent_at - cleared_at) * 1000:.0f} ms (read by this script after {(read_at - cleared_at) * 1000:.0f} ms)",
+        f"{(silent_at - cleared_at) * 1000:.0f} ms (read by this script after {(read_at - cleared_at) * 1000:.0f} ms; "
+        f"clear called at {cleared_epoch_ms:.0f})",
     )
     event = await asyncio.wait_for(output.wait_for_playout(), 5)
     check(
