@@ -3,9 +3,13 @@
  * `@livekit/agents` itself as the sender, against the whole stack. Starts the stack (LiveKit,
  * app, worker host) inside the test network namespace, signs in as the installation's admin
  * (the bootstrap's demo account), creates an API key and a ready avatar through the API,
- * writes a Flite sentence at 24 kHz (an agent's TTS rate) to a WAV, and runs the plugin's own
- * tests (node's test runner, from the plugin's folder so only its `@livekit/rtc-node` 0.13 is
- * loaded there, never with the app's 1.1) with all of that in their environment.
+ * writes a Flite sentence at 24 kHz (an agent's TTS rate) and a user's spoken question to WAVs,
+ * starts the local OpenAI stand-in (tests/support/openai-stand-in.ts: chat, transcription and
+ * speech, so the whole-agent test's STT, LLM and TTS call no paid service), and runs the
+ * plugin's own tests (node's test runner, from the plugin's folder so only its
+ * `@livekit/rtc-node` 0.13 is loaded there, never with the app's 1.1) with all of that in
+ * their environment, plus where the root's Playwright, Debian's Chromium and `livekit-client`'s
+ * browser build are for the test page.
  *
  * The JUnit report goes to FACECAST_TEST_JUNIT_FILE, where `npm test` counts the tests.
  * Arguments are test-name patterns (`npm test -- --only agents-plugin clear`).
@@ -13,9 +17,12 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import process from 'node:process';
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE, WEBRTC_PERMISSIONS } from '../e2e/support/chromium';
 import { loadDemoPortrait } from '../lib/avatars/demo-portrait';
+import { startOpenAiStandIn } from '../tests/support/openai-stand-in';
 import { createResampler } from '../worker/audio/resample';
 import { createFliteTts } from '../worker/tts/flite-tts';
 import { encodeWav } from '../worker/tts/wav';
@@ -29,6 +36,10 @@ const root = path.resolve(import.meta.dirname, '..');
 /** The agent's TTS rate: agents send 24 kHz (OpenAI, Cartesia). */
 const AGENT_RATE_HZ = 24_000;
 const SENTENCE = 'Hello, I am the face of your agent, and I speak what it sends me.';
+/** What the whole-agent test's user says, and what the stand-in STT "hears". */
+const QUESTION = 'What can you tell me about Facecast?';
+/** The stand-in LLM's answer: two sentences, so the agent's TTS asks for speech twice. */
+const ANSWER = 'Facecast gives your agent a face. I speak what the agent says.';
 
 /** A box in the avatar's video, px (the prepared avatar is 512 px square). */
 interface Box {
@@ -135,6 +146,8 @@ function runPluginTests(
 ): Promise<number> {
   const args = [
     '--test',
+    // One file at a time: each starts a face on the stack's one worker host and measures it.
+    '--test-concurrency=1',
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     '--test-reporter=junit',
@@ -164,14 +177,29 @@ async function main(): Promise<number> {
 
       const flite = createFliteTts();
       const spoken = flite.synthesize(SENTENCE);
-      flite.close();
       const sentence = createResampler(spoken.sampleRateHz, AGENT_RATE_HZ).resample(spoken.pcm);
       const wavPath = path.join(dataDir, 'utterance.wav');
       fs.writeFileSync(wavPath, encodeWav(sentence, AGENT_RATE_HZ));
+      const question = flite.synthesize(QUESTION);
+      const questionPath = path.join(dataDir, 'question.wav');
+      fs.writeFileSync(
+        questionPath,
+        encodeWav(
+          createResampler(question.sampleRateHz, AGENT_RATE_HZ).resample(question.pcm),
+          AGENT_RATE_HZ,
+        ),
+      );
+      flite.close();
       process.stdout.write(
         `agents-plugin: avatar ${avatarId} ready; ${(sentence.length / AGENT_RATE_HZ).toFixed(3)} s utterance in ${wavPath}\n`,
       );
 
+      // Stands in for OpenAI (paid): on loopback in the test namespace, this process.
+      const openAi = await startOpenAiStandIn();
+      openAi.transcription.set({ text: QUESTION });
+      openAi.chat.set({ answer: ANSWER, firstTokenDelayMs: 100, tokenIntervalMs: 20 });
+
+      const requireFromRoot = createRequire(path.join(root, 'package.json'));
       const testEnv = {
         ...process.env,
         FACECAST_URL: appUrl,
@@ -179,13 +207,26 @@ async function main(): Promise<number> {
         FACECAST_TEST_AVATAR_ID: avatarId,
         FACECAST_TEST_WAV: wavPath,
         FACECAST_TEST_REGIONS: JSON.stringify(regions),
+        FACECAST_TEST_QUESTION_WAV: questionPath,
+        FACECAST_TEST_CONVERSATION: JSON.stringify({ question: QUESTION, answer: ANSWER }),
+        FACECAST_TEST_OPENAI_URL: openAi.url,
+        FACECAST_TEST_BROWSER: JSON.stringify({
+          playwright: requireFromRoot.resolve('playwright-core'),
+          executablePath: CHROMIUM_EXECUTABLE,
+          args: CHROMIUM_ARGS,
+          permissions: WEBRTC_PERMISSIONS,
+          // Its `require` entry is the UMD build, which defines `LivekitClient` in a page.
+          livekitClient: requireFromRoot.resolve('livekit-client'),
+        }),
         LIVEKIT_URL: stack.urls.livekit,
         LIVEKIT_API_KEY: DEV_KEYS.apiKey,
         LIVEKIT_API_SECRET: DEV_KEYS.apiSecret,
       };
       const nodeReport = path.join(dataDir, 'node-junit.xml');
       const pythonReport = path.join(dataDir, 'python-junit.xml');
-      const nodeCode = await runPluginTests(testEnv, process.argv.slice(2), nodeReport);
+      const nodeCode = await runPluginTests(testEnv, process.argv.slice(2), nodeReport).finally(
+        () => openAi.close(),
+      );
       // The same with Python's livekit-agents (the real Python sender), in its own venv.
       process.stdout.write('agents-plugin: the Python agent (livekit-agents from PyPI)\n');
       const pythonCode = await runTool(agentsPython, [agentsPythonCheck], root, {

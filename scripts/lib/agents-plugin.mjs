@@ -3,8 +3,10 @@
  * wants `@livekit/rtc-node` 0.13 while the app uses 1.1) for `npm test`'s agents-plugin step:
  * `npm ci` in its folder when its node_modules is missing or older than its lock, then `tsc`
  * when its build is older than its sources. Only npm packages are downloaded, here at setup;
- * their native parts (rtc-node's FFI, sharp, local-inference with its weights inside) come
- * prebuilt in npm packages, and npm 11 runs no dependency install script.
+ * their native parts (rtc-node's FFI, sharp, local-inference with its weights inside,
+ * onnxruntime-node's CPU build) and Silero's VAD model (inside
+ * `@livekit/agents-plugin-silero`) come in npm packages, and npm 11 runs no dependency install
+ * script (onnxruntime-node's would fetch CUDA libraries).
  */
 import fs from 'node:fs';
 import path from 'node:path';

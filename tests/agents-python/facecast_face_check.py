@@ -64,10 +64,18 @@ def post_json(url: str, key: str, body: dict) -> dict:
 
 
 class Listener:
-    """The avatar's audio at a viewer: (arrival time, RMS) per frame."""
+    """The avatar's audio at a viewer: (read time, end in the received audio, RMS) per frame.
+
+    The read time is when this script's event loop got to the frame, which on a busy machine is
+    later than the frame left the subscriber's receiver, and in bursts: the loop also runs the
+    agent. The receiver hands out 10 ms of audio every 10 ms, so a frame left it at
+    `anchor + media end`, the anchor being the smallest `read - media end` around the moment
+    measured (the frame read with the least delay); `silence_after` measures by that.
+    """
 
     def __init__(self) -> None:
-        self.levels: list[tuple[float, float]] = []
+        self.levels: list[tuple[float, float, float]] = []
+        self._media_s = 0.0
 
     async def run(self, track: rtc.RemoteAudioTrack) -> None:
         stream = rtc.AudioStream(track, sample_rate=16_000, num_channels=1)
@@ -78,20 +86,39 @@ class Listener:
 
     async def _read(self, stream: rtc.AudioStream) -> None:
         async for event in stream:
-            samples = np.frombuffer(event.frame.data, dtype=np.int16).astype(np.float64)
+            frame = event.frame
+            samples = np.frombuffer(frame.data, dtype=np.int16).astype(np.float64)
             rms = math.sqrt(float(np.mean(samples * samples))) if len(samples) else 0.0
-            self.levels.append((time.monotonic(), rms))
+            self._media_s += frame.samples_per_channel / frame.sample_rate
+            self.levels.append((time.monotonic(), self._media_s, rms))
 
     def first_loud_after(self, t: float) -> float | None:
-        return next((at for at, rms in self.levels if at > t and rms > SPEECH_RMS), None)
+        return next((at for at, _, rms in self.levels if at > t and rms > SPEECH_RMS), None)
 
-    def silence_after(self, t: float, quiet_s: float = 0.3) -> float | None:
-        after = [(at, rms) for at, rms in self.levels if at > t]
+    def received_after(self, t: float, look_back_s: float = 1.0) -> list[tuple[float, float]]:
+        """(time the frame left the receiver, RMS) for the frames received after `t`."""
+        window = [(at, media, rms) for at, media, rms in self.levels if at > t - look_back_s]
+        if not window:
+            return []
+        anchor = min(at - media for at, media, _ in window)
+        return [(anchor + media, rms) for _, media, rms in window if anchor + media > t]
+
+    @staticmethod
+    def _silence(after: list[tuple[float, float]], quiet_s: float) -> float | None:
         last_loud = max((i for i, (_, rms) in enumerate(after) if rms > SPEECH_RMS), default=-1)
         if last_loud + 1 >= len(after):
             return None
         first_quiet = after[last_loud + 1][0]
         return first_quiet if after[-1][0] - first_quiet >= quiet_s else None
+
+    def silence_after(self, t: float, quiet_s: float = 0.3) -> float | None:
+        """When the first quiet frame after the last loud one left the receiver."""
+        return self._silence(self.received_after(t), quiet_s)
+
+    def silence_read_after(self, t: float, quiet_s: float = 0.3) -> float | None:
+        """The same by read time (this script's own delay included), for the log."""
+        read = [(at, rms) for at, _, rms in self.levels if at > t]
+        return self._silence(read, quiet_s)
 
 
 def write_junit() -> None:
@@ -201,16 +228,19 @@ async def main() -> int:
     await wait_for(lambda: listener.first_loud_after(time.monotonic() - 0.5), 10, "speech")
     await asyncio.sleep(1.2)
     cleared_at = time.monotonic()
+    cleared_epoch_ms = time.time() * 1000  # to compare with the worker's "agent cleared the buffer"
     output.clear_buffer()
     silent_at = await wait_for(lambda: listener.silence_after(cleared_at), 5, "silence")
+    read_at = listener.silence_read_after(cleared_at) or float("nan")
     # The goal is 150 ms (met at the integration test's viewer: 12-115 ms). This viewer is
-    # another rtc SDK whose own buffering adds to it: 125-169 ms on an idle machine, 259-782 ms
-    # at load 11-14 (docs/livekit-agents.md). As in the Node plugin's test, the bound proves the
+    # another rtc SDK whose own buffering adds to it: 125-169 ms on an idle machine, 440-782 ms
+    # at load 9-15 (docs/livekit-agents.md). As in the Node plugin's test, the bound proves the
     # clear acts (without it, 8 s more would play) without failing on the viewer's buffering.
     check(
         f"clear_buffer silences the face within {CLEAR_SILENCE_MAX_S * 1000:.0f} ms",
         silent_at - cleared_at < CLEAR_SILENCE_MAX_S,
-        f"{(silent_at - cleared_at) * 1000:.0f} ms",
+        f"{(silent_at - cleared_at) * 1000:.0f} ms (read by this script after {(read_at - cleared_at) * 1000:.0f} ms; "
+        f"clear called at {cleared_epoch_ms:.0f})",
     )
     event = await asyncio.wait_for(output.wait_for_playout(), 5)
     check(

@@ -19,7 +19,8 @@ export type StandInEventMap = Record<
   | 'chat.sentenceComplete'
   | 'chat.finished'
   | 'chat.closed'
-  | 'transcription.request',
+  | 'transcription.request'
+  | 'speech.request',
   [StandInEvent]
 >;
 

@@ -1,9 +1,11 @@
 /**
  * A STAND-IN FOR TESTS: a local node:http server on loopback that speaks the OpenAI HTTP API
  * (`POST /v1/chat/completions` streamed or not, `POST /v1/audio/transcriptions`,
- * `GET /v1/models`), so unit tests, integration tests, e2e and benchmarks never call a real
- * paid provider. Answers, delays, token rates and failures are set at run time; every request
- * is recorded with its timing, including whether the client closed the stream early.
+ * `POST /v1/audio/speech` with Flite's speech, `GET /v1/models`), so unit tests, integration
+ * tests, e2e and benchmarks never call a real paid provider. Answers, delays, token rates and
+ * failures are set at run time; every request is recorded with its timing, including whether
+ * the client closed the stream early. A test in another process reads the records with
+ * `GET /stand-in/requests` (not an OpenAI route).
  *
  * Times are epoch milliseconds with sub-millisecond precision (`performance.timeOrigin +
  * performance.now()`), comparable with `Date.now()` and across processes on one machine.
@@ -16,7 +18,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createChatRoute, type ChatControl } from './openai-stand-in-chat';
+import { createChatRoute, type ChatControl, type ChatRequestRecord } from './openai-stand-in-chat';
 import {
   MAX_BODY_BYTES,
   readBody,
@@ -24,12 +26,15 @@ import {
   sendJson,
   type StandInEventMap,
 } from './openai-stand-in-http';
+import { createSpeechRoute, type SpeechControl, type SpeechRecord } from './openai-stand-in-speech';
 import {
   createTranscriptionRoute,
   type TranscriptionControl,
+  type TranscriptionRecord,
 } from './openai-stand-in-transcription';
 
 export * from './openai-stand-in-chat';
+export * from './openai-stand-in-speech';
 export * from './openai-stand-in-transcription';
 export { MAX_BODY_BYTES, type StandInEvent, type StandInEventMap } from './openai-stand-in-http';
 
@@ -42,7 +47,25 @@ export interface StandIn {
   events: EventEmitter<StandInEventMap>;
   chat: ChatControl;
   transcription: TranscriptionControl;
+  speech: SpeechControl;
   close(): Promise<void>;
+}
+
+/**
+ * `GET /stand-in/requests`: what every route has recorded, for a test in another process (the
+ * request headers are left out; `authorized` says whether a bearer key was sent).
+ */
+export interface RecordedRequests {
+  chat: Array<Omit<ChatRequestRecord, 'headers'> & { authorized: boolean }>;
+  transcription: Array<Omit<TranscriptionRecord, 'headers'> & { authorized: boolean }>;
+  speech: Array<Omit<SpeechRecord, 'headers'> & { authorized: boolean }>;
+}
+
+function withoutHeaders<T extends { headers: http.IncomingHttpHeaders }>(
+  record: T,
+): Omit<T, 'headers'> & { authorized: boolean } {
+  const { headers, ...rest } = record;
+  return { ...rest, authorized: /^Bearer \S+/.test(headers.authorization ?? '') };
 }
 
 export async function startOpenAiStandIn(
@@ -53,6 +76,7 @@ export async function startOpenAiStandIn(
   const events = new EventEmitter<StandInEventMap>();
   const chat = createChatRoute(events, models);
   const transcription = createTranscriptionRoute(events);
+  const speech = createSpeechRoute(events);
 
   const server = http.createServer((req, res) => {
     const route = `${req.method} ${new URL(req.url ?? '/', 'http://stand-in').pathname}`;
@@ -63,12 +87,22 @@ export async function startOpenAiStandIn(
           data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'stand-in' })),
         });
       }
+      if (route === 'GET /stand-in/requests') {
+        const recorded: RecordedRequests = {
+          chat: chat.control.requests.map(withoutHeaders),
+          transcription: transcription.control.requests.map(withoutHeaders),
+          speech: speech.control.requests.map(withoutHeaders),
+        };
+        return sendJson(res, 200, recorded);
+      }
       const handler =
         route === 'POST /v1/chat/completions'
           ? chat.handle
           : route === 'POST /v1/audio/transcriptions'
             ? transcription.handle
-            : undefined;
+            : route === 'POST /v1/audio/speech'
+              ? speech.handle
+              : undefined;
       if (!handler) {
         req.resume();
         return sendError(res, 404, `Unknown route ${route}`, 'invalid_request_error', 'not_found');
@@ -103,8 +137,10 @@ export async function startOpenAiStandIn(
     events,
     chat: chat.control,
     transcription: transcription.control,
+    speech: speech.control,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        speech.close();
         server.close((error) => (error ? reject(error) : resolve()));
         // Hanging streams and keep-alive sockets would hold close() open.
         server.closeAllConnections();

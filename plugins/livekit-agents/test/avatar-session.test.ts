@@ -20,6 +20,7 @@ import {
   firstLoudAfter,
   regionDiff,
   silenceAfter,
+  silenceReadAfter,
   type Box,
 } from './support/measures.js';
 import { joinAsViewer, type Level, type RgbaFrame, type Viewer } from './support/viewer.js';
@@ -209,8 +210,15 @@ describe('the Facecast plugin with @livekit/agents', () => {
     const silentMs = silenceAfter(levels, clearAt)! - clearAt;
     const loudAfterClear = levels.filter((l) => l.atMs > clearAt && l.rms > SPEECH_RMS).length;
     const event = await within(playout, 5_000, 'waitForPlayout() after clearBuffer');
+    await waitUntil(
+      () => silenceReadAfter(levels, clearAt) !== undefined,
+      5_000,
+      'silence read after clearBuffer',
+    );
+    const silentReadMs = silenceReadAfter(levels, clearAt)! - clearAt;
     console.log(
-      `clearBuffer → silence at the viewer ${Math.round(silentMs)} ms (${loudAfterClear} loud frames after it; clear sent at ${clearEpochMs}); ` +
+      `clearBuffer → silence at the viewer ${Math.round(silentMs)} ms (read by this process after ${Math.round(silentReadMs)} ms; ` +
+        `${loudAfterClear} loud frames read after the clear; clear sent at ${clearEpochMs}); ` +
         `playbackFinished ${event.playbackPosition.toFixed(3)} s of ${(long.length / utterance.sampleRateHz).toFixed(3)} s, interrupted ${event.interrupted}`,
     );
     // The worker logs the clear 3 ms after it is sent, yet this rtc-node 0.13 viewer keeps

@@ -10,10 +10,46 @@ export function firstLoudAfter(levels: readonly Level[], fromMs: number): number
 }
 
 /**
- * When silence began after `fromMs`: the arrival of the first quiet frame after the last loud
- * one, once at least `quietMs` of quiet followed it; undefined while it is not (yet) silent.
+ * When each frame from `fromMs - lookBackMs` on left the subscriber's receiver, as opposed to
+ * when this process's event loop got round to reading it (later, and in bursts, when the
+ * loop is busy: the same process runs the agent). The receiver hands out 10 ms of audio every
+ * 10 ms, so a frame left it at `anchor + mediaEndMs`, where the anchor is the smallest
+ * `atMs - mediaEndMs` in the window: the frame read with the least delay. Never earlier than
+ * that frame was actually read; a frame read late never moves the anchor.
+ */
+export function receivedTimes(
+  levels: readonly Level[],
+  fromMs: number,
+  lookBackMs = 1_000,
+): Array<Level & { receivedMs: number }> {
+  const window = levels.filter((l) => l.atMs > fromMs - lookBackMs);
+  const anchor = Math.min(...window.map((l) => l.atMs - l.mediaEndMs));
+  return window.map((l) => ({ ...l, receivedMs: anchor + l.mediaEndMs }));
+}
+
+/**
+ * When silence began at the subscriber after `fromMs`: the time the first quiet frame after
+ * the last loud one left the receiver (receivedTimes), once at least `quietMs` of quiet
+ * followed it; undefined while it is not (yet) silent.
  */
 export function silenceAfter(
+  levels: readonly Level[],
+  fromMs: number,
+  quietMs = 300,
+): number | undefined {
+  const after = receivedTimes(levels, fromMs).filter((l) => l.receivedMs > fromMs);
+  let lastLoud = -1;
+  after.forEach((l, i) => {
+    if (l.rms > SPEECH_RMS) lastLoud = i;
+  });
+  const firstQuiet = after[lastLoud + 1];
+  const last = after.at(-1);
+  if (!firstQuiet || !last || last.receivedMs - firstQuiet.receivedMs < quietMs) return undefined;
+  return firstQuiet.receivedMs;
+}
+
+/** Like silenceAfter, by the time each frame was read here (lag of this process included). */
+export function silenceReadAfter(
   levels: readonly Level[],
   fromMs: number,
   quietMs = 300,

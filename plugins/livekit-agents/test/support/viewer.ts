@@ -13,9 +13,13 @@ import {
   type VideoFrame,
 } from '@livekit/rtc-node';
 
-/** One received audio frame: arrival time (ms, performance.now) and RMS (16-bit units). */
+/**
+ * One received audio frame: when this process read it (ms, performance.now), where it ends in
+ * the received audio (ms since the track's first frame) and its RMS (16-bit units).
+ */
 export interface Level {
   atMs: number;
+  mediaEndMs: number;
   rms: number;
 }
 
@@ -70,14 +74,17 @@ export async function joinAsViewer(url: string, token: string): Promise<Viewer> 
       const reader = new AudioStream(track, sampleRateHz, 1).getReader();
       const levels: Level[] = [];
       let stopped = false;
+      let samplesRead = 0;
       void (async () => {
         while (!stopped) {
           const { done, value } = await reader.read();
           if (done) break;
           let sum = 0;
           for (const sample of value.data) sum += sample * sample;
+          samplesRead += value.samplesPerChannel;
           levels.push({
             atMs: performance.now(),
+            mediaEndMs: (samplesRead / value.sampleRate) * 1000,
             rms: Math.sqrt(sum / Math.max(1, value.data.length)),
           });
         }
