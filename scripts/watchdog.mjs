@@ -92,7 +92,7 @@ async function cleanUp() {
   if (stopped.size > 0) {
     try {
       process.stderr.write(
-        `watchdog: launcher ${launcherPid} is gone; stopped ${stopped.size} process(es) it left` +
+        `watchdog: launcher ${launcherPid} ${processAlive(launcherPid) ? 'closed the pipe' : 'is gone'}; stopped ${stopped.size} process(es) it left` +
           `${killed > 0 ? ' (some needed SIGKILL)' : ''} in ${Date.now() - started} ms\n`,
       );
     } catch {
