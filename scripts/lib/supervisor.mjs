@@ -6,6 +6,7 @@
  * launcher dies without doing so itself — a SIGKILL (decision 027).
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import readline from 'node:readline';
 import process from 'node:process';
 import { linePrefixer } from './log.mjs';
@@ -43,7 +44,9 @@ export function groupAlive(pgid) {
   } catch (error) {
     if (/** @type {NodeJS.ErrnoException} */ (error).code !== 'EPERM') return false;
   }
-  return findTargets({ groups: new Set([pgid]), token: '' }).length > 0;
+  // Without /proc (not Linux) the signal's answer is all there is.
+  if (!fs.existsSync('/proc/self/stat')) return true;
+  return findTargets({ groups: new Set([pgid]) }).length > 0;
 }
 
 /**

@@ -62,18 +62,22 @@ describe('the watchdog', () => {
     // Marked, but watch() is never called: only the token can find it.
     const orphan = await startShell(`sleep 60 & ${sleepForever}`, watchdog.mark(process.env));
     const bystander = await startShell(sleepForever, process.env);
+    const watchdogProcess = readProcess(watchdog.pid) as ProcessInfo;
+    const groupMembers = findTargets({ groups: new Set([orphan.pid]) })
+      .map((t) => readProcess(t.pid))
+      .filter((p): p is ProcessInfo => p !== null);
+    expect(groupMembers.length).toBeGreaterThanOrEqual(2);
     // The launcher "dies": its end of the pipe closes, as the kernel closes it on SIGKILL.
     watchdog.close();
     const { goneAfterMs, left } = await waitUntilGone([orphan], 3_000);
     expect(left).toEqual([]);
     expect(goneAfterMs).toBeLessThan(2_000);
     // The shell's `sleep 60`, in the same group, went with it.
-    expect(findTargets({ groups: new Set([orphan.pid]) })).toEqual([]);
+    expect((await waitUntilGone(groupMembers, 1_000)).left).toEqual([]);
     // A process that is not the launcher's is left alone.
     expect(processAlive(bystander.pid)).toBe(true);
-    await waitUntilGone([readProcess(watchdog.pid) as ProcessInfo], 2_000).then(({ left }) =>
-      expect(left).toEqual([]),
-    );
+    // And the watchdog, its work done, exits.
+    expect((await waitUntilGone([watchdogProcess], 2_000)).left).toEqual([]);
   });
 
   it('SIGKILLs a named group that ignores SIGTERM once the grace period is over', async () => {
