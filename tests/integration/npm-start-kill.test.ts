@@ -18,6 +18,7 @@ import readline from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needsNextBuild } from '../../scripts/lib/next-build.mjs';
 import { isTcpPortFree, isUdpPortFree } from '../../scripts/lib/ports.mjs';
+import { findTargets, LAUNCH_TOKEN_VARIABLE } from '../../scripts/lib/watchdog.mjs';
 import { descendants, waitUntilGone, type ProcessInfo } from '../support/process-tree';
 import { assertTestNamespace } from './support/network';
 import { freeTcpPort, freeUdpPort, waitUntil } from './support/ports';
@@ -121,6 +122,24 @@ function stackProcesses(launcher: Launcher): ProcessInfo[] {
   return tree;
 }
 
+/** The launcher's token, read from the environment of one of its children. */
+function launchToken(tree: ProcessInfo[]): string {
+  const livekit = tree.find((p) => p.name === 'livekit-server') as ProcessInfo;
+  const environ = fs.readFileSync(`/proc/${livekit.pid}/environ`, 'utf8').split('\0');
+  const entry = environ.find((e) => e.startsWith(`${LAUNCH_TOKEN_VARIABLE}=`));
+  if (!entry) throw new Error(`livekit-server has no ${LAUNCH_TOKEN_VARIABLE}`);
+  return entry.slice(LAUNCH_TOKEN_VARIABLE.length + 1);
+}
+
+/** Nothing recorded runs, nor anything started later that carries the launcher's token. */
+function expectNothingLeft(token: string, left: ProcessInfo[], why: string) {
+  expect(
+    left.map((p) => `${p.pid} ${p.name}: ${p.command}`),
+    why,
+  ).toEqual([]);
+  expect(findTargets({ groups: new Set(), token }), why).toEqual([]);
+}
+
 async function expectPortsFree(): Promise<void> {
   // A socket in TIME_WAIT does not keep a listener from binding: the check is a real bind.
   await waitUntil(
@@ -145,12 +164,14 @@ async function killAndExpectGone(
   tree: ProcessInfo[],
   kill: () => void,
 ): Promise<number> {
+  const token = launchToken(tree);
   kill();
   const { goneAfterMs, left } = await waitUntilGone(tree, GONE_WITHIN_MS);
-  expect(
-    left.map((p) => `${p.pid} ${p.name}: ${p.command}`),
+  expectNothingLeft(
+    token,
+    left,
     `still running ${GONE_WITHIN_MS} ms after the kill; launcher output:\n${launcher.output()}`,
-  ).toEqual([]);
+  );
   await expectPortsFree();
   return goneAfterMs;
 }
@@ -200,6 +221,7 @@ describe('npm start, stopped or killed, leaves nothing running', () => {
   it('SIGTERM, then SIGKILL 5 s later: nothing is left either', async () => {
     const launcher = await startLauncher();
     const tree = stackProcesses(launcher);
+    const token = launchToken(tree);
     const termAt = Date.now();
     launcher.child.kill('SIGTERM');
     const afterTerm = await waitUntilGone(tree, GONE_WITHIN_MS);
@@ -207,10 +229,7 @@ describe('npm start, stopped or killed, leaves nothing running', () => {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, termAt + 5_000 - Date.now())));
     launcher.child.kill('SIGKILL');
     const afterKill = await waitUntilGone(tree, GONE_WITHIN_MS);
-    expect(
-      afterKill.left.map((p) => `${p.pid} ${p.name}: ${p.command}`),
-      launcher.output(),
-    ).toEqual([]);
+    expectNothingLeft(token, afterKill.left, launcher.output());
     await expectPortsFree();
     measured.push(
       `SIGTERM then SIGKILL at 5 s → all ${tree.length} gone ${afterTerm.left.length === 0 ? `${afterTerm.goneAfterMs} ms after the SIGTERM` : `${afterKill.goneAfterMs} ms after the SIGKILL`}`,
