@@ -158,6 +158,10 @@ async function expectPortsFree(): Promise<void> {
   );
 }
 
+/** What the launcher had to SIGKILL after the grace, from its own log line. */
+const killedAfterGrace = (launcher: Launcher) =>
+  /(\S.*) did not stop in time/.exec(launcher.output())?.[1]?.replace(/^==> /, '') ?? 'none';
+
 /** Kills per `kill`, then expects every recorded process gone within 5 s; returns the time. */
 async function killAndExpectGone(
   launcher: Launcher,
@@ -206,7 +210,7 @@ describe('npm start, stopped or killed, leaves nothing running', () => {
     const exit = await launcher.exited;
     expect(exit, launcher.output()).toEqual({ code: 0, signal: null });
     measured.push(
-      `SIGTERM → all ${tree.length} gone in ${goneMs} ms, launcher exited after ${Date.now() - killedAt} ms`,
+      `SIGTERM → all ${tree.length} gone in ${goneMs} ms, launcher exited after ${Date.now() - killedAt} ms (SIGKILLed after the grace: ${killedAfterGrace(launcher)})`,
     );
   });
 
@@ -232,7 +236,7 @@ describe('npm start, stopped or killed, leaves nothing running', () => {
     expectNothingLeft(token, afterKill.left, launcher.output());
     await expectPortsFree();
     measured.push(
-      `SIGTERM then SIGKILL at 5 s → all ${tree.length} gone ${afterTerm.left.length === 0 ? `${afterTerm.goneAfterMs} ms after the SIGTERM` : `${afterKill.goneAfterMs} ms after the SIGKILL`}`,
+      `SIGTERM then SIGKILL at 5 s → all ${tree.length} gone ${afterTerm.left.length === 0 ? `${afterTerm.goneAfterMs} ms after the SIGTERM` : `${afterKill.goneAfterMs} ms after the SIGKILL`} (SIGKILLed after the grace: ${killedAfterGrace(launcher)})`,
     );
   });
 });
