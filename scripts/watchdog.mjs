@@ -60,18 +60,26 @@ async function cleanUp() {
   if (cleaning) return;
   cleaning = true;
   const started = Date.now();
-  /** @type {Set<number>} pids and -pgids already sent SIGTERM (a second one may kill at once) */
+  /** Groups sent SIGTERM, and pids that got it (a second one may kill a process at once). */
+  const terminatedGroups = new Set();
   const terminated = new Set();
   const stopped = new Set();
   let quietSince = Date.now();
   while (Date.now() - started < graceMs) {
     const live = targets();
-    for (const { pid, pgid, group } of live) {
+    for (const { pgid, group } of live) {
+      if (!group || terminatedGroups.has(pgid)) continue;
+      terminatedGroups.add(pgid);
+      send(-pgid, 'SIGTERM');
+      for (const member of live) if (member.pgid === pgid) terminated.add(member.pid);
+    }
+    // The rest, and processes that appeared in a group after it was signalled (restarted by
+    // a service as it went down), get a SIGTERM of their own.
+    for (const { pid } of live) {
       stopped.add(pid);
-      const target = group ? -pgid : pid;
-      if (terminated.has(target)) continue;
-      terminated.add(target);
-      send(target, 'SIGTERM');
+      if (terminated.has(pid)) continue;
+      terminated.add(pid);
+      send(pid, 'SIGTERM');
     }
     if (live.length > 0) quietSince = Date.now();
     else if (Date.now() - quietSince >= QUIET_MS) break;

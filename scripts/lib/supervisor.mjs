@@ -187,7 +187,22 @@ export class Supervisor {
     for (const managed of running) signalGroup(managed.pid, 'SIGTERM');
     const deadline = Date.now() + graceMs;
     const alive = () => running.filter((managed) => groupAlive(managed.pid));
-    while (alive().length > 0 && Date.now() < deadline && !this.#forced) await sleep(50);
+    /** Groups signalled again after their leader exited. */
+    const resignalled = new Set();
+    while (alive().length > 0 && Date.now() < deadline && !this.#forced) {
+      // A service may restart a child it lost to the SIGTERM before exiting itself (the worker
+      // host its speech service): that child never got the signal. Once the leader is gone,
+      // what is left of its group gets one more SIGTERM (a second one to a process still
+      // shutting down would cut it short, so not before).
+      for (const managed of running) {
+        const exited = managed.child.exitCode !== null || managed.child.signalCode !== null;
+        if (exited && !resignalled.has(managed) && groupAlive(managed.pid)) {
+          resignalled.add(managed);
+          signalGroup(managed.pid, 'SIGTERM');
+        }
+      }
+      await sleep(50);
+    }
     const stubborn = alive();
     if (stubborn.length > 0) {
       log(`${stubborn.map((managed) => managed.name).join(', ')} did not stop in time, killing`);

@@ -79,6 +79,21 @@ describe('Supervisor', () => {
     for (const managed of stubborn) expect(groupAlive(managed.pid)).toBe(false);
   });
 
+  it('signals a group again once its leader exited: a child restarted during shutdown stops too', async () => {
+    const supervisor = new Supervisor({ output: sink().stream });
+    // On SIGTERM the shell starts a new child, which never got the signal, and exits.
+    const managed = supervisor.spawn('restarter', 'sh', [
+      '-c',
+      'trap "sleep 60 & exit 0" TERM; while :; do sleep 0.1; done',
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = Date.now();
+    await supervisor.stop({ graceMs: 3_000 });
+    expect(groupAlive(managed.pid)).toBe(false);
+    // Not by the SIGKILL after the grace.
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
   it("marks each child with its watchdog's token, which the child's children inherit", async () => {
     const supervisor = new Supervisor({ output: sink().stream });
     const lines: string[] = [];
