@@ -15,6 +15,7 @@ import { repoRoot } from './lib/repo.mjs';
 import { setup } from './lib/setup.mjs';
 import { startStack } from './lib/stack.mjs';
 import { describeExit } from './lib/supervisor.mjs';
+import { LAUNCH_TOKEN_VARIABLE, startWatchdog } from './lib/watchdog.mjs';
 
 /**
  * @param {string} name
@@ -72,6 +73,12 @@ try {
   fail(error instanceof Error ? error.message : String(error));
 }
 
+// Nothing this launcher starts may outlive it, even when it is SIGKILLed (decision 027): the
+// watchdog stops the stack's process groups, and every process carrying the token, which the
+// setup steps (npm ci, next build) inherit through this environment.
+const watchdog = startWatchdog();
+process.env[LAUNCH_TOKEN_VARIABLE] = watchdog.token;
+
 let livekitServer;
 try {
   ({ livekitServer } = await setup({ purpose: 'start', nextBuild: true }));
@@ -96,7 +103,7 @@ const onSignal = (/** @type {NodeJS.Signals} */ signal) => {
     startup.abort(); // startStack stops what it started and rejects
     return;
   }
-  void stack.stop({ graceMs: 10_000 }).then(() => {
+  void stack.stop().then(() => {
     step('stopped');
     process.exit(0);
   });
@@ -110,6 +117,7 @@ try {
     ...options,
     livekitServer,
     signal: startup.signal,
+    watchdog,
     log: (message) => step(message),
   });
 } catch (error) {
@@ -120,7 +128,7 @@ try {
   fail(error instanceof Error ? error.message : String(error));
 }
 if (interrupted) {
-  await stack.stop({ graceMs: 10_000 });
+  await stack.stop();
   step('stopped');
   process.exit(130);
 }
@@ -154,6 +162,6 @@ if (!interrupted) {
   console.error(
     `\n${colour('red', `${exit.name} exited unexpectedly (${describeExit(exit)}); stopping the rest`)}`,
   );
-  await stack.stop({ graceMs: 10_000 });
+  await stack.stop();
   process.exit(1);
 }

@@ -1,8 +1,8 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import type { PrismaClient } from '@prisma/client';
 import { log } from '@/lib/log/logger';
 import { ApiError } from '@/lib/api/errors';
-import { avatarDir, sourcePath } from './avatar-files';
+import { avatarDir, partPath, sourcePath } from './avatar-files';
 import { avatarNameSchema, speechRateSchema, voiceSchema } from './avatar-settings';
 import { DEFAULT_FRAMING, framingSchema } from './framings';
 import { STAGES } from './preparation-progress';
@@ -32,7 +32,9 @@ export interface CreateAvatarOptions {
 
 /**
  * Validates the upload, stores it and the avatar row, and queues preparation. If any step
- * fails, nothing remains: no row and no file.
+ * fails, nothing remains: no row and no file. The file is written beside its final name and
+ * renamed, so a source file is always whole; a row whose upload a killed app never finished
+ * is removed on the next start (discardInterruptedUploads).
  */
 export async function createAvatar(prisma: PrismaClient, options: CreateAvatarOptions) {
   const name = avatarNameSchema.parse(options.name);
@@ -65,7 +67,9 @@ export async function createAvatar(prisma: PrismaClient, options: CreateAvatarOp
   const dir = avatarDir(options.dataDir, avatar.id);
   try {
     await mkdir(dir, { recursive: true });
-    await writeFile(sourcePath(options.dataDir, avatar.id, upload.extension), bytes);
+    const source = sourcePath(options.dataDir, avatar.id, upload.extension);
+    await writeFile(partPath(source), bytes);
+    await rename(partPath(source), source);
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     await prisma.avatar.delete({ where: { id: avatar.id } });

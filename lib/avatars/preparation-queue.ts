@@ -13,6 +13,7 @@ import { log } from '@/lib/log/logger';
 import { faceGeometrySchema } from '@/protocol/face-geometry';
 import { avatarDir, sourcePath } from './avatar-files';
 import { checkFrameStore } from './check-frame-store';
+import { discardInterruptedUploads } from './discard-interrupted-uploads';
 import { DEFAULT_FRAMING, framingSchema, type FramingId } from './framings';
 import { progressLineSchema, STAGES, type ProgressLine } from './preparation-progress';
 import { sourceExtension } from './sniff-media';
@@ -276,11 +277,13 @@ export async function requeuePreparation(
 }
 
 /**
- * On app start: re-queues avatars left in `preparing` by a previous run, and checks the
+ * On app start: removes uploads a killed run never finished (discardInterruptedUploads),
+ * re-queues avatars left in `preparing` by a previous run, and checks the
  * frame store of every ready avatar, queueing a rebuild for each that is missing or damaged
  * (a corrupt store is rebuilt, never rendered). Returns how many were queued.
  */
 export async function resumePreparations(prisma: PrismaClient, dataDir: string): Promise<number> {
+  await discardInterruptedUploads(prisma, dataDir);
   let queued = 0;
   const pending = await prisma.avatar.findMany({ where: { status: 'preparing' } });
   for (const avatar of pending) {

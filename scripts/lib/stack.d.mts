@@ -2,6 +2,7 @@
 export type Env = Record<string, string | undefined>;
 
 import type { UnexpectedExit } from './supervisor.mjs';
+import type { Watchdog } from './watchdog.mjs';
 
 export interface StackOptions {
   dataDir: string;
@@ -23,6 +24,8 @@ export interface StackOptions {
   bootstrapTimeoutMs?: number;
   log?: (message: string) => void;
   signal?: AbortSignal;
+  /** The launcher's watchdog, if it started one already; otherwise the stack starts its own. */
+  watchdog?: Watchdog;
 }
 export interface Stack {
   urls: { app: string; livekit: string; livekitInternal: string; worker: string };

@@ -37,6 +37,8 @@ import { describeExit, Supervisor } from './supervisor.mjs';
  * @property {number} [bootstrapTimeoutMs] migrations + first-run demo data, default 10 min
  * @property {(message: string) => void} [log] progress messages
  * @property {AbortSignal} [signal] aborts start-up (Ctrl-C): stops what started, rejects
+ * @property {import('./watchdog.mjs').Watchdog} [watchdog] the launcher's, if it started one
+ *   already; otherwise the stack starts its own (decision 027)
  */
 
 /**
@@ -45,7 +47,8 @@ import { describeExit, Supervisor } from './supervisor.mjs';
  * @property {{ dataDir: string, database: string, demo: { email: string, password?: string } | null }} bootstrap
  * @property {Promise<import('./supervisor.mjs').UnexpectedExit>} unexpectedExit resolves when
  *   a service dies while the stack is running
- * @property {(options?: { graceMs?: number }) => Promise<void>} stop stops every process
+ * @property {(options?: { graceMs?: number }) => Promise<void>} stop stops every process:
+ *   SIGTERM, SIGKILL after `graceMs` (default 3 s), gone within 1 s more
  * @property {() => void} kill SIGKILLs every process at once
  */
 
@@ -122,7 +125,7 @@ export async function startStack(options) {
   }
   await assertPortsFree(claims);
 
-  const supervisor = new Supervisor({ output: options.output });
+  const supervisor = new Supervisor({ output: options.output, watchdog: options.watchdog });
   // Rejects when a service dies or start-up is aborted: no point waiting for the others then.
   const died = new Promise((_resolve, reject) => {
     void supervisor.unexpectedExit.then((exit) =>
@@ -266,7 +269,7 @@ export async function startStack(options) {
       kill: () => supervisor.kill(),
     };
   } catch (error) {
-    await supervisor.stop({ log, graceMs: 5_000 });
+    await supervisor.stop({ log });
     // Prefer the process death over the "gave up waiting" it caused.
     throw deathError ?? error;
   }

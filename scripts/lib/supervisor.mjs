@@ -1,12 +1,21 @@
 /**
  * Starts the stack's processes and owns their shutdown. Each child runs in its own process
  * group, so stopping it also stops whatever it spawned (Next.js workers, tsx, ffmpeg), and so
- * a terminal's Ctrl-C reaches only the launcher, which then stops children in order.
+ * a terminal's Ctrl-C reaches only the launcher, which then stops them all within a budget.
+ * Each group is also named to a watchdog process (./watchdog.mjs), which stops them when the
+ * launcher dies without doing so itself — a SIGKILL (decision 027).
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import readline from 'node:readline';
 import process from 'node:process';
 import { linePrefixer } from './log.mjs';
+import { findTargets, startWatchdog } from './watchdog.mjs';
+
+/** Default grace between SIGTERM and SIGKILL when stopping, ms. */
+export const STOP_GRACE_MS = 3_000;
+/** How long stop() waits for SIGKILLed groups to vanish, ms. */
+const KILL_WAIT_MS = 1_000;
 
 /**
  * @typedef {object} ManagedProcess
@@ -25,16 +34,19 @@ import { linePrefixer } from './log.mjs';
  */
 
 /**
- * True while any process of the group `pgid` exists.
+ * True while any process of the group `pgid` runs. Zombies do not count: they have exited and
+ * hold no port or lock, and an init that is slow to reap them must not stall a stop.
  * @param {number} pgid
  */
 export function groupAlive(pgid) {
   try {
     process.kill(-pgid, 0);
-    return true;
   } catch (error) {
-    return /** @type {NodeJS.ErrnoException} */ (error).code === 'EPERM';
+    if (/** @type {NodeJS.ErrnoException} */ (error).code !== 'EPERM') return false;
   }
+  // Without /proc (not Linux) the signal's answer is all there is.
+  if (!fs.existsSync('/proc/self/stat')) return true;
+  return findTargets({ groups: new Set([pgid]) }).length > 0;
 }
 
 /**
@@ -70,12 +82,26 @@ export class Supervisor {
     })
   );
   #output;
+  /** @type {import('./watchdog.mjs').Watchdog | undefined} */
+  #watchdog;
+  /** True when this supervisor started its watchdog (and so closes it after stop()). */
+  #ownsWatchdog;
 
   /**
-   * @param {{ output?: NodeJS.WritableStream }} [options] where prefixed child output goes
+   * @param {{ output?: NodeJS.WritableStream, watchdog?: import('./watchdog.mjs').Watchdog }} [options]
+   *   `output`: where prefixed child output goes; `watchdog`: the launcher's, when it started
+   *   one before this supervisor (otherwise the first spawn() starts one)
    */
   constructor(options = {}) {
     this.#output = options.output ?? process.stdout;
+    this.#watchdog = options.watchdog;
+    this.#ownsWatchdog = options.watchdog === undefined;
+  }
+
+  /** The watchdog this supervisor's children are named to (started on first use). */
+  get watchdog() {
+    this.#watchdog ??= startWatchdog();
+    return this.#watchdog;
   }
 
   /**
@@ -88,9 +114,12 @@ export class Supervisor {
    */
   spawn(name, command, args, options = {}) {
     if (this.#stopping) throw new Error(`not starting ${name}: the stack is stopping`);
+    const watchdog = this.watchdog;
     const child = spawn(command, args, {
       cwd: options.cwd,
-      env: options.env,
+      // The token lets the watchdog find the child even if this process dies before the
+      // watch() below (and its descendants, which inherit it).
+      env: watchdog.mark(options.env ?? process.env),
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -98,6 +127,7 @@ export class Supervisor {
       // spawn() reports ENOENT asynchronously; make it synchronous for the caller.
       throw new Error(`could not start ${name} (${command})`);
     }
+    watchdog.watch(child.pid);
     const prefix = linePrefixer(name);
     const write = (/** @type {string} */ line) => this.#output.write(prefix(line));
     readline
@@ -128,13 +158,17 @@ export class Supervisor {
   }
 
   /**
-   * Stops every process group, last started first: SIGTERM, then SIGKILL for a group still
-   * alive after `graceMs`. Safe to call more than once; later calls wait for the first.
+   * Stops every process group: SIGTERM to all at once, then SIGKILL for the groups still
+   * alive after `graceMs`, then waits (≤ 1 s) for them to vanish. Safe to call more than once;
+   * later calls wait for the first.
    * @param {{ graceMs?: number, log?: (message: string) => void }} [options]
    */
   async stop(options = {}) {
     this.#stopping = true;
-    this.#stopPromise ??= this.#stopAll(options.graceMs ?? 10_000, options.log ?? (() => {}));
+    this.#stopPromise ??= this.#stopAll(
+      options.graceMs ?? STOP_GRACE_MS,
+      options.log ?? (() => {}),
+    );
     return this.#stopPromise;
   }
 
@@ -146,18 +180,42 @@ export class Supervisor {
    * @param {(message: string) => void} log
    */
   async #stopAll(graceMs, log) {
-    for (const managed of [...this.#processes].reverse()) {
-      if (!groupAlive(managed.pid)) continue;
-      log(`stopping ${managed.name}`);
-      signalGroup(managed.pid, 'SIGTERM');
-      const deadline = Date.now() + graceMs;
-      while (groupAlive(managed.pid) && Date.now() < deadline && !this.#forced) await sleep(100);
-      if (groupAlive(managed.pid)) {
-        log(`${managed.name} did not stop in time, killing it`);
-        signalGroup(managed.pid, 'SIGKILL');
-        while (groupAlive(managed.pid)) await sleep(50);
+    // All at once: one shared budget, so `npm start` is gone within graceMs + 1 s whatever
+    // each service does with SIGTERM (last started named first, as they used to stop).
+    const running = [...this.#processes].reverse().filter((managed) => groupAlive(managed.pid));
+    if (running.length > 0) log(`stopping ${running.map((managed) => managed.name).join(', ')}`);
+    for (const managed of running) signalGroup(managed.pid, 'SIGTERM');
+    const deadline = Date.now() + graceMs;
+    const alive = () => running.filter((managed) => groupAlive(managed.pid));
+    /** Groups signalled again after their leader exited. */
+    const resignalled = new Set();
+    while (alive().length > 0 && Date.now() < deadline && !this.#forced) {
+      // A service may restart a child it lost to the SIGTERM before exiting itself (the worker
+      // host its speech service): that child never got the signal. Once the leader is gone,
+      // what is left of its group gets one more SIGTERM (a second one to a process still
+      // shutting down would cut it short, so not before).
+      for (const managed of running) {
+        const exited = managed.child.exitCode !== null || managed.child.signalCode !== null;
+        if (exited && !resignalled.has(managed) && groupAlive(managed.pid)) {
+          resignalled.add(managed);
+          signalGroup(managed.pid, 'SIGTERM');
+        }
       }
+      await sleep(50);
     }
+    const stubborn = alive();
+    if (stubborn.length > 0) {
+      log(`${stubborn.map((managed) => managed.name).join(', ')} did not stop in time, killing`);
+      for (const managed of stubborn) signalGroup(managed.pid, 'SIGKILL');
+      const killDeadline = Date.now() + KILL_WAIT_MS;
+      while (alive().length > 0 && Date.now() < killDeadline) await sleep(20);
+    }
+    const left = alive();
+    for (const managed of this.#processes) {
+      if (!left.includes(managed)) this.#watchdog?.forget(managed.pid);
+    }
+    // What is left (a process stuck in the kernel) stays the watchdog's, which outlives us.
+    if (this.#ownsWatchdog && left.length === 0) this.#watchdog?.close();
   }
 
   #forced = false;
