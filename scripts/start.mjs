@@ -73,7 +73,7 @@ try {
   fail(error instanceof Error ? error.message : String(error));
 }
 
-// Nothing this launcher starts may outlive it, even when it is SIGKILLed (decision 027): the
+// Nothing this launcher starts may outlive it, even when it is SIGKILLed (decision 026): the
 // watchdog stops the stack's process groups, and every process carrying the token, which the
 // setup steps (npm ci, next build) inherit through this environment.
 const watchdog = startWatchdog();

@@ -38,7 +38,7 @@ import { describeExit, Supervisor } from './supervisor.mjs';
  * @property {(message: string) => void} [log] progress messages
  * @property {AbortSignal} [signal] aborts start-up (Ctrl-C): stops what started, rejects
  * @property {import('./watchdog.mjs').Watchdog} [watchdog] the launcher's, if it started one
- *   already; otherwise the stack starts its own (decision 027)
+ *   already; otherwise the stack starts its own (decision 026)
  */
 
 /**

@@ -3,7 +3,7 @@
  * group, so stopping it also stops whatever it spawned (Next.js workers, tsx, ffmpeg), and so
  * a terminal's Ctrl-C reaches only the launcher, which then stops them all within a budget.
  * Each group is also named to a watchdog process (./watchdog.mjs), which stops them when the
- * launcher dies without doing so itself — a SIGKILL (decision 027).
+ * launcher dies without doing so itself — a SIGKILL (decision 026).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';

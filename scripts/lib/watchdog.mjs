@@ -1,5 +1,5 @@
 /**
- * The launcher's dead-man switch (decision 027). `npm start` cannot clean up after a SIGKILL,
+ * The launcher's dead-man switch (decision 026). `npm start` cannot clean up after a SIGKILL,
  * so before it starts anything it spawns `scripts/watchdog.mjs`: a small process in its own
  * session, holding the read end of a pipe from the launcher. The launcher names each child's
  * process group on the pipe; when the pipe reaches end-of-file (the kernel closes it when the
