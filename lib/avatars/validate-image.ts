@@ -40,7 +40,12 @@ async function refuseHugePicture(bytes: Uint8Array): Promise<void> {
   let widthPx = 0;
   let heightPx = 0;
   try {
-    ({ width: widthPx = 0, height: heightPx = 0 } = await sharp(bytes).metadata());
+    // Reading the header decodes no pixels; without `limitInputPixels: false` libvips refuses
+    // the header of a picture over its own default limit (268 MP) as unreadable, and the
+    // refusal below, which names the size and the limit, would never be reached.
+    ({ width: widthPx = 0, height: heightPx = 0 } = await sharp(bytes, {
+      limitInputPixels: false,
+    }).metadata());
   } catch {
     return; // an unreadable header is reported by the decode below
   }

@@ -212,9 +212,13 @@ export async function activeParticipant(
 /** Tokens expired this long ago may still be exchanged for a fresh one (a sleeping tab), s. */
 const REFRESH_GRACE_S = 5 * 60;
 
-/** A fresh token for someone already in the room (same identity and name). */
+/**
+ * A fresh token for someone already in the room (same identity and name). `sessionId` is the
+ * room the request names: a token for another room is a 404, as for a room that is not there.
+ */
 export async function refreshRoomToken(options: {
   prisma: PrismaClient;
+  sessionId: string;
   token: string;
 }): Promise<RoomGrant> {
   const { prisma } = options;
@@ -223,7 +227,9 @@ export async function refreshRoomToken(options: {
     where: { roomName: claims.roomName },
     include: { avatar: { select: { name: true } }, booking: true },
   });
-  if (!session) throw new ApiError('not_found', 'This room no longer exists.');
+  if (!session || session.id !== options.sessionId) {
+    throw new ApiError('not_found', 'This room no longer exists, or your token is for another.');
+  }
   assertRunning(session.status);
   const row = await activeParticipant(prisma, session.id, claims.identity, session.linkVersion);
   await prisma.roomParticipant.update({

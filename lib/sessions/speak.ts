@@ -1,15 +1,12 @@
 import { z } from 'zod';
+import { typedTextSchema } from '@/lib/api/typed-text-schema';
 import { sendControl } from '@/lib/livekit/livekit';
 import { SPEAK_MAX_CHARS } from '@/protocol/room-control';
 
-const textSchema = z
-  .string({ required_error: 'text is required', invalid_type_error: 'text must be a string' })
-  .trim()
-  .min(1, 'text must not be empty')
-  .max(
-    SPEAK_MAX_CHARS,
-    `text must be at most ${SPEAK_MAX_CHARS} characters; split longer text into several requests`,
-  );
+const textSchema = typedTextSchema(
+  SPEAK_MAX_CHARS,
+  `text must be at most ${SPEAK_MAX_CHARS} characters; split longer text into several requests`,
+);
 const interruptSchema = z.boolean({ invalid_type_error: 'interrupt must be true or false' });
 
 export const speakBodySchema = z.object({

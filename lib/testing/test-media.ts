@@ -62,6 +62,18 @@ export async function makeLongVideo(out: string, seconds = 61): Promise<string> 
   return out;
 }
 
+/**
+ * A tiny MP4 whose header says it lasts `seconds` (default 10 hours): one grey frame every
+ * 10 minutes, so it is a few kilobytes and quick to make.
+ */
+export async function makeSparseLongVideo(out: string, seconds = 36_000): Promise<string> {
+  await ffmpeg([
+    ...['-f', 'lavfi', '-i', `color=c=gray:s=64x64:r=1/600:d=${seconds}`],
+    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', out],
+  ]);
+  return out;
+}
+
 /** Two copies of the demo portrait side by side (two faces of the same size), as PNG. */
 export async function makeTwoFacesImage(): Promise<Buffer> {
   const portrait = await loadDemoPortrait();

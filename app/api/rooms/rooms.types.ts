@@ -1,5 +1,6 @@
 /** Request schemas of the room routes (/api/watch/:key/token, /api/join/:key/token, /api/rooms/…). */
 import { z } from 'zod';
+import { typedTextSchema } from '@/lib/api/typed-text-schema';
 import { DISPLAY_NAME_MAX_CHARS } from '@/lib/rooms/display-name';
 import { CHAT_MAX_CHARS } from '@/lib/rooms/room-event-types';
 
@@ -13,11 +14,7 @@ export const joinSchema = z.object({
 });
 
 export const chatSchema = z.object({
-  text: z
-    .string({ required_error: 'text is required', invalid_type_error: 'text must be a string' })
-    .trim()
-    .min(1, 'text must not be empty')
-    .max(CHAT_MAX_CHARS, `text must be at most ${CHAT_MAX_CHARS} characters`),
+  text: typedTextSchema(CHAT_MAX_CHARS, `text must be at most ${CHAT_MAX_CHARS} characters`),
   kind: z
     .enum(['chat', 'question'], { errorMap: () => ({ message: 'kind must be chat or question' }) })
     .default('chat'),
