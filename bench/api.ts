@@ -26,7 +26,13 @@ import path from 'node:path';
 import { insideTestNamespace } from '@/scripts/lib/netns.mjs';
 import { startTestPostgres } from '@/scripts/lib/postgres-cluster.mjs';
 import { runBenchInNamespace } from './in-namespace';
-import { demoAvatarId, startPlatform, type ApiResponse, type Platform } from './pool-platform';
+import {
+  apiRequest,
+  demoAvatarId,
+  startPlatform,
+  type ApiResponse,
+  type Platform,
+} from './pool-platform';
 import { percentileMs, round } from './stats';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
@@ -190,7 +196,11 @@ async function runClients(platform: Platform, options: RunOptions): Promise<Samp
       const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
       const call = async (kind: Kind, method: string, route: string, body?: unknown) => {
         const sentAt = performance.now();
-        const response = await request(platform, agent, method, route, body);
+        // A reset or refused connection is an error of the run (status 0), not a crash.
+        const response = await apiRequest(platform, agent, method, route, body).catch(() => ({
+          status: 0,
+          body: null,
+        }));
         samples.push({ kind, ms: performance.now() - sentAt, status: response.status });
         return response;
       };
@@ -251,52 +261,6 @@ async function step(
       return;
     }
   }
-}
-
-function request(
-  platform: Platform,
-  agent: http.Agent,
-  method: string,
-  route: string,
-  body?: unknown,
-): Promise<ApiResponse> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  const url = new URL(route, platform.appUrl);
-  // The app listens on 127.0.0.1; "localhost" may resolve to ::1 first.
-  if (url.hostname === 'localhost') url.hostname = '127.0.0.1';
-  return new Promise((resolve) => {
-    const outgoing = http.request(
-      url,
-      {
-        method,
-        agent,
-        headers: {
-          authorization: `Bearer ${platform.apiKey}`,
-          ...(payload === undefined
-            ? {}
-            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
-        },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown = null;
-          try {
-            parsed = text ? JSON.parse(text) : null;
-          } catch {
-            parsed = text;
-          }
-          resolve({ status: response.statusCode ?? 0, body: parsed });
-        });
-        response.on('error', () => resolve({ status: 0, body: null }));
-      },
-    );
-    // A reset connection or a refused one is an error of the run (status 0), not a crash.
-    outgoing.on('error', () => resolve({ status: 0, body: null }));
-    outgoing.end(payload);
-  });
 }
 
 /**

@@ -15,14 +15,13 @@
  *
  * `--db pglite|postgresql` measures one database only (both by default).
  */
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { mostAtOnce } from '@/lib/bookings/booking-capacity';
 import { insideTestNamespace } from '@/scripts/lib/netns.mjs';
 import { startTestPostgres } from '@/scripts/lib/postgres-cluster.mjs';
 import { runBenchInNamespace } from './in-namespace';
-import { startPlatform, type ApiResponse } from './pool-platform';
+import { apiRequest, startPlatform } from './pool-platform';
 import { percentile } from './stats';
 
 const CLIENTS = 200;
@@ -139,7 +138,7 @@ async function measure(env: Record<string, string>): Promise<Figures> {
     const floor = await Promise.all(
       Array.from({ length: CLIENTS }, async () => {
         const sentAt = performance.now();
-        const response = await onNewConnection(platform, 'GET', '/api/v1/voices');
+        const response = await apiRequest(platform, false, 'GET', '/api/v1/voices');
         if (response.status !== 200) throw new Error(`floor request: ${response.status}`);
         return performance.now() - sentAt;
       }),
@@ -155,7 +154,7 @@ async function measure(env: Record<string, string>): Promise<Figures> {
         const start = (i * 37) % 120;
         const length = 30 + ((i * 53) % 61);
         const sentAt = performance.now();
-        const response = await onNewConnection(platform, 'POST', '/api/v1/bookings', {
+        const response = await apiRequest(platform, false, 'POST', '/api/v1/bookings', {
           avatarId,
           startsAt: at(start),
           endsAt: at(start + length),
@@ -197,49 +196,4 @@ async function measure(env: Record<string, string>): Promise<Figures> {
   } finally {
     await platform.stop();
   }
-}
-
-/**
- * One request of a burst on its own new connection, as 200 different clients would send it
- * (the API client's fetch would reuse the connections a previous burst left open).
- */
-function onNewConnection(
-  target: { appUrl: string; apiKey: string },
-  method: string,
-  route: string,
-  body?: unknown,
-): Promise<ApiResponse> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  const url = new URL(route, target.appUrl);
-  // The app listens on 127.0.0.1; "localhost" may resolve to ::1 first.
-  if (url.hostname === 'localhost') url.hostname = '127.0.0.1';
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      url,
-      {
-        method,
-        agent: false,
-        headers: {
-          authorization: `Bearer ${target.apiKey}`,
-          ...(payload === undefined
-            ? {}
-            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
-        },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({
-            status: response.statusCode ?? 0,
-            body: text ? (JSON.parse(text) as unknown) : null,
-          });
-        });
-        response.on('error', reject);
-      },
-    );
-    request.on('error', reject);
-    request.end(payload);
-  });
 }

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { findLivekitServer } from '@/scripts/lib/livekit-binary.mjs';
 import { NAMESPACE_NODE_IP } from '@/scripts/lib/livekit-config.mjs';
@@ -156,4 +157,54 @@ export async function demoAvatarId(api: ApiClient): Promise<string> {
       `no ready demo avatar (GET /api/v1/avatars ${status}: ${JSON.stringify(body)})`,
     );
   return ready.id;
+}
+
+/**
+ * One API request with the platform's key over `agent` (`false`: a new connection of its own,
+ * as a separate client would open). Rejects on a connection error; a body that is not JSON is
+ * given as text.
+ */
+export function apiRequest(
+  target: { appUrl: string; apiKey: string },
+  agent: http.Agent | false,
+  method: string,
+  route: string,
+  body?: unknown,
+): Promise<ApiResponse> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const url = new URL(route, target.appUrl);
+  // The app listens on 127.0.0.1; "localhost" may resolve to ::1 first.
+  if (url.hostname === 'localhost') url.hostname = '127.0.0.1';
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      url,
+      {
+        method,
+        agent,
+        headers: {
+          authorization: `Bearer ${target.apiKey}`,
+          ...(payload === undefined
+            ? {}
+            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+        },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: unknown = null;
+          try {
+            parsed = text ? JSON.parse(text) : null;
+          } catch {
+            parsed = text;
+          }
+          resolve({ status: response.statusCode ?? 0, body: parsed });
+        });
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(payload);
+  });
 }
