@@ -95,8 +95,8 @@ async function post(
 ): Promise<Outcome> {
   const body = JSON.stringify(delivery.payload);
   const policy = (options.policyFor ?? outboundPolicyFor)(endpoint.user.isAdmin);
-  // A plain timer rather than AbortSignal.timeout, whose unref'd timer was seen firing after
-  // an answer that came a second past the deadline on a loaded machine.
+  // The deadline: guardedFetch gives up when it fires (untilAborted; fetch's own abort was
+  // seen lost on a loaded machine), and the body excerpt below is raced against it too.
   const deadline = new AbortController();
   const timer = setTimeout(
     () => deadline.abort(new DOMException('deadline', 'TimeoutError')),
