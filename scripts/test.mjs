@@ -88,11 +88,12 @@ try {
   await ensureWorkerBundle();
   // Installed here, outside the namespace: pip needs the package index.
   if (selected.some((s) => s.name === 'api-schema')) await ensureSchemathesis();
-  // The plugin's own node_modules (@livekit/agents, rtc-node 0.13) and build, from npm too.
-  if (selected.some((s) => s.name === 'agents-plugin')) {
+  // The plugin's own node_modules (@livekit/agents, rtc-node 0.13) and build, from npm too;
+  // lint needs them as well, to resolve the plugin's types.
+  if (selected.some((s) => s.name === 'agents-plugin' || s.name === 'lint')) {
     await ensureAgentsPlugin();
-    await ensureAgentsPython();
   }
+  if (selected.some((s) => s.name === 'agents-plugin')) await ensureAgentsPython();
   livekitServer = await livekit;
 } catch (error) {
   fail(`setup: ${error instanceof Error ? error.message : String(error)}`);
