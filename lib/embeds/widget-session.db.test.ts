@@ -10,7 +10,7 @@
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Booking, Session } from '@prisma/client';
-import { ApiError } from '@/lib/api/errors';
+import type { ApiError } from '@/lib/api/errors';
 import { verifyRoomToken } from '@/lib/rooms/room-token';
 import { insertBooking, seedOwnerWithAvatar, setTestEnv } from '@/lib/testing/booking-seed';
 import { refusedWith } from '@/lib/testing/refused-with';
