@@ -1,14 +1,21 @@
 /**
- * What POST /api/v1/agent-sessions refuses before anything starts: tokens that cannot work and
- * LiveKit URLs a user may not point a worker host at. Nothing is stored for a refusal.
+ * What POST /api/v1/agent-sessions refuses before anything starts: tokens that cannot work,
+ * LiveKit URLs a user may not point a worker host at, and a worker pool with no free slot
+ * (503 with Retry-After, as for any session). Nothing is stored for a refusal.
  */
 import { AccessToken } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAvatar } from '@/lib/avatars/create-avatar';
+import { loadDemoPortrait } from '@/lib/avatars/demo-portrait';
+import { ApiError } from '@/lib/api/errors';
 import { createTestDatabase, type TestDatabase } from '@/lib/testing/test-database';
 import { createUser } from '@/lib/users/create-user';
+import { POOL_RETRY_AFTER_S } from '@/lib/workers/pool-capacity';
+import { recordHostReport } from '@/lib/workers/record-host-report';
 import { startAgentSession } from './start-agent-session';
 
 let db: TestDatabase;
+let adminId: string;
 let userId: string;
 let avatarId: string;
 
@@ -19,7 +26,8 @@ beforeAll(async () => {
   });
   db = await createTestDatabase();
   // The first account is the admin (who may use private addresses); the user here is not.
-  await createUser(db.prisma, { email: 'admin@example.com', password: 'password-1' });
+  adminId = (await createUser(db.prisma, { email: 'admin@example.com', password: 'password-1' }))
+    .id;
   userId = (await createUser(db.prisma, { email: 'agent@example.com', password: 'password-1' })).id;
   avatarId = (
     await db.prisma.avatar.create({
@@ -89,4 +97,52 @@ describe('startAgentSession refusals', () => {
     });
     expect(await db.prisma.session.count()).toBe(0);
   });
+});
+
+describe('startAgentSession on a full pool', () => {
+  it('503 with Retry-After when every slot is in use, and nothing is started', async () => {
+    // A real prepared avatar (the frame store is checked before the pool), of the admin, who
+    // may point the face at a LiveKit server on this machine.
+    const avatar = await createAvatar(db.prisma, {
+      userId: adminId,
+      name: 'Agent face',
+      file: await loadDemoPortrait(),
+      dataDir: db.dataDir,
+      maxBytes: 20 * 1024 * 1024,
+      waitForPreparation: true,
+    });
+    expect(avatar.status, avatar.error ?? '').toBe('ready');
+    // The only worker host says it runs as many sessions as it can.
+    await recordHostReport(db.prisma, {
+      hostId: 'box-full',
+      state: 'full',
+      capacity: 2,
+      active: 2,
+      prewarmed: 0,
+      load: 1,
+      cpuPercent: 180,
+      cores: 2,
+      rssMb: 900,
+      pssMb: 700,
+      restarts: 0,
+      sessions: [],
+      handBack: [],
+      failed: [],
+    });
+    const before = await db.prisma.session.count();
+
+    const refusal: unknown = await startAgentSession(db.prisma, {
+      userId: adminId,
+      avatarId: avatar.id,
+      livekitUrl: 'ws://127.0.0.1:7880',
+      livekitToken: await agentToken(),
+      dataDir: db.dataDir,
+    }).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(ApiError);
+    const error = refusal as ApiError;
+    expect(error.status).toBe(503);
+    expect(error.message).toMatch(/Every avatar slot is in use \(2 of 2\)/);
+    expect(error.headers['retry-after']).toBe(String(POOL_RETRY_AFTER_S));
+    expect(await db.prisma.session.count()).toBe(before);
+  }, 120_000);
 });

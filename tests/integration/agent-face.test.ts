@@ -251,12 +251,51 @@ describe('agent face end to end', () => {
     expect(audio.levels.filter((l) => l.atMs > sentAt && l.rms > SPEECH_RMS)).toEqual([]);
   });
 
-  it('the face leaves when the agent leaves', async () => {
+  it('the agent leaving mid-segment: the face leaves without a crash, the host goes on', async () => {
+    // A long segment whose stream the agent never closes: it is still speaking, and its
+    // audio still arriving, when it leaves.
+    const long = new Int16Array(sentence.length * 3);
+    for (let k = 0; k < 3; k++) long.set(sentence, k * sentence.length);
+    const writer = await agent.localParticipant!.streamBytes({
+      name: 'AUDIO_left_mid_segment',
+      topic: 'lk.audio_stream',
+      destinationIdentities: [FACE],
+      attributes: { sample_rate: String(AGENT_RATE_HZ), num_channels: '1' },
+    });
+    const sentAt = performance.now();
+    const chunk = (AGENT_RATE_HZ / 1000) * 20;
+    for (let at = 0; at < long.length / 2; at += chunk) {
+      await writer.write(pcmBytes(long.subarray(at, at + chunk)));
+    }
+    await waitUntil(() => firstLoudAfter(audio.levels, sentAt) !== undefined, 5_000, 'speech');
+    await sleep(500);
+    const logBefore = worker.output().length;
+    const leftAt = Date.now();
+
     await agent.disconnect();
     await waitUntil(
       async () => (await worker.request(`/sessions/${sessionId}`)).status === 404,
       10_000,
       'the session to end',
     );
+    // Ended, not crashed: no process died (a crash restarts the session), no error reported,
+    // and the host is up and no longer runs it.
+    const logAfter = worker.output().slice(logBefore);
+    expect(logAfter).toMatch(/agent left the room/);
+    expect(logAfter).not.toMatch(/session process died|uncaught|unhandled/i);
+    expect(
+      app.events.filter(
+        (e) => e.sessionId === sessionId && e.event.type === 'error' && e.receivedAtMs >= leftAt,
+      ),
+    ).toEqual([]);
+    const running = await Promise.race([
+      worker.exited.then(() => false),
+      sleep(100).then(() => true),
+    ]);
+    expect(running, worker.output().slice(-3000)).toBe(true);
+    const list = await worker.request('/sessions');
+    expect(list.status).toBe(200);
+    const { sessions } = (await list.json()) as { sessions: Array<{ sessionId: string }> };
+    expect(sessions.map((entry) => entry.sessionId)).not.toContain(sessionId);
   });
 });
