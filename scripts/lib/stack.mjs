@@ -303,9 +303,15 @@ export async function startStack(options) {
         return managed.pid;
       },
       startApp: async () => {
-        const running = services.get('app');
-        if (running && running.child.exitCode === null && running.child.signalCode === null)
-          throw new Error('the app is still running');
+        const previous = services.get('app');
+        // A kill is not instant: give the previous process a moment to be gone (its port).
+        /** @type {ReturnType<typeof setTimeout> | undefined} */
+        let timer;
+        const stillRunning = await Promise.race([
+          previous?.exited.then(() => false) ?? false,
+          new Promise((resolve) => (timer = setTimeout(() => resolve(true), 5_000))),
+        ]).finally(() => clearTimeout(timer));
+        if (stillRunning) throw new Error('the app is still running: stop or kill it first');
         await startApp(new Promise(() => {}));
       },
       startWorker: async ({ port, name, env: extraEnv }) => {
