@@ -27,6 +27,12 @@ export interface Platform {
   /** Worker host HTTP API base URL and its bearer secret. */
   workerUrl: string;
   workerSecret: string;
+  /** Pid of a service's latest process: `app`, `worker`, `livekit`, or one added by addWorker. */
+  pid(name: string): number;
+  /** Starts the app again on the same data directory after it was killed (fault benchmark). */
+  restartApp(): Promise<void>;
+  /** Starts one more worker host (`name`) on `port`; resolves with its HTTP API base URL. */
+  addWorker(options: { port: number; name: string }): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -90,6 +96,12 @@ export async function startPlatform(env: Record<string, string>): Promise<Platfo
     apiKey: key,
     workerUrl: stack.urls.worker,
     workerSecret: loadOrCreateSecrets(dataDir).WORKER_SECRET,
+    pid: (name) => stack.pid(name),
+    restartApp: () => stack.startApp(),
+    addWorker: async ({ port, name }) => {
+      await stack.startWorker({ port, name, env: { WORKER_NAME: name } });
+      return `http://127.0.0.1:${port}`;
+    },
     stop: () => stack.stop({ graceMs: 10_000 }),
   };
 }

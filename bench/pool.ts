@@ -176,14 +176,15 @@ async function timeToFirstFrame(
  * kill -9 of the session process → first frame of the restarted session's track at the viewer. Each try uses a
  * fresh session and checks that it still streams 9 s after the kill.
  */
-async function recoveryTimes(
+export async function recoveryTimes(
   platform: Platform,
   host: HostClient,
   avatarId: string,
   progress: Progress,
+  kills = RECOVERY_KILLS,
 ): Promise<Array<{ ms: number | null; aliveAfter: boolean; restarts: number }>> {
   const results: Array<{ ms: number | null; aliveAfter: boolean; restarts: number }> = [];
-  for (let i = 0; i < RECOVERY_KILLS; i++) {
+  for (let i = 0; i < kills; i++) {
     await waitFor(async () => (await host.sessions()).length === 0, 30_000, 'an idle host');
     const session = await startTalkingSession(platform, avatarId);
     if (session === 'full') throw new Error('recovery: the host refused a session (503)');

@@ -7,6 +7,7 @@ import { agentBench } from './agent';
 import { apiBench } from './api';
 import { bookingBench } from './booking';
 import { conversationBench } from './conversation';
+import { faultsBench } from './faults';
 import { melBench } from './mel';
 import { poolBench } from './pool';
 import { renderBench } from './render';
@@ -51,6 +52,11 @@ const benches: Record<string, { describe: string; run: () => Promise<BenchResult
     describe:
       'worker pool: max sessions at 25 fps, first frame, PSS per extra session, recovery (--max-sessions N)',
     run: poolBench,
+  },
+  faults: {
+    describe:
+      'faults on the real platform: kill -9 of a session process and of a worker host (two hosts), the app killed mid-preparation → recovery times',
+    run: faultsBench,
   },
   viewers: {
     describe:

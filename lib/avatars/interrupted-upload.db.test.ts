@@ -87,8 +87,12 @@ describe('the app killed mid-preparation', () => {
     const dir = avatarDir(db.dataDir, avatar.id);
     await mkdir(path.join(dir, 'store'), { recursive: true });
     await writeFile(sourcePath(db.dataDir, avatar.id, 'jpg'), portrait);
-    // What the killed job left: a truncated store without its manifest, progress at 40 %.
+    // What the killed job left: a truncated store without its manifest, the temp file it was
+    // writing (tests/integration/app-kill-preparation.test.ts finds one after a real kill),
+    // progress at 40 %.
     await writeFile(path.join(dir, 'store', 'frames.frames'), Buffer.alloc(4096, 7));
+    const temp = path.join(dir, 'store', '.frames.frames.4242-0f0e0d0c.tmp');
+    await writeFile(temp, Buffer.alloc(4096, 7));
     await db.prisma.avatar.update({
       where: { id: avatar.id },
       data: { progress: 40, stage: 'Finding the face' },
@@ -102,6 +106,7 @@ describe('the app killed mid-preparation', () => {
     const done = await settled(avatar.id);
     expect(done.status, done.error ?? '').toBe('ready');
     expect(await checkFrameStore(db.dataDir, done)).toEqual({ ok: true, frameCount: 1 });
+    expect(readdirSync(path.join(dir, 'store')).sort()).toEqual(['frames.frames', 'frames.json']);
   }, 120_000);
 
   it('on start, fails a once-ready avatar whose rebuild lost its upload, saying what to do', async () => {

@@ -23,6 +23,16 @@ const writeStdout = process.stdout.write.bind(process.stdout);
 const writeLine = (value: unknown): boolean => writeStdout(`${JSON.stringify(value)}\n`);
 process.stdout.write = process.stderr.write.bind(process.stderr);
 
+/** How often the job checks that the app that started it still runs, ms. */
+const PARENT_CHECK_INTERVAL_MS = 250;
+
+// A job whose app was killed exits: its result has no reader, and the restarted app prepares
+// the avatar again from the start, clearing what this job was writing (resumePreparations).
+const parentPid = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentPid) process.exit(1);
+}, PARENT_CHECK_INTERVAL_MS).unref();
+
 async function readHead(filePath: string): Promise<Uint8Array> {
   const file = await open(filePath, 'r');
   try {

@@ -5,7 +5,7 @@
  * reader), or the new complete store — never a manifest beside the wrong data.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { FaceGeometry } from '../face-geometry';
 import type { AvatarAppearance } from '../appearance/avatar-appearance';
@@ -124,6 +124,25 @@ export async function writeFrameStore(
     await unlink(manifestTemp).catch(ignoreMissing);
     throw error;
   }
+}
+
+/** True for a temp file writeFrameStore() writes before renaming it into place. */
+export function isFrameStoreTempFile(fileName: string): boolean {
+  return fileName.startsWith('.') && fileName.endsWith('.tmp');
+}
+
+/**
+ * Deletes the temp files writers killed mid-write left in `dir` (a store's frames can take
+ * hundreds of MB). Only while no writer runs there. Returns how many were deleted.
+ */
+export async function removeFrameStoreTempFiles(dir: string): Promise<number> {
+  const names = await readdir(dir).catch((error: unknown) => {
+    if (isErrno(error, 'ENOENT')) return [];
+    throw error;
+  });
+  const temps = names.filter(isFrameStoreTempFile);
+  for (const name of temps) await unlink(path.join(dir, name)).catch(ignoreMissing);
+  return temps.length;
 }
 
 /** Streams frames after a zeroed header slot; returns the count and the sha256 of the frames. */

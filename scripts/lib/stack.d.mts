@@ -37,5 +37,11 @@ export interface Stack {
   unexpectedExit: Promise<UnexpectedExit>;
   stop(options?: { graceMs?: number }): Promise<void>;
   kill(): void;
+  /** Pid (also process group id) of the service's latest process: app, worker, livekit, … */
+  pid(name: string): number;
+  /** Starts the app again on the same data directory after it died (fault tests). */
+  startApp(): Promise<void>;
+  /** Starts one more worker host reporting to this app and LiveKit. */
+  startWorker(options: { port: number; name: string; env?: Record<string, string> }): Promise<void>;
 }
 export function startStack(options: StackOptions): Promise<Stack>;

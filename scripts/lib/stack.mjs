@@ -50,7 +50,27 @@ import { describeExit, Supervisor } from './supervisor.mjs';
  * @property {(options?: { graceMs?: number }) => Promise<void>} stop stops every process:
  *   SIGTERM, SIGKILL after `graceMs` (default 3 s), gone within 1 s more
  * @property {() => void} kill SIGKILLs every process at once
+ * @property {(name: string) => number} pid pid (also process group id) of the service's latest
+ *   process: `app`, `worker`, `livekit`, or a worker host added by startWorker
+ * @property {() => Promise<void>} startApp starts the app again on the same data directory and
+ *   port after it died or was killed (a fault test), and waits for /api/health
+ * @property {(options: { port: number, name: string, env?: Record<string, string> }) => Promise<void>} startWorker
+ *   starts one more worker host (a second machine's), reporting to this app and LiveKit,
+ *   and waits for its /health
  */
+
+/**
+ * Rejects when `managed` exits (while its health check is waited for after start-up, when
+ * the supervisor's start-up `died` no longer applies).
+ * @param {import('./supervisor.mjs').ManagedProcess} managed
+ * @param {string} what
+ * @returns {Promise<never>}
+ */
+function exitedEarly(managed, what) {
+  return managed.exited.then((exit) => {
+    throw new Error(`${what} exited while starting (${describeExit({ name: what, ...exit })})`);
+  });
+}
 
 /**
  * Starts the stack; on any failure stops what it started and rethrows.
@@ -126,6 +146,9 @@ export async function startStack(options) {
   await assertPortsFree(claims);
 
   const supervisor = new Supervisor({ output: options.output, watchdog: options.watchdog });
+  /** The latest process of each long-running service, by name. */
+  /** @type {Map<string, import('./supervisor.mjs').ManagedProcess>} */
+  const services = new Map();
   // Rejects when a service dies or start-up is aborted: no point waiting for the others then.
   const died = new Promise((_resolve, reject) => {
     void supervisor.unexpectedExit.then((exit) =>
@@ -163,10 +186,13 @@ export async function startStack(options) {
       const configFile = path.join(dataDir, 'livekit.yaml');
       fs.writeFileSync(configFile, toYaml(config), { mode: 0o600 });
       log(`starting LiveKit (${options.livekitServer}, config ${configFile})`);
-      supervisor.spawn('livekit', options.livekitServer, ['--config', configFile], {
-        cwd: dataDir,
-        env,
-      });
+      services.set(
+        'livekit',
+        supervisor.spawn('livekit', options.livekitServer, ['--config', configFile], {
+          cwd: dataDir,
+          env,
+        }),
+      );
       livekitReady = waitForHttp(`http://127.0.0.1:${lkPorts.http}/`, {
         what: 'LiveKit',
         accept: (status, body) => status === 200 && body.trim() === 'OK',
@@ -213,46 +239,50 @@ export async function startStack(options) {
     await livekitReady;
 
     log(`starting the app on ${appHost}:${appPort} and the worker host on 127.0.0.1:${workerPort}`);
-    supervisor.spawn(
-      'app',
-      process.execPath,
-      [
-        path.join(root, 'scripts', 'app-server.mjs'),
-        '--port',
-        String(appPort),
-        '--hostname',
-        appHost,
-      ],
-      {
-        cwd: root,
-        env: appEnv(envOptions),
-      },
-    );
-    supervisor.spawn(
-      'worker',
-      process.execPath,
-      ['--import', 'tsx', path.join(root, 'worker', 'main.ts')],
-      {
-        cwd: root,
-        env: workerEnv(envOptions),
-      },
-    );
     const appHealthHost = appHost === '0.0.0.0' || appHost === '::' ? '127.0.0.1' : appHost;
-    await Promise.all([
-      waitForHttp(
-        `http://${appHealthHost.includes(':') ? `[${appHealthHost}]` : appHealthHost}:${appPort}/api/health`,
-        {
-          what: 'the app (/api/health)',
-          timeoutMs: healthTimeoutMs,
-          abort: died,
-        },
-      ),
-      waitForHttp(`http://127.0.0.1:${workerPort}/health`, {
-        what: 'the worker host (/health)',
+    const appHealthUrl = `http://${appHealthHost.includes(':') ? `[${appHealthHost}]` : appHealthHost}:${appPort}/api/health`;
+    /** Starts the app and waits for /api/health; rejects early if it dies meanwhile. */
+    const startApp = async (/** @type {Promise<never>} */ abort) => {
+      const managed = supervisor.spawn(
+        'app',
+        process.execPath,
+        [
+          path.join(root, 'scripts', 'app-server.mjs'),
+          '--port',
+          String(appPort),
+          '--hostname',
+          appHost,
+        ],
+        { cwd: root, env: appEnv(envOptions) },
+      );
+      services.set('app', managed);
+      await waitForHttp(appHealthUrl, {
+        what: 'the app (/api/health)',
         timeoutMs: healthTimeoutMs,
-        abort: died,
-      }),
-    ]);
+        abort: Promise.race([abort, exitedEarly(managed, 'the app')]),
+      });
+    };
+    /** Starts a worker host on `port` (named `name` in logs and reports) and waits for /health. */
+    const startWorker = async (
+      /** @type {number} */ port,
+      /** @type {string} */ name,
+      /** @type {Promise<never>} */ abort,
+      /** @type {Record<string, string>} */ extraEnv = {},
+    ) => {
+      const managed = supervisor.spawn(
+        name,
+        process.execPath,
+        ['--import', 'tsx', path.join(root, 'worker', 'main.ts')],
+        { cwd: root, env: { ...workerEnv({ ...envOptions, workerPort: port }), ...extraEnv } },
+      );
+      services.set(name, managed);
+      await waitForHttp(`http://127.0.0.1:${port}/health`, {
+        what: `the worker host ${name} (/health)`,
+        timeoutMs: healthTimeoutMs,
+        abort: Promise.race([abort, exitedEarly(managed, `the worker host ${name}`)]),
+      });
+    };
+    await Promise.all([startApp(died), startWorker(workerPort, 'worker', died)]);
     // A service that died while we waited for the others.
     if (deathError) throw deathError;
 
@@ -267,6 +297,27 @@ export async function startStack(options) {
       unexpectedExit: supervisor.unexpectedExit,
       stop: (stopOptions) => supervisor.stop({ ...stopOptions, log }),
       kill: () => supervisor.kill(),
+      pid: (name) => {
+        const managed = services.get(name);
+        if (!managed) throw new Error(`no service named ${name} in this stack`);
+        return managed.pid;
+      },
+      startApp: async () => {
+        const previous = services.get('app');
+        // A kill is not instant: give the previous process a moment to be gone (its port).
+        /** @type {ReturnType<typeof setTimeout> | undefined} */
+        let timer;
+        const stillRunning = await Promise.race([
+          previous?.exited.then(() => false) ?? false,
+          new Promise((resolve) => (timer = setTimeout(() => resolve(true), 5_000))),
+        ]).finally(() => clearTimeout(timer));
+        if (stillRunning) throw new Error('the app is still running: stop or kill it first');
+        await startApp(new Promise(() => {}));
+      },
+      startWorker: async ({ port, name, env: extraEnv }) => {
+        if (services.has(name)) throw new Error(`a service named ${name} exists already`);
+        await startWorker(port, name, new Promise(() => {}), extraEnv);
+      },
     };
   } catch (error) {
     await supervisor.stop({ log });

@@ -191,7 +191,8 @@ export class Supervisor {
     const resignalled = new Set();
     while (alive().length > 0 && Date.now() < deadline && !this.#forced) {
       // A service may restart a child it lost to the SIGTERM before exiting itself (the worker
-      // host its speech service): that child never got the signal. Once the leader is gone,
+      // host did so with its speech service until it stopped restarting children while
+      // stopping): that child never got the signal. Once the leader is gone,
       // what is left of its group gets one more SIGTERM (a second one to a process still
       // shutting down would cut it short, so not before).
       for (const managed of running) {

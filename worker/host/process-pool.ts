@@ -28,6 +28,8 @@ export class ProcessPool {
   /** Processes being started for the idle set. */
   private warming = 0;
   private closed = false;
+  /** False once the host is stopping: idle processes that exit are not replaced. */
+  private refilling = true;
 
   constructor(private readonly options: ProcessPoolOptions) {}
 
@@ -85,6 +87,14 @@ export class ProcessPool {
     return 'replaced';
   }
 
+  /**
+   * Starts no more idle processes (the host is stopping: one started now would have missed
+   * the SIGTERM its process group got). Sessions still take from the idle set until close().
+   */
+  stopRefilling(): void {
+    this.refilling = false;
+  }
+
   /** Shuts every idle process down; no more are started. */
   async close(): Promise<void> {
     this.closed = true;
@@ -100,7 +110,11 @@ export class ProcessPool {
 
   /** Starts processes one at a time until the idle set is full, so boots do not pile up. */
   private async refill(): Promise<void> {
-    while (!this.closed && this.idle.length + this.warming < this.options.prewarm) {
+    while (
+      !this.closed &&
+      this.refilling &&
+      this.idle.length + this.warming < this.options.prewarm
+    ) {
       this.warming++;
       try {
         const handle = await this.options.spawn();

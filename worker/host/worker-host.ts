@@ -312,6 +312,10 @@ export async function startWorkerHost(options: WorkerHostOptions): Promise<Runni
     port,
     supervisor,
     async shutdown() {
+      // A stopping host starts no child again: the SIGTERM that stops it usually went to its
+      // whole process group, and a child forked after it would outlive the host's exit.
+      speech.stopRestarting();
+      pool.stopRefilling();
       // Take no more jobs, let running sessions finish, hand the rest back for re-dispatch.
       statusChanged();
       const left = await supervisor.drain(env.WORKER_DRAIN_SECONDS * 1000);

@@ -38,6 +38,11 @@ export interface SpeechService {
   readonly pid: number | undefined;
   /** How many times the service was forked again after exiting. */
   readonly restarts: number;
+  /**
+   * From now on an exit is final: the host is stopping, and a service it forked again now
+   * would have missed the SIGTERM its process group got. close() still stops a running one.
+   */
+  stopRestarting(): void;
   close(): Promise<void>;
 }
 
@@ -51,6 +56,8 @@ export async function startSpeechService(options: SpeechServiceOptions): Promise
   const threads = options.threads ?? 1;
   let child: ChildProcess | undefined;
   let closed = false;
+  /** False once the host is stopping: exits are no longer followed by a new fork. */
+  let restarting = true;
   let restarts = 0;
   let restartTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -71,6 +78,10 @@ export async function startSpeechService(options: SpeechServiceOptions): Promise
     started.once('exit', (code, signal) => {
       if (child === started) child = undefined;
       if (closed) return;
+      if (!restarting) {
+        log.info({ code, signal }, 'speech service exited, not restarted: the host is stopping');
+        return;
+      }
       log.error({ code, signal }, 'speech service exited, restarting');
       restartTimer = setTimeout(() => {
         restarts++;
@@ -107,6 +118,10 @@ export async function startSpeechService(options: SpeechServiceOptions): Promise
     },
     get restarts() {
       return restarts;
+    },
+    stopRestarting() {
+      restarting = false;
+      clearTimeout(restartTimer);
     },
     async close() {
       closed = true;

@@ -19,6 +19,11 @@ export interface WorkerHost {
   pid: number;
   /** Sends a signal (e.g. SIGKILL: the host dies; its session processes notice and exit). */
   kill(signal: NodeJS.Signals): void;
+  /**
+   * Sends a signal to the host's whole process group, as a service manager or `npm start`
+   * does (needs `ownProcessGroup`).
+   */
+  killGroup(signal: NodeJS.Signals): void;
   /** Resolves with the exit code once the host has exited. */
   exited: Promise<number | null>;
 }
@@ -33,6 +38,8 @@ export async function startWorkerHost(options: {
   /** Where the host reports (FACECAST_APP_URL); nowhere reachable when absent. */
   appUrl?: string;
   env?: Record<string, string>;
+  /** Runs the host as the leader of a process group of its own (its children join it). */
+  ownProcessGroup?: boolean;
 }): Promise<WorkerHost> {
   const port = await freeTcpPort();
   const secret = options.secret ?? `test-worker-secret-${Math.random().toString(36).slice(2)}`;
@@ -54,6 +61,7 @@ export async function startWorkerHost(options: {
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.ownProcessGroup ?? false,
   });
   let output = '';
   const append = (chunk: Buffer) => {
@@ -86,6 +94,10 @@ export async function startWorkerHost(options: {
       }),
     pid: child.pid ?? 0,
     kill: (signal) => void child.kill(signal),
+    killGroup: (signal) => {
+      if (!options.ownProcessGroup) throw new Error('killGroup needs ownProcessGroup: true');
+      process.kill(-(child.pid ?? 0), signal);
+    },
     exited,
     stop: async () => {
       if (exitCode === undefined) {
