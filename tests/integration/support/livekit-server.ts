@@ -1,6 +1,8 @@
 /**
  * Starts a real LiveKit server (the binary built from the Go module proxy into .tools/bin) on
- * free ports with a temporary config, and waits until it answers.
+ * free ports with a temporary config, and waits until it answers. It can be killed and
+ * started again on the same ports and config (a server restart: its rooms and registered
+ * agent workers are gone, clients must come back to it).
  *
  * Config that works inside the test namespace (verified with livekit-server 1.13.5 and
  * @livekit/rtc-node 1.1.0): `--bind 127.0.0.1 --bind 10.77.0.1`, signalling on 127.0.0.1,
