@@ -33,13 +33,14 @@ export const sessionEventSchema = z.discriminatedUnion('type', [
   }),
   /**
    * A queued or playing turn will not be (fully) spoken: `interrupted` before it was heard at
-   * all, or `crash`: the session's process died and the session restarted without it.
+   * all, `crash`: the session's process died and the session restarted without it, or
+   * `connection_lost`: the LiveKit server went away and the session rejoined without it.
    */
   z.object({
     type: z.literal('speech.dropped'),
     turnId: z.string().min(1).max(100),
     text,
-    reason: z.enum(['interrupted', 'crash']),
+    reason: z.enum(['interrupted', 'crash', 'connection_lost']),
   }),
   /** An avatar turn became audible at the viewers; `text` is what is known of it so far. */
   z.object({
@@ -66,6 +67,17 @@ export const sessionEventSchema = z.discriminatedUnion('type', [
     text,
     startedAt: epochMs,
     endedAt: epochMs,
+  }),
+  /**
+   * The session's link to the LiveKit server: `reconnecting` when it is lost (LiveKit's own
+   * reconnect, or the host rejoining after a server restart: `reason`), `reconnected` when the
+   * avatar publishes in its room again (`rejoined`: through a fresh join, not a resume).
+   */
+  z.object({
+    type: z.literal('connection'),
+    state: z.enum(['reconnecting', 'reconnected']),
+    reason: z.string().max(200).optional(),
+    rejoined: z.boolean().optional(),
   }),
   z.object({
     type: z.literal('error'),

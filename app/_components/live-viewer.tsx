@@ -13,13 +13,23 @@ import { type Caption, CaptionOverlay, followCaptions, useCaptionsEnabled } from
 import { MicControl } from './mic-control';
 import { EndWarning } from './room/end-warning';
 import { JoinNameForm } from './room/join-name-form';
+import { rejoinDelayMs, shouldRejoin, tokenRefusalIsFinal } from './room/rejoin-policy';
 import { roomAuth, type RoomGrant } from './room/room-grant';
 import { RoomPanel } from './room/room-panel';
 import { useRoomFeed } from './room/use-room-feed';
 import { useMicrophone } from './use-microphone';
 import { isAvatarParticipant } from '@/protocol/room-control';
 
-type Phase = 'naming' | 'connecting' | 'waiting' | 'live' | 'ended' | 'full' | 'removed' | 'error';
+type Phase =
+  | 'naming'
+  | 'connecting'
+  | 'waiting'
+  | 'live'
+  | 'reconnecting'
+  | 'ended'
+  | 'full'
+  | 'removed'
+  | 'error';
 
 /** Ask for a fresh token this long before the current one expires, ms. */
 const REFRESH_BEFORE_MS = 3 * 60_000;
@@ -29,18 +39,32 @@ const OVERLAY: Record<Phase, string | null> = {
   connecting: 'Connecting…',
   waiting: 'Waiting for the avatar to join…',
   live: null,
+  reconnecting: 'Reconnecting…',
   ended: 'The session has ended.',
   full: 'This room is full.',
   removed: 'You were removed from this room.',
   error: 'Could not connect.',
 };
 
+/** Whether the avatar's video is subscribed in `room` (it shows once more after a reconnect). */
+function avatarVideoShown(room: Room): boolean {
+  for (const participant of room.remoteParticipants.values()) {
+    if (!isAvatarParticipant(participant)) continue;
+    for (const publication of participant.videoTrackPublications.values()) {
+      if (publication.isSubscribed) return true;
+    }
+  }
+  return false;
+}
+
 /**
  * Joins a session's room through a link (asking guests for a display name first), shows the
  * avatar's video with captions (a toggle, on by default), plays its audio (with a visible
  * button when the browser blocks autoplay), offers the mic when the token lets this viewer
  * talk, keeps the short-lived token fresh, and shows the shared room: people, chat and
- * questions (beside the video, or under it when a `panel` takes the side).
+ * questions (beside the video, or under it when a `panel` takes the side). When the
+ * connection is lost it shows "Reconnecting…" and, if livekit-client gives up (a LiveKit
+ * server restart), joins again with a fresh token by itself (room/rejoin-policy.ts).
  */
 export function LiveViewer(props: { tokenUrl: string; panel?: ReactNode; askName?: boolean }) {
   const { tokenUrl } = props;
@@ -48,6 +72,8 @@ export function LiveViewer(props: { tokenUrl: string; panel?: ReactNode; askName
   const audioRef = useRef<HTMLAudioElement>(null);
   const [joinName, setJoinName] = useState<string | null>(props.askName ? null : '');
   const [attempt, setAttempt] = useState(0);
+  /** Rejoin attempts since the connection was lost; 0 while connected or on a first join. */
+  const rejoins = useRef(0);
   const [phase, setPhase] = useState<Phase>(props.askName ? 'naming' : 'connecting');
   const [message, setMessage] = useState<string | null>(null);
   const [needsSound, setNeedsSound] = useState(false);
@@ -64,8 +90,20 @@ export function LiveViewer(props: { tokenUrl: string; panel?: ReactNode; askName
     if (joinName === null) return;
     const room = new Room({ adaptiveStream: false, dynacast: false });
     setRoom(room);
-    setPhase('connecting');
+    const rejoining = rejoins.current > 0;
+    setPhase(rejoining ? 'reconnecting' : 'connecting');
     let disposed = false;
+    /** Set once connected: a connect that fails is handled where it is awaited. */
+    let joined = false;
+    let rejoinTimer: ReturnType<typeof setTimeout> | undefined;
+    /** Joins again (a fresh token, a new Room) after the backoff for this attempt. */
+    const scheduleRejoin = () => {
+      if (disposed || rejoinTimer) return;
+      setPhase('reconnecting');
+      const delayMs = rejoinDelayMs(rejoins.current);
+      rejoins.current += 1;
+      rejoinTimer = setTimeout(() => setAttempt((n) => n + 1), delayMs);
+    };
 
     const attach = (track: RemoteTrack, participant: RemoteParticipant) => {
       if (!isAvatarParticipant(participant)) return;
@@ -90,8 +128,14 @@ export function LiveViewer(props: { tokenUrl: string; panel?: ReactNode; askName
           setMayTalk(room.localParticipant.permissions?.canPublish ?? false);
         }
       })
+      .on(RoomEvent.Reconnecting, () => setPhase('reconnecting'))
+      .on(RoomEvent.Reconnected, () => setPhase(avatarVideoShown(room) ? 'live' : 'waiting'))
       .on(RoomEvent.Disconnected, (reason) => {
-        if (disposed) return;
+        if (disposed || !joined) return;
+        if (reason !== DisconnectReason.PARTICIPANT_REMOVED && shouldRejoin(reason)) {
+          scheduleRejoin();
+          return;
+        }
         setPhase((p) =>
           p === 'removed' || reason === DisconnectReason.PARTICIPANT_REMOVED ? 'removed' : 'ended',
         );
@@ -109,18 +153,29 @@ export function LiveViewer(props: { tokenUrl: string; panel?: ReactNode; askName
         setMayTalk(next.mayTalk);
         await room.connect(next.livekitUrl, next.token, { autoSubscribe: true });
         if (disposed) return;
+        joined = true;
+        rejoins.current = 0;
+        setMessage(null);
         setPhase((p) => (p === 'live' ? p : 'waiting'));
         setNeedsSound(!room.canPlaybackAudio);
       } catch (error) {
         if (disposed) return;
-        const full = error instanceof ApiCallError && error.code === 'room_full';
-        setPhase(full ? 'full' : 'error');
+        const refused = error instanceof ApiCallError;
+        const full = refused && error.code === 'room_full';
+        // While rejoining, an unreachable server or app is worth another try; the app saying
+        // no (the session is over, the viewer may not join) is not.
+        if (rejoining && !full && !(refused && tokenRefusalIsFinal(error.status))) {
+          scheduleRejoin();
+          return;
+        }
+        setPhase(full ? 'full' : rejoining ? 'ended' : 'error');
         setMessage((error as Error).message);
       }
     })().catch(() => undefined);
 
     return () => {
       disposed = true;
+      clearTimeout(rejoinTimer);
       stopCaptions();
       void room.disconnect();
     };

@@ -102,9 +102,9 @@ async function apply(prisma: PrismaClient, { sessionId, event }: ReportedSession
       });
       return;
     case 'speech.dropped':
-      // A turn cut by a crash after it was heard ends there, interrupted; one never heard
-      // has no transcript turn (the event itself is kept and streamed).
-      if (event.reason === 'crash') {
+      // A turn cut by a crash or a lost connection after it was heard ends there, interrupted;
+      // one never heard has no transcript turn (the event itself is kept and streamed).
+      if (event.reason !== 'interrupted') {
         await prisma.transcriptTurn.updateMany({
           where: { sessionId, turnId: event.turnId, endedAt: null },
           data: { endedAt: new Date(), interrupted: true },
@@ -112,6 +112,7 @@ async function apply(prisma: PrismaClient, { sessionId, event }: ReportedSession
       }
       return;
     case 'speech.queued':
+    case 'connection':
     case 'error':
       return;
     default:

@@ -50,6 +50,8 @@ function setup(
     capacity?: number;
     memoryOf?: (pid: number) => number | undefined;
     heartbeatTimeoutMs?: number;
+    serverAnswers?: () => Promise<boolean>;
+    rejoinDeadlineMs?: number;
   } = {},
 ) {
   const restarts: RestartReason[] = [];
@@ -82,6 +84,8 @@ function setup(
     onRestart: (reason) => restarts.push(reason),
     onEvent: (event) => events.push(event),
     onSessionEnded: (summary, reason) => ended.push(`${summary.sessionId}:${reason}`),
+    ...(options.serverAnswers ? { serverAnswers: options.serverAnswers } : {}),
+    ...(options.rejoinDeadlineMs ? { rejoinDeadlineMs: options.rejoinDeadlineMs } : {}),
   });
   cleanup = async () => {
     await supervisor.shutdown();
@@ -164,6 +168,56 @@ describe('ProcessPool and SessionSupervisor', () => {
         { type: 'speech.dropped', turnId: 't2', text: 'And more.', reason: 'crash' },
       ]);
       expect(dropped.every((e) => e.sessionId === 's1')).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rejoins a session the LiveKit server dropped once the server answers, in the same room', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'facecast-sup-'));
+    process.env.FAKE_SESSION_MODE = 'lost';
+    process.env.FAKE_SESSION_CRASH_FILE = path.join(dir, 'lost');
+    try {
+      let probes = 0;
+      // The server is down for the first three probes.
+      const serverAnswers = () => Promise.resolve(++probes > 3);
+      const { pool, supervisor, restarts, ended, events } = setup({ prewarm: 1, serverAnswers });
+      await pool.start();
+      await supervisor.start(request('s1'));
+      await until(() => supervisor.get('s1')?.state === 'restarting');
+      await until(() => probes > 3 && supervisor.get('s1')?.state === 'running');
+      const now = supervisor.get('s1')!;
+      expect(now).toMatchObject({ roomName: 'room-s1', restarts: 0 });
+      // A rejoin is not a crash, and the session never ended.
+      expect(restarts).toEqual([]);
+      expect(ended).toEqual([]);
+      expect(supervisor.takeHandedBack()).toEqual([]);
+      expect(events.map((e) => e.event)).toEqual([
+        { type: 'speech.queued', turnId: 't1', text: 'Hello there.' },
+        { type: 'speech.dropped', turnId: 't1', text: 'Hello there.', reason: 'connection_lost' },
+        { type: 'connection', state: 'reconnecting', reason: 'disconnected:SERVER_SHUTDOWN' },
+        { type: 'connection', state: 'reconnected', rejoined: true },
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('hands a dropped session back when its server stays away past the deadline', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'facecast-sup-'));
+    process.env.FAKE_SESSION_MODE = 'lost';
+    process.env.FAKE_SESSION_CRASH_FILE = path.join(dir, 'lost');
+    try {
+      const { pool, supervisor, ended } = setup({
+        prewarm: 1,
+        serverAnswers: () => Promise.resolve(false),
+        rejoinDeadlineMs: 1_500,
+      });
+      await pool.start();
+      await supervisor.start(request('s1'));
+      await until(() => supervisor.get('s1') === undefined);
+      expect(supervisor.takeHandedBack()).toEqual(['s1']);
+      expect(ended).toEqual(['s1:handed back: LiveKit unreachable']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,8 +1,10 @@
 /**
  * Owns the host's sessions: admits them up to capacity, runs each in a process from the
  * pool, restarts a session whose process crashed, hung or outgrew its memory on a fresh
- * process in the same room, gives processes back to the pool when sessions end, and drains
- * on shutdown. Sessions it cannot keep running are handed back for the app to re-dispatch.
+ * process in the same room, rejoins a session the LiveKit server dropped (a server restart)
+ * once the server answers again, gives processes back to the pool when sessions end, and
+ * drains on shutdown. Sessions it cannot keep running are handed back for the app to
+ * re-dispatch.
  */
 import type { Logger } from '../log';
 import type { SessionQuality } from '../../protocol/host-report';
@@ -85,6 +87,13 @@ export interface SessionSupervisorOptions {
   stopDeadlineMs?: number;
   /** Restarts allowed within RESTART_WINDOW_MS before the session is handed back. */
   maxRestarts?: number;
+  /**
+   * Whether the LiveKit server a session joins answers now; a dropped session rejoins only
+   * then (no process is spent on a server that is down). Absent: always try.
+   */
+  serverAnswers?: (request: SessionRequest) => Promise<boolean>;
+  /** How long a dropped session waits for its server before it is handed back (ms). */
+  rejoinDeadlineMs?: number;
   onSessionEnded?: (summary: SessionSummary, reason: string) => void;
   onStats?: (stats: SessionStats) => void;
   /** A conversation event of a running session (forwarded to the app). */
@@ -95,6 +104,12 @@ export interface SessionSupervisorOptions {
 }
 
 const RESTART_WINDOW_MS = 5 * 60_000;
+/** Rejoin backoff after the server dropped a session: first wait, doubled up to the cap (ms). */
+export const REJOIN_MIN_DELAY_MS = 250;
+export const REJOIN_MAX_DELAY_MS = 2_000;
+/** Joins that may fail while the server answers before the session is handed back. */
+const MAX_FAILED_REJOINS = 10;
+const DEFAULT_REJOIN_DEADLINE_MS = 5 * 60_000;
 
 export class SessionSupervisor {
   private readonly sessions = new Map<string, SessionEntry>();
@@ -314,16 +329,74 @@ export class SessionSupervisor {
     );
   }
 
-  /** The turns a dead process took along, as `speech.dropped` events (reason `crash`). */
-  private reportDroppedTurns(sessionId: string, entry: SessionEntry): void {
+  /** The turns a process took along when its session ended early, as `speech.dropped`. */
+  private reportDroppedTurns(
+    sessionId: string,
+    entry: SessionEntry,
+    reason: 'crash' | 'connection_lost' = 'crash',
+  ): void {
     for (const [turnId, text] of entry.openTurns) {
       this.options.onEvent?.({
         sessionId,
         at: Date.now(),
-        event: { type: 'speech.dropped', turnId, text, reason: 'crash' },
+        event: { type: 'speech.dropped', turnId, text, reason },
       });
     }
     entry.openTurns.clear();
+  }
+
+  /**
+   * The LiveKit server dropped the session (restarted, or unreachable longer than the SDK's
+   * own reconnect lasts): the room and its agent job are gone with it. Waits until the server
+   * answers, then joins the same room again with a fresh token on a process from the pool,
+   * with backoff; hands the session back when the server stays away past the deadline.
+   */
+  private async rejoin(sessionId: string, entry: SessionEntry, reason: string): Promise<void> {
+    const log = this.options.log.child({ sessionId });
+    entry.state = 'restarting';
+    entry.handle = undefined;
+    this.reportDroppedTurns(sessionId, entry, 'connection_lost');
+    this.emit(sessionId, { type: 'connection', state: 'reconnecting', reason });
+    this.changed();
+    log.warn({ reason }, 'LiveKit dropped the session; rejoining when the server answers');
+    const lostAtMs = Date.now();
+    const deadlineMs = lostAtMs + (this.options.rejoinDeadlineMs ?? DEFAULT_REJOIN_DEADLINE_MS);
+    let delayMs = REJOIN_MIN_DELAY_MS;
+    let failures = 0;
+    for (;;) {
+      if (!this.isCurrent(sessionId, entry) || this.closing) return;
+      const answers = await (this.options.serverAnswers?.(entry.request) ?? Promise.resolve(true));
+      if (!this.isCurrent(sessionId, entry) || this.closing) return;
+      if (answers) {
+        try {
+          await this.launch(sessionId, entry);
+          log.info({ downMs: Date.now() - lostAtMs }, 'session rejoined its room');
+          this.emit(sessionId, { type: 'connection', state: 'reconnected', rejoined: true });
+          return;
+        } catch (error) {
+          // launch() killed the process it tried: its exit is this rejoin's, not a crash.
+          if (entry.handle) entry.handle = undefined;
+          if (!this.isCurrent(sessionId, entry)) return;
+          failures++;
+          log.warn({ err: error, failures }, 'rejoin failed');
+          if (failures >= MAX_FAILED_REJOINS) {
+            this.handBack(sessionId, entry, 'rejoin failed');
+            return;
+          }
+        }
+      }
+      if (Date.now() + delayMs > deadlineMs) {
+        log.error('LiveKit did not come back in time, handing the session back');
+        this.handBack(sessionId, entry, 'LiveKit unreachable');
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      delayMs = Math.min(REJOIN_MAX_DELAY_MS, delayMs * 2);
+    }
+  }
+
+  private emit(sessionId: string, event: SessionEventMessage['event']): void {
+    this.options.onEvent?.({ sessionId, at: Date.now(), event });
   }
 
   /** Starts the session again on a fresh process in the same room, or hands it back. */
@@ -360,6 +433,8 @@ export class SessionSupervisor {
   ) {
     switch (message.case) {
       case 'sessionStatus': {
+        // A process the session left (it rejoined on another) may be running another one.
+        if (entry.handle !== handle) return;
         const { renderer, notice } = message.value;
         entry.render = { renderer, ...(notice ? { notice } : {}) };
         this.options.log.info({ sessionId, ...entry.render }, 'session render status');
@@ -367,6 +442,7 @@ export class SessionSupervisor {
         return;
       }
       case 'sessionStats': {
+        if (entry.handle !== handle) return;
         const nowMs = performance.now();
         const intervalS = entry.lastStatsMs === undefined ? 1 : (nowMs - entry.lastStatsMs) / 1000;
         entry.lastStatsMs = nowMs;
@@ -387,7 +463,12 @@ export class SessionSupervisor {
       }
       case 'sessionEnded': {
         if (this.sessions.get(sessionId) !== entry || entry.handle !== handle) return;
-        this.forget(sessionId, entry, message.value.reason);
+        const { reason, connectionLost } = message.value;
+        if (connectionLost && entry.state === 'running' && !this.closing) {
+          void this.rejoin(sessionId, entry, reason);
+        } else {
+          this.forget(sessionId, entry, reason);
+        }
         // The process says `ready` right after; then it goes back to the pool.
         handle
           .waitFor('ready', this.stopDeadlineMs)

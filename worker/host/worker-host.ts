@@ -26,6 +26,7 @@ import { SessionEventSender } from './session-event-sender';
 import { SessionSupervisor } from './session-supervisor';
 import { startSpeechService } from '../tts/speech-service';
 import { mintAvatarToken } from './session-token';
+import { livekitAnswers } from './livekit-probe';
 
 export interface WorkerHostOptions {
   env: WorkerEnv;
@@ -120,6 +121,8 @@ export async function startWorkerHost(options: WorkerHostOptions): Promise<Runni
           name: request.avatar.name,
         })),
     }),
+    // A session the server dropped rejoins once its server answers again.
+    serverAnswers: (request) => livekitAnswers(request.agent?.livekitUrl ?? env.LIVEKIT_URL),
     prepare: async (request) => {
       const store = request.avatar.store;
       if (!store) return () => undefined;

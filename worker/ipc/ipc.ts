@@ -98,7 +98,12 @@ export const childMessageSchema = z.discriminatedUnion('case', [
    */
   z.object({
     case: z.literal('sessionEnded'),
-    value: z.object({ sessionId: z.string(), reason: z.string() }),
+    value: z.object({
+      sessionId: z.string(),
+      reason: z.string(),
+      /** The LiveKit server dropped the session (not the app): the host rejoins it. */
+      connectionLost: z.boolean().optional(),
+    }),
   }),
 ]);
 export type ChildMessage = z.infer<typeof childMessageSchema>;

@@ -76,9 +76,35 @@ export interface AvatarSessionOptions {
   onEvent?: (event: SessionEvent) => void;
 }
 
+/** Why a session ended; `connectionLost`: the LiveKit server dropped it, not the app. */
+export interface SessionEnd {
+  reason: string;
+  connectionLost: boolean;
+}
+
+/**
+ * Disconnect reasons that mean the server or the network went away, not that someone ended
+ * the session: after a LiveKit server restart (SERVER_SHUTDOWN when it was stopped, or
+ * UNKNOWN_REASON once the SDK's own reconnect gives up) the host rejoins the session.
+ * ROOM_DELETED (how the app ends a session), PARTICIPANT_REMOVED, DUPLICATE_IDENTITY and the
+ * like end it for good.
+ */
+const CONNECTION_LOST_REASONS: ReadonlySet<DisconnectReason> = new Set([
+  DisconnectReason.UNKNOWN_REASON,
+  DisconnectReason.SERVER_SHUTDOWN,
+  DisconnectReason.JOIN_FAILURE,
+  DisconnectReason.SIGNAL_CLOSE,
+  DisconnectReason.CONNECTION_TIMEOUT,
+  DisconnectReason.MEDIA_FAILURE,
+]);
+
+export function isConnectionLoss(reason: DisconnectReason): boolean {
+  return CONNECTION_LOST_REASONS.has(reason);
+}
+
 export interface AvatarSession {
-  /** Resolves with the reason once the session is over and everything is released. */
-  readonly ended: Promise<string>;
+  /** Resolves once the session is over and everything is released. */
+  readonly ended: Promise<SessionEnd>;
   /** Leaves the room and releases everything; idempotent. */
   stop(reason: string): Promise<void>;
   /** Video figures since the previous call (for the host's metrics and reports). */
@@ -152,10 +178,11 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
   let video: VideoLoop | undefined = undefined;
   let voice: VoiceInput | undefined = undefined;
   let stopping: Promise<void> | undefined;
-  let resolveEnded: (reason: string) => void = () => undefined;
-  const ended = new Promise<string>((resolve) => {
+  let resolveEnded: (end: SessionEnd) => void = () => undefined;
+  const ended = new Promise<SessionEnd>((resolve) => {
     resolveEnded = resolve;
   });
+  let connectionLost = false;
 
   const interruptSpeech = () => {
     player.interrupt();
@@ -196,13 +223,23 @@ export async function startAvatarSession(options: AvatarSessionOptions): Promise
         .catch((error: unknown) => log.warn({ err: error }, 'room disconnect failed'));
       await Promise.allSettled([videoSource.close(), audioSource.close()]);
       await Promise.allSettled([tts.close(), frames.close(), lipSync?.close()]);
-      resolveEnded(reason);
+      resolveEnded({ reason, connectionLost });
     })();
     return stopping;
   };
 
+  room.on(RoomEvent.Reconnecting, () => {
+    log.warn('LiveKit connection lost, reconnecting');
+    options.onEvent?.({ type: 'connection', state: 'reconnecting', reason: 'connection lost' });
+  });
+  room.on(RoomEvent.Reconnected, () => {
+    log.info('LiveKit connection back');
+    options.onEvent?.({ type: 'connection', state: 'reconnected' });
+  });
   room.on(RoomEvent.Disconnected, (reason: DisconnectReason) => {
-    // Deleting the room is how the app ends a session; any disconnect ends it here.
+    // Deleting the room is how the app ends a session. A server that went away ends this
+    // process's session too, but the host rejoins it (SessionEnd.connectionLost).
+    connectionLost = isConnectionLoss(reason);
     void stop(`disconnected:${DisconnectReason[reason] ?? reason}`);
   });
 

@@ -155,13 +155,13 @@ async function handleStart(value: Extract<ParentMessage, { case: 'startSession' 
   const stats = setInterval(() => {
     void send({ case: 'sessionStats', value: { sessionId: id, ...running.takeStats() } });
   }, STATS_INTERVAL_MS);
-  const reason = await running.ended;
+  const { reason, connectionLost } = await running.ended;
   clearInterval(stats);
   session = undefined;
   sessionId = undefined;
   if (exiting) return;
-  sessionLog.info({ reason }, 'session ended, process idle');
-  await send({ case: 'sessionEnded', value: { sessionId: id, reason } });
+  sessionLog.info({ reason, connectionLost }, 'session ended, process idle');
+  await send({ case: 'sessionEnded', value: { sessionId: id, reason, connectionLost } });
   const warmStarted = performance.now();
   await prewarm();
   if (exiting) return;

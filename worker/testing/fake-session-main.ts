@@ -3,8 +3,9 @@
  * sessionStarted, shutdown) without joining LiveKit. FAKE_SESSION_MODE changes behaviour:
  * `hang` never answers pings (tests the heartbeat kill), `fail` reports sessionFailed,
  * `store` reports a damaged avatar frame store, `crash` exits 1 a moment after starting and
- * `hang-after-start` stops answering pings once started (the first time only:
- * FAKE_SESSION_CRASH_FILE marks that it happened). Started sessions
+ * `hang-after-start` stops answering pings once started, and `lost` ends its session as a
+ * LiveKit server restart does (connectionLost, with a turn queued) and says `ready` (the
+ * first time only: FAKE_SESSION_CRASH_FILE marks that it happened). Started sessions
  * report the builtin renderer and stats; `shutdown` ends the session and the process says
  * `ready` again (recycled) unless the host asked for the process to exit.
  */
@@ -79,6 +80,20 @@ process.on('message', (raw: unknown) => {
             }
             setTimeout(() => process.exit(1), 100);
           } else silent = true;
+        }
+        if (firstTime && mode === 'lost') {
+          writeFileSync(crashFile, String(process.pid));
+          const at = Date.now();
+          const event = { type: 'speech.queued', turnId: 't1', text: 'Hello there.' } as const;
+          send({ case: 'sessionEvent', value: { sessionId, at, event } });
+          setTimeout(() => {
+            current = undefined;
+            send({
+              case: 'sessionEnded',
+              value: { sessionId, reason: 'disconnected:SERVER_SHUTDOWN', connectionLost: true },
+            });
+            send({ case: 'ready', value: { pid: process.pid, warmupMs: 0 } });
+          }, 100);
         }
         if (mode === 'end') {
           setTimeout(() => {

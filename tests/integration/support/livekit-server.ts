@@ -1,6 +1,8 @@
 /**
  * Starts a real LiveKit server (the binary built from the Go module proxy into .tools/bin) on
- * free ports with a temporary config, and waits until it answers.
+ * free ports with a temporary config, and waits until it answers. It can be killed and
+ * started again on the same ports and config (a server restart: its rooms and registered
+ * agent workers are gone, clients must come back to it).
  *
  * Config that works inside the test namespace (verified with livekit-server 1.13.5 and
  * @livekit/rtc-node 1.1.0): `--bind 127.0.0.1 --bind 10.77.0.1`, signalling on 127.0.0.1,
@@ -26,8 +28,18 @@ export interface LivekitServer {
   httpUrl: string;
   apiKey: string;
   apiSecret: string;
-  /** Everything the server printed, for failure messages. */
+  /** Everything the server printed (all runs), for failure messages. */
   output(): string;
+  /**
+   * Ends the server with `signal` (SIGTERM lets it close rooms; SIGKILL drops everything),
+   * waits for it to exit, and resolves then. Its rooms and agent workers are gone with it.
+   */
+  kill(signal: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+  /**
+   * Starts the server again on the same ports and config (after `kill`); resolves once it
+   * answers HTTP, with the time (performance.now, ms) it first did.
+   */
+  start(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -78,50 +90,78 @@ export async function startLivekitServer(
     ].join('\n'),
   );
 
-  const child: ChildProcess = spawn(
-    livekitServerBinary(),
-    ['--config', configPath, '--bind', '127.0.0.1', '--bind', nodeIp],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
   let output = '';
   const append = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-200_000);
   };
-  child.stdout?.on('data', append);
-  child.stderr?.on('data', append);
-  let exited = false;
-  const exitedPromise = new Promise<void>((resolve) =>
-    child.once('exit', () => {
-      exited = true;
-      resolve();
-    }),
-  );
-
   const httpUrl = `http://127.0.0.1:${httpPort}`;
+
+  interface Run {
+    child: ChildProcess;
+    exited: boolean;
+    exitedPromise: Promise<void>;
+  }
+  let run: Run | undefined;
+
+  /** Spawns one server process and waits until it answers; returns when it first did. */
+  const spawnServer = async (): Promise<number> => {
+    const child = spawn(
+      livekitServerBinary(),
+      ['--config', configPath, '--bind', '127.0.0.1', '--bind', nodeIp],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    child.stdout?.on('data', append);
+    child.stderr?.on('data', append);
+    const current: Run = {
+      child,
+      exited: false,
+      exitedPromise: new Promise<void>((resolve) =>
+        child.once('exit', () => {
+          current.exited = true;
+          resolve();
+        }),
+      ),
+    };
+    run = current;
+    let answeredAtMs = 0;
+    await waitUntil(
+      async () => {
+        if (current.exited) throw new Error('exited');
+        if (!(await fetch(httpUrl)).ok) return false;
+        answeredAtMs = performance.now();
+        return true;
+      },
+      20_000,
+      'livekit-server health',
+    ).catch((error: unknown) => {
+      throw new Error(`livekit-server did not start: ${String(error)}\n${output.slice(-4000)}`);
+    });
+    return answeredAtMs;
+  };
+
+  const kill = async (signal: 'SIGTERM' | 'SIGKILL') => {
+    const current = run;
+    if (!current || current.exited) return;
+    current.child.kill(signal);
+    // On SIGTERM the server drains: it waits for every participant to leave. A second signal
+    // forces it (cmd/server/main.go), as a service manager's restart would; SIGKILL last.
+    const force = setTimeout(() => current.child.kill('SIGTERM'), 1_000);
+    const timer = setTimeout(() => current.child.kill('SIGKILL'), 10_000);
+    await current.exitedPromise;
+    clearTimeout(force);
+    clearTimeout(timer);
+  };
+
   const stop = async () => {
-    if (!exited) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exitedPromise;
-      clearTimeout(timer);
-    }
+    await kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   };
 
   try {
-    await waitUntil(
-      async () => {
-        if (exited) throw new Error('exited');
-        return (await fetch(httpUrl)).ok;
-      },
-      20_000,
-      'livekit-server health',
-    );
+    await spawnServer();
   } catch (error) {
     await stop();
-    throw new Error(`livekit-server did not start: ${String(error)}\n${output.slice(-4000)}`);
+    throw error;
   }
 
   return {
@@ -130,6 +170,11 @@ export async function startLivekitServer(
     apiKey,
     apiSecret,
     output: () => output,
+    kill,
+    start: async () => {
+      if (run && !run.exited) throw new Error('livekit-server is still running; kill it first');
+      return spawnServer();
+    },
     stop,
   };
 }

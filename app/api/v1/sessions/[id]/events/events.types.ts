@@ -34,7 +34,7 @@ export function registerOpenApi(registry: OpenAPIRegistry): void {
     tags: ['Sessions'],
     summary: "The session's events as Server-Sent Events.",
     description:
-      'Events: `state`, `speech.queued`, `speech.started`, `speech.ended`, `speech.dropped` (`reason`: `interrupted` before it was heard, or `crash`: the session process died and restarted without it), `user.transcript`, `error`; each `data:` line is one JSON object with `type`. The stream stays open while the session runs.',
+      'Events: `state`, `speech.queued`, `speech.started`, `speech.ended`, `speech.dropped` (`reason`: `interrupted` before it was heard, `crash`: the session process died and restarted without it, or `connection_lost`: the LiveKit server went away and the session rejoined without it), `user.transcript`, `connection` (`state`: `reconnecting` or `reconnected`, while the LiveKit server is restarted or unreachable), `error`; each `data:` line is one JSON object with `type`. The stream stays open while the session runs.',
     security: authenticated,
     request: { params: idParams, headers: eventsHeadersSchema },
     responses: {

@@ -7,7 +7,8 @@ export const dynamic = 'force-dynamic';
 
 /**
  * GET /api/v1/sessions/:id/events → text/event-stream: `state`, `speech.started`,
- * `speech.ended`, `speech.queued`, `speech.dropped`, `user.transcript`, `error`; resumes after `Last-Event-ID`.
+ * `speech.ended`, `speech.queued`, `speech.dropped`, `user.transcript`, `connection`, `error`;
+ * resumes after `Last-Event-ID`.
  */
 export const GET = withAuth<{ id: string }>(
   { scope: 'read' },
