@@ -3,9 +3,8 @@
  * host page served from a second origin (127.0.0.2): a dark theme on the left without a
  * microphone, with a greeting shown and spoken, where the page may not make it speak; the
  * page opens and closes it with facecast:open / facecast:close while a frame of another site
- * (127.0.0.3) on that page is not obeyed; and where the browser blocks sound until the
- * visitor interacts, the widget's Start audio button plays it. The first test also measures
- * the launcher click → the widget's first video frame (docs/performance.md).
+ * (127.0.0.3) on that page is not obeyed. The first test also measures the launcher click →
+ * the widget's first video frame (docs/performance.md). Start audio: embed-widget-sound.spec.ts.
  *
  * The language model is a LOCAL STAND-IN (tests/support/openai-stand-in.ts) on 127.0.0.1
  * inside the namespace; no paid service is called.
@@ -13,12 +12,6 @@
 import type { BrowserContext, Page } from '@playwright/test';
 import { type StandIn, startOpenAiStandIn } from '../../tests/support/openai-stand-in';
 import { type UserClients, createUserClients, expect, test } from '../fixtures';
-import {
-  AUTOPLAY_ALLOWED,
-  AUTOPLAY_NEEDS_ACTIVATION,
-  CHROMIUM_ARGS,
-  CHROMIUM_EXECUTABLE,
-} from '../support/chromium';
 import { installFirstFrameClock, readFirstFrameDelay } from '../support/first-frame-clock';
 import { createStandInAvatar } from '../support/stand-in-avatar';
 import {
@@ -295,59 +288,5 @@ test('the page opens and closes the widget with facecast:open and facecast:close
     await expect.poll(() => sessionStatus(second)).toBe('ended');
   } finally {
     await page.context().close();
-  }
-});
-
-test('where the browser blocks sound until the visitor interacts, Start audio plays it', async ({
-  playwright,
-  sessionsToStop,
-}) => {
-  const settings = await embed(owner.api, avatarId, {
-    allowedOrigins: [shop.origin],
-    mode: 'chat',
-    greeting: GREETING,
-    microphone: true,
-    allowSay: false,
-  });
-  // The page opens the inline widget by itself on arrival: nobody has clicked anything yet.
-  shop.setPage(
-    shopPage(`${snippet(settings.embedKey, ' data-target="#inline"')}
-<script>document.addEventListener('facecast:ready', (e) => {
-  if (e.detail.state === 'idle') window.postMessage({ type: 'facecast:open' }, location.origin);
-});</script>`),
-  );
-  // Chromium as visitors have it: sound only in pages the visitor has interacted with.
-  const strict = await playwright.chromium.launch({
-    executablePath: CHROMIUM_EXECUTABLE,
-    args: CHROMIUM_ARGS.map((arg) => (arg === AUTOPLAY_ALLOWED ? AUTOPLAY_NEEDS_ACTIVATION : arg)),
-  });
-  const known = (await widgetSessions(owner.api)).map((s) => s.id);
-  try {
-    const page = await visitorPage(strict);
-    await page.goto(shop.origin);
-    const frame = page.frameLocator('#inline iframe');
-    await expect(frame.getByTestId('connection-state')).toHaveAttribute('data-phase', 'live', {
-      timeout: 60_000,
-    });
-    sessionsToStop.push({ api: owner.api, id: await openedSession(known) });
-    const audio = frame.getByTestId('avatar-audio');
-    const sound = frame.getByTestId('enable-sound');
-    await expect(sound).toBeVisible();
-    await expect(sound).toHaveText(/Start audio/);
-    expect(await audio.evaluate((a: HTMLAudioElement) => a.paused), 'sound played unasked').toBe(
-      true,
-    );
-
-    await sound.click();
-    await expect(sound).toHaveCount(0);
-    await expect.poll(() => audio.evaluate((a: HTMLAudioElement) => a.paused)).toBe(false);
-    const before = await audio.evaluate((a: HTMLAudioElement) => a.currentTime);
-    await expect
-      .poll(() => audio.evaluate((a: HTMLAudioElement) => a.currentTime))
-      .toBeGreaterThan(before + 0.5);
-    await frame.getByTestId('widget-close').click();
-    await expect(frame.getByTestId('connection-state')).toHaveAttribute('data-phase', 'ended');
-  } finally {
-    await strict.close();
   }
 });
