@@ -99,14 +99,31 @@ test('the owner turns embedding on in the Embed panel, reads the snippet and tal
   const [session] = await widgetSessions(api);
   expect(session, 'the preview’s conversation is in the owner’s list').toBeDefined();
   sessionsToStop.push({ api, id: session!.id });
+  // The avatar shows: its frames are not black (the mean brightness of a video frame, 0-255).
   await expect
-    .poll(() =>
-      widget
-        .getByTestId('avatar-video')
-        .evaluate((v: HTMLVideoElement) => (v.currentTime > 0 ? v.videoWidth : 0)),
+    .poll(
+      () =>
+        widget.getByTestId('avatar-video').evaluate((v: HTMLVideoElement) => {
+          if (v.currentTime === 0 || v.videoWidth === 0) return 0;
+          const canvas = document.createElement('canvas');
+          canvas.width = 64;
+          canvas.height = 64;
+          const context = canvas.getContext('2d')!;
+          context.drawImage(v, 0, 0, 64, 64);
+          const { data } = context.getImageData(0, 0, 64, 64);
+          let sum = 0;
+          for (let i = 0; i < data.length; i += 4)
+            sum += (data[i]! + data[i + 1]! + data[i + 2]!) / 3;
+          return sum / (data.length / 4);
+        }),
+      { timeout: 30_000 },
     )
-    .toBeGreaterThan(0);
-  await details.screenshot({ path: path.join(IMAGES, 'embed-panel.png') });
+    .toBeGreaterThan(20);
+  // A page screenshot of the panel (element screenshots leave the framed video black).
+  await page.setViewportSize({ width: 1280, height: 1800 });
+  await details.scrollIntoViewIfNeeded();
+  const box = await details.boundingBox();
+  await page.screenshot({ path: path.join(IMAGES, 'embed-panel.png'), clip: box! });
   await widget.getByTestId('widget-close').click();
   await expect(widget.getByTestId('widget-start')).toHaveText('Start again');
 
