@@ -216,6 +216,7 @@ export function EmbedPanel({
             min={1}
             max={100}
             style={{ width: 70 }}
+            aria-label="Most conversations at once"
             value={form.maxSessions}
             onChange={(e) => set('maxSessions', e.target.value)}
           />
@@ -225,6 +226,7 @@ export function EmbedPanel({
             min={1}
             max={120}
             style={{ width: 70 }}
+            aria-label="Longest conversation, minutes"
             value={form.maxMinutes}
             onChange={(e) => set('maxMinutes', e.target.value)}
           />

@@ -6,6 +6,9 @@ export const CHROMIUM_EXECUTABLE = '/usr/bin/chromium';
 
 export const AUTOPLAY_ALLOWED = '--autoplay-policy=no-user-gesture-required';
 
+/** Chromium's policy for sites a visitor never interacted with: sound waits for a click. */
+export const AUTOPLAY_NEEDS_ACTIVATION = '--autoplay-policy=document-user-activation-required';
+
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',

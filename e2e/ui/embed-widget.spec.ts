@@ -11,91 +11,35 @@
  * The language model and the transcriber are a LOCAL STAND-IN (tests/support/openai-stand-in.ts)
  * on 127.0.0.1 inside the namespace; no paid service is called.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { APIRequestContext, Browser, Page } from '@playwright/test';
+import type { Browser } from '@playwright/test';
 import { SignJWT } from 'jose';
 import { type StandIn, startOpenAiStandIn } from '../../tests/support/openai-stand-in';
-import { type UserClients, createReadyAvatar, createUserClients, expect, test } from '../fixtures';
-import { WEBRTC_PERMISSIONS } from '../support/chromium';
+import { type UserClients, createUserClients, expect, test } from '../fixtures';
 import { launchWithFakeMicrophone, writeSpokenWav } from '../support/fake-microphone';
 import { E2E_APP_URL } from '../support/stack-info';
+import { createStandInAvatar } from '../support/stand-in-avatar';
+import {
+  APP,
+  type HostSite,
+  embed,
+  events,
+  messages,
+  shopPage,
+  snippet,
+  startHostSite,
+  visitorAddress,
+  visitorPage,
+} from '../support/widget-host';
 
 // In order, one at a time: each runs a live session next to the other suites' sessions.
 test.describe.configure({ mode: 'default' });
 
 const IMAGES = path.resolve(import.meta.dirname, '..', '..', 'docs', 'images');
-const APP = new URL(E2E_APP_URL).origin;
 const QUESTION = 'What time does the museum open?';
 const ANSWER = 'The museum opens at nine in the morning.';
-
-interface HostSite {
-  origin: string;
-  /** Sets the page served at `/`. */
-  setPage: (html: string) => void;
-  close: () => Promise<void>;
-}
-
-/** A site of its own: a tiny HTTP server on another loopback address. */
-async function startHostSite(address: string): Promise<HostSite> {
-  let page = '<!doctype html><title>empty</title>';
-  const server = http.createServer((request, response) => {
-    response.writeHead(request.url === '/' ? 200 : 404, { 'content-type': 'text/html' });
-    response.end(request.url === '/' ? page : 'not found');
-  });
-  await new Promise<void>((resolve) => server.listen(0, address, resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://${address}:${port}`,
-    setPage: (html) => {
-      page = html;
-    },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
-
-/** A shop's page with the snippet, recording what the widget tells it. */
-function shopPage(tag: string): string {
-  return `<!doctype html>
-<html><head><meta charset="utf-8"><title>Example shop</title>
-<style>body{font:16px system-ui;margin:0;background:#f6f4ef;color:#222}
-header{background:#2d4739;color:#fff;padding:18px 32px;font-size:22px}
-main{padding:32px;max-width:640px}</style></head>
-<body><header>Example Museum Shop</header>
-<main><h1>Prints and posters</h1><p>Questions about opening hours or an order? Ask our guide.</p>
-<div id="inline"></div></main>
-<script>
-  window.facecastMessages = []; window.facecastEvents = [];
-  window.addEventListener('message', (e) => {
-    if (e.origin === ${JSON.stringify(APP)} && e.data && e.data.type) window.facecastMessages.push(e.data);
-  });
-  for (const type of ['facecast:ready', 'facecast:speaking', 'facecast:transcript', 'facecast:ended']) {
-    document.addEventListener(type, (e) => window.facecastEvents.push({ type, ...e.detail }));
-  }
-</script>
-${tag}
-</body></html>`;
-}
-
-const snippet = (key: string, extra = '') =>
-  `<script src="${APP}/embed.js" data-avatar="${key}"${extra} async></script>`;
-
-interface Recorded {
-  type: string;
-  role?: string;
-  text?: string;
-  name?: string;
-  speaking?: boolean;
-}
-
-const messages = (page: Page) =>
-  page.evaluate(() => (window as unknown as { facecastMessages: Recorded[] }).facecastMessages);
-const events = (page: Page) =>
-  page.evaluate(() => (window as unknown as { facecastEvents: Recorded[] }).facecastEvents);
 
 let standIn: StandIn;
 let browser: Browser;
@@ -115,7 +59,7 @@ test.beforeAll(async ({ playwright }) => {
   shop = await startHostSite('127.0.0.2');
   stranger = await startHostSite('127.0.0.3');
   owner = await createUserClients();
-  avatarId = await chattingAvatar(owner.api);
+  avatarId = await createStandInAvatar(owner.api, standIn);
 });
 test.afterAll(async () => {
   await owner?.api.dispose();
@@ -126,61 +70,6 @@ test.afterAll(async () => {
   await stranger?.close();
   if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
 });
-
-/** A ready avatar that chats through the stand-in model and hears through its transcriber. */
-async function chattingAvatar(api: APIRequestContext): Promise<string> {
-  const avatar = await createReadyAvatar(api);
-  const configured = await api.patch(`/api/v1/avatars/${avatar.id}`, {
-    data: {
-      conversation: {
-        mode: 'chat',
-        llm: { baseUrl: standIn.url, model: 'stand-in-chat' },
-        persona: 'You are the guide of a small art museum. Answer in one sentence.',
-        greeting: '',
-      },
-      transcription: {
-        provider: 'openai',
-        baseUrl: standIn.url,
-        model: 'stand-in-whisper',
-        language: 'en',
-        endOfTurnSilenceMs: 600,
-      },
-    },
-  });
-  expect(configured.status(), await configured.text()).toBe(200);
-  return avatar.id;
-}
-
-interface Embed {
-  embedKey: string;
-  secret: string;
-  snippet: string;
-}
-
-async function embed(api: APIRequestContext, avatarId: string, data: object): Promise<Embed> {
-  const response = await api.put(`/api/v1/avatars/${avatarId}/embed`, { data });
-  expect([200, 201], await response.text()).toContain(response.status());
-  return (await response.json()) as Embed;
-}
-
-/** A visitor address of its own (the suite plays one trusted proxy, global-setup.ts). */
-const visitorAddress = () => `198.51.100.${1 + (randomBytes(1)[0]! % 250)}`;
-
-async function visitorPage(xff = visitorAddress()): Promise<Page> {
-  const context = await browser.newContext({
-    permissions: WEBRTC_PERMISSIONS,
-    viewport: { width: 1100, height: 760 },
-  });
-  // The visitor's address on the app's own requests (the frame's), as the suite's stand-in
-  // proxy would say it; not on the host page's cross-origin fetches, where a browser sends
-  // no such header (it would need a CORS preflight).
-  await context.route(`${APP}/**`, async (route) => {
-    const origin = route.request().headers().origin;
-    if (origin && origin !== APP) return route.continue();
-    return route.continue({ headers: { ...route.request().headers(), 'x-forwarded-for': xff } });
-  });
-  return context.newPage();
-}
 
 test('a visitor opens the widget on a shop page, types and asks aloud, and the page hears every event', async ({
   sessionsToStop,
@@ -204,7 +93,7 @@ test('a visitor opens the widget on a shop page, types and asks aloud, and the p
     .sign(new TextEncoder().encode(settings.secret));
   shop.setPage(shopPage(snippet(settings.embedKey, ` data-visitor-token="${visitor}"`)));
 
-  const page = await visitorPage();
+  const page = await visitorPage(browser);
   try {
     await page.goto(shop.origin);
     const launcher = page.locator('[data-facecast-launcher]');
@@ -339,7 +228,7 @@ test('only allowed sites may frame the widget or get a token; every other page i
          (e) => { window.elementReady = e.detail.state; });</script>${snippet(settings.embedKey, ' data-target="#inline"')}`,
     ),
   );
-  const allowed = await visitorPage();
+  const allowed = await visitorPage(browser);
   try {
     await allowed.goto(shop.origin);
     const element = allowed.frameLocator('facecast-avatar iframe');
@@ -360,7 +249,7 @@ test('only allowed sites may frame the widget or get a token; every other page i
       `<iframe id="raw" src="${APP}/embed/${settings.embedKey}"></iframe>${snippet(settings.embedKey)}`,
     ),
   );
-  const page = await visitorPage();
+  const page = await visitorPage(browser);
   const logged: string[] = [];
   page.on('console', (message) => logged.push(message.text()));
   try {
@@ -387,7 +276,7 @@ test('bad input: an unknown key, too many starts, a tampered visitor token', asy
 
   // An unknown key inline: the frame says the widget is not available (404 inside it).
   shop.setPage(shopPage(snippet('no-such-key', ' data-target="#inline"')));
-  const lost = await visitorPage();
+  const lost = await visitorPage(browser);
   try {
     await lost.goto(shop.origin);
     await expect(lost.frameLocator('#inline iframe').getByTestId('embed-not-found')).toContainText(
@@ -433,7 +322,7 @@ test('bad input: an unknown key, too many starts, a tampered visitor token', asy
 
   // The widget, from that address, says so kindly.
   shop.setPage(shopPage(snippet(settings.embedKey)));
-  const page = await visitorPage(address);
+  const page = await visitorPage(browser, { xff: address });
   try {
     await page.goto(shop.origin);
     await page.locator('[data-facecast-launcher]').click();

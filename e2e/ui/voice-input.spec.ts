@@ -13,12 +13,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { APIRequestContext, Browser } from '@playwright/test';
+import type { Browser } from '@playwright/test';
 import { type StandIn, startOpenAiStandIn } from '../../tests/support/openai-stand-in';
-import { createReadyAvatar, expect, startSession, test } from '../fixtures';
+import { expect, startSession, test } from '../fixtures';
 import { WEBRTC_PERMISSIONS } from '../support/chromium';
 import { launchWithFakeMicrophone, writeSpokenWav } from '../support/fake-microphone';
 import { installAudioProbe, readAudioProbe, resetAudioPeak } from '../support/media-probes';
+import { createStandInAvatar } from '../support/stand-in-avatar';
 import { E2E_APP_URL } from '../support/stack-info';
 
 const QUESTION = 'What time does the museum open?';
@@ -48,30 +49,6 @@ test.afterAll(async () => {
 const longestUpload = () =>
   Math.max(0, ...standIn.transcription.requests.map((r) => r.durationMs ?? 0));
 
-/** Chat with the stand-in model; voice transcribed by the stand-in transcriber. */
-async function configureVoiceAvatar(api: APIRequestContext): Promise<string> {
-  const avatar = await createReadyAvatar(api);
-  const configured = await api.patch(`/api/v1/avatars/${avatar.id}`, {
-    data: {
-      conversation: {
-        mode: 'chat',
-        llm: { baseUrl: standIn.url, model: 'stand-in-chat' },
-        persona: 'You are the guide of a small art museum. Answer in one sentence.',
-        greeting: '',
-      },
-      transcription: {
-        provider: 'openai',
-        baseUrl: standIn.url,
-        model: 'stand-in-whisper',
-        language: 'en',
-        endOfTurnSilenceMs: 600,
-      },
-    },
-  });
-  expect(configured.status(), await configured.text()).toBe(200);
-  return avatar.id;
-}
-
 test('the owner asks aloud, hands-free: transcribed, answered with captions and sound, and push-to-talk opens the mic only while held', async ({
   api,
   clients,
@@ -80,7 +57,7 @@ test('the owner asks aloud, hands-free: transcribed, answered with captions and 
   standIn.transcription.reset();
   standIn.transcription.set({ text: QUESTION, delayMs: 100 });
   standIn.chat.set({ answer: ANSWER, tokenIntervalMs: 20 });
-  const avatarId = await configureVoiceAvatar(api);
+  const avatarId = await createStandInAvatar(api, standIn);
   const session = await startSession(api, avatarId);
   sessionsToStop.push({ api, id: session.id });
 
@@ -176,7 +153,7 @@ test('a guest gets the mic only once the owner lets guests talk, and what they s
   standIn.transcription.reset();
   standIn.transcription.set({ text: QUESTION, delayMs: 100 });
   standIn.chat.set({ answer: ANSWER, tokenIntervalMs: 20 });
-  const avatarId = await configureVoiceAvatar(api);
+  const avatarId = await createStandInAvatar(api, standIn);
   const session = await startSession(api, avatarId, { publicViewing: true });
   sessionsToStop.push({ api, id: session.id });
 

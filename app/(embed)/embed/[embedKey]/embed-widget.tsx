@@ -115,6 +115,9 @@ export function EmbedWidget(props: {
             type="button"
             className="widget-start"
             data-testid="widget-start"
+            // Until the page's script runs, a click would be lost (the server-rendered button
+            // has no handler yet): the button waits, disabled, instead of seeming broken.
+            disabled={!ready}
             onClick={() => void start()}
           >
             {widget.phase === 'ended' ? 'Start again' : 'Start conversation'}
