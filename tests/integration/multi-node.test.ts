@@ -71,7 +71,7 @@ async function api(app: AppInstance, method: string, route: string, body?: unkno
 
 interface PoolAnswer {
   hosts: Array<{ id: string; state: string; lastSeenAt: string; history: unknown[] }>;
-  sessions: Array<{ id: string; hostId: string | null; status: string }>;
+  sessions: Array<{ id: string; hostId: string | null; status: string; restarts: number }>;
 }
 
 async function pool(app: AppInstance): Promise<PoolAnswer> {
@@ -314,6 +314,67 @@ describe('two LiveKit nodes, two apps, two hosts, one PostgreSQL', () => {
     expect((await api(stack.apps[0], 'DELETE', `/api/v1/bookings/${bookingId}`)).status).toBe(204);
   });
 
+  it('a session handed back to both apps is started again once', async () => {
+    const [hostA, hostB] = stack.hosts;
+    const running = async (host: typeof hostA) => {
+      const response = await fetch(`${host.url}/sessions`, {
+        headers: { authorization: `Bearer ${stack.workerSecret}` },
+      });
+      return ((await response.json()) as { sessions: Array<{ sessionId: string }> }).sessions.map(
+        (s) => s.sessionId,
+      );
+    };
+    const onB = [...sessions.entries()].filter(([, s]) => s.hostId === 'host-b');
+    const [handedBack] = onB[0]!;
+    // Host B keeps one session; host A has room for it (the booked one has ended).
+    for (const [id] of onB.slice(1)) {
+      expect((await api(stack.apps[1], 'DELETE', `/api/v1/sessions/${id}`)).status).toBe(204);
+      sessions.delete(id);
+    }
+    await waitUntil(
+      async () =>
+        (await running(hostB)).length === 1 && (await running(hostA)).length < SESSIONS_PER_HOST,
+      20_000,
+      'host B to run one session and host A to have room',
+    );
+    const restartsBefore = (await pool(stack.apps[0])).sessions.find(
+      (s) => s.id === handedBack,
+    )!.restarts;
+
+    // SIGTERM: host B drains for 1 s, then hands the session back in its last report, which
+    // reaches both apps. One of them dispatches it again; the other finds it claimed.
+    const drainedAt = performance.now();
+    await stack.drainHost(hostB);
+    try {
+      await waitUntil(
+        async () => {
+          const session = (await pool(stack.apps[1])).sessions.find((s) => s.id === handedBack);
+          return session?.status === 'live' && session.hostId === 'host-a';
+        },
+        30_000,
+        'the handed-back session to be live on host A',
+      );
+      measured.hand_back_to_live_s = Math.round((performance.now() - drainedAt) / 100) / 10;
+      // Two more report rounds, then: dispatched once (one restart), running once.
+      await new Promise((resolve) => setTimeout(resolve, 4_000));
+      const session = (await pool(stack.apps[0])).sessions.find((s) => s.id === handedBack)!;
+      expect(session.restarts).toBe(restartsBefore + 1);
+      expect((await running(hostA)).filter((id) => id === handedBack)).toHaveLength(1);
+      sessions.set(handedBack, { ...sessions.get(handedBack)!, hostId: 'host-a' });
+    } finally {
+      // The next test needs both hosts, whatever happened here.
+      await stack.restartHost(hostB);
+    }
+    await waitUntil(
+      async () =>
+        (await Promise.all(stack.apps.map(pool))).every(
+          (view) => view.hosts.find((h) => h.id === 'host-b')?.state === 'available',
+        ),
+      20_000,
+      'host B to report again',
+    );
+  });
+
   it('app A killed: app B serves, sessions keep publishing, hosts report to B', async () => {
     const [appA, appB] = stack.apps;
     const onA = [...sessions.entries()].find(([, s]) => s.hostId === 'host-a')!;
@@ -364,5 +425,8 @@ describe('two LiveKit nodes, two apps, two hosts, one PostgreSQL', () => {
     measured.events_after_kill_s = Math.round((performance.now() - spokenAt) / 100) / 10;
     const stopped = await api(appB, 'DELETE', `/api/v1/sessions/${extra.body.id as string}`);
     expect(stopped.status).toBeLessThan(300);
+    // Nothing else died on the way.
+    const exit = await Promise.race([stack.unexpectedExit, Promise.resolve(null)]);
+    expect(exit).toBeNull();
   });
 });

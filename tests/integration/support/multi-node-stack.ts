@@ -21,6 +21,7 @@ import {
   appEnv,
   parseBootstrapOutput,
   workerEnv,
+  type Env,
   type StackEnvOptions,
 } from '../../../scripts/lib/stack-env.mjs';
 import {
@@ -49,6 +50,8 @@ export interface HostInstance {
   name: string;
   url: string;
   process: ManagedProcess;
+  /** Environment it was started with (for a restart). */
+  env: Env;
 }
 
 export interface MultiNodeStack {
@@ -62,6 +65,13 @@ export interface MultiNodeStack {
   unexpectedExit: Promise<UnexpectedExit>;
   /** SIGKILLs one app instance's process group and waits for it to exit. */
   killApp(app: AppInstance): Promise<void>;
+  /**
+   * SIGTERMs a worker host (it drains for WORKER_DRAIN_SECONDS, hands its sessions back in a
+   * last report to every app, and exits) and waits for it to exit.
+   */
+  drainHost(host: HostInstance): Promise<void>;
+  /** Starts a drained host again, same name and settings, and waits for its health check. */
+  restartHost(host: HostInstance): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -234,33 +244,30 @@ export async function startMultiNodeStack(options: MultiNodeOptions): Promise<Mu
       ),
     }));
     const hosts: HostInstance[] = [];
+    const spawnHost = (name: string, env: Env) =>
+      supervisor.spawn(
+        name,
+        process.execPath,
+        ['--import', 'tsx', path.join(root, 'worker', 'main.ts')],
+        {
+          cwd: root,
+          env,
+        },
+      );
     for (const [index, name] of ['host-a', 'host-b'].entries()) {
       const port = await freeTcpPort();
-      const env = workerEnv({
-        ...envFor(nodes[index]!, appUrls[index]!, port),
-        // Its own app first: session events go there while it answers, then to the other.
-        reportUrls: index === 0 ? appUrls : [...appUrls].reverse(),
-      });
-      hosts.push({
-        name,
-        url: `http://127.0.0.1:${port}`,
-        process: supervisor.spawn(
-          name,
-          process.execPath,
-          ['--import', 'tsx', path.join(root, 'worker', 'main.ts')],
-          {
-            cwd: root,
-            env: {
-              ...env,
-              WORKER_NAME: name,
-              WORKER_MAX_SESSIONS: String(options.sessionsPerHost),
-              WORKER_PREWARM: '1',
-              // The test's stop should not wait for sessions to drain.
-              WORKER_DRAIN_SECONDS: '1',
-            },
-          },
-        ),
-      });
+      const env = {
+        ...workerEnv({
+          ...envFor(nodes[index]!, appUrls[index]!, port),
+          // Its own app first: session events go there while it answers, then to the other.
+          reportUrls: index === 0 ? appUrls : [...appUrls].reverse(),
+        }),
+        WORKER_NAME: name,
+        WORKER_MAX_SESSIONS: String(options.sessionsPerHost),
+        WORKER_PREWARM: '1',
+        WORKER_DRAIN_SECONDS: '1',
+      };
+      hosts.push({ name, url: `http://127.0.0.1:${port}`, process: spawnHost(name, env), env });
     }
     await Promise.all([
       ...apps.map((app) =>
@@ -292,6 +299,21 @@ export async function startMultiNodeStack(options: MultiNodeOptions): Promise<Mu
         killed.add(app.name);
         process.kill(-app.process.pid, 'SIGKILL');
         await app.process.exited;
+      },
+      drainHost: async (host) => {
+        killed.add(host.name);
+        // The host process only, as an orchestrator stops a container: the host drains its
+        // session processes itself (a signal to its whole group would end them at once).
+        process.kill(host.process.pid, 'SIGTERM');
+        await host.process.exited;
+      },
+      restartHost: async (host) => {
+        killed.delete(host.name);
+        host.process = spawnHost(host.name, host.env);
+        await waitForHttp(`${host.url}/health`, {
+          what: `${host.name} (/health)`,
+          timeoutMs: healthTimeoutMs,
+        });
       },
       stop: async () => {
         await supervisor.stop({ graceMs: 5_000 });
