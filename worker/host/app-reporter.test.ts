@@ -74,7 +74,7 @@ describe('AppReporter with several app instances', () => {
       appUrls: [first.url, second.url],
       workerSecret: 's3cret-s3cret',
       log,
-      build: async () => report(),
+      build: () => Promise.resolve(report()),
       onStop: (ids) => stopped.push(ids),
       intervalMs: 20,
     });
@@ -95,7 +95,7 @@ describe('AppReporter with several app instances', () => {
       appUrls: [first.url, second.url],
       workerSecret: 's3cret-s3cret',
       log,
-      build: async () => report(),
+      build: () => Promise.resolve(report()),
       onStop: () => undefined,
       intervalMs: 20,
     });
