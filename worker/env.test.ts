@@ -25,6 +25,31 @@ describe('parseWorkerEnv', () => {
     });
   });
 
+  it('reads FACECAST_APP_URL as a comma-separated list of app instances', () => {
+    const parse = (value?: string) =>
+      parseWorkerEnv({ WORKER_SECRET: 'a-long-enough-secret', FACECAST_APP_URL: value });
+    const urls = (value?: string) => {
+      const result = parse(value);
+      if (!result.ok) throw new Error(result.problems.join('; '));
+      return result.env.FACECAST_APP_URL;
+    };
+    expect(urls(undefined)).toEqual(['http://127.0.0.1:3000']);
+    expect(urls('https://app.example.org')).toEqual(['https://app.example.org']);
+    // Order is preference; blanks and empty items are ignored; a repeat counts once.
+    expect(urls(' http://10.0.0.5:3000 , http://10.0.0.6:3000,,http://10.0.0.5:3000 ')).toEqual([
+      'http://10.0.0.5:3000',
+      'http://10.0.0.6:3000',
+    ]);
+    const wrong = parse('http://10.0.0.5:3000,app-b:3000,ftp://x');
+    expect(wrong.ok).toBe(false);
+    if (wrong.ok) return;
+    expect(wrong.problems.join('\n')).toMatch(/FACECAST_APP_URL .*"app-b:3000"/);
+    expect(wrong.problems.join('\n')).toMatch(/"ftp:\/\/x" must start with http/);
+    const none = parse(' , ');
+    expect(none.ok).toBe(false);
+    if (!none.ok) expect(none.problems.join('\n')).toMatch(/FACECAST_APP_URL must name at least/);
+  });
+
   it('reports every wrong variable by name', () => {
     const result = parseWorkerEnv({
       WORKER_SECRET: 'short',

@@ -15,6 +15,45 @@ const intFromEnv = (fallback: number) =>
     .positive('must be positive')
     .default(fallback);
 
+/**
+ * A comma-separated list of the app's base URLs (http or https), in order of preference; blanks
+ * around commas are ignored, a URL named twice counts once.
+ */
+export const appUrlListSchema = z.string().transform((value, context) => {
+  const urls: string[] = [];
+  let invalid = false;
+  for (const item of value.split(',').map((part) => part.trim())) {
+    if (item === '') continue;
+    let url: URL;
+    try {
+      url = new URL(item);
+    } catch {
+      context.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `"${item.slice(0, 100)}" is not a URL such as http://127.0.0.1:3000`,
+      });
+      invalid = true;
+      continue;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      context.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `"${item.slice(0, 100)}" must start with http:// or https://`,
+      });
+      invalid = true;
+      continue;
+    }
+    if (!urls.includes(item)) urls.push(item);
+  }
+  if (urls.length === 0 && !invalid) {
+    context.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: 'must name at least one URL such as http://127.0.0.1:3000',
+    });
+  }
+  return urls;
+});
+
 export const workerEnvSchema = z.object({
   /** Opt-in plugins, comma separated (docs/speech.md): espeak-ng. */
   FACECAST_PLUGINS: pluginListSchema,
@@ -81,11 +120,12 @@ export const workerEnvSchema = z.object({
    * shared volume). Dispatched sessions may read only files under it.
    */
   FACECAST_DATA_DIR: z.string().min(1).default(path.join(process.cwd(), '.data')),
-  /** The app, which the host reports to (capacity, sessions, figures). */
-  FACECAST_APP_URL: z
-    .string()
-    .url('must be a URL such as http://127.0.0.1:3000')
-    .default('http://127.0.0.1:3000'),
+  /**
+   * The app instances, comma separated (docs/deploy.md, "Adding app instances"): the host
+   * reports to every one (capacity, sessions, figures) and sends session events to the first
+   * that answers.
+   */
+  FACECAST_APP_URL: appUrlListSchema.default('http://127.0.0.1:3000'),
   /** Agent name the host registers under with LiveKit; the app dispatches to it. */
   FACECAST_AGENT_NAME: z
     .string()

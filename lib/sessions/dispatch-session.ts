@@ -4,7 +4,7 @@
  * the job on one of them by their reported load. The whole session request travels in the
  * dispatch metadata (protocol/dispatch-metadata.ts), its API key sealed.
  */
-import type { PrismaClient } from '@prisma/client';
+import type { Prisma, PrismaClient } from '@prisma/client';
 import { AgentDispatchClient } from 'livekit-server-sdk';
 import { ApiError } from '@/lib/api/errors';
 import { env } from '@/lib/config/env';
@@ -54,6 +54,12 @@ export interface RedispatchOptions {
   dispatch?: SessionDispatcher;
   dataDir?: string;
   now?: Date;
+  /**
+   * What the row must still say for the claim to hold, e.g. the host it was on: a
+   * re-dispatch clears the host, so a second app instance acting on the same host report
+   * (each host reports to all of them) claims nothing and dispatches nothing.
+   */
+  expect?: Pick<Prisma.SessionWhereInput, 'workerHostId'>;
 }
 
 /**
@@ -82,7 +88,7 @@ export async function redispatchSession(
     // Before the dispatch: the new host may report the session before dispatch() returns.
     // Conditional, so a session the user stopped meanwhile is not brought back.
     const claimed = await prisma.session.updateMany({
-      where: { id: sessionId, status: { in: ['starting', 'live'] } },
+      where: { id: sessionId, status: { in: ['starting', 'live'] }, ...options.expect },
       data: {
         status: 'starting',
         workerHostId: null,

@@ -60,6 +60,7 @@ export async function checkHosts(
     for (const { id } of orphans) {
       const sent = await redispatchSession(prisma, id, `host ${host.id} went silent`, {
         now,
+        expect: { workerHostId: host.id },
         ...(options.dispatch ? { dispatch: options.dispatch } : {}),
       });
       if (sent) result.redispatched.push(id);

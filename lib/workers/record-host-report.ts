@@ -112,10 +112,14 @@ export async function recordHostReport(
     if (becameLive) await sessionStartedWebhook(prisma, row.id);
   }
   for (const sessionId of handBack) {
-    const row = byId.get(sessionId);
-    if (!row || (row.workerHostId && row.workerHostId !== report.hostId)) continue;
+    // Only from the host the session is on record with, and claimed on that condition: each
+    // host reports to every app instance, and only the first to claim it may dispatch it
+    // again (a row with no host could be the re-dispatch another instance just made). One
+    // handed back before any report of it arrived waits for the pickup timeout instead.
+    if (byId.get(sessionId)?.workerHostId !== report.hostId) continue;
     await redispatchSession(prisma, sessionId, `handed back by ${report.hostId}`, {
       now,
+      expect: { workerHostId: report.hostId },
       ...(options.dispatch ? { dispatch: options.dispatch } : {}),
     });
   }

@@ -279,6 +279,31 @@ describe('recordHostReport', () => {
     ).toBe('host-new');
   });
 
+  it('re-dispatches a handed-back session once when two app instances get the report', async () => {
+    // Each host reports to every app instance (worker FACECAST_APP_URL): the same report is
+    // recorded twice, at once and again a moment later.
+    const returned = await newSession({
+      status: 'live',
+      workerHostId: 'host-old',
+      dispatchedAt: t0,
+    });
+    const { calls, dispatch } = recorder();
+    const handBack = hostReport('host-old', {
+      state: 'draining',
+      sessions: [sessionReport(returned.id, returned.roomName)],
+      handBack: [returned.id],
+    });
+    await Promise.all([
+      recordHostReport(db.prisma, handBack, { now: at(1_000), dispatch }),
+      recordHostReport(db.prisma, handBack, { now: at(1_001), dispatch }),
+    ]);
+    await recordHostReport(db.prisma, handBack, { now: at(1_500), dispatch });
+    expect(calls.map((c) => c.roomName)).toEqual([returned.roomName]);
+    expect(
+      (await db.prisma.session.findUniqueOrThrow({ where: { id: returned.id } })).restarts,
+    ).toBe(1);
+  });
+
   it('fails a session the host could not start; a damaged avatar store is rebuilt', async () => {
     const other = await db.prisma.avatar.create({
       data: { userId, name: 'Damaged', sourceType: 'image/png', status: 'ready' },

@@ -2,7 +2,8 @@
  * Debian packages the stack needs, installed with apt when missing: ffmpeg (ffprobe/ffmpeg read
  * uploaded avatar videos; `npm run render` writes MP4), pocketsphinx with its US English model
  * (offline speech recognition for voice input), chromium (browser tests), postgresql
- * (the PostgreSQL run of the data-layer tests), docker-compose (`docker-compose config` of
+ * (the PostgreSQL run of the data-layer tests and the multi-node integration test), redis-server
+ * (LiveKit's multi-node mode in that test), docker-compose (`docker-compose config` of
  * deploy/compose.yaml, the deploy step), and gcc when no C compiler exists (native-addon.mjs
  * builds the frame-store mapping addon with it; it asks for `nativeAddonPackages`).
  */
@@ -20,6 +21,7 @@ export const packageSets = {
       'chromium',
       'ffmpeg',
       'postgresql',
+      'redis-server',
       'pocketsphinx',
       'pocketsphinx-en-us',
       'docker-compose',

@@ -10,6 +10,7 @@ export interface LivekitConfigOptions {
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   development?: boolean;
   webhookUrls?: string[];
+  redisAddress?: string;
 }
 export const DEV_KEYS: { apiKey: string; apiSecret: string };
 export const NAMESPACE_NODE_IP: string;

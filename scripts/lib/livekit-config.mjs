@@ -23,6 +23,8 @@
  * @property {boolean} [development] LiveKit's dev mode (debug HTTP endpoints); tests only
  * @property {string[]} [webhookUrls] where LiveKit posts its signed room events (the app's
  *   /api/livekit/webhook, which takes removed participants out again)
+ * @property {string} [redisAddress] host:port of a Redis server: LiveKit's multi-node mode,
+ *   every node with the same Redis (and keys) is one cluster (docs/deploy.md)
  */
 
 /** Keys of LiveKit's `--dev` mode; used by the tests, never by `npm start`. */
@@ -48,6 +50,7 @@ export function livekitConfig(options) {
     logLevel = 'info',
     development = false,
     webhookUrls = [],
+    redisAddress,
   } = options;
   if (!apiKey || !apiSecret) throw new Error('livekitConfig: apiKey and apiSecret are required');
   /** @type {Record<string, unknown>} */
@@ -70,6 +73,7 @@ export function livekitConfig(options) {
   };
   if (development) config.development = true;
   if (webhookUrls.length > 0) config.webhook = { api_key: apiKey, urls: webhookUrls };
+  if (redisAddress) config.redis = { address: redisAddress };
   return config;
 }
 

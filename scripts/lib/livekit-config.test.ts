@@ -29,6 +29,13 @@ describe('livekitConfig', () => {
     });
   });
 
+  it('joins a multi-node cluster through Redis when given its address', () => {
+    const config = namespaceLivekitConfig({ redisAddress: '127.0.0.1:16379' });
+    expect(config).toMatchObject({ redis: { address: '127.0.0.1:16379' } });
+    expect(toYaml(config)).toContain('redis:\n  address: "127.0.0.1:16379"\n');
+    expect(livekitConfig({ apiKey: 'k', apiSecret: 's' })).not.toHaveProperty('redis');
+  });
+
   it('requires keys', () => {
     expect(() => livekitConfig({ apiKey: '', apiSecret: 's' })).toThrow(/apiKey/);
   });

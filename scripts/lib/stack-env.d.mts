@@ -15,6 +15,7 @@ export interface StackEnvOptions {
   livekit: LivekitEndpoint;
   workerPort: number;
   workerHost?: string;
+  reportUrls?: string[];
 }
 export function workerUrl(options: StackEnvOptions): string;
 export function appEnv(options: StackEnvOptions): Env;

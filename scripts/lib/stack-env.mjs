@@ -20,6 +20,8 @@
  * @property {LivekitEndpoint} livekit
  * @property {number} workerPort
  * @property {string} [workerHost] address the worker binds (default 127.0.0.1)
+ * @property {string[]} [reportUrls] every app instance the worker host reports to (its
+ *   FACECAST_APP_URL list), default `[appUrl]`
  */
 
 /** Variables the launcher sets itself; stale values from the caller's shell must not leak. */
@@ -91,8 +93,8 @@ export function workerEnv(options) {
     WORKER_PORT: String(options.workerPort),
     WORKER_HOST: options.workerHost ?? '127.0.0.1',
     WORKER_SECRET: options.secrets.WORKER_SECRET,
-    // The host reports its capacity and sessions to the app.
-    FACECAST_APP_URL: options.appUrl,
+    // The host reports its capacity and sessions to the app (every instance of it).
+    FACECAST_APP_URL: (options.reportUrls ?? [options.appUrl]).join(','),
   };
 }
 

@@ -54,6 +54,14 @@ describe('appEnv', () => {
 });
 
 describe('workerEnv', () => {
+  it('names every app instance the host reports to, or the one app', () => {
+    expect(workerEnv(options()).FACECAST_APP_URL).toBe('http://localhost:3000');
+    const urls = ['http://10.0.0.5:3000', 'http://10.0.0.6:3000'];
+    expect(workerEnv({ ...options(), reportUrls: urls }).FACECAST_APP_URL).toBe(
+      'http://10.0.0.5:3000,http://10.0.0.6:3000',
+    );
+  });
+
   it('gives the worker the internal LiveKit URL and no database', () => {
     const env = workerEnv(options({ DATABASE_URL: 'postgresql://x/y' }));
     expect(env).toMatchObject({

@@ -84,7 +84,9 @@ export function packagesFor(steps) {
   // pocketsphinx: the worker's offline speech recogniser (worker/listening), tested in unit.
   const required = ['ffmpeg', 'pocketsphinx', 'pocketsphinx-en-us'];
   if (names.has('integration') || names.has('e2e')) required.unshift('chromium');
-  if (names.has('db-postgres')) required.push('postgresql');
+  // The multi-node integration test runs PostgreSQL and Redis (LiveKit's cluster) too.
+  if (names.has('db-postgres') || names.has('integration')) required.push('postgresql');
+  if (names.has('integration')) required.push('redis-server');
   // Debian's docker-compose resolves deploy/compose.yaml (`docker-compose config`).
   if (names.has('deploy')) required.push('docker-compose');
   return { required, optional: [] };

@@ -35,7 +35,7 @@ describe('selectSteps', () => {
 });
 
 describe('packagesFor', () => {
-  it('asks for chromium only when a browser suite runs and postgresql only for its step', () => {
+  it('asks for chromium only when a browser suite runs, postgresql and redis when a step runs them', () => {
     const speech = ['pocketsphinx', 'pocketsphinx-en-us'];
     expect(packagesFor(selectSteps({ only: 'unit' })).required).toEqual(['ffmpeg', ...speech]);
     expect(packagesFor(selectSteps({})).required).toEqual([
@@ -43,7 +43,13 @@ describe('packagesFor', () => {
       'ffmpeg',
       ...speech,
       'postgresql',
+      'redis-server',
       'docker-compose',
+    ]);
+    expect(packagesFor(selectSteps({ only: 'db-postgres' })).required).toEqual([
+      'ffmpeg',
+      ...speech,
+      'postgresql',
     ]);
   });
 

@@ -1,7 +1,10 @@
 /**
  * Sends the host's report to the app (protocol/host-report.ts) every couple of
- * seconds and soon after any change, and applies the app's answer (sessions to stop). An
- * unreachable app is logged once per outage, not on every attempt: sessions keep running.
+ * seconds and soon after any change, and applies the app's answer (sessions to stop). With
+ * several app instances (FACECAST_APP_URL a list) the same report goes to every one at once,
+ * so each has the host's figures and history, and one that is down delays nothing; what any
+ * of them says to stop is stopped. An unreachable app is logged once per outage, not on every
+ * attempt: sessions keep running.
  */
 import type { Logger } from '../log';
 import {
@@ -12,7 +15,8 @@ import {
 } from '../../protocol/host-report';
 
 export interface AppReporterOptions {
-  appUrl: string;
+  /** Base URLs of the app instances; each gets every report. */
+  appUrls: string[];
   workerSecret: string;
   log: Logger;
   build: () => Promise<HostReport>;
@@ -27,7 +31,8 @@ export class AppReporter {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private sending: Promise<void> | undefined;
   private again = false;
-  private reachable: boolean | undefined;
+  /** Per app URL: whether its last report went through (absent: not tried yet). */
+  private readonly reachable = new Map<string, boolean>();
   private closed = false;
 
   constructor(private readonly options: AppReporterOptions) {}
@@ -69,32 +74,46 @@ export class AppReporter {
   }
 
   private async send(): Promise<void> {
+    let report: HostReport;
+    try {
+      report = await this.options.build();
+    } catch (error) {
+      this.options.log.warn({ err: error }, 'could not build the host report');
+      return;
+    }
+    const body = JSON.stringify(report);
+    const answers = await Promise.all(this.options.appUrls.map((url) => this.sendTo(url, body)));
+    const stop = new Set(answers.flatMap((answer) => answer ?? []));
+    if (stop.size > 0) this.options.onStop([...stop]);
+  }
+
+  /** Sends one report to one app; its answer's sessions to stop, or null when it failed. */
+  private async sendTo(appUrl: string, body: string): Promise<string[] | null> {
     const { log } = this.options;
     try {
-      const report = await this.options.build();
-      const response = await fetch(new URL(HOST_REPORT_PATH, this.options.appUrl), {
+      const response = await fetch(new URL(HOST_REPORT_PATH, appUrl), {
         method: 'POST',
         headers: {
           authorization: `Bearer ${this.options.workerSecret}`,
           'content-type': 'application/json',
         },
-        body: JSON.stringify(report),
+        body,
         signal: AbortSignal.timeout(5_000),
       });
       if (!response.ok) throw new Error(`app answered ${response.status}`);
       const answer = hostReportResponseSchema.parse(await response.json());
-      if (this.reachable !== true)
-        log.info({ appUrl: this.options.appUrl }, 'reporting to the app');
-      this.reachable = true;
-      if (answer.stop.length > 0) this.options.onStop(answer.stop);
+      if (this.reachable.get(appUrl) !== true) log.info({ appUrl }, 'reporting to the app');
+      this.reachable.set(appUrl, true);
+      return answer.stop;
     } catch (error) {
-      if (this.reachable !== false) {
+      if (this.reachable.get(appUrl) !== false) {
         log.warn(
-          { err: error, appUrl: this.options.appUrl },
+          { err: error, appUrl },
           'cannot report to the app; sessions keep running, retrying',
         );
       }
-      this.reachable = false;
+      this.reachable.set(appUrl, false);
+      return null;
     }
   }
 }

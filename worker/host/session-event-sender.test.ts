@@ -46,7 +46,11 @@ afterEach(async () => {
 describe('SessionEventSender', () => {
   it('sends events in order with the worker secret, batching what arrives meanwhile', async () => {
     const app = await fakeApp();
-    const sender = new SessionEventSender({ appUrl: app.url, workerSecret: 's3cret-s3cret', log });
+    const sender = new SessionEventSender({
+      appUrls: [app.url],
+      workerSecret: 's3cret-s3cret',
+      log,
+    });
     for (let i = 0; i < 20; i++)
       sender.add('s1', { type: 'state', state: i % 2 ? 'idle' : 'speaking' });
     await until(() => app.batches.flatMap((b) => b.events).length === 20);
@@ -63,7 +67,7 @@ describe('SessionEventSender', () => {
     const app = await fakeApp();
     app.state.down = true;
     const sender = new SessionEventSender({
-      appUrl: app.url,
+      appUrls: [app.url],
       workerSecret: 's3cret-s3cret',
       log,
       retryMs: 20,
@@ -85,7 +89,7 @@ describe('SessionEventSender', () => {
     const app = await fakeApp();
     app.state.down = true;
     const sender = new SessionEventSender({
-      appUrl: app.url,
+      appUrls: [app.url],
       workerSecret: 's3cret-s3cret',
       log,
       maxQueued: 3,
@@ -108,7 +112,11 @@ describe('SessionEventSender', () => {
 describe('SessionEventSender batches', () => {
   it('keeps each request small', async () => {
     const app = await fakeApp();
-    const sender = new SessionEventSender({ appUrl: app.url, workerSecret: 's3cret-s3cret', log });
+    const sender = new SessionEventSender({
+      appUrls: [app.url],
+      workerSecret: 's3cret-s3cret',
+      log,
+    });
     app.state.down = true;
     const long = 'x'.repeat(15_000);
     for (let i = 0; i < 60; i++)
@@ -145,7 +153,7 @@ describe('SessionEventSender refusals', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     const sender = new SessionEventSender({
-      appUrl: `http://127.0.0.1:${port}`,
+      appUrls: [`http://127.0.0.1:${port}`],
       workerSecret: 's3cret-s3cret',
       log,
       retryMs: 10,
@@ -155,6 +163,72 @@ describe('SessionEventSender refusals', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     // Each refused once (the first went alone, the second after it), never sent again.
     expect(refused).toHaveLength(2);
+    await sender.close();
+  });
+});
+
+describe('SessionEventSender with several app instances', () => {
+  it('sends to the first that answers and moves on when it fails, losing nothing', async () => {
+    const first = await fakeApp();
+    const second = await fakeApp();
+    const sender = new SessionEventSender({
+      appUrls: [first.url, second.url],
+      workerSecret: 's3cret-s3cret',
+      log,
+      retryMs: 10,
+    });
+    sender.add('s1', { type: 'error', code: 'llm_failed', message: 'm0' });
+    await until(() => first.batches.length === 1);
+    expect(second.batches).toHaveLength(0);
+
+    // The first instance is gone (its port closed): the next batch goes to the second at once.
+    const firstServer = servers[0]!;
+    firstServer.closeAllConnections();
+    await new Promise((resolve) => firstServer.close(resolve));
+    sender.add('s1', { type: 'error', code: 'llm_failed', message: 'm1' });
+    sender.add('s1', { type: 'error', code: 'llm_failed', message: 'm2' });
+    await until(() => second.batches.flatMap((b) => b.events).length === 2);
+
+    // It stays with the one that answers, even when the first would answer again.
+    const messages = (app: typeof first) =>
+      app.batches
+        .flatMap((b) => b.events)
+        .map((e) => (e.event.type === 'error' ? e.event.message : ''));
+    sender.add('s1', { type: 'error', code: 'llm_failed', message: 'm3' });
+    await until(() => messages(second).includes('m3'));
+    expect(messages(first)).toEqual(['m0']);
+    expect(messages(second)).toEqual(['m1', 'm2', 'm3']);
+    await sender.close();
+  });
+
+  it('goes round to the first when the one it uses fails, and waits when all fail', async () => {
+    const first = await fakeApp();
+    const second = await fakeApp();
+    const sender = new SessionEventSender({
+      appUrls: [first.url, second.url],
+      workerSecret: 's3cret-s3cret',
+      log,
+      retryMs: 20,
+      maxRetryMs: 20,
+    });
+    first.state.down = true;
+    sender.add('s1', { type: 'state', state: 'speaking' });
+    await until(() => second.batches.length === 1);
+    second.state.down = true;
+    first.state.down = false;
+    sender.add('s1', { type: 'state', state: 'idle' });
+    await until(() => first.batches.length === 1);
+
+    // Both answer 503: the event waits and arrives once one is back.
+    first.state.down = true;
+    sender.add('s1', { type: 'state', state: 'listening' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(first.batches.length + second.batches.length).toBe(2);
+    second.state.down = false;
+    await until(() => second.batches.length === 2);
+    expect(second.batches[1]!.events.map((e) => e.event)).toEqual([
+      { type: 'state', state: 'listening' },
+    ]);
     await sender.close();
   });
 });

@@ -4,6 +4,11 @@
  * everything that arrived meanwhile goes in the next. An unreachable app is retried with a
  * growing pause; events wait in a bounded queue (the oldest go first when it overflows, and
  * that is logged), so a long outage costs memory it can spare, not the session.
+ *
+ * With several app instances (FACECAST_APP_URL a list; they share one database, so any of
+ * them stores an event for all) a batch goes to one: the one that took the last batch, or,
+ * when it fails, the next in the list, round to the first. Only when every app failed does the
+ * batch wait for a retry.
  */
 import type { Logger } from '../log';
 import {
@@ -14,7 +19,8 @@ import {
 import { randomUUID } from 'node:crypto';
 
 export interface SessionEventSenderOptions {
-  appUrl: string;
+  /** Base URLs of the app instances, in order of preference. */
+  appUrls: string[];
   workerSecret: string;
   log: Logger;
   /** Most events kept while the app is unreachable. */
@@ -48,8 +54,12 @@ export class SessionEventSender {
   private closed = false;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private idle: (() => void) | undefined;
+  /** Index in appUrls of the app that took the last batch (tried first). */
+  private current = 0;
 
-  constructor(private readonly options: SessionEventSenderOptions) {}
+  constructor(private readonly options: SessionEventSenderOptions) {
+    if (options.appUrls.length === 0) throw new Error('SessionEventSender: no app URL');
+  }
 
   /** Queues one event of a session and sends it at once unless a send is in flight. */
   add(sessionId: string, event: SessionEvent, at = Date.now()): void {
@@ -108,13 +118,34 @@ export class SessionEventSender {
     this.retryTimer.unref();
   }
 
-  /**
-   * Whether the batch is done with: delivered, or refused as invalid (a 4xx other than
-   * 401/408/429: sending it again would fail the same way, and would block every later one).
-   */
+  /** Whether the batch is done with: one app after the other until one takes it. */
   private async send(events: ReportedSessionEvent[]): Promise<boolean> {
+    const { appUrls } = this.options;
+    for (let tried = 0; tried < appUrls.length; tried++) {
+      const index = (this.current + tried) % appUrls.length;
+      const appUrl = appUrls[index]!;
+      if (await this.sendTo(appUrl, events, tried === 0)) {
+        if (index !== this.current)
+          this.options.log.info({ appUrl }, 'session events go to another app instance');
+        this.current = index;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether one app is done with the batch: delivered, or refused as invalid (a 4xx other
+   * than 401/408/429: sending it again would fail the same way, and would block every later
+   * one). `first`: the first app tried for this batch (its failure is logged once per outage).
+   */
+  private async sendTo(
+    appUrl: string,
+    events: ReportedSessionEvent[],
+    first: boolean,
+  ): Promise<boolean> {
     try {
-      const response = await fetch(new URL(SESSION_EVENTS_PATH, this.options.appUrl), {
+      const response = await fetch(new URL(SESSION_EVENTS_PATH, appUrl), {
         method: 'POST',
         headers: {
           authorization: `Bearer ${this.options.workerSecret}`,
@@ -135,9 +166,9 @@ export class SessionEventSender {
       if (!response.ok) throw new Error(`app answered ${status}`);
       return true;
     } catch (error) {
-      if (this.failures === 0) {
+      if (this.failures === 0 && first) {
         this.options.log.warn(
-          { err: error, appUrl: this.options.appUrl, queued: this.queue.length },
+          { err: error, appUrl, queued: this.queue.length },
           'cannot send session events to the app; retrying',
         );
       }

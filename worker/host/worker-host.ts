@@ -99,7 +99,7 @@ export async function startWorkerHost(options: WorkerHostOptions): Promise<Runni
 
   // Conversation events of this host's sessions go to the app as they happen.
   const events = new SessionEventSender({
-    appUrl: env.FACECAST_APP_URL,
+    appUrls: env.FACECAST_APP_URL,
     workerSecret: env.WORKER_SECRET,
     log,
   });
@@ -216,7 +216,7 @@ export async function startWorkerHost(options: WorkerHostOptions): Promise<Runni
   const metricsUrl = `http://${env.WORKER_HOST}:${port}/metrics`;
 
   reporter = new AppReporter({
-    appUrl: env.FACECAST_APP_URL,
+    appUrls: env.FACECAST_APP_URL,
     workerSecret: env.WORKER_SECRET,
     log,
     // Runs every report interval whether or not the app answers: the memory check rides on it.
