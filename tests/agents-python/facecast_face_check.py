@@ -6,7 +6,8 @@ lk.publish_on_behalf), starts the face with POST /api/v1/agent-sessions, and spe
 livekit-agents' own DataStreamAudioOutput; a viewer in the room measures what it hears.
 
 Environment: LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET, FACECAST_URL, FACECAST_API_KEY,
-FACECAST_AVATAR_ID, FACECAST_SPEECH_WAV (a mono 16-bit WAV of one sentence).
+FACECAST_AVATAR_ID, FACECAST_SPEECH_WAV (a mono 16-bit WAV of one sentence),
+FACECAST_TEST_REGIONS (the avatar's mouth and a box far from the face, as the Node test has them).
 Prints one line per check and, last, `checks: N passed, N failed`; exits 1 on any failure.
 With FACECAST_TEST_JUNIT_FILE set, also writes the checks there as a JUnit report.
 """
@@ -121,6 +122,32 @@ class Listener:
         return self._silence(read, quiet_s)
 
 
+class Picture:
+    """The face's latest video frame at the viewer, as an RGBA array."""
+
+    def __init__(self) -> None:
+        self.latest: np.ndarray | None = None
+
+    async def run(self, track: rtc.RemoteVideoTrack) -> None:
+        stream = rtc.VideoStream(track, format=rtc.VideoBufferType.RGBA)
+        try:
+            async for event in stream:
+                frame = event.frame
+                pixels = np.frombuffer(frame.data, dtype=np.uint8)
+                self.latest = pixels.reshape(frame.height, frame.width, 4).copy()
+        finally:
+            await stream.aclose()
+
+
+def region_diff(a: np.ndarray, b: np.ndarray, box: dict, size_px: int) -> float:
+    """Mean absolute RGB difference of two frames inside `box` (in avatar pixels)."""
+    scale = a.shape[1] / size_px
+    y0, y1 = round(box["y0"] * scale), round(box["y1"] * scale)
+    x0, x1 = round(box["x0"] * scale), round(box["x1"] * scale)
+    diff = a[y0:y1, x0:x1, :3].astype(np.int16) - b[y0:y1, x0:x1, :3].astype(np.int16)
+    return float(np.abs(diff).mean()) if diff.size else 0.0
+
+
 def write_junit() -> None:
     target = os.environ.get("FACECAST_TEST_JUNIT_FILE")
     if not target:
@@ -166,11 +193,17 @@ async def main() -> int:
     await agent.connect(livekit_url, token(agent_identity))
     viewer = rtc.Room()
     listener = Listener()
+    picture = Picture()
+    regions = json.loads(env["FACECAST_TEST_REGIONS"])
     tasks: list[asyncio.Task] = []
 
     def on_track(track: rtc.Track, _pub, participant: rtc.RemoteParticipant) -> None:
-        if participant.identity == face_identity and isinstance(track, rtc.RemoteAudioTrack):
+        if participant.identity != face_identity:
+            return
+        if isinstance(track, rtc.RemoteAudioTrack):
             tasks.append(asyncio.ensure_future(listener.run(track)))
+        elif isinstance(track, rtc.RemoteVideoTrack):
+            tasks.append(asyncio.ensure_future(picture.run(track)))
 
     viewer.on("track_subscribed", on_track)
     await viewer.connect(livekit_url, token("py-viewer"))
@@ -196,6 +229,7 @@ async def main() -> int:
     finished: list = []
     output.on("playback_finished", finished.append)
     await wait_for(lambda: listener.levels, 30, "the face's audio at the viewer")
+    await wait_for(lambda: picture.latest is not None, 30, "the face's video at the viewer")
     await asyncio.sleep(1.0)
 
     async def speak(pcm: np.ndarray) -> float:
@@ -211,9 +245,25 @@ async def main() -> int:
         return first
 
     # A whole sentence: heard, finished with its length, not interrupted; wait_for_playout ends.
+    idle = picture.latest
     sent_at = await speak(sentence)
     heard_at = await wait_for(lambda: listener.first_loud_after(sent_at), 10, "speech")
     check("the viewer hears the agent's speech", True, f"{(heard_at - sent_at) * 1000:.0f} ms after the first chunk")
+    # The mouth moves while it speaks, and far more than a region away from the face.
+    mouth = far = 0.0
+    for _ in range(15):
+        await asyncio.sleep(0.08)
+        frame = picture.latest
+        if frame is None or idle is None or frame.shape != idle.shape:
+            continue
+        diff = region_diff(frame, idle, regions["mouth"], regions["sizePx"])
+        if diff > mouth:
+            mouth, far = diff, region_diff(frame, idle, regions["far"], regions["sizePx"])
+    check(
+        "the mouth region moves while the agent speaks",
+        mouth > 8 and mouth > far * 4 + 2,
+        f"mouth diff {mouth:.1f}, far from the face {far:.1f}",
+    )
     event = await asyncio.wait_for(output.wait_for_playout(), 20)
     check(
         "playback_finished reports the sentence's length, not interrupted",
