@@ -39,12 +39,16 @@ export function installFirstFrameClock(context: BrowserContext): Promise<void> {
   });
 }
 
-/** Click → first frame of the widget whose frame is `frame`, ms (waits for the frame). */
+/**
+ * Click → first frame of the widget whose frame is `frame`, ms (waits for the frame), and
+ * the part of it after the widget asked for its session (`POST /api/embed/:key/session`, from
+ * the frame's resource timing): the session start, LiveKit and the worker, without the page.
+ */
 export async function readFirstFrameDelay(
   page: Page,
   frame: Frame,
   timeoutMs = 60_000,
-): Promise<number> {
+): Promise<{ clickMs: number; sessionMs: number }> {
   const clickAt = await page.evaluate(() => (window as unknown as Clock).facecastClickAt);
   expect(clickAt, 'the launcher click was not seen').toEqual(expect.any(Number));
   let firstFrameAt: number | undefined;
@@ -57,5 +61,12 @@ export async function readFirstFrameDelay(
       { timeout: timeoutMs, message: 'the widget presented no video frame' },
     )
     .toEqual(expect.any(Number));
-  return firstFrameAt! - clickAt!;
+  const sessionAt = await frame.evaluate(() => {
+    const start = performance
+      .getEntriesByType('resource')
+      .find((entry) => /^\/api\/embed\/[^/]+\/session$/.test(new URL(entry.name).pathname));
+    return start ? performance.timeOrigin + start.startTime : undefined;
+  });
+  expect(sessionAt, 'the widget never asked for its session').toEqual(expect.any(Number));
+  return { clickMs: firstFrameAt! - clickAt!, sessionMs: firstFrameAt! - sessionAt! };
 }

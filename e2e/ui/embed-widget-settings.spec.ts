@@ -132,13 +132,21 @@ test('the owner’s settings: dark on the left, no microphone, a greeting shown 
     // Click → the widget's first video frame, as the visitor sees it.
     const frameHandle = await page.locator('iframe[data-facecast-frame]').elementHandle();
     const widgetFrame = await frameHandle!.contentFrame();
-    const firstFrameMs = await readFirstFrameDelay(page, widgetFrame!);
-    console.log(`widget: launcher click → first video frame ${Math.round(firstFrameMs)} ms`);
-    test.info().annotations.push({
-      type: 'click → first frame (ms)',
-      description: String(Math.round(firstFrameMs)),
-    });
-    expect(firstFrameMs).toBeGreaterThan(0);
+    const firstFrame = await readFirstFrameDelay(page, widgetFrame!);
+    const firstFrameMs = firstFrame.clickMs;
+    console.log(
+      `widget: launcher click → first video frame ${Math.round(firstFrameMs)} ms ` +
+        `(${Math.round(firstFrame.sessionMs)} ms of it after the session request)`,
+    );
+    test.info().annotations.push(
+      { type: 'click → first frame (ms)', description: String(Math.round(firstFrameMs)) },
+      {
+        type: 'session request → first frame (ms)',
+        description: String(Math.round(firstFrame.sessionMs)),
+      },
+    );
+    expect(firstFrame.sessionMs).toBeGreaterThan(0);
+    expect(firstFrame.sessionMs).toBeLessThan(firstFrameMs);
     expect(firstFrameMs, 'click → first video frame of the widget, ms').toBeLessThan(
       FIRST_FRAME_BOUND_MS,
     );
