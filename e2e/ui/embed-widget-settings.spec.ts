@@ -108,6 +108,7 @@ test('the owner’s settings: dark on the left, no microphone, a greeting shown 
     launcherLabel: 'Ask us',
     microphone: false,
     allowSay: false,
+    maxMinutes: 7,
   });
   shop.setPage(shopPage(snippet(settings.embedKey)));
   const known = (await widgetSessions(owner.api)).map((s) => s.id);
@@ -123,7 +124,19 @@ test('the owner’s settings: dark on the left, no microphone, a greeting shown 
     await expect(launcher).toHaveCSS('left', '20px');
     expect((await launcher.boundingBox())?.x).toBe(20);
 
+    // The frame's session request (POST /api/embed/:key/session): its grant says when it ends.
+    const grantResponse = page.waitForResponse(
+      (response) =>
+        response.request().method() === 'POST' &&
+        /^\/api\/embed\/[^/]+\/session$/.test(new URL(response.url()).pathname),
+    );
     await launcher.click();
+    const grant = (await (await grantResponse).json()) as { kind: string; endsBy: string | null };
+    expect(grant.kind).toBe('session');
+    // The owner's longest length (7 minutes) from the start, not the 10-minute token's life.
+    const endsIn = Date.parse(grant.endsBy ?? '') - Date.now();
+    expect(endsIn).toBeGreaterThan(6 * 60_000);
+    expect(endsIn).toBeLessThanOrEqual(7 * 60_000);
     const panel = page.locator('[data-facecast-panel]');
     await expect(panel).toBeVisible();
     expect((await panel.boundingBox())?.x).toBe(20);
