@@ -28,15 +28,19 @@ import {
 const STARTS_PER_IP = 2;
 
 let db: TestDatabase;
+let restoreEnv = () => {};
 
 beforeAll(async () => {
-  setTestEnv('widget-session', {
+  restoreEnv = setTestEnv('widget-session', {
     LIVEKIT_URL: 'ws://127.0.0.1:9',
     FACECAST_WIDGET_STARTS_PER_MINUTE: String(STARTS_PER_IP),
   });
   db = await createTestDatabase();
 }, 60_000);
-afterAll(() => db.destroy());
+afterAll(async () => {
+  restoreEnv();
+  await db.destroy();
+});
 
 /** An owner whose avatar is embedded and live in a broadcast visitors may join. */
 async function embeddedBroadcast(email: string, microphone = false) {

@@ -28,6 +28,7 @@ vi.mock('next-auth', async (importOriginal) => ({
 const TOKENS_PER_MINUTE = 3;
 
 let db: TestDatabase;
+let restoreEnv = () => {};
 let watch: typeof WatchRoute;
 let join: typeof JoinRoute;
 let sessionTokens: typeof SessionTokensRoute;
@@ -40,7 +41,7 @@ let otherKey: string;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  setTestEnv('token-limits', {
+  restoreEnv = setTestEnv('token-limits', {
     FACECAST_DATA_DIR: db.dataDir,
     LIVEKIT_URL: 'ws://127.0.0.1:9',
     FACECAST_TOKENS_PER_MINUTE: String(TOKENS_PER_MINUTE),
@@ -73,6 +74,7 @@ beforeAll(async () => {
   sessionTokens = await import('@/app/api/v1/sessions/[id]/tokens/route');
 }, 60_000);
 afterAll(async () => {
+  restoreEnv();
   delete (globalThis as { facecastDb?: unknown }).facecastDb;
   await db.destroy();
 });

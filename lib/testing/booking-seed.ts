@@ -6,13 +6,25 @@ import { randomBytes } from 'node:crypto';
 import type { Booking, PrismaClient } from '@prisma/client';
 import { createUser } from '@/lib/users/create-user';
 
-/** The environment `env()` needs in data-layer tests, plus any extra variables. */
-export function setTestEnv(name: string, extra: Record<string, string> = {}): void {
-  Object.assign(process.env, {
+/**
+ * The environment `env()` needs in data-layer tests, plus any extra variables. Returns what
+ * puts the variables back as they were: the db test files share one process (vitest
+ * `singleFork`), so a limit one file lowers must not reach the files after it.
+ */
+export function setTestEnv(name: string, extra: Record<string, string> = {}): () => void {
+  const values: Record<string, string> = {
     AUTH_SECRET: `${name}-test-secret-`.padEnd(40, 'x'),
     WORKER_SECRET: `${name}-test-worker`.padEnd(16, 'x'),
     ...extra,
-  });
+  };
+  const before = Object.fromEntries(Object.keys(values).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, values);
+  return () => {
+    for (const [key, value] of Object.entries(before)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
 }
 
 /** An account with one avatar marked ready. */

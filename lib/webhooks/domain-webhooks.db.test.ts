@@ -21,6 +21,7 @@ import type { WebhookEvent, WebhookPayload } from './events';
 const MINUTE = 60_000;
 
 let db: TestDatabase;
+let restoreEnv = () => {};
 let owner: { userId: string; avatarId: string };
 let apiKey: string;
 let bookings: typeof BookingsRoute;
@@ -28,7 +29,7 @@ let booking: typeof BookingRoute;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  setTestEnv('domain-webhooks', {
+  restoreEnv = setTestEnv('domain-webhooks', {
     FACECAST_DATA_DIR: db.dataDir,
     LIVEKIT_URL: 'ws://127.0.0.1:9',
     FACECAST_BOOKABLE_SLOTS: '4',
@@ -44,6 +45,7 @@ beforeAll(async () => {
   booking = await import('@/app/api/v1/bookings/[id]/route');
 }, 60_000);
 afterAll(async () => {
+  restoreEnv();
   delete (globalThis as { facecastDb?: unknown }).facecastDb;
   await db.destroy();
 });
