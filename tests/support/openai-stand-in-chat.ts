@@ -7,7 +7,7 @@ import type http from 'node:http';
 import {
   FAILURE_STATUS,
   now,
-  sendError,
+  parseJsonBody,
   sendFailure,
   sendJson,
   sleep,
@@ -96,18 +96,8 @@ export function createChatRoute(
     res: http.ServerResponse,
     raw: Buffer,
   ): Promise<void> {
-    let body: ChatRequestRecord['body'];
-    try {
-      body = JSON.parse(raw.toString('utf8')) as ChatRequestRecord['body'];
-    } catch {
-      return sendError(
-        res,
-        400,
-        'The request body is not valid JSON',
-        'invalid_request_error',
-        'invalid_json',
-      );
-    }
+    const body = parseJsonBody<ChatRequestRecord['body']>(res, raw);
+    if (body === undefined) return;
     const record: ChatRequestRecord = {
       body,
       headers: req.headers,

@@ -57,6 +57,25 @@ export function sendError(
   sendJson(res, status, { error: { message, type, code } });
 }
 
+/**
+ * The request body parsed as JSON, or `undefined` after answering 400 `invalid_json` (as the
+ * real API does) when it is not JSON.
+ */
+export function parseJsonBody<T>(res: http.ServerResponse, raw: Buffer): T | undefined {
+  try {
+    return JSON.parse(raw.toString('utf8')) as T;
+  } catch {
+    sendError(
+      res,
+      400,
+      'The request body is not valid JSON',
+      'invalid_request_error',
+      'invalid_json',
+    );
+    return undefined;
+  }
+}
+
 /** A status failure's error; a 401 echoes the Authorization header, as some servers do. */
 export function sendFailure(
   res: http.ServerResponse,

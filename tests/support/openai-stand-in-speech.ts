@@ -12,6 +12,7 @@ import { encodeWav } from '../../worker/tts/wav';
 import {
   FAILURE_STATUS,
   now,
+  parseJsonBody,
   sendError,
   sendFailure,
   sleep,
@@ -85,18 +86,8 @@ export function createSpeechRoute(events: EventEmitter<StandInEventMap>): {
     res: http.ServerResponse,
     raw: Buffer,
   ): Promise<void> {
-    let body: SpeechRecord['body'];
-    try {
-      body = JSON.parse(raw.toString('utf8')) as SpeechRecord['body'];
-    } catch {
-      return sendError(
-        res,
-        400,
-        'The request body is not valid JSON',
-        'invalid_request_error',
-        'invalid_json',
-      );
-    }
+    const body = parseJsonBody<SpeechRecord['body']>(res, raw);
+    if (body === undefined) return;
     const record: SpeechRecord = { body, headers: req.headers, receivedAt: now() };
     const index = speechRequests.push(record) - 1;
     events.emit('speech.request', { index, at: record.receivedAt });
