@@ -29,7 +29,7 @@ import {
   waitFor,
   type LiveSession,
 } from './pool-session';
-import { percentile, round } from './stats';
+import { loadAverages, percentile, round } from './stats';
 
 type Figures = Record<string, number | string | null>;
 type Progress = (message: string) => void;
@@ -72,10 +72,7 @@ export async function faultsBench(): Promise<Figures> {
       ...hostKill,
       ...appKill,
       load_average_at_start: round(loadAtStart, 2),
-      load_average: os
-        .loadavg()
-        .map((l) => round(l, 2))
-        .join(' '),
+      load_average: loadAverages(),
     };
   } finally {
     await platform.stop();

@@ -23,7 +23,7 @@ import {
   type LiveSession,
 } from './pool-session';
 import { runBenchInNamespace } from './in-namespace';
-import { percentile, round } from './stats';
+import { loadAverages, percentile, round } from './stats';
 
 const MEASURE_MS = 10_000;
 const SETTLE_MS = 3_000;
@@ -79,10 +79,7 @@ export async function poolBench(): Promise<Figures> {
       recovery_session_alive_9s_after: `${recovery.filter((r) => r.aliveAfter).length}/${recovery.length}`,
       recovery_restarts_per_kill: recovery.map((r) => r.restarts).join(' '),
       load_average_at_start: round(loadAtStart, 2),
-      load_average: os
-        .loadavg()
-        .map((l) => round(l, 2))
-        .join(' '),
+      load_average: loadAverages(),
     };
   } finally {
     await platform.stop();

@@ -1,3 +1,5 @@
+import os from 'node:os';
+
 /** Percentile of already-sorted samples (nearest rank), p in 0..100. */
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -17,3 +19,10 @@ export function percentileMs(values: number[], p: number): number | null {
 }
 
 export const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+
+/** The machine's 1, 5 and 15 minute load averages, as one string for a benchmark's figures. */
+export const loadAverages = (): string =>
+  os
+    .loadavg()
+    .map((l) => round(l, 2))
+    .join(' ');

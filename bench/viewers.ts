@@ -23,7 +23,7 @@ import {
   waitFor,
   type LiveSession,
 } from './pool-session';
-import { percentile, round } from './stats';
+import { loadAverages, percentile, round } from './stats';
 import { ensureViewerLoad } from './viewer-load-build';
 
 const MIN_FPS = 24;
@@ -88,10 +88,7 @@ export async function viewersBench(): Promise<Figures> {
       max_viewers_cap: max,
       freeze_threshold_ms: FREEZE_MS,
       load_average_at_start: round(loadAtStart, 2),
-      load_average: os
-        .loadavg()
-        .map((l) => round(l, 2))
-        .join(' '),
+      load_average: loadAverages(),
     };
   } finally {
     await subscribers?.stop().catch(() => undefined);
