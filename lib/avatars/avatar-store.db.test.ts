@@ -1,6 +1,7 @@
 import { open, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { avatarSettled } from '@/lib/testing/avatar-settled';
 import { createTestDatabase, type TestDatabase } from '@/lib/testing/test-database';
 import { createUser } from '@/lib/users/create-user';
 import { openFrameStore } from '@/worker/frame-store/read-frame-store';
@@ -32,16 +33,6 @@ async function readyPortraitAvatar(name: string) {
   });
   expect(avatar.status, avatar.error ?? '').toBe('ready');
   return avatar;
-}
-
-/** Waits until the avatar has left `preparing`. */
-async function settled(id: string) {
-  for (let i = 0; i < 600; i++) {
-    const avatar = await db.prisma.avatar.findUniqueOrThrow({ where: { id } });
-    if (avatar.status !== 'preparing') return avatar;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`avatar ${id} still preparing`);
 }
 
 describe('avatar frame stores', () => {
@@ -134,7 +125,7 @@ describe('avatar frame stores', () => {
     expect(during.stage).toMatch(/Rebuilding/);
 
     for (const id of [avatar.id, legacy.id]) {
-      const done = await settled(id);
+      const done = await avatarSettled(db.prisma, id);
       expect(done.status, done.error ?? '').toBe('ready');
       expect(await checkFrameStore(db.dataDir, done)).toEqual({ ok: true, frameCount: 1 });
     }

@@ -8,6 +8,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { avatarSettled } from '@/lib/testing/avatar-settled';
 import { createTestDatabase, type TestDatabase } from '@/lib/testing/test-database';
 import { createUser } from '@/lib/users/create-user';
 import { avatarDir, partPath, sourcePath } from './avatar-files';
@@ -34,16 +35,6 @@ const uploadRow = (name: string) =>
     data: { userId, name, sourceType: 'image/jpeg', sourceKind: 'image', stage: STAGES.queued },
   });
 
-/** Waits until the avatar has left `preparing`. */
-async function settled(id: string) {
-  for (let i = 0; i < 600; i++) {
-    const avatar = await db.prisma.avatar.findUniqueOrThrow({ where: { id } });
-    if (avatar.status !== 'preparing') return avatar;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`avatar ${id} still preparing`);
-}
-
 describe('the app killed mid-upload', () => {
   it('writes the upload beside its final name and renames it: no .part file stays', async () => {
     const avatar = await createAvatar(db.prisma, {
@@ -57,7 +48,7 @@ describe('the app killed mid-upload', () => {
     expect(files).toContain('source.jpg');
     expect(files.filter((file) => file.endsWith('.part'))).toEqual([]);
     // Let its preparation finish before the next test lays out its own leftovers.
-    expect((await settled(avatar.id)).status).toBe('ready');
+    expect((await avatarSettled(db.prisma, avatar.id)).status).toBe('ready');
   }, 120_000);
 
   it('on start, removes an avatar whose file was half written, or never written, row and files', async () => {
@@ -103,7 +94,7 @@ describe('the app killed mid-preparation', () => {
     expect(queued).toBe(1);
     const during = await db.prisma.avatar.findUniqueOrThrow({ where: { id: avatar.id } });
     expect(during).toMatchObject({ status: 'preparing', progress: 0, stage: STAGES.queued });
-    const done = await settled(avatar.id);
+    const done = await avatarSettled(db.prisma, avatar.id);
     expect(done.status, done.error ?? '').toBe('ready');
     expect(await checkFrameStore(db.dataDir, done)).toEqual({ ok: true, frameCount: 1 });
     expect(readdirSync(path.join(dir, 'store')).sort()).toEqual(['frames.frames', 'frames.json']);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAvatar } from '@/lib/avatars/create-avatar';
 import { loadDemoPortrait } from '@/lib/avatars/demo-portrait';
+import { avatarSettled } from '@/lib/testing/avatar-settled';
 import { createTestDatabase, type TestDatabase } from '@/lib/testing/test-database';
 import { createUser } from '@/lib/users/create-user';
 import { startSession } from './start-session';
@@ -45,12 +46,7 @@ describe('startSession', () => {
     const after = await db.prisma.avatar.findUniqueOrThrow({ where: { id: avatar.id } });
     expect(after.status).toBe('preparing');
 
-    for (let i = 0; i < 300; i++) {
-      const current = await db.prisma.avatar.findUniqueOrThrow({ where: { id: avatar.id } });
-      if (current.status !== 'preparing') break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    const rebuilt = await db.prisma.avatar.findUniqueOrThrow({ where: { id: avatar.id } });
+    const rebuilt = await avatarSettled(db.prisma, avatar.id, 30_000);
     expect(rebuilt.status, rebuilt.error ?? '').toBe('ready');
   });
 });
