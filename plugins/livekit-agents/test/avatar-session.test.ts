@@ -15,6 +15,7 @@ import { initializeLogger, voice } from '@livekit/agents';
 import { AudioFrame, Room, TrackKind, dispose } from '@livekit/rtc-node';
 import { AccessToken } from 'livekit-server-sdk';
 import { AvatarSession, FacecastError } from '@facecast/livekit-agents';
+import { required } from './support/env.js';
 import {
   SPEECH_RMS,
   firstLoudAfter,
@@ -26,13 +27,6 @@ import {
 import { joinAsViewer, type Level, type RgbaFrame, type Viewer } from './support/viewer.js';
 import { readWav } from './support/wav.js';
 import { sleep, waitUntil, within } from './support/wait.js';
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value)
-    throw new Error(`${name} is not set: run this through \`npm test -- --only agents-plugin\``);
-  return value;
-}
 
 const FRAME_MS = 20;
 /** clearBuffer → silence at the viewer, ms (the goal is 150: see the clear test). */

@@ -35,19 +35,13 @@ import {
   type BrowserSettings,
   type BrowserViewer,
 } from './support/browser-viewer.js';
+import { required } from './support/env.js';
 import { SPEECH_RMS, firstLoudAfter } from './support/measures.js';
 import { publishMicrophone, type Microphone } from './support/microphone.js';
 import { messageText, standInRequests } from './support/stand-in.js';
 import { joinAsViewer, type Level, type Viewer } from './support/viewer.js';
 import { readWav } from './support/wav.js';
 import { sleep, waitUntil, within } from './support/wait.js';
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value)
-    throw new Error(`${name} is not set: run this through \`npm test -- --only agents-plugin\``);
-  return value;
-}
 
 const AGENT = 'whole-agent';
 const USER = 'user';
