@@ -17,7 +17,8 @@
  *
  * Limits a single API key would hit at once (tokens per minute, quotas) are raised: the
  * benchmark measures the API's cost, not its refusals. `--seconds N` and `--clients N` change
- * the run; `--db postgresql` runs it on a throwaway PostgreSQL server instead of PGlite.
+ * the run; `--db postgresql` runs it on a throwaway PostgreSQL server instead of PGlite;
+ * `--samples FILE` writes every request's route, start, duration and status as JSON.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -66,6 +67,9 @@ const MIX: Kind[] = [
 
 interface Sample {
   kind: Kind;
+  route: string;
+  /** When it was sent, ms since the run began. */
+  at: number;
   ms: number;
   status: number;
 }
@@ -78,6 +82,11 @@ function option(name: string, fallback: number): number {
   return value;
 }
 
+function stringOption(name: string): string | undefined {
+  const at = process.argv.indexOf(`--${name}`);
+  return at < 0 ? undefined : process.argv[at + 1];
+}
+
 export async function apiBench(): Promise<Record<string, number | string>> {
   const clients = option('clients', 200);
   const seconds = option('seconds', 60);
@@ -88,6 +97,8 @@ export async function apiBench(): Promise<Record<string, number | string>> {
   // The platform includes LiveKit and a worker host: WebRTC stays inside a namespace.
   if (!insideTestNamespace()) {
     const args = ['--clients', String(clients), '--seconds', String(seconds), '--db', database];
+    const samplesFile = stringOption('samples');
+    if (samplesFile) args.push('--samples', path.resolve(samplesFile));
     return runBenchInNamespace('api', args) as Record<string, number | string>;
   }
   if (database === 'pglite') return { database, clients, seconds, ...(await measure({})) };
@@ -132,6 +143,8 @@ async function measure(env: Record<string, string>): Promise<Record<string, numb
     });
     await settle();
     const rssAfter = rssMb(appPid);
+    const samplesFile = stringOption('samples');
+    if (samplesFile) fs.writeFileSync(samplesFile, JSON.stringify(samples));
     await platform.api('DELETE', `/api/v1/sessions/${sessionId}`);
     return figures(samples, { rssBefore, rssAfter, load1m, seconds });
   } finally {
@@ -190,7 +203,8 @@ interface RunOptions {
 
 async function runClients(platform: Platform, options: RunOptions): Promise<Sample[]> {
   const samples: Sample[] = [];
-  const endAt = performance.now() + options.durationMs;
+  const startedAt = performance.now();
+  const endAt = startedAt + options.durationMs;
   await Promise.all(
     Array.from({ length: options.clients }, async (_, client) => {
       const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -201,7 +215,13 @@ async function runClients(platform: Platform, options: RunOptions): Promise<Samp
           status: 0,
           body: null,
         }));
-        samples.push({ kind, ms: performance.now() - sentAt, status: response.status });
+        samples.push({
+          kind,
+          route: `${method} ${route}`,
+          at: Math.round(sentAt - startedAt),
+          ms: performance.now() - sentAt,
+          status: response.status,
+        });
         return response;
       };
       try {

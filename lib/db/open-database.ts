@@ -26,6 +26,12 @@ export interface OpenDatabaseOptions {
   memory?: boolean;
 }
 
+/** Prisma clients of embedded databases: one app process owns each (claimEmbeddedDir). */
+const embeddedClients = new WeakSet<PrismaClient>();
+
+/** Whether this client is an embedded database's, so this process is its only user. */
+export const isEmbeddedDatabase = (prisma: PrismaClient): boolean => embeddedClients.has(prisma);
+
 export class DatabaseBusyError extends Error {
   constructor(readonly pid: number) {
     super(
@@ -84,6 +90,7 @@ async function openEmbedded(options: OpenDatabaseOptions): Promise<Database> {
   // contract matches Prisma 6.19's (checked by the db tests), only the declared types lag.
   const adapter = new PrismaPGlite(pg) as unknown as AdapterFactory;
   const prisma = new PrismaClient({ adapter });
+  embeddedClients.add(prisma);
   return {
     prisma,
     kind: 'embedded',

@@ -7,6 +7,7 @@ export function chatRule(): RateLimitRule {
   const { FACECAST_CHAT_MESSAGES: points, FACECAST_CHAT_WINDOW_SECONDS: seconds } = env();
   return {
     name: 'chat',
+    shortLived: true,
     points,
     durationSeconds: seconds,
     message: (retry) =>
@@ -42,6 +43,7 @@ export function tokenRule(scope: 'ip' | 'account'): RateLimitRule {
   const points = env().FACECAST_TOKENS_PER_MINUTE;
   return {
     name: `token-${scope}`,
+    shortLived: true,
     points,
     durationSeconds: 60,
     message: (retry) =>
@@ -59,6 +61,7 @@ export function widgetStartRule(scope: 'ip' | 'embed'): RateLimitRule {
   const points = scope === 'ip' ? perIp : perIp * 10;
   return {
     name: `widget-${scope}`,
+    shortLived: true,
     points,
     durationSeconds: 60,
     message: (retry) =>

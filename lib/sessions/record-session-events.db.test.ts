@@ -82,6 +82,21 @@ describe('recordSessionEvents', () => {
     expect(await db.prisma.sessionEvent.count({ where: { sessionId } })).toBe(3);
   });
 
+  it('stores an event repeated within one batch once, the batch in its order', async () => {
+    const sessionId = await newSession();
+    const first = reported(sessionId, { type: 'state', state: 'thinking' }, T0);
+    const second = reported(sessionId, { type: 'state', state: 'speaking' }, T0 + 1);
+    const result = await recordSessionEvents(db.prisma, { events: [first, second, first] });
+    expect(result).toEqual({ stored: 2 });
+    const events = await db.prisma.sessionEvent.findMany({
+      where: { sessionId },
+      orderBy: { id: 'asc' },
+    });
+    expect(events.map((e) => e.eventKey)).toEqual([first.id, second.id]);
+    const session = await db.prisma.session.findUniqueOrThrow({ where: { id: sessionId } });
+    expect(session.state).toBe('speaking');
+  });
+
   it('ignores events of sessions it does not know', async () => {
     const sessionId = await newSession();
     const result = await recordSessionEvents(db.prisma, {

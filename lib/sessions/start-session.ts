@@ -86,6 +86,10 @@ export async function startSession(prisma: PrismaClient, options: StartSessionOp
   const speech = speechProviderFor(avatar, env());
   const conversation = widgetConversation(conversationFor(avatar, env()), options.widget?.embed);
   const now = new Date();
+  // A full pool is refused before the user's lock and quota reads (a third of the app's
+  // queries under `npm run bench -- api` went to starts refused this way); the check in the
+  // transaction below stays the one that decides.
+  await assertPoolHasRoom(prisma, now);
   // An instant start is checked against the user's quotas first (a 429 says which limit and
   // how to get under it), under the user's lock; booked starts were admitted when booked.
   const session = await admitSession(
