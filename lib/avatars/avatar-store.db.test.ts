@@ -45,7 +45,7 @@ describe('avatar frame stores', () => {
       sourceKind: 'image',
       framing: 'square-512',
     });
-    expect(await checkFrameStore(db.dataDir, avatar)).toEqual({ ok: true, frameCount: 1 });
+    expect(checkFrameStore(db.dataDir, avatar)).toEqual({ ok: true, frameCount: 1 });
     const store = await openFrameStore(path.join(db.dataDir, avatar.storeDir!), 'frames');
     expect(store.manifest.faces[0]).toEqual(avatar.face);
     store.close();
@@ -88,20 +88,20 @@ describe('avatar frame stores', () => {
     const original = await readFile(dataFile);
 
     await truncate(dataFile, original.length - 4096);
-    expect(await checkFrameStore(db.dataDir, avatar)).toMatchObject({ ok: false, code: 'corrupt' });
+    expect(checkFrameStore(db.dataDir, avatar)).toMatchObject({ ok: false, code: 'corrupt' });
 
     await writeFile(dataFile, original);
     const file = await open(dataFile, 'r+');
     await file.write(Buffer.from([0x02]), 0, 1, 28); // frame count 1 → 2
     await file.close();
-    expect(await checkFrameStore(db.dataDir, avatar)).toMatchObject({
+    expect(checkFrameStore(db.dataDir, avatar)).toMatchObject({
       ok: false,
       code: 'mismatch',
     });
 
     await writeFile(path.join(dir, 'frames.json'), '{"format":');
-    expect(await checkFrameStore(db.dataDir, avatar)).toMatchObject({ ok: false, code: 'corrupt' });
-    expect(await checkFrameStore(db.dataDir, { ...avatar, storeDir: null })).toMatchObject({
+    expect(checkFrameStore(db.dataDir, avatar)).toMatchObject({ ok: false, code: 'corrupt' });
+    expect(checkFrameStore(db.dataDir, { ...avatar, storeDir: null })).toMatchObject({
       ok: false,
       code: 'missing',
     });
@@ -127,7 +127,7 @@ describe('avatar frame stores', () => {
     for (const id of [avatar.id, legacy.id]) {
       const done = await avatarSettled(db.prisma, id);
       expect(done.status, done.error ?? '').toBe('ready');
-      expect(await checkFrameStore(db.dataDir, done)).toEqual({ ok: true, frameCount: 1 });
+      expect(checkFrameStore(db.dataDir, done)).toEqual({ ok: true, frameCount: 1 });
     }
     // Healthy stores are left alone.
     expect(await resumePreparations(db.prisma, db.dataDir)).toBe(0);

@@ -3,8 +3,13 @@
  * the manifest parses, the data file's header matches it and the file has the right length.
  * It reads one page of the data file, never the frames (the full sha256 check is the
  * worker's, when it opens the store).
+ *
+ * The reads are synchronous on purpose: a few kilobytes from the page cache take
+ * microseconds, while each asynchronous call waits for a turn of the event loop, and with the
+ * app busy (200 API clients, `npm run bench -- api`) its five calls kept a session start
+ * waiting 8-11 s before anything else happened.
  */
-import { open, readFile } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
 import type { Avatar } from '@prisma/client';
 import { FrameStoreError, isErrno } from '@/protocol/frame-store/frame-store-error';
@@ -25,18 +30,21 @@ export type FrameStoreCheck =
  * Checks the store of a ready avatar (`storeDir` relative to dataDir). Never throws for a
  * bad store: returns what is wrong. I/O errors a rebuild would not fix (EACCES, EIO) throw.
  */
-export async function checkFrameStore(
+export function checkFrameStore(
   dataDir: string,
   avatar: Pick<Avatar, 'storeDir' | 'frameCount' | 'widthPx' | 'heightPx'>,
-): Promise<FrameStoreCheck> {
+): FrameStoreCheck {
   if (!avatar.storeDir) return { ok: false, code: 'missing', message: 'the avatar has no store' };
   const dir = path.resolve(dataDir, avatar.storeDir);
   try {
     const manifestPath = path.join(dir, manifestFileName(AVATAR_STORE_NAME));
-    const text = await readFile(manifestPath, 'utf8').catch((error: unknown) => {
+    let text: string;
+    try {
+      text = readFileSync(manifestPath, 'utf8');
+    } catch (error) {
       if (isErrno(error, 'ENOENT')) throw new FrameStoreError('missing', 'no manifest');
       throw error;
-    });
+    }
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -51,12 +59,15 @@ export async function checkFrameStore(
         : new FrameStoreError('corrupt', `invalid manifest: ${parsed.error.issues[0]?.message}`);
     }
     const manifest = parsed.data;
-    const file = await open(path.join(dir, manifest.dataFile), 'r').catch((error: unknown) => {
+    let file: number;
+    try {
+      file = openSync(path.join(dir, manifest.dataFile), 'r');
+    } catch (error) {
       if (isErrno(error, 'ENOENT')) throw new FrameStoreError('corrupt', 'data file missing');
       throw error;
-    });
+    }
     try {
-      const { size } = await file.stat();
+      const { size } = fstatSync(file);
       if (size !== manifest.dataBytes) {
         throw new FrameStoreError(
           'corrupt',
@@ -64,7 +75,7 @@ export async function checkFrameStore(
         );
       }
       const head = new Uint8Array(FRAME_STORE_HEADER_BYTES);
-      await file.read(head, 0, head.length, 0);
+      readSync(file, head, 0, head.length, 0);
       const header = decodeHeader(head);
       for (const field of [
         'widthPx',
@@ -81,7 +92,7 @@ export async function checkFrameStore(
         }
       }
     } finally {
-      await file.close();
+      closeSync(file);
     }
     // The row must describe this store: a store of another size means an interrupted rebuild.
     if (

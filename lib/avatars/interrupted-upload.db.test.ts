@@ -96,7 +96,7 @@ describe('the app killed mid-preparation', () => {
     expect(during).toMatchObject({ status: 'preparing', progress: 0, stage: STAGES.queued });
     const done = await avatarSettled(db.prisma, avatar.id);
     expect(done.status, done.error ?? '').toBe('ready');
-    expect(await checkFrameStore(db.dataDir, done)).toEqual({ ok: true, frameCount: 1 });
+    expect(checkFrameStore(db.dataDir, done)).toEqual({ ok: true, frameCount: 1 });
     expect(readdirSync(path.join(dir, 'store')).sort()).toEqual(['frames.frames', 'frames.json']);
   }, 120_000);
 

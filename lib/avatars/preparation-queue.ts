@@ -291,7 +291,7 @@ export async function resumePreparations(prisma: PrismaClient, dataDir: string):
   }
   const ready = await prisma.avatar.findMany({ where: { status: 'ready' } });
   for (const avatar of ready) {
-    const check = await checkFrameStore(dataDir, avatar);
+    const check = checkFrameStore(dataDir, avatar);
     if (check.ok) continue;
     log.warn(
       { avatarId: avatar.id, code: check.code, detail: check.message },

@@ -77,7 +77,7 @@ export async function startSession(prisma: PrismaClient, options: StartSessionOp
     );
   }
   // A damaged store is never rendered: rebuild it from the kept upload and say so.
-  const store = await checkFrameStore(options.dataDir, avatar);
+  const store = checkFrameStore(options.dataDir, avatar);
   if (!store.ok) {
     log.warn({ avatarId: avatar.id, code: store.code, detail: store.message }, 'frame store bad');
     throw await rebuildStore(prisma, avatar.id, options.dataDir);
