@@ -17,12 +17,7 @@ import path from 'node:path';
 import { Room, TrackKind, dispose } from '@livekit/rtc-node';
 import { AccessToken } from 'livekit-server-sdk';
 import { insideTestNamespace } from '@/scripts/lib/netns.mjs';
-import {
-  firstLoudAfter,
-  silenceAfter,
-  waitForSilence,
-  whileSpeaking,
-} from '@/tests/integration/support/audio-timing';
+import { firstLoudAfter, waitForSilence } from '@/tests/integration/support/audio-timing';
 import { startEventsEndpoint } from '@/tests/integration/support/events-endpoint';
 import { startLivekitServer } from '@/tests/integration/support/livekit-server';
 import { waitUntil } from '@/tests/integration/support/ports';
@@ -32,6 +27,8 @@ import { createResampler } from '@/worker/audio/resample';
 import { writeSyntheticAvatar } from '@/worker/testing/synthetic-avatar';
 import { trimLeadingSilence } from '@/worker/session/speech-segment';
 import { createFliteTts } from '@/worker/tts/flite-tts';
+import { clearRounds } from './agent-clear';
+import { pythonClearRounds, pythonSenderAvailable } from './agent-python';
 import { runBenchInNamespace } from './in-namespace';
 import { mouthOnsetAfter, recordMouth } from './mouth-probe';
 import { percentileMs } from './stats';
@@ -69,12 +66,12 @@ export async function agentBench(): Promise<Record<string, number | string | nul
     appUrl: app.url,
   });
   const roomName = `bench-agent-${Date.now()}`;
-  const token = (identity: string, attributes?: Record<string, string>) => {
+  const token = (identity: string, attributes?: Record<string, string>, room = roomName) => {
     const at = new AccessToken(livekit.apiKey, livekit.apiSecret, {
       identity,
       ...(attributes ? { attributes } : {}),
     });
-    at.addGrant({ roomJoin: true, room: roomName, canPublish: true, canSubscribe: true });
+    at.addGrant({ roomJoin: true, room, canPublish: true, canSubscribe: true });
     if (attributes) at.kind = 'agent';
     return at.toJwt();
   };
@@ -166,7 +163,6 @@ export async function agentBench(): Promise<Record<string, number | string | nul
     const fpsTo = performance.now();
     const frames = mouth.samples.filter((s) => s.atMs >= fpsFrom && s.atMs <= fpsTo).length;
 
-    const clearMs: number[] = [];
     const long = new Int16Array(sentences.reduce((n, s) => n + s.length, 0) * 2);
     let offset = 0;
     for (let k = 0; k < 2; k++)
@@ -174,37 +170,43 @@ export async function agentBench(): Promise<Record<string, number | string | nul
         long.set(s, offset);
         offset += s.length;
       }
-    for (let i = 0; i < ROUNDS; i++) {
-      await quiet(audio);
-      await sleep(300);
-      const sending = sendSegment(long, () => undefined);
-      await sleep(1_000 + i * 137);
-      await whileSpeaking(audio.levels);
-      const clearedAt = performance.now();
-      await agent.localParticipant!.performRpc({
-        destinationIdentity: FACE,
-        method: 'lk.clear_buffer',
-        payload: '',
-      });
-      await waitUntil(() => silenceAfter(audio.levels, clearedAt) !== undefined, 5_000, 'silence');
-      clearMs.push(silenceAfter(audio.levels, clearedAt)! - clearedAt);
-      await sending;
-    }
+    const node = await clearRounds(audio, worker, {
+      speak: () => sendSegment(long, () => undefined),
+      clear: async () => {
+        const clearedAt = performance.now();
+        await agent.localParticipant!.performRpc({
+          destinationIdentity: FACE,
+          method: 'lk.clear_buffer',
+          payload: '',
+        });
+        return clearedAt;
+      },
+    });
 
     audio.stop();
     mouth.stop();
     await viewer.leave();
+    // The face ends with its agent (watch-agent.ts), leaving the host to the Python one.
+    await agent.disconnect();
+    const python = pythonSenderAvailable()
+      ? await pythonClearRounds({ livekit, worker, dir, roomName, token, long })
+      : undefined;
     const p = percentileMs;
     return {
       rounds: ROUNDS,
       agent_audio_to_avatar_audio_p50_ms: p(toAudioMs, 50),
       agent_audio_to_avatar_audio_p95_ms: p(toAudioMs, 95),
-      clear_to_silence_p50_ms: p(clearMs, 50),
-      clear_to_silence_p95_ms: p(clearMs, 95),
+      clear_to_silence_p50_ms: p(node.silenceMs, 50),
+      clear_to_silence_p95_ms: p(node.silenceMs, 95),
+      clear_to_face_p50_ms: p(node.faceMs, 50),
+      clear_to_silence_python_p50_ms: python ? p(python.silenceMs, 50) : null,
+      clear_to_silence_python_p95_ms: python ? p(python.silenceMs, 95) : null,
+      clear_to_face_python_p50_ms: python ? p(python.faceMs, 50) : null,
       avatar_fps: Math.round((frames / ((fpsTo - fpsFrom) / 1000)) * 10) / 10,
       av_offset_ms: p(avOffsetMs, 50),
       av_offset_samples: avOffsetMs.length,
       playback_finished: finished.length,
+      playback_finished_python: python?.finished ?? null,
       load_avg_1m: Math.round(os.loadavg()[0]! * 100) / 100,
     };
   } finally {
