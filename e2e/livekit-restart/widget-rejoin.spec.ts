@@ -1,0 +1,142 @@
+/**
+ * The embeddable widget after a LiveKit server restart (issue 14 §2, "LiveKit server
+ * restarted → sessions rejoin, viewers reconnect by themselves ≤ 15 s"; decision 028): a
+ * visitor watches the avatar in the widget on a shop page, the LiveKit server is stopped and
+ * started again on the same ports, and the widget says "Reconnecting…", tells the page, and
+ * plays the avatar's frames again, in the same conversation, within 15 s of the server
+ * answering, without a click.
+ *
+ * Everything is real (LiveKit, the app, a worker host, Chromium) but the platform is the
+ * spec's own (e2e/support/restartable-platform.ts): restarting the shared stack's LiveKit
+ * would break every other spec's sessions. Its project runs after all the others
+ * (playwright.config.ts), so the measurement does not share the two cores with them.
+ */
+import type { Frame, Page } from '@playwright/test';
+import { expect, test } from '../fixtures';
+import { WEBRTC_PERMISSIONS } from '../support/chromium';
+import {
+  type RestartablePlatform,
+  startRestartablePlatform,
+} from '../support/restartable-platform';
+import {
+  type HostSite,
+  embed,
+  events,
+  messages,
+  shopPage,
+  snippet,
+  startHostSite,
+  widgetSessions,
+} from '../support/widget-host';
+
+/** The issue's bound: frames in the widget again this soon after the server answers (ms). */
+const RECOVERY_BOUND_MS = 15_000;
+
+let platform: RestartablePlatform;
+let shop: HostSite;
+
+test.beforeAll(async () => {
+  test.setTimeout(150_000);
+  platform = await startRestartablePlatform('e2e-widget-rejoin');
+  shop = await startHostSite('127.0.0.4');
+});
+test.afterAll(async () => {
+  await shop?.close();
+  await platform?.stop();
+});
+
+/** Wall-clock times (ms) of every frame the widget's video presented so far. */
+const frameTimes = (frame: Frame) =>
+  frame.evaluate(() => (window as unknown as { facecastFrameTimes: number[] }).facecastFrameTimes);
+
+/** The widget's frame on the shop page, once the loader made it. */
+async function widgetFrame(page: Page): Promise<Frame> {
+  await expect.poll(() => page.frames().some((f) => f.url().includes('/embed/'))).toBe(true);
+  return page.frames().find((f) => f.url().includes('/embed/'))!;
+}
+
+test('after a LiveKit restart the widget says Reconnecting… and plays the avatar again by itself', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const settings = await embed(platform.api, platform.demoAvatarId, {
+    allowedOrigins: [shop.origin],
+    launcherLabel: 'Ask our guide',
+  });
+  shop.setPage(shopPage(snippet(settings.embedKey, '', platform.appUrl), platform.appUrl));
+
+  const context = await browser.newContext({ permissions: WEBRTC_PERMISSIONS });
+  // Every frame the widget's video presents, in wall-clock ms (requestVideoFrameCallback).
+  await context.addInitScript(() => {
+    if (!location.pathname.startsWith('/embed/')) return;
+    const times: number[] = [];
+    (window as unknown as { facecastFrameTimes: number[] }).facecastFrameTimes = times;
+    const watch = () => {
+      const video = document.querySelector<HTMLVideoElement>('video[data-testid=avatar-video]');
+      if (!video) return void setTimeout(watch, 10);
+      const onFrame = (now: number) => {
+        times.push(performance.timeOrigin + now);
+        video.requestVideoFrameCallback(onFrame);
+      };
+      video.requestVideoFrameCallback(onFrame);
+    };
+    watch();
+  });
+  const page = await context.newPage();
+  try {
+    await page.goto(shop.origin);
+    await page.locator('[data-facecast-launcher]').click();
+    const frame = await widgetFrame(page);
+    const widget = page.frameLocator('iframe[data-facecast-frame]');
+    await expect(widget.getByTestId('widget')).toHaveAttribute('data-phase', 'live', {
+      timeout: 60_000,
+    });
+    await expect.poll(async () => (await frameTimes(frame)).length).toBeGreaterThan(25);
+    const [session] = await widgetSessions(platform.api);
+    expect(session?.status).toBe('live');
+
+    // A restart as a service manager does it: SIGTERM (the server closes its rooms), forced.
+    await platform.livekit.kill('SIGTERM');
+    // Said where a screen reader hears it (the connection line is a polite live region) and
+    // over the video.
+    const state = widget.getByTestId('connection-state');
+    await expect(state).toHaveText('Reconnecting…', { timeout: 20_000 });
+    await expect(state).toHaveAttribute('role', 'status');
+    await expect(widget.getByTestId('widget-reconnecting')).toBeVisible();
+    const answeredAtMs = performance.timeOrigin + (await platform.livekit.start());
+
+    await expect
+      .poll(async () => (await frameTimes(frame)).at(-1) ?? 0, {
+        timeout: RECOVERY_BOUND_MS + 10_000,
+        message: `frames in the widget after the restart\n${platform.logTail()}`,
+      })
+      .toBeGreaterThan(answeredAtMs);
+    const recoveryMs = (await frameTimes(frame)).find((t) => t > answeredAtMs)! - answeredAtMs;
+    console.log(
+      `widget: first frame ${Math.round(recoveryMs)} ms after the restarted LiveKit server answered`,
+    );
+    expect(recoveryMs).toBeLessThan(RECOVERY_BOUND_MS);
+
+    // Playing, not one stray frame; live again, and the page was told both ways.
+    const framesBefore = (await frameTimes(frame)).length;
+    await expect
+      .poll(async () => (await frameTimes(frame)).length - framesBefore)
+      .toBeGreaterThan(10);
+    await expect(widget.getByTestId('widget')).toHaveAttribute('data-phase', 'live');
+    await expect(state).toHaveText('Live');
+    await expect(widget.getByTestId('widget-reconnecting')).toHaveCount(0);
+    const told = (await messages(page)).map((m) => m.type);
+    expect(told).toEqual(expect.arrayContaining(['facecast:reconnecting', 'facecast:reconnected']));
+    expect(told.lastIndexOf('facecast:reconnecting')).toBeLessThan(
+      told.lastIndexOf('facecast:reconnected'),
+    );
+    expect(told).not.toContain('facecast:ended');
+    expect((await events(page)).map((e) => e.type)).toContain('facecast:reconnected');
+
+    // The same conversation: the visitor's session lives on, no second one was started.
+    const after = await widgetSessions(platform.api);
+    expect(after).toEqual([expect.objectContaining({ id: session!.id, status: 'live' })]);
+  } finally {
+    await context.close();
+  }
+});
