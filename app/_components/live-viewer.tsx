@@ -13,7 +13,12 @@ import { type Caption, CaptionOverlay, followCaptions, useCaptionsEnabled } from
 import { MicControl } from './mic-control';
 import { EndWarning } from './room/end-warning';
 import { JoinNameForm } from './room/join-name-form';
-import { rejoinDelayMs, shouldRejoin, tokenRefusalIsFinal } from './room/rejoin-policy';
+import {
+  avatarVideoShown,
+  rejoinDelayMs,
+  shouldRejoin,
+  tokenRefusalIsFinal,
+} from './room/rejoin-policy';
 import { roomAuth, type RoomGrant } from './room/room-grant';
 import { RoomPanel } from './room/room-panel';
 import { useRoomFeed } from './room/use-room-feed';
@@ -45,17 +50,6 @@ const OVERLAY: Record<Phase, string | null> = {
   removed: 'You were removed from this room.',
   error: 'Could not connect.',
 };
-
-/** Whether the avatar's video is subscribed in `room` (it shows once more after a reconnect). */
-function avatarVideoShown(room: Room): boolean {
-  for (const participant of room.remoteParticipants.values()) {
-    if (!isAvatarParticipant(participant)) continue;
-    for (const publication of participant.videoTrackPublications.values()) {
-      if (publication.isSubscribed) return true;
-    }
-  }
-  return false;
-}
 
 /**
  * Joins a session's room through a link (asking guests for a display name first), shows the

@@ -1,12 +1,14 @@
 /**
- * When and how soon the viewer page joins its room again by itself. livekit-client resumes
+ * When and how soon a viewer joins its room again by itself: the viewer page
+ * (live-viewer.tsx) and the embeddable widget (use-widget-room.ts). livekit-client resumes
  * or reconnects on its own first (RoomEvent.Reconnecting → Reconnected); after a LiveKit
  * server restart the room is gone and the client ends with Disconnected (SERVER_SHUTDOWN when
- * the server was stopped, or once its reconnect attempts run out): then the page asks for a
- * fresh token and connects again, with backoff, until the server is back or the app says the
- * session is over.
+ * the server was stopped, or once its reconnect attempts run out): then the viewer asks the
+ * app for a fresh token and connects again, with backoff, until the server is back or the app
+ * says the session is over.
  */
-import { DisconnectReason } from 'livekit-client';
+import { DisconnectReason, type Room } from 'livekit-client';
+import { isAvatarParticipant } from '@/protocol/room-control';
 
 /** Wait before the first rejoin attempt, doubled per failed attempt up to the cap (ms). */
 export const REJOIN_MIN_DELAY_MS = 500;
@@ -46,4 +48,15 @@ export function rejoinDelayMs(attempt: number): number {
 export function tokenRefusalIsFinal(status: number | undefined): boolean {
   if (status === undefined) return false;
   return status >= 400 && status < 500 && status !== 408 && status !== 429;
+}
+
+/** Whether the avatar's video is subscribed in `room` (it shows once more after a reconnect). */
+export function avatarVideoShown(room: Room): boolean {
+  for (const participant of room.remoteParticipants.values()) {
+    if (!isAvatarParticipant(participant)) continue;
+    for (const publication of participant.videoTrackPublications.values()) {
+      if (publication.isSubscribed) return true;
+    }
+  }
+  return false;
 }
