@@ -15,6 +15,7 @@ import { EndWarning } from './room/end-warning';
 import { JoinNameForm } from './room/join-name-form';
 import {
   avatarVideoShown,
+  reconnectPolicy,
   rejoinDelayMs,
   shouldRejoin,
   tokenRefusalIsFinal,
@@ -82,7 +83,7 @@ export function LiveViewer(props: { tokenUrl: string; panel?: ReactNode; askName
 
   useEffect(() => {
     if (joinName === null) return;
-    const room = new Room({ adaptiveStream: false, dynacast: false });
+    const room = new Room({ adaptiveStream: false, dynacast: false, reconnectPolicy });
     setRoom(room);
     const rejoining = rejoins.current > 0;
     setPhase(rejoining ? 'reconnecting' : 'connecting');

@@ -2,6 +2,7 @@ import { DisconnectReason } from 'livekit-client';
 import { describe, expect, it } from 'vitest';
 import {
   REJOIN_MAX_DELAY_MS,
+  reconnectPolicy,
   rejoinDelayMs,
   shouldRejoin,
   tokenRefusalIsFinal,
@@ -29,6 +30,16 @@ describe('rejoinDelayMs', () => {
   it('backs off from 500 ms, doubling, capped so a returning server is found within seconds', () => {
     expect([0, 1, 2, 3, 4, 10].map(rejoinDelayMs)).toEqual([500, 1000, 2000, 4000, 4000, 4000]);
     expect(rejoinDelayMs(1_000)).toBe(REJOIN_MAX_DELAY_MS);
+  });
+});
+
+describe('reconnectPolicy', () => {
+  it('retries at once, then on the rejoin backoff (never more than 4 s apart), then gives up', () => {
+    const delays: Array<number | null> = [];
+    for (let retryCount = 0; retryCount < 12; retryCount++) {
+      delays.push(reconnectPolicy.nextRetryDelayInMs({ retryCount, elapsedMs: 0 }));
+    }
+    expect(delays).toEqual([0, 500, 1000, 2000, 4000, 4000, 4000, 4000, 4000, 4000, null, null]);
   });
 });
 

@@ -7,7 +7,7 @@
  * app for a fresh token and connects again, with backoff, until the server is back or the app
  * says the session is over.
  */
-import { DisconnectReason, type Room } from 'livekit-client';
+import { DisconnectReason, type ReconnectPolicy, type Room } from 'livekit-client';
 import { isAvatarParticipant } from '@/protocol/room-control';
 
 /** Wait before the first rejoin attempt, doubled per failed attempt up to the cap (ms). */
@@ -39,6 +39,22 @@ export function shouldRejoin(reason: DisconnectReason | undefined): boolean {
 export function rejoinDelayMs(attempt: number): number {
   return Math.min(REJOIN_MAX_DELAY_MS, REJOIN_MIN_DELAY_MS * 2 ** Math.max(0, attempt));
 }
+
+/** How many times livekit-client tries to resume or reconnect by itself before it gives up. */
+export const SDK_RECONNECT_ATTEMPTS = 10;
+
+/**
+ * livekit-client's own reconnect attempts (same Room, same token) on the same backoff as a
+ * rejoin: at once, then 0.5 s doubling to 4 s, 10 attempts (~28 s), then Disconnected and
+ * the viewer rejoins. Its default waits up to 7 s between attempts, which after a server
+ * restart is time the viewer spends looking at "Reconnecting…" with the server back.
+ */
+export const reconnectPolicy: ReconnectPolicy = {
+  nextRetryDelayInMs: ({ retryCount }) => {
+    if (retryCount >= SDK_RECONNECT_ATTEMPTS) return null;
+    return retryCount === 0 ? 0 : rejoinDelayMs(retryCount - 1);
+  },
+};
 
 /**
  * Whether a failed token request during a rejoin is final: the app answered that the session

@@ -12,6 +12,7 @@ import { type RefObject, useCallback, useEffect, useRef, useState } from 'react'
 import { type Caption, followCaptions } from '../../../_components/captions';
 import {
   avatarVideoShown,
+  reconnectPolicy,
   rejoinDelayMs,
   shouldRejoin,
   tokenRefusalIsFinal,
@@ -89,7 +90,7 @@ export function useWidgetRoom(options: {
     function join(next: WidgetGrant, rejoining: boolean): void {
       tokenRef.current = next.token;
       setGrant(next);
-      const lkRoom = new Room({ adaptiveStream: false, dynacast: false });
+      const lkRoom = new Room({ adaptiveStream: false, dynacast: false, reconnectPolicy });
       roomRef.current = lkRoom;
       /** Still the room of an open conversation (not ended, not replaced by a rejoin). */
       const current = () => roomRef.current === lkRoom && tokenRef.current !== null;
