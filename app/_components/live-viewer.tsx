@@ -15,6 +15,7 @@ import { EndWarning } from './room/end-warning';
 import { JoinNameForm } from './room/join-name-form';
 import {
   avatarVideoShown,
+  livekitAnswers,
   reconnectPolicy,
   rejoinDelayMs,
   shouldRejoin,
@@ -69,6 +70,8 @@ export function LiveViewer(props: { tokenUrl: string; panel?: ReactNode; askName
   const [attempt, setAttempt] = useState(0);
   /** Rejoin attempts since the connection was lost; 0 while connected or on a first join. */
   const rejoins = useRef(0);
+  /** The LiveKit server of the last grant: a rejoin asks for a token once it answers again. */
+  const livekitUrl = useRef<string | null>(null);
   const [phase, setPhase] = useState<Phase>(props.askName ? 'naming' : 'connecting');
   const [message, setMessage] = useState<string | null>(null);
   const [needsSound, setNeedsSound] = useState(false);
@@ -139,11 +142,16 @@ export function LiveViewer(props: { tokenUrl: string; panel?: ReactNode; askName
 
     (async () => {
       try {
+        if (rejoining && livekitUrl.current && !(await livekitAnswers(livekitUrl.current))) {
+          if (!disposed) scheduleRejoin();
+          return;
+        }
         const next = await api<RoomGrant>(
           tokenUrl,
           jsonInit('POST', { name: joinName || undefined }),
         );
         if (disposed) return;
+        livekitUrl.current = next.livekitUrl;
         setGrant(next);
         setMayTalk(next.mayTalk);
         await room.connect(next.livekitUrl, next.token, { autoSubscribe: true });

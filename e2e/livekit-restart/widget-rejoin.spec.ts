@@ -37,7 +37,11 @@ let shop: HostSite;
 
 test.beforeAll(async () => {
   test.setTimeout(150_000);
+  const startedAtMs = Date.now();
   platform = await startRestartablePlatform('e2e-widget-rejoin');
+  console.log(
+    `widget-rejoin: own platform up in ${((Date.now() - startedAtMs) / 1000).toFixed(1)} s`,
+  );
   shop = await startHostSite('127.0.0.4');
 });
 test.afterAll(async () => {
@@ -70,10 +74,20 @@ test('after a LiveKit restart the widget says Reconnecting… and plays the avat
   await context.addInitScript(() => {
     if (!location.pathname.startsWith('/embed/')) return;
     const times: number[] = [];
-    (window as unknown as { facecastFrameTimes: number[] }).facecastFrameTimes = times;
+    const phases: Array<{ phase: string | null; atMs: number }> = [];
+    Object.assign(window, { facecastFrameTimes: times, facecastPhases: phases });
+    for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+      const original = console[level].bind(console);
+      console[level] = (...args: unknown[]) =>
+        original(new Date().toISOString().slice(11, 23), ...args);
+    }
     const watch = () => {
       const video = document.querySelector<HTMLVideoElement>('video[data-testid=avatar-video]');
-      if (!video) return void setTimeout(watch, 10);
+      const widget = document.querySelector('[data-testid=widget]');
+      if (!video || !widget) return void setTimeout(watch, 10);
+      new MutationObserver(() =>
+        phases.push({ phase: widget.getAttribute('data-phase'), atMs: Date.now() }),
+      ).observe(widget, { attributeFilter: ['data-phase'] });
       const onFrame = (now: number) => {
         times.push(performance.timeOrigin + now);
         video.requestVideoFrameCallback(onFrame);
@@ -83,7 +97,7 @@ test('after a LiveKit restart the widget says Reconnecting… and plays the avat
     watch();
   });
   const page = await context.newPage();
-  // What the widget's livekit-client said, for a failure's message.
+  // What the widget's livekit-client said (with the frame's clock), for a failure's message.
   const consoleLines: string[] = [];
   page.on('console', (line) =>
     consoleLines.push(`${new Date().toISOString()} ${line.type()} ${line.text()}`.slice(0, 300)),
@@ -126,9 +140,19 @@ test('after a LiveKit restart the widget says Reconnecting… and plays the avat
         })
         .toBeGreaterThan(answeredAtMs);
       const recoveryMs = (await frameTimes(frame)).find((t) => t > answeredAtMs)! - answeredAtMs;
+      // The widget's way back, ms from the server answering (for the log).
+      const phases = await frame.evaluate(
+        () =>
+          (window as unknown as { facecastPhases: Array<{ phase: string; atMs: number }> })
+            .facecastPhases,
+      );
+      const timeline = phases
+        .filter((p) => p.atMs > downAtMs)
+        .map((p) => `${p.phase} ${Math.round(p.atMs - answeredAtMs)}`)
+        .join(', ');
       console.log(
         `widget, livekit-server ${signal}, down ≥ ${downMs} ms: first frame ` +
-          `${Math.round(recoveryMs)} ms after the restarted server answered`,
+          `${Math.round(recoveryMs)} ms after the restarted server answered (${timeline})`,
       );
       expect(recoveryMs, consoleLines.slice(-30).join('\n')).toBeLessThan(RECOVERY_BOUND_MS);
 

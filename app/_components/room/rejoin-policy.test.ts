@@ -1,6 +1,9 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { DisconnectReason } from 'livekit-client';
 import { describe, expect, it } from 'vitest';
 import {
+  livekitAnswers,
   REJOIN_MAX_DELAY_MS,
   reconnectPolicy,
   rejoinDelayMs,
@@ -34,12 +37,27 @@ describe('rejoinDelayMs', () => {
 });
 
 describe('reconnectPolicy', () => {
-  it('retries at once, then on the rejoin backoff (never more than 4 s apart), then gives up', () => {
+  it('lets livekit-client retry a blip at once and on the rejoin backoff, then hands over', () => {
     const delays: Array<number | null> = [];
-    for (let retryCount = 0; retryCount < 12; retryCount++) {
+    for (let retryCount = 0; retryCount < 6; retryCount++) {
       delays.push(reconnectPolicy.nextRetryDelayInMs({ retryCount, elapsedMs: 0 }));
     }
-    expect(delays).toEqual([0, 500, 1000, 2000, 4000, 4000, 4000, 4000, 4000, 4000, null, null]);
+    expect(delays).toEqual([0, 500, 1000, 2000, null, null]);
+  });
+});
+
+describe('livekitAnswers', () => {
+  it('is true once the server at the ws:// URL answers HTTP, false while nothing listens', async () => {
+    const server = http.createServer((_request, response) => response.end('OK'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      expect(await livekitAnswers(`ws://127.0.0.1:${port}`)).toBe(true);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    expect(await livekitAnswers(`ws://127.0.0.1:${port}`)).toBe(false);
+    expect(await livekitAnswers('not a url')).toBe(false);
   });
 });
 

@@ -40,14 +40,17 @@ export function rejoinDelayMs(attempt: number): number {
   return Math.min(REJOIN_MAX_DELAY_MS, REJOIN_MIN_DELAY_MS * 2 ** Math.max(0, attempt));
 }
 
-/** How many times livekit-client tries to resume or reconnect by itself before it gives up. */
-export const SDK_RECONNECT_ATTEMPTS = 10;
+/**
+ * How many times livekit-client tries to resume or reconnect by itself (same Room, same
+ * token) before it gives up and the viewer rejoins: enough for a network blip (~3.5 s).
+ */
+export const SDK_RECONNECT_ATTEMPTS = 4;
 
 /**
- * livekit-client's own reconnect attempts (same Room, same token) on the same backoff as a
- * rejoin: at once, then 0.5 s doubling to 4 s, 10 attempts (~28 s), then Disconnected and
- * the viewer rejoins. Its default waits up to 7 s between attempts, which after a server
- * restart is time the viewer spends looking at "Reconnecting…" with the server back.
+ * livekit-client's own attempts: at once, then on the rejoin backoff. Short on purpose: after
+ * a server restart its resume is refused (the new server does not know the participant) and
+ * its default policy waits up to 7 s more before a full reconnect, up to ~44 s in all; the
+ * rejoin after it joins afresh as soon as the server answers.
  */
 export const reconnectPolicy: ReconnectPolicy = {
   nextRetryDelayInMs: ({ retryCount }) => {
@@ -55,6 +58,31 @@ export const reconnectPolicy: ReconnectPolicy = {
     return retryCount === 0 ? 0 : rejoinDelayMs(retryCount - 1);
   },
 };
+
+/** A probe that gets no answer within this long counts as no answer (ms). */
+const PROBE_TIMEOUT_MS = 3_000;
+
+/**
+ * Whether the LiveKit server at `livekitUrl` (ws:// or wss://) answers HTTP again: a rejoin
+ * asks the app for a token only then, so viewers waiting out an outage cost the app nothing.
+ * The answer itself is not read (it is cross-origin); that one comes is enough.
+ */
+export async function livekitAnswers(livekitUrl: string): Promise<boolean> {
+  try {
+    const url = new URL(livekitUrl);
+    url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
+    url.pathname = '/';
+    url.search = '';
+    await fetch(url, {
+      mode: 'no-cors',
+      cache: 'no-store',
+      signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Whether a failed token request during a rejoin is final: the app answered that the session

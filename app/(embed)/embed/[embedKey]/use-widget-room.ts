@@ -12,6 +12,7 @@ import { type RefObject, useCallback, useEffect, useRef, useState } from 'react'
 import { type Caption, followCaptions } from '../../../_components/captions';
 import {
   avatarVideoShown,
+  livekitAnswers,
   reconnectPolicy,
   rejoinDelayMs,
   shouldRejoin,
@@ -116,7 +117,10 @@ export function useWidgetRoom(options: {
           postToHost(host, { type: 'facecast:reconnecting' });
         }
       };
-      /** After this attempt's backoff: a fresh token for the same visitor, then a new Room. */
+      /**
+       * After this attempt's backoff, once the LiveKit server answers: a fresh token for the
+       * same visitor, then a new Room.
+       */
       const scheduleRejoin = () => {
         if (!current() || rejoinTimer.current) return;
         reconnecting();
@@ -126,19 +130,23 @@ export function useWidgetRoom(options: {
           rejoinTimer.current = undefined;
           const token = tokenRef.current;
           if (!current() || !token) return;
-          freshGrant(base, token).then(
-            (fresh) => {
-              if (current()) join(fresh, true);
-            },
-            (error: unknown) => {
-              if (!current()) return;
-              // The app saying no (the conversation is over, the visitor may not come back)
-              // ends it; an app or server that does not answer is worth another try.
-              const status = error instanceof TokenRefused ? error.status : undefined;
-              if (tokenRefusalIsFinal(status)) end('disconnected');
-              else scheduleRejoin();
-            },
-          );
+          livekitAnswers(next.livekitUrl)
+            .then((answers) => (answers ? freshGrant(base, token) : null))
+            .then(
+              (fresh) => {
+                if (!current()) return;
+                if (fresh) join(fresh, true);
+                else scheduleRejoin();
+              },
+              (error: unknown) => {
+                if (!current()) return;
+                // The app saying no (the conversation is over, the visitor may not come back)
+                // ends it; an app or server that does not answer is worth another try.
+                const status = error instanceof TokenRefused ? error.status : undefined;
+                if (tokenRefusalIsFinal(status)) end('disconnected');
+                else scheduleRejoin();
+              },
+            );
         }, delayMs);
       };
 
