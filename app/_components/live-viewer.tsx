@@ -126,6 +126,9 @@ export function LiveViewer(props: { tokenUrl: string; panel?: ReactNode; askName
           setMayTalk(room.localParticipant.permissions?.canPublish ?? false);
         }
       })
+      // A resume (the signal connection lost) comes first, Reconnecting only when the media
+      // connection fails too, seconds later.
+      .on(RoomEvent.SignalReconnecting, () => setPhase('reconnecting'))
       .on(RoomEvent.Reconnecting, () => setPhase('reconnecting'))
       .on(RoomEvent.Reconnected, () => setPhase(avatarVideoShown(room) ? 'live' : 'waiting'))
       .on(RoomEvent.Disconnected, (reason) => {

@@ -173,6 +173,11 @@ export function useWidgetRoom(options: {
         .on(RoomEvent.TrackUnsubscribed, (track) => track.detach())
         .on(RoomEvent.AudioPlaybackStatusChanged, () => setNeedsSound(!lkRoom.canPlaybackAudio))
         // livekit-client's own resume or reconnect (a short outage): same Room, same token.
+        // A resume (the signal connection lost: a killed server) comes first, without
+        // Reconnecting until the media connection fails too, seconds later.
+        .on(RoomEvent.SignalReconnecting, () => {
+          if (current()) reconnecting();
+        })
         .on(RoomEvent.Reconnecting, () => {
           if (current()) reconnecting();
         })
