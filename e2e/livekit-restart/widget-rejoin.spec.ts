@@ -136,9 +136,15 @@ test('after a LiveKit restart the widget says Reconnecting… and plays the avat
       await expect
         .poll(async () => (await frameTimes(frame)).at(-1) ?? 0, {
           timeout: RECOVERY_BOUND_MS + 10_000,
-          message: `frames in the widget after the restart\n${consoleLines.slice(-30).join('\n')}`,
         })
-        .toBeGreaterThan(answeredAtMs);
+        .toBeGreaterThan(answeredAtMs)
+        .catch((error: Error) => {
+          throw new Error(
+            `no frames in the widget after the restart: ${error.message}\n` +
+              `--- the widget's console ---\n${consoleLines.slice(-40).join('\n')}\n` +
+              `--- the platform's log ---\n${platform.logTail(60)}`,
+          );
+        });
       const recoveryMs = (await frameTimes(frame)).find((t) => t > answeredAtMs)! - answeredAtMs;
       // The widget's way back, ms from the server answering (for the log).
       const phases = await frame.evaluate(
