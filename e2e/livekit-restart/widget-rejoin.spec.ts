@@ -2,9 +2,9 @@
  * The embeddable widget after a LiveKit server restart (issue 14 §2, "LiveKit server
  * restarted → sessions rejoin, viewers reconnect by themselves ≤ 15 s"; decision 028): a
  * visitor watches the avatar in the widget on a shop page, the LiveKit server is stopped and
- * started again on the same ports (SIGTERM; then SIGKILL with 20 s down), and the widget says "Reconnecting…", tells the page, and
- * plays the avatar's frames again, in the same conversation, within 15 s of the server
- * answering, without a click.
+ * started again on the same ports (SIGTERM; then SIGKILL with 20 s down), and each time the
+ * widget says "Reconnecting…", tells the page, and plays the avatar's frames again, in the
+ * same conversation, within 15 s of the server answering, without a click.
  *
  * Everything is real (LiveKit, the app, a worker host, Chromium) but the platform is the
  * spec's own (e2e/support/restartable-platform.ts): restarting the shared stack's LiveKit
@@ -70,7 +70,8 @@ test('after a LiveKit restart the widget says Reconnecting… and plays the avat
   shop.setPage(shopPage(snippet(settings.embedKey, '', platform.appUrl), platform.appUrl));
 
   const context = await browser.newContext({ permissions: WEBRTC_PERMISSIONS });
-  // Every frame the widget's video presents, in wall-clock ms (requestVideoFrameCallback).
+  // In the widget's frame: every frame its video presents, in wall-clock ms
+  // (requestVideoFrameCallback), its phases, and its console lines with the frame's clock.
   await context.addInitScript(() => {
     if (!location.pathname.startsWith('/embed/')) return;
     const times: number[] = [];
