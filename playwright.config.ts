@@ -67,5 +67,13 @@ export default defineConfig({
       // `--project registration --no-deps`.
       dependencies: ['pool-full'],
     },
+    {
+      name: 'livekit-restart',
+      testMatch: 'livekit-restart/**/*.spec.ts',
+      // Last: these specs restart a LiveKit server of their own platform
+      // (e2e/support/restartable-platform.ts), and measure the recovery on a machine that is
+      // not also running the other projects' sessions.
+      dependencies: ['registration'],
+    },
   ],
 });

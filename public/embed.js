@@ -7,7 +7,8 @@
  *   <facecast-avatar avatar="EMBED_KEY"></facecast-avatar>   a custom element, inline
  *
  * The widget is an iframe of HOST/embed/EMBED_KEY (allow="microphone; autoplay"). Its events
- * (facecast:ready, facecast:speaking, facecast:transcript, facecast:ended) reach the page as
+ * (facecast:ready, facecast:speaking, facecast:transcript, facecast:ended,
+ * facecast:reconnecting, facecast:reconnected) reach the page as
  * postMessage from HOST and as bubbling CustomEvents on the element; the page sends
  * facecast:open, facecast:close and facecast:say with window.postMessage (same origin) or
  * calls element.open(), .close(), .say(text).
@@ -21,7 +22,14 @@
     document.querySelector('script[src*="/embed.js"]');
   if (!script || !script.src) return;
   var APP = new URL(script.src, location.href).origin;
-  var EVENTS = ['facecast:ready', 'facecast:speaking', 'facecast:transcript', 'facecast:ended'];
+  var EVENTS = [
+    'facecast:ready',
+    'facecast:speaking',
+    'facecast:transcript',
+    'facecast:ended',
+    'facecast:reconnecting',
+    'facecast:reconnected',
+  ];
   var DEFAULTS = {
     launcherLabel: 'Talk to us',
     theme: { mode: 'light', accent: '#4f46e5' },

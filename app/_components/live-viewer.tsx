@@ -13,7 +13,14 @@ import { type Caption, CaptionOverlay, followCaptions, useCaptionsEnabled } from
 import { MicControl } from './mic-control';
 import { EndWarning } from './room/end-warning';
 import { JoinNameForm } from './room/join-name-form';
-import { rejoinDelayMs, shouldRejoin, tokenRefusalIsFinal } from './room/rejoin-policy';
+import {
+  avatarVideoShown,
+  livekitAnswers,
+  reconnectPolicy,
+  rejoinDelayMs,
+  shouldRejoin,
+  tokenRefusalIsFinal,
+} from './room/rejoin-policy';
 import { roomAuth, type RoomGrant } from './room/room-grant';
 import { RoomPanel } from './room/room-panel';
 import { useRoomFeed } from './room/use-room-feed';
@@ -46,17 +53,6 @@ const OVERLAY: Record<Phase, string | null> = {
   error: 'Could not connect.',
 };
 
-/** Whether the avatar's video is subscribed in `room` (it shows once more after a reconnect). */
-function avatarVideoShown(room: Room): boolean {
-  for (const participant of room.remoteParticipants.values()) {
-    if (!isAvatarParticipant(participant)) continue;
-    for (const publication of participant.videoTrackPublications.values()) {
-      if (publication.isSubscribed) return true;
-    }
-  }
-  return false;
-}
-
 /**
  * Joins a session's room through a link (asking guests for a display name first), shows the
  * avatar's video with captions (a toggle, on by default), plays its audio (with a visible
@@ -74,6 +70,8 @@ export function LiveViewer(props: { tokenUrl: string; panel?: ReactNode; askName
   const [attempt, setAttempt] = useState(0);
   /** Rejoin attempts since the connection was lost; 0 while connected or on a first join. */
   const rejoins = useRef(0);
+  /** The LiveKit server of the last grant: a rejoin asks for a token once it answers again. */
+  const livekitUrl = useRef<string | null>(null);
   const [phase, setPhase] = useState<Phase>(props.askName ? 'naming' : 'connecting');
   const [message, setMessage] = useState<string | null>(null);
   const [needsSound, setNeedsSound] = useState(false);
@@ -88,7 +86,7 @@ export function LiveViewer(props: { tokenUrl: string; panel?: ReactNode; askName
 
   useEffect(() => {
     if (joinName === null) return;
-    const room = new Room({ adaptiveStream: false, dynacast: false });
+    const room = new Room({ adaptiveStream: false, dynacast: false, reconnectPolicy });
     setRoom(room);
     const rejoining = rejoins.current > 0;
     setPhase(rejoining ? 'reconnecting' : 'connecting');
@@ -128,6 +126,9 @@ export function LiveViewer(props: { tokenUrl: string; panel?: ReactNode; askName
           setMayTalk(room.localParticipant.permissions?.canPublish ?? false);
         }
       })
+      // A resume (the signal connection lost) comes first, Reconnecting only when the media
+      // connection fails too, seconds later.
+      .on(RoomEvent.SignalReconnecting, () => setPhase('reconnecting'))
       .on(RoomEvent.Reconnecting, () => setPhase('reconnecting'))
       .on(RoomEvent.Reconnected, () => setPhase(avatarVideoShown(room) ? 'live' : 'waiting'))
       .on(RoomEvent.Disconnected, (reason) => {
@@ -144,11 +145,16 @@ export function LiveViewer(props: { tokenUrl: string; panel?: ReactNode; askName
 
     (async () => {
       try {
+        if (rejoining && livekitUrl.current && !(await livekitAnswers(livekitUrl.current))) {
+          if (!disposed) scheduleRejoin();
+          return;
+        }
         const next = await api<RoomGrant>(
           tokenUrl,
           jsonInit('POST', { name: joinName || undefined }),
         );
         if (disposed) return;
+        livekitUrl.current = next.livekitUrl;
         setGrant(next);
         setMayTalk(next.mayTalk);
         await room.connect(next.livekitUrl, next.token, { autoSubscribe: true });

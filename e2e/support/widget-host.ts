@@ -42,10 +42,10 @@ export async function startHostSite(address: string): Promise<HostSite> {
 
 /**
  * A shop's page with `tag` (the snippet, and anything else), recording what the widget tells
- * it: raw messages from the app's origin in `window.facecastMessages`, the loader's DOM
- * events in `window.facecastEvents`.
+ * it: raw messages from the app's origin (`app`, the suite's by default) in
+ * `window.facecastMessages`, the loader's DOM events in `window.facecastEvents`.
  */
-export function shopPage(tag: string): string {
+export function shopPage(tag: string, app = APP): string {
   return `<!doctype html>
 <html><head><meta charset="utf-8"><title>Example shop</title>
 <style>body{font:16px system-ui;margin:0;background:#f6f4ef;color:#222}
@@ -57,9 +57,10 @@ main{padding:32px;max-width:640px}</style></head>
 <script>
   window.facecastMessages = []; window.facecastEvents = [];
   window.addEventListener('message', (e) => {
-    if (e.origin === ${JSON.stringify(APP)} && e.data && e.data.type) window.facecastMessages.push(e.data);
+    if (e.origin === ${JSON.stringify(app)} && e.data && e.data.type) window.facecastMessages.push(e.data);
   });
-  for (const type of ['facecast:ready', 'facecast:speaking', 'facecast:transcript', 'facecast:ended']) {
+  for (const type of ['facecast:ready', 'facecast:speaking', 'facecast:transcript', 'facecast:ended',
+      'facecast:reconnecting', 'facecast:reconnected']) {
     document.addEventListener(type, (e) => window.facecastEvents.push({ type, ...e.detail }));
   }
 </script>
@@ -67,9 +68,12 @@ ${tag}
 </body></html>`;
 }
 
-/** The snippet the Embed panel gives, with `extra` attributes (` data-target="#inline"`). */
-export const snippet = (key: string, extra = '') =>
-  `<script src="${APP}/embed.js" data-avatar="${key}"${extra} async></script>`;
+/**
+ * The snippet the Embed panel gives, with `extra` attributes (` data-target="#inline"`), of
+ * the app at `app` (the suite's by default).
+ */
+export const snippet = (key: string, extra = '', app = APP) =>
+  `<script src="${app}/embed.js" data-avatar="${key}"${extra} async></script>`;
 
 export interface Recorded {
   type: string;

@@ -9,13 +9,14 @@ import { CaptionOverlay } from '../../../_components/captions';
 import { MicControl } from '../../../_components/mic-control';
 import { useMicrophone } from '../../../_components/use-microphone';
 import { hostOrigin, onHostCommand, postToHost } from './host-channel';
-import { useWidgetRoom } from './use-widget-room';
+import { useWidgetRoom, type WidgetPhase } from './use-widget-room';
 
-const STATUS: Record<string, string> = {
+const STATUS: Record<WidgetPhase, string> = {
   idle: '',
   starting: 'Starting…',
   waiting: 'The avatar is on its way…',
   live: '',
+  reconnecting: 'Reconnecting…',
   ended: 'The conversation has ended.',
   refused: '',
 };
@@ -124,7 +125,12 @@ export function EmbedWidget(props: {
           </button>
         )}
         {STATUS[widget.phase] && widget.phase !== 'ended' && (
-          <div className="widget-overlay">{STATUS[widget.phase]}</div>
+          <div
+            className="widget-overlay"
+            data-testid={widget.phase === 'reconnecting' ? 'widget-reconnecting' : undefined}
+          >
+            {STATUS[widget.phase]}
+          </div>
         )}
         {widget.phase === 'refused' && (
           <div className="widget-overlay" role="alert" data-testid="widget-message">
@@ -146,7 +152,13 @@ export function EmbedWidget(props: {
         <input
           data-testid="chat-input"
           aria-label="Your message"
-          placeholder={connected ? 'Type a message…' : 'Start the conversation to chat'}
+          placeholder={
+            connected
+              ? 'Type a message…'
+              : widget.phase === 'reconnecting'
+                ? STATUS.reconnecting
+                : 'Start the conversation to chat'
+          }
           value={text}
           maxLength={500}
           disabled={!connected}
@@ -158,7 +170,14 @@ export function EmbedWidget(props: {
       </form>
       {chatError && <p className="error">{chatError}</p>}
       {props.microphone && <MicControl mic={mic} allowed={mayTalk} connected={connected} />}
-      <p className="widget-foot muted" data-testid="connection-state" data-phase={widget.phase}>
+      {/* Always there, so that screen readers announce its changes ("Reconnecting…"). */}
+      <p
+        className="widget-foot muted"
+        role="status"
+        aria-live="polite"
+        data-testid="connection-state"
+        data-phase={widget.phase}
+      >
         {widget.phase === 'live' ? 'Live' : STATUS[widget.phase] || ' '}
       </p>
     </div>

@@ -10,6 +10,10 @@ export type WidgetEvent =
   | { type: 'facecast:speaking'; speaking: boolean }
   | { type: 'facecast:transcript'; role: 'user' | 'avatar'; text: string; name?: string }
   | { type: 'facecast:ended'; reason: string }
+  /** The connection was lost; the widget is joining the same conversation again by itself. */
+  | { type: 'facecast:reconnecting' }
+  /** The avatar's video plays again after `facecast:reconnecting`. */
+  | { type: 'facecast:reconnected' }
   /** Asks the loader to hide the panel (the close button inside the frame). */
   | { type: 'facecast:close-request' };
 
