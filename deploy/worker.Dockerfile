@@ -49,8 +49,6 @@ RUN apt-get update \
  && mkdir -p /var/lib/facecast \
  && chown facecast:facecast /var/lib/facecast
 WORKDIR /opt/facecast
-# package.json, tsconfig.json, node_modules, worker/, protocol/, build/, deploy/healthcheck.mjs
-COPY --from=build /out /opt/facecast
 ENV NODE_ENV=production \
     FACECAST_DATA_DIR=/var/lib/facecast
 USER facecast
@@ -60,3 +58,8 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
 # SIGTERM drains (WORKER_DRAIN_SECONDS): give the container a longer stop grace period.
 STOPSIGNAL SIGTERM
 CMD ["node", "--import", "tsx", "worker/main.ts"]
+# Everything that only sets metadata comes before the one COPY that brings node_modules: the
+# classic builder makes a container for each instruction, and with vfs each container is a
+# full copy of the image so far (minutes and gigabytes per line after the COPY).
+# package.json, tsconfig.json, node_modules, worker/, protocol/, build/, deploy/healthcheck.mjs
+COPY --from=build /out /opt/facecast
