@@ -71,6 +71,9 @@ else
   ROOTFS=$(mktemp -d /var/tmp/facecast-rootfs.XXXXXX)
   trap 'rm -rf "$ROOTFS"' EXIT
 fi
+# The directory becomes the image's /: mktemp makes it 0700, and then no non-root user
+# (facecast, livekit, postgres, redis) can reach any file ("exec: sh: not found").
+chmod 0755 "$ROOTFS"
 
 echo "debootstrap $SUITE from $MIRROR into $ROOTFS"
 # minbase: essential packages and apt only; ca-certificates so apt and npm can use https.
