@@ -1,7 +1,7 @@
 /**
  * The container deployment as Docker Compose resolves it: `docker-compose config` with the
  * example env file (Debian's docker-compose; `npm test -- --only deploy` installs it), then
- * the shape an operator relies on: the six services, two app instances and two worker hosts,
+ * the shape an operator relies on: the seven services, two app instances and two worker hosts,
  * health checks and healthy-before-start ordering, images built here from the local base
  * image as non-root users, and only documented settings.
  */
@@ -33,11 +33,12 @@ const composeFile = path.join(deployDir, 'compose.yaml');
 const envExample = path.join(deployDir, '.env.example');
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
 
-const SERVICES = ['postgres', 'redis', 'livekit-a', 'livekit-b', 'app', 'worker'];
+const SERVICES = ['postgres', 'redis', 'livekit-a', 'livekit-b', 'app-a', 'app-b', 'worker'];
+const APPS = ['app-a', 'app-b'];
 /** Services running Facecast's own code: their environment is Facecast's settings. */
-const FACECAST_SERVICES = ['app', 'worker'];
+const FACECAST_SERVICES = [...APPS, 'worker'];
 /** Services whose Dockerfile builds something (the others install Debian packages). */
-const BUILT_FROM_SOURCE = ['app', 'worker', 'livekit-a', 'livekit-b'];
+const BUILT_FROM_SOURCE = [...APPS, 'worker', 'livekit-a', 'livekit-b'];
 
 let config: ComposeConfig;
 
@@ -73,13 +74,18 @@ function dockerfileOf(service: string) {
 }
 
 describe('deploy/compose.yaml', () => {
-  it('defines exactly the six services', () => {
+  it('defines exactly the seven services', () => {
     expect(Object.keys(config.services).sort()).toEqual([...SERVICES].sort());
   });
 
-  it('runs two app instances and two worker hosts', () => {
-    expect(config.services.app?.deploy?.replicas).toBe(2);
+  it('runs two app instances and two worker hosts that report to both instances', () => {
+    for (const name of APPS) {
+      expect(config.services[name]?.build, name).toEqual(config.services['app-a']?.build);
+    }
     expect(config.services.worker?.deploy?.replicas).toBe(2);
+    // A comma-separated list: every host reports to every instance (decision 027).
+    const appUrls = config.services.worker?.environment?.FACECAST_APP_URL?.split(',') ?? [];
+    expect(appUrls.map((url) => new URL(url).hostname).sort()).toEqual(APPS);
   });
 
   it('gives every service a health check and starts each only after what it needs is healthy', () => {
@@ -88,8 +94,10 @@ describe('deploy/compose.yaml', () => {
       expect(serviceHasHealthcheck(service), `${name} healthcheck`).toBe(true);
       expect(unhealthyDependencies(service), `${name} depends_on`).toEqual([]);
     }
-    expect(Object.keys(config.services.app?.depends_on ?? {})).toContain('postgres');
-    expect(Object.keys(config.services.worker?.depends_on ?? {})).toContain('app');
+    for (const name of APPS) {
+      expect(Object.keys(config.services[name]?.depends_on ?? {}), name).toContain('postgres');
+      expect(Object.keys(config.services.worker?.depends_on ?? {})).toContain(name);
+    }
   });
 
   it('builds every image here from the local base image: nothing comes from a registry', () => {
@@ -126,12 +134,9 @@ describe('deploy/compose.yaml', () => {
 
   it('sets on the app and the worker only variables that process reads', () => {
     // The validated settings of each (lib/config/env.ts, worker/env.ts) and the app server's.
-    const readers = {
-      app: read('lib/config/env.ts') + read('scripts/app-server.mjs'),
-      worker: read('worker/env.ts'),
-    };
+    const appReader = read('lib/config/env.ts') + read('scripts/app-server.mjs');
     for (const name of FACECAST_SERVICES) {
-      const source = readers[name as keyof typeof readers];
+      const source = name === 'worker' ? read('worker/env.ts') : appReader;
       const unread = Object.keys(config.services[name]?.environment ?? {}).filter(
         (variable) => !new RegExp(`\\b${variable}\\b`).test(source),
       );

@@ -10,7 +10,10 @@
 #
 # --ca-file is for networks whose proxy re-signs TLS: apt uses plain http, but `npm ci` and
 # the Go module proxy in the build stages use https and fail with "self-signed certificate in
-# certificate chain" unless the image trusts the proxy's CA as the host does.
+# certificate chain" unless the image trusts the proxy's CA as the host does. The file (a CA
+# certificate: public, not a secret) goes into Debian's store, which Go, git and curl read;
+# Node reads only its own built-in list, so the image also sets NODE_EXTRA_CA_CERTS to that
+# store. Give the same file(s) the host trusts (/usr/local/share/ca-certificates/*.crt).
 #
 # Settings (environment):
 #   DEBIAN_SUITE   bookworm                     the Debian release
@@ -38,7 +41,7 @@ while [ $# -gt 0 ]; do
     --tag) TAG=$2; shift 2 ;;
     --rootfs-only) ROOTFS_ONLY=$2; shift 2 ;;
     --ca-file) [ -f "$2" ] || { echo "no such file: $2" >&2; exit 2; }; CA_FILES="$CA_FILES $2"; shift 2 ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -68,6 +71,9 @@ else
   ROOTFS=$(mktemp -d /var/tmp/facecast-rootfs.XXXXXX)
   trap 'rm -rf "$ROOTFS"' EXIT
 fi
+# The directory becomes the image's /: mktemp makes it 0700, and then no non-root user
+# (facecast, livekit, postgres, redis) can reach any file ("exec: sh: not found").
+chmod 0755 "$ROOTFS"
 
 echo "debootstrap $SUITE from $MIRROR into $ROOTFS"
 # minbase: essential packages and apt only; ca-certificates so apt and npm can use https.
@@ -85,7 +91,14 @@ chroot "$ROOTFS" /usr/local/bin/node --version >/dev/null || fail "node does not
 for ca in $CA_FILES; do
   cp "$ca" "$ROOTFS/usr/local/share/ca-certificates/$(basename "$ca" .crt).crt"
 done
-[ -z "$CA_FILES" ] || chroot "$ROOTFS" update-ca-certificates
+# Node (and so npm) ignores Debian's store unless told: trust it in addition to Node's own.
+NODE_CA_ENV=""
+if [ -n "$CA_FILES" ]; then
+  chroot "$ROOTFS" update-ca-certificates
+  NODE_CA_ENV=/etc/ssl/certs/ca-certificates.crt
+  chroot "$ROOTFS" env NODE_EXTRA_CA_CERTS=$NODE_CA_ENV /usr/local/bin/node -e '' \
+    || fail "node does not accept $NODE_CA_ENV"
+fi
 
 # Keep images small: no apt lists or package caches, no documentation.
 chroot "$ROOTFS" apt-get clean
@@ -104,6 +117,7 @@ echo "docker import -> $TAG"
 tar -C "$ROOTFS" -c . | docker import \
   --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
   --change 'ENV LANG=C.UTF-8' \
+  ${NODE_CA_ENV:+--change "ENV NODE_EXTRA_CA_CERTS=$NODE_CA_ENV"} \
   --change 'CMD ["/bin/bash"]' \
   --message "debootstrap $SUITE + Node $NODE_VERSION" \
   - "$TAG"

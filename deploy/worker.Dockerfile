@@ -22,33 +22,33 @@ COPY package.json package-lock.json ./
 RUN npm ci
 COPY . .
 # native-addon.mjs: build/native/facecast_mmap.node; worker-bundle.mjs: build/worker/*.mjs
-# (session processes and their threads run the bundle, not tsx: decision 008).
+# (session processes and their threads run the bundle, not tsx: decision 008). Then what the
+# runtime needs is moved (a rename, no copy) to /out, so the runtime stage takes it in one
+# COPY: with the vfs storage driver every layer is a full copy of the file system.
+# The bundle is used only when no source it was built from is newer (worker/built-entry.ts):
+# its manifest is touched last.
 RUN node --input-type=module -e " \
       const { ensureNativeAddon } = await import('./scripts/lib/native-addon.mjs'); \
       const { ensureWorkerBundle } = await import('./scripts/lib/worker-bundle.mjs'); \
       await ensureNativeAddon(); \
       await ensureWorkerBundle();" \
- && npm prune --omit=dev
+ && npm prune --omit=dev \
+ && mkdir -p /out/deploy \
+ && mv package.json tsconfig.json node_modules worker protocol build /out/ \
+ && mv deploy/healthcheck.mjs /out/deploy/ \
+ && touch /out/build/worker/manifest.json
 
 # ---- runtime ------------------------------------------------------------------------------
 FROM ${BASE_IMAGE}
 # ffmpeg: the capacity calibration's encoder; pocketsphinx: offline speech recognition.
+# The same uid as in the app image: both use the shared data volume.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ffmpeg pocketsphinx pocketsphinx-en-us \
- && rm -rf /var/lib/apt/lists/*
-# The same uid as in the app image: both use the shared data volume.
-RUN useradd --system --uid 10001 --user-group --home-dir /opt/facecast --shell /usr/sbin/nologin facecast \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --user-group --home-dir /opt/facecast --shell /usr/sbin/nologin facecast \
  && mkdir -p /var/lib/facecast \
  && chown facecast:facecast /var/lib/facecast
 WORKDIR /opt/facecast
-COPY --from=build /src/package.json /src/tsconfig.json ./
-COPY --from=build /src/node_modules ./node_modules
-COPY --from=build /src/worker ./worker
-COPY --from=build /src/protocol ./protocol
-COPY --from=build /src/build ./build
-COPY --from=build /src/deploy/healthcheck.mjs ./deploy/healthcheck.mjs
-# The bundle is used only when no source it was built from is newer (worker/built-entry.ts).
-RUN touch build/worker/manifest.json
 ENV NODE_ENV=production \
     FACECAST_DATA_DIR=/var/lib/facecast
 USER facecast
@@ -58,3 +58,8 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
 # SIGTERM drains (WORKER_DRAIN_SECONDS): give the container a longer stop grace period.
 STOPSIGNAL SIGTERM
 CMD ["node", "--import", "tsx", "worker/main.ts"]
+# Everything that only sets metadata comes before the one COPY that brings node_modules: the
+# classic builder makes a container for each instruction, and with vfs each container is a
+# full copy of the image so far (minutes and gigabytes per line after the COPY).
+# package.json, tsconfig.json, node_modules, worker/, protocol/, build/, deploy/healthcheck.mjs
+COPY --from=build /out /opt/facecast
