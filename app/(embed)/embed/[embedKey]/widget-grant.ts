@@ -5,18 +5,10 @@
  * visitor reads when a start is refused.
  */
 
-export interface WidgetGrant {
-  livekitUrl: string;
-  token: string;
-  sessionId: string;
-  identity: string;
-  name: string;
-  mayTalk: boolean;
-  allowSay: boolean;
-  kind: 'session' | 'broadcast';
-  expiresAt: string;
-  endsBy: string | null;
-}
+// Type only: nothing of the server module reaches the frame's bundle.
+import type { WidgetGrant } from '@/lib/embeds/widget-session';
+
+export type { WidgetGrant };
 
 /** The app refused a fresh token (`status`), or could not be reached (no status). */
 export class TokenRefused extends Error {
