@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import { PassThrough } from 'node:stream';
@@ -15,6 +15,23 @@ const sink = () => {
   return { stream, text: () => text };
 };
 
+/**
+ * Until the child's stdout and stderr are closed and read: 'exit' can come before the last
+ * output is (a clean-clone CI run saw no line yet after 'exit' and one setImmediate).
+ */
+async function outputRead(child: ChildProcess): Promise<void> {
+  await Promise.all(
+    [child.stdout, child.stderr].map(
+      (stream) =>
+        new Promise((resolve) => {
+          if (!stream || stream.closed) resolve(undefined);
+          else stream.once('close', resolve);
+        }),
+    ),
+  );
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
 describe('Supervisor', () => {
   it('prefixes each line of a child with its name', async () => {
     const out = sink();
@@ -25,7 +42,7 @@ describe('Supervisor', () => {
       onStdoutLine: (line) => lines.push(line),
     });
     await child.exited;
-    await new Promise((resolve) => setImmediate(resolve));
+    await outputRead(child.child);
     expect(lines).toEqual(['one']);
     expect(out.text()).toMatch(/\[echo\] +one\n/);
     expect(out.text()).toMatch(/\[echo\] +two\n/);
@@ -104,7 +121,7 @@ describe('Supervisor', () => {
       { oneShot: true, onStdoutLine: (line) => lines.push(line) },
     );
     await managed.exited;
-    await new Promise((resolve) => setImmediate(resolve));
+    await outputRead(managed.child);
     expect(lines).toEqual([supervisor.watchdog.token]);
     await supervisor.stop();
   });
