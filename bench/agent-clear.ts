@@ -15,6 +15,32 @@ import { waitUntil } from '@/tests/integration/support/ports';
 import type { AudioRecorder } from '@/tests/integration/support/subscriber';
 import type { WorkerHost } from '@/tests/integration/support/worker-host';
 
+/**
+ * Starts an agent's face on the bench's worker host (its own LiveKit room, the agent's
+ * identity in the face token's `lk.publish_on_behalf`); throws unless the host took it.
+ */
+export async function startFace(
+  worker: WorkerHost,
+  face: {
+    roomName: string;
+    avatar: unknown;
+    livekitUrl: string;
+    token: string;
+    agentIdentity: string;
+  },
+): Promise<void> {
+  const response = await worker.request('/sessions', {
+    method: 'POST',
+    body: JSON.stringify({
+      sessionId: face.roomName,
+      roomName: face.roomName,
+      avatar: face.avatar,
+      agent: { livekitUrl: face.livekitUrl, token: face.token, agentIdentity: face.agentIdentity },
+    }),
+  });
+  if (response.status !== 201) throw new Error(`worker refused the session: ${response.status}`);
+}
+
 export const CLEAR_ROUNDS = 10;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

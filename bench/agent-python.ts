@@ -13,7 +13,7 @@ import { agentsPython } from '@/scripts/lib/agents-python.mjs';
 import { joinAsSubscriber } from '@/tests/integration/support/subscriber';
 import type { WorkerHost } from '@/tests/integration/support/worker-host';
 import { writeSyntheticAvatar } from '@/worker/testing/synthetic-avatar';
-import { clearRounds } from './agent-clear';
+import { clearRounds, startFace } from './agent-clear';
 
 const AGENT_PY = 'bench-agent-py';
 const FACE_PY = 'bench-face-py';
@@ -102,20 +102,13 @@ export async function pythonClearRounds(options: {
     pcmPath,
   });
   try {
-    const response = await worker.request('/sessions', {
-      method: 'POST',
-      body: JSON.stringify({
-        sessionId: roomName,
-        roomName,
-        avatar,
-        agent: {
-          livekitUrl: livekit.url,
-          token: await token(FACE_PY, { 'lk.publish_on_behalf': AGENT_PY }, roomName),
-          agentIdentity: AGENT_PY,
-        },
-      }),
+    await startFace(worker, {
+      roomName,
+      avatar,
+      livekitUrl: livekit.url,
+      token: await token(FACE_PY, { 'lk.publish_on_behalf': AGENT_PY }, roomName),
+      agentIdentity: AGENT_PY,
     });
-    if (response.status !== 201) throw new Error(`worker refused the session: ${response.status}`);
     const viewer = await joinAsSubscriber({ ...livekit, roomName, identity: 'bench-viewer-py' });
     try {
       const audio = viewer.recordAudio(

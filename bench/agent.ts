@@ -27,7 +27,7 @@ import { createResampler } from '@/worker/audio/resample';
 import { writeSyntheticAvatar } from '@/worker/testing/synthetic-avatar';
 import { trimLeadingSilence } from '@/worker/session/speech-segment';
 import { createFliteTts } from '@/worker/tts/flite-tts';
-import { clearRounds } from './agent-clear';
+import { clearRounds, startFace } from './agent-clear';
 import { pythonClearRounds, pythonSenderAvailable } from './agent-python';
 import { runBenchInNamespace } from './in-namespace';
 import { mouthOnsetAfter, recordMouth } from './mouth-probe';
@@ -101,20 +101,13 @@ export async function agentBench(): Promise<Record<string, number | string | nul
       return Promise.resolve('ok');
     });
     const avatar = await writeSyntheticAvatar(path.join(dir, 'avatar.png'));
-    const response = await worker.request('/sessions', {
-      method: 'POST',
-      body: JSON.stringify({
-        sessionId: roomName,
-        roomName,
-        avatar,
-        agent: {
-          livekitUrl: livekit.url,
-          token: await token(FACE, { 'lk.publish_on_behalf': AGENT }),
-          agentIdentity: AGENT,
-        },
-      }),
+    await startFace(worker, {
+      roomName,
+      avatar,
+      livekitUrl: livekit.url,
+      token: await token(FACE, { 'lk.publish_on_behalf': AGENT }),
+      agentIdentity: AGENT,
     });
-    if (response.status !== 201) throw new Error(`worker refused the session: ${response.status}`);
     const viewer = await joinAsSubscriber({ ...livekit, roomName, identity: 'bench-viewer' });
     const audio = viewer.recordAudio(await viewer.waitForTrack(FACE, TrackKind.KIND_AUDIO, 30_000));
     const mouth = recordMouth(await viewer.waitForTrack(FACE, TrackKind.KIND_VIDEO, 30_000));
