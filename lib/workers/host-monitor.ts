@@ -1,12 +1,14 @@
 /**
- * Watches the pool from the app's side: a host silent longer than HOST_SILENCE_TIMEOUT_MS is
- * marked lost and its sessions are dispatched again (into the same rooms, so viewers stay);
+ * Watches the pool from the app's side: a host silent longer than HOST_SILENCE_TIMEOUT_MS (of
+ * the time this app was able to hear it: app-stall.ts) is marked lost and its sessions are
+ * dispatched again (into the same rooms, so viewers stay);
  * a session dispatched that no host picks up within PICKUP_TIMEOUT_MS fails with a reason.
  */
 import type { PrismaClient } from '@prisma/client';
 import { redispatchSession, type SessionDispatcher } from '@/lib/sessions/dispatch-session';
 import { log } from '@/lib/log/logger';
 import { HOST_SILENCE_TIMEOUT_MS } from '@/protocol/host-report';
+import { hostConnected, startStallMeter } from './app-stall';
 import { sessionEndedWebhook } from '@/lib/webhooks/session-webhooks';
 
 /** A dispatched session no host has reported for this long fails, ms. */
@@ -38,6 +40,8 @@ export async function checkHosts(
     select: { id: true, lastSeenAt: true },
   });
   for (const host of silent) {
+    // The app itself stood still for part of that silence: the host had no chance to be heard.
+    if (hostConnected(host.lastSeenAt, now)) continue;
     // Conditional, so a report that just arrived (or another app instance) wins the race.
     const marked = await prisma.workerHost.updateMany({
       where: { id: host.id, state: { not: 'lost' }, lastSeenAt: host.lastSeenAt },
@@ -97,6 +101,7 @@ const holder = globalThis as typeof globalThis & { facecastHostMonitor?: NodeJS.
  */
 export function startHostMonitor(prisma: PrismaClient): void {
   if (holder.facecastHostMonitor) return;
+  startStallMeter();
   let running = false;
   holder.facecastHostMonitor = setInterval(() => {
     if (running) return;

@@ -4,7 +4,7 @@
  */
 import type { Prisma } from '@prisma/client';
 import { ApiError } from '@/lib/api/errors';
-import { HOST_SILENCE_TIMEOUT_MS } from '@/protocol/host-report';
+import { hostConnected, hostSilenceBound } from './app-stall';
 
 /**
  * A dispatched session not yet reported by any host holds a slot for this long (ms): a host
@@ -16,7 +16,7 @@ export const PENDING_DISPATCH_MS = 10_000;
 export const POOL_RETRY_AFTER_S = 10;
 
 export interface PoolCapacity {
-  /** Hosts heard from within HOST_SILENCE_TIMEOUT_MS (any state but lost). */
+  /** Hosts heard from lately (`hostConnected`), in any state but lost. */
   hosts: number;
   /** Slots of the hosts that take sessions (available or full). */
   capacity: number;
@@ -31,13 +31,11 @@ export async function poolCapacity(
   prisma: Prisma.TransactionClient,
   now = new Date(),
 ): Promise<PoolCapacity> {
-  const hosts = await prisma.workerHost.findMany({
-    where: {
-      lastSeenAt: { gte: new Date(now.getTime() - HOST_SILENCE_TIMEOUT_MS) },
-      state: { not: 'lost' },
-    },
-    select: { state: true, capacity: true, active: true },
+  const heard = await prisma.workerHost.findMany({
+    where: { lastSeenAt: { gte: hostSilenceBound(now) }, state: { not: 'lost' } },
+    select: { state: true, capacity: true, active: true, lastSeenAt: true },
   });
+  const hosts = heard.filter((host) => hostConnected(host.lastSeenAt, now));
   const pending = await prisma.session.count({
     where: {
       status: 'starting',

@@ -19,6 +19,7 @@ import {
   type HostReport,
   type HostSessionReport,
 } from '@/protocol/host-report';
+import { startStallMeter, stopStallMeter } from './app-stall';
 import { hostHistory } from './host-history';
 import { checkHosts, PICKUP_TIMEOUT_MS } from './host-monitor';
 import { assertPoolHasRoom, freeSlots, poolCapacity } from './pool-capacity';
@@ -394,6 +395,34 @@ describe('pool capacity', () => {
 });
 
 describe('checkHosts', () => {
+  it('does not count the time the app itself stood still as a host\'s silence', async () => {
+    const live = await newSession({ status: 'live', workerHostId: 'host-busy-app' });
+    startStallMeter();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Heard 1.5 s before its allowance runs out; then the app is too busy to hear it for 2.5 s.
+      const heardAt = new Date(Date.now() - HOST_SILENCE_TIMEOUT_MS + 1_500);
+      await recordHostReport(db.prisma, hostReport('host-busy-app', { active: 1 }), {
+        now: heardAt,
+      });
+      const end = performance.now() + 2_500;
+      while (performance.now() < end) {
+        // the event loop stands still, as under a burst of requests
+      }
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const { dispatch } = recorder();
+      expect((await checkHosts(db.prisma, new Date(), { dispatch })).lostHosts).toEqual([]);
+      expect((await poolCapacity(db.prisma)).hosts).toBeGreaterThanOrEqual(1);
+      // Without the app's stall the same silence is too long.
+      stopStallMeter();
+      const result = await checkHosts(db.prisma, new Date(), { dispatch });
+      expect(result.lostHosts).toContain('host-busy-app');
+      expect(result.redispatched).toContain(live.id);
+    } finally {
+      stopStallMeter();
+    }
+  });
+
   it('marks a silent host lost and dispatches its sessions again into the same rooms', async () => {
     const live = await newSession({ status: 'live', workerHostId: 'host-x' });
     const other = await newSession({ status: 'live', workerHostId: 'host-y' });
