@@ -9,9 +9,14 @@
  * - booking: POST /api/v1/bookings far ahead, then DELETE it when made (20 %)
  * - session: POST /api/v1/sessions, then DELETE it when started (10 %)
  *
- * Figures: `p50_ms` / `p99_ms` (goal ≤ 300) over every request, per kind too; `requests`;
+ * A client told to come back later (429 or 503 with `Retry-After`) waits that long before its
+ * next call, as a well-behaved API client does.
+ *
+ * Figures: `p50_ms` / `p99_ms` (goal ≤ 300) over every request, per kind too, and
+ * `accepted_p50_ms` / `accepted_p99_ms` over the answers that did the work (2xx); `requests`;
  * `errors` (goal 0): answers other than the documented refusals, which are counted apart
- * (`refused_429`, `refused_503`: the pool full, `refused_409`: no booking capacity);
+ * (`refused_429`, `refused_503`: the pool full or the app busy, `refused_busy`: of those, the
+ * app's load shedding, scripts/lib/admission.mjs; `refused_409`: no booking capacity);
  * `app_rss_before_mb` / `app_rss_after_mb` / `app_rss_growth_pct` (goal < 10): the Next.js
  * server's resident memory after a warm-up burst and after the run (30 s settled).
  *
@@ -68,6 +73,8 @@ const MIX: Kind[] = [
 interface Sample {
   kind: Kind;
   route: string;
+  /** The app's load shedding refused it (503, "The server is busy…"). */
+  busy?: boolean;
   /** When it was sent, ms since the run began. */
   at: number;
   ms: number;
@@ -128,19 +135,36 @@ async function measure(env: Record<string, string>): Promise<Record<string, numb
     if (started.status !== 201 || !sessionId)
       throw new Error(`could not start the shared session: ${started.status}`);
 
-    // Warm-up: every route once per client, so first-request compilation and the
-    // connections are not in the figures; then the memory baseline.
-    await runClients(platform, { clients, durationMs: 0, avatarId, sessionId, rounds: MIX.length });
-    await settle();
-    const rssBefore = rssMb(appPid);
-    const load1m = os.loadavg()[0]!;
-
-    const samples = await runClients(platform, {
-      clients,
-      durationMs: seconds * 1000,
-      avatarId,
-      sessionId,
-    });
+    // One keep-alive connection per client for the warm-up and the run.
+    const agents = Array.from(
+      { length: clients },
+      () => new http.Agent({ keepAlive: true, maxSockets: 1 }),
+    );
+    let rssBefore: number;
+    let load1m: number;
+    let samples: Sample[];
+    try {
+      // Warm-up: every route once per client, so first-request compilation and opening the
+      // connections are not in the figures; then the memory baseline.
+      await runClients(platform, {
+        agents,
+        durationMs: 0,
+        avatarId,
+        sessionId,
+        rounds: MIX.length,
+      });
+      await settle();
+      rssBefore = rssMb(appPid);
+      load1m = os.loadavg()[0]!;
+      samples = await runClients(platform, {
+        agents,
+        durationMs: seconds * 1000,
+        avatarId,
+        sessionId,
+      });
+    } finally {
+      for (const agent of agents) agent.destroy();
+    }
     await settle();
     const rssAfter = rssMb(appPid);
     const samplesFile = stringOption('samples');
@@ -171,15 +195,20 @@ function figures(
     }),
   );
   const all = samples.map((s) => s.ms);
+  const accepted = samples.filter((s) => s.status >= 200 && s.status < 300).map((s) => s.ms);
   return {
     requests: samples.length,
     requests_per_s: round(samples.length / context.seconds, 1),
     p50_ms: percentileMs(all, 50) ?? -1,
     p99_ms: percentileMs(all, 99) ?? -1,
+    accepted: accepted.length,
+    accepted_p50_ms: percentileMs(accepted, 50) ?? -1,
+    accepted_p99_ms: percentileMs(accepted, 99) ?? -1,
     errors: errors.length,
     error_statuses: [...new Set(errors.map((e) => e.status))].sort().join(' ') || 'none',
     refused_429: refused(429),
     refused_503: refused(503),
+    refused_busy: samples.filter((s) => s.busy).length,
     refused_409: refused(409),
     ...perKind,
     app_rss_before_mb: context.rssBefore,
@@ -193,7 +222,8 @@ function figures(
 }
 
 interface RunOptions {
-  clients: number;
+  /** One per client: its keep-alive connection. */
+  agents: http.Agent[];
   durationMs: number;
   avatarId: string;
   sessionId: string;
@@ -206,8 +236,7 @@ async function runClients(platform: Platform, options: RunOptions): Promise<Samp
   const startedAt = performance.now();
   const endAt = startedAt + options.durationMs;
   await Promise.all(
-    Array.from({ length: options.clients }, async (_, client) => {
-      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    options.agents.map(async (agent, client) => {
       const call = async (kind: Kind, method: string, route: string, body?: unknown) => {
         const sentAt = performance.now();
         // A reset or refused connection is an error of the run (status 0), not a crash.
@@ -215,24 +244,29 @@ async function runClients(platform: Platform, options: RunOptions): Promise<Samp
           status: 0,
           body: null,
         }));
+        const message = (response.body as { error?: { message?: string } } | null)?.error?.message;
         samples.push({
           kind,
           route: `${method} ${route}`,
           at: Math.round(sentAt - startedAt),
           ms: performance.now() - sentAt,
           status: response.status,
+          ...(response.status === 503 && message?.startsWith('The server is busy')
+            ? { busy: true }
+            : {}),
         });
+        // Told to come back later: wait as asked (not past the end of the run).
+        const retryAfterS = (response as ApiResponse).retryAfterS;
+        if ((response.status === 429 || response.status === 503) && retryAfterS !== undefined) {
+          const waitMs = Math.min(retryAfterS * 1000, endAt - performance.now());
+          if (options.rounds === undefined && waitMs > 0) await sleep(waitMs);
+        }
         return response;
       };
-      try {
-        for (let n = 0; ; n++) {
-          if (options.rounds !== undefined ? n >= options.rounds : performance.now() >= endAt)
-            break;
-          const kind = MIX[(client + n) % MIX.length]!;
-          await step(kind, { call, client, n, ...options });
-        }
-      } finally {
-        agent.destroy();
+      for (let n = 0; ; n++) {
+        if (options.rounds !== undefined ? n >= options.rounds : performance.now() >= endAt) break;
+        const kind = MIX[(client + n) % MIX.length]!;
+        await step(kind, { call, client, n, ...options });
       }
     }),
   );
@@ -307,6 +341,8 @@ function rssMb(pid: number): number {
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
   return Math.round(kb / 1024);
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Lets the app finish background work (sessions ending, garbage) before a memory reading. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 30_000));

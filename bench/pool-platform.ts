@@ -39,6 +39,8 @@ export interface Platform {
 export interface ApiResponse {
   status: number;
   body: unknown;
+  /** Seconds of a `Retry-After` header, when the answer had one. */
+  retryAfterS?: number;
 }
 
 export type ApiClient = (method: string, route: string, body?: unknown) => Promise<ApiResponse>;
@@ -211,7 +213,12 @@ export function apiRequest(
           } catch {
             parsed = text;
           }
-          resolve({ status: response.statusCode ?? 0, body: parsed });
+          const retryAfterS = Number(response.headers['retry-after']);
+          resolve({
+            status: response.statusCode ?? 0,
+            body: parsed,
+            ...(Number.isFinite(retryAfterS) ? { retryAfterS } : {}),
+          });
         });
         response.on('error', reject);
       },

@@ -12,6 +12,13 @@ import { sessionRenderStatusSchema } from './session-request';
 export const HOST_REPORT_INTERVAL_MS = 2_000;
 /** A host silent for this long is considered gone; its sessions are dispatched again. */
 export const HOST_SILENCE_TIMEOUT_MS = 6_000;
+/**
+ * How long a host waits for the app's answer to a report (and to forwarded session events).
+ * Longer than the silence above on purpose: a busy app reads a request on a connection it
+ * already accepted soon enough, but one that was given up on costs a new connection, and a
+ * busy Node.js server accepts one connection per turn of its event loop (decision 029).
+ */
+export const APP_REQUEST_TIMEOUT_MS = 20_000;
 
 /** Path of the app's report endpoint (POST, `Authorization: Bearer <WORKER_SECRET>`). */
 export const HOST_REPORT_PATH = '/api/internal/worker-hosts/report';

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The app's production server: Next.js's request handler behind a Node HTTP server that
- * decides the client's address first (scripts/lib/client-address.mjs). With no trusted proxy
+ * sheds load past a number of requests in progress (scripts/lib/admission.mjs) and decides
+ * the client's address first (scripts/lib/client-address.mjs). With no trusted proxy
  * the forwarding headers a client sent are dropped, so rate limits per IP and same-origin
  * checks see the connection as it is.
  *
@@ -9,6 +10,7 @@
  */
 import http from 'node:http';
 import { parseArgs } from 'node:util';
+import { admissionGate, parseMaxInFlight } from './lib/admission.mjs';
 import { clientAddress, parseTrustedProxies } from './lib/client-address.mjs';
 import { repoRoot } from './lib/repo.mjs';
 
@@ -21,6 +23,7 @@ const { values } = parseArgs({
 const port = Number(values.port);
 const hostname = values.hostname ?? '0.0.0.0';
 const trustedProxies = parseTrustedProxies(process.env.FACECAST_TRUSTED_PROXIES);
+const admit = admissionGate(parseMaxInFlight(process.env.FACECAST_APP_MAX_INFLIGHT));
 
 // As `next start` does: production React and Next.js, whatever the caller's environment.
 process.env.NODE_ENV = 'production';
@@ -41,6 +44,8 @@ const server = http.createServer((request, response) => {
     response.writeHead(405, { allow: ALLOWED_METHODS, 'content-length': '0' }).end();
     return;
   }
+  // Past FACECAST_APP_MAX_INFLIGHT requests in progress: 503 at once (scripts/lib/admission.mjs).
+  if (!admit(request, response)) return;
   request.headers['x-forwarded-for'] = clientAddress(
     request.headers['x-forwarded-for'],
     request.socket.remoteAddress,

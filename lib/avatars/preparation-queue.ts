@@ -148,9 +148,17 @@ function progressWriter(prisma: PrismaClient, avatarId: string) {
   };
 }
 
-let chain: Promise<void> = Promise.resolve();
-/** Avatars queued or being prepared, so a rebuild is never queued twice. */
-const inQueue = new Set<string>();
+/**
+ * One preparation at a time for the whole process: the chain and the avatars queued or being
+ * prepared (so a rebuild is never queued twice) live on globalThis, since Next.js bundles this
+ * module into each route's chunk (upload, rebuild, resume on start).
+ */
+const queue = ((
+  globalThis as typeof globalThis & {
+    facecastPreparations?: { chain: Promise<void>; inQueue: Set<string> };
+  }
+).facecastPreparations ??= { chain: Promise.resolve(), inQueue: new Set<string>() });
+const { inQueue } = queue;
 
 async function prepare(job: PreparationJob): Promise<void> {
   const { prisma, avatarId, dataDir } = job;
@@ -212,8 +220,8 @@ async function avatarWebhook(
 /** Queues an avatar for preparation; jobs run one at a time in arrival order. */
 export function enqueuePreparation(job: PreparationJob): Promise<void> {
   inQueue.add(job.avatarId);
-  const run = chain.then(() => prepare(job)).finally(() => inQueue.delete(job.avatarId));
-  chain = run.catch(() => undefined);
+  const run = queue.chain.then(() => prepare(job)).finally(() => inQueue.delete(job.avatarId));
+  queue.chain = run.catch(() => undefined);
   return run;
 }
 

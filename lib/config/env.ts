@@ -76,6 +76,12 @@ const envSchema = z
      */
     FACECAST_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
     /**
+     * Requests the app works on at once before it answers new ones 503 with `Retry-After: 1`
+     * (read by scripts/app-server.mjs; worker hosts, LiveKit and /api/health are always
+     * served; 0: no limit). Decision 029.
+     */
+    FACECAST_APP_MAX_INFLIGHT: z.coerce.number().int().min(0).max(100_000).default(32),
+    /**
      * Hosts (`name`, `name:port`, `10.0.0.5:8000`), comma separated, that every user's speech,
      * model and transcription URLs may reach although they are loopback or private addresses.
      */

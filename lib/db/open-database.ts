@@ -26,8 +26,15 @@ export interface OpenDatabaseOptions {
   memory?: boolean;
 }
 
-/** Prisma clients of embedded databases: one app process owns each (claimEmbeddedDir). */
-const embeddedClients = new WeakSet<PrismaClient>();
+/**
+ * Prisma clients of embedded databases: one app process owns each (claimEmbeddedDir). Kept on
+ * globalThis: Next.js bundles this module into each route's chunk, and a set per chunk would
+ * not know the client instrumentation.ts opened.
+ */
+const holder = globalThis as typeof globalThis & {
+  facecastEmbeddedClients?: WeakSet<PrismaClient>;
+};
+const embeddedClients = (holder.facecastEmbeddedClients ??= new WeakSet<PrismaClient>());
 
 /** Whether this client is an embedded database's, so this process is its only user. */
 export const isEmbeddedDatabase = (prisma: PrismaClient): boolean => embeddedClients.has(prisma);

@@ -28,7 +28,14 @@ export interface RateLimitRule {
 }
 
 type Limiter = RateLimiterPrisma | RateLimiterMemory;
-const limiters = new WeakMap<PrismaClient, Map<string, Limiter>>();
+/**
+ * Limiters per database and rule, on globalThis: Next.js bundles this module into each route's
+ * chunk, and in-memory counters per chunk would give each route its own budget.
+ */
+const holder = globalThis as typeof globalThis & {
+  facecastLimiters?: WeakMap<PrismaClient, Map<string, Limiter>>;
+};
+const limiters = (holder.facecastLimiters ??= new WeakMap<PrismaClient, Map<string, Limiter>>());
 
 /** The limiter of one rule on one database (rebuilt when the rule's budget changes). */
 export function limiterFor(

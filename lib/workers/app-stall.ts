@@ -3,7 +3,7 @@
  * while the app's event loop is busy (a burst of API calls on a small machine) is the app's
  * silence, not the host's: the host monitor and the capacity check allow a host that much more
  * silence, so an overloaded app does not declare healthy hosts lost and re-dispatch every
- * session they run (the API benchmark did exactly that before, decision 027).
+ * session they run (the API benchmark did exactly that before, decision 029).
  *
  * A timer every SAMPLE_MS measures how late it fires; lateness beyond TOLERANCE_MS is time
  * the app could not have handled a report. Nothing runs until `startStallMeter()` (the app's

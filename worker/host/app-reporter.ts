@@ -8,6 +8,7 @@
  */
 import type { Logger } from '../log';
 import {
+  APP_REQUEST_TIMEOUT_MS,
   HOST_REPORT_INTERVAL_MS,
   HOST_REPORT_PATH,
   hostReportResponseSchema,
@@ -98,7 +99,7 @@ export class AppReporter {
           'content-type': 'application/json',
         },
         body,
-        signal: AbortSignal.timeout(5_000),
+        signal: AbortSignal.timeout(APP_REQUEST_TIMEOUT_MS),
       });
       if (!response.ok) throw new Error(`app answered ${response.status}`);
       const answer = hostReportResponseSchema.parse(await response.json());

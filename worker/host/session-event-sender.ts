@@ -17,6 +17,7 @@ import {
   type SessionEvent,
 } from '../../protocol/session-events';
 import { randomUUID } from 'node:crypto';
+import { APP_REQUEST_TIMEOUT_MS } from '../../protocol/host-report';
 
 export interface SessionEventSenderOptions {
   /** Base URLs of the app instances, in order of preference. */
@@ -152,7 +153,7 @@ export class SessionEventSender {
           'content-type': 'application/json',
         },
         body: JSON.stringify({ events }),
-        signal: AbortSignal.timeout(5_000),
+        signal: AbortSignal.timeout(APP_REQUEST_TIMEOUT_MS),
       });
       await response.body?.cancel();
       const { status } = response;

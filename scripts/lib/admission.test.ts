@@ -1,0 +1,150 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { admissionGate, DEFAULT_MAX_INFLIGHT, parseMaxInFlight } from './admission.mjs';
+
+/** A server behind the gate whose answers wait until the test lets them go. */
+async function gatedServer(limit: number) {
+  const admit = admissionGate(limit);
+  const held: http.ServerResponse[] = [];
+  let arrived = 0;
+  const server = http.createServer((request, response) => {
+    if (!admit(request, response)) return;
+    arrived += 1;
+    held.push(response);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const waitForArrivals = async (count: number) => {
+    while (arrived < count) await new Promise((resolve) => setTimeout(resolve, 5));
+  };
+  const releaseAll = () => {
+    for (const response of held.splice(0)) response.end('done');
+  };
+  return { server, base, waitForArrivals, releaseAll };
+}
+
+let stop: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await stop?.();
+  stop = undefined;
+});
+
+describe('load shedding at the app door', () => {
+  it('answers 503 with Retry-After past the limit, and serves again once requests finish', async () => {
+    const gate = await gatedServer(2);
+    stop = async () => {
+      gate.releaseAll();
+      gate.server.closeAllConnections();
+      await new Promise((resolve) => gate.server.close(resolve));
+    };
+    const first = fetch(`${gate.base}/api/v1/avatars`);
+    const second = fetch(`${gate.base}/dashboard`);
+    await gate.waitForArrivals(2);
+
+    const refused = await fetch(`${gate.base}/api/v1/sessions`, { method: 'POST', body: '{}' });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    const answer = (await refused.json()) as { error: { code: string; message: string } };
+    expect(answer.error.code).toBe('unavailable');
+    expect(answer.error.message).toMatch(/busy.*Try again/);
+    const page = await fetch(`${gate.base}/avatars`);
+    expect(page.status).toBe(503);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+
+    gate.releaseAll();
+    expect((await first).status).toBe(200);
+    expect((await second).status).toBe(200);
+    const again = fetch(`${gate.base}/api/v1/avatars`);
+    await gate.waitForArrivals(3);
+    gate.releaseAll();
+    expect((await again).status).toBe(200);
+  });
+
+  it('always serves the worker hosts, LiveKit and the health check', async () => {
+    const gate = await gatedServer(1);
+    stop = async () => {
+      gate.releaseAll();
+      gate.server.closeAllConnections();
+      await new Promise((resolve) => gate.server.close(resolve));
+    };
+    const busy = fetch(`${gate.base}/api/v1/avatars`);
+    await gate.waitForArrivals(1);
+    const control = [
+      fetch(`${gate.base}/api/internal/worker-hosts/report`, { method: 'POST', body: '{}' }),
+      fetch(`${gate.base}/api/livekit/webhook`, { method: 'POST', body: '{}' }),
+      fetch(`${gate.base}/api/health`),
+    ];
+    await gate.waitForArrivals(4);
+    // Not a prefix match on the name alone: /api/healthy is an ordinary route.
+    expect((await fetch(`${gate.base}/api/healthy`)).status).toBe(503);
+    // Nor a way around the limit for other routes.
+    const sneaky = await new Promise<number>((resolve, reject) =>
+      http
+        .get(`${gate.base}/api/internal/%2e%2e/v1/avatars`, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        })
+        .on('error', reject),
+    );
+    expect(sneaky).toBe(503);
+    gate.releaseAll();
+    for (const answer of await Promise.all([busy, ...control])) expect(answer.status).toBe(200);
+  });
+
+  it('keeps the connection of a refused call with a small body, not of a large one', async () => {
+    const gate = await gatedServer(1);
+    stop = async () => {
+      gate.releaseAll();
+      gate.server.closeAllConnections();
+      await new Promise((resolve) => gate.server.close(resolve));
+    };
+    const busy = fetch(`${gate.base}/api/v1/avatars`);
+    await gate.waitForArrivals(1);
+    const post = (bytes: number) =>
+      new Promise<http.IncomingMessage>((resolve, reject) => {
+        const request = http.request(`${gate.base}/api/v1/sessions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': bytes },
+        });
+        request.on('response', (response) => {
+          response.resume();
+          resolve(response);
+        });
+        request.on('error', reject);
+        request.end('x'.repeat(bytes));
+      });
+    const small = await post(200);
+    expect(small.statusCode).toBe(503);
+    expect(small.headers.connection).toBe('keep-alive');
+    const large = await post(200_000);
+    expect(large.statusCode).toBe(503);
+    expect(large.headers.connection).toBe('close');
+    gate.releaseAll();
+    expect((await busy).status).toBe(200);
+  });
+
+  it('has no limit at 0', async () => {
+    const gate = await gatedServer(0);
+    stop = async () => {
+      gate.releaseAll();
+      gate.server.closeAllConnections();
+      await new Promise((resolve) => gate.server.close(resolve));
+    };
+    const answers = Array.from({ length: 5 }, () => fetch(`${gate.base}/api/v1/avatars`));
+    await gate.waitForArrivals(5);
+    gate.releaseAll();
+    for (const answer of await Promise.all(answers)) expect(answer.status).toBe(200);
+  });
+
+  it('reads FACECAST_APP_MAX_INFLIGHT strictly', () => {
+    expect(parseMaxInFlight(undefined)).toBe(DEFAULT_MAX_INFLIGHT);
+    expect(parseMaxInFlight(' ')).toBe(DEFAULT_MAX_INFLIGHT);
+    expect(parseMaxInFlight('0')).toBe(0);
+    expect(parseMaxInFlight('64')).toBe(64);
+    for (const bad of ['-1', '2.5', 'many', '1e9'])
+      expect(() => parseMaxInFlight(bad)).toThrow(
+        /FACECAST_APP_MAX_INFLIGHT: must be a whole number/,
+      );
+  });
+});
