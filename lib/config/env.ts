@@ -76,9 +76,9 @@ const envSchema = z
      */
     FACECAST_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
     /**
-     * Requests the app works on at once before it answers new ones 503 with `Retry-After: 1`
-     * (read by scripts/app-server.mjs; worker hosts, LiveKit and /api/health are always
-     * served; 0: no limit). Decision 029.
+     * REST API calls (`/api/v1/`) the app works on at once before it answers new ones 503 with
+     * `Retry-After: 1` (read by scripts/app-server.mjs; everything else is always served; 0: no
+     * limit). Decision 029.
      */
     FACECAST_APP_MAX_INFLIGHT: z.coerce.number().int().min(0).max(100_000).default(32),
     /**

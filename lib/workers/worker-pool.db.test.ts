@@ -395,7 +395,7 @@ describe('pool capacity', () => {
 });
 
 describe('checkHosts', () => {
-  it('does not count the time the app itself stood still as a host\'s silence', async () => {
+  it("does not count the time the app itself stood still as a host's silence", async () => {
     const live = await newSession({ status: 'live', workerHostId: 'host-busy-app' });
     startStallMeter();
     try {

@@ -1,36 +1,30 @@
 /**
- * Load shedding at the app's door (decision 029). The app is one Node.js process; past a
- * certain number of requests in progress, each new one only waits longer in its queues (the
+ * Load shedding for the public REST API (decision 029). The app is one Node.js process; past a
+ * certain number of API calls in progress, each new one only waits longer in its queues (the
  * database's lock, the event loop) and delays everything behind it, including the worker
- * hosts' reports: under the API benchmark's 200 clients a report waited more than its 5 s
- * timeout and the app declared a healthy host lost. So past FACECAST_APP_MAX_INFLIGHT
- * requests in progress, a new request is answered at once with 503 and `Retry-After: 1`.
+ * hosts' reports. So past FACECAST_APP_MAX_INFLIGHT calls to `/api/v1/` in progress, a new one
+ * is answered at once with 503 and `Retry-After: 1`, as the API reference documents.
  *
- * Never refused: the worker hosts' and LiveKit's calls (the pool's control plane) and the
- * health check (a load balancer must see a busy app as up).
+ * Only `/api/v1/` is counted and refused: its clients are programs that read `Retry-After`.
+ * Pages, the viewer's and the widget's calls, the worker hosts' and LiveKit's calls (the pool's
+ * control plane) and the health check are always served.
  */
 
 /** Largest request body read and dropped with a refusal (keeps the connection), bytes. */
 const MAX_DRAINED_BYTES = 64 * 1024;
 
-/** Paths a busy app still serves, whatever the load: by prefix, and exact ones. */
-const ALWAYS_SERVED_UNDER = ['/api/internal/', '/api/livekit/'];
-const ALWAYS_SERVED = new Set(['/api/health']);
-
 /** @param {string | undefined} url */
-function alwaysServed(url) {
-  let path;
+function isPublicApi(url) {
   try {
     // Resolved as a URL, so `/api/internal/../v1/avatars` is the route it really names.
-    path = new URL(url ?? '/', 'http://app.invalid').pathname;
+    return new URL(url ?? '/', 'http://app.invalid').pathname.startsWith('/api/v1/');
   } catch {
     return false;
   }
-  return ALWAYS_SERVED.has(path) || ALWAYS_SERVED_UNDER.some((prefix) => path.startsWith(prefix));
 }
 
 /**
- * @param {number} limit requests in progress past which new ones are refused (0: no limit)
+ * @param {number} limit API calls in progress past which new ones are refused (0: no limit)
  * @returns {(request: import('node:http').IncomingMessage, response: import('node:http').ServerResponse) => boolean}
  *   true when the request may go on (it is counted until its response closes), false when it
  *   was answered with 503
@@ -38,7 +32,8 @@ function alwaysServed(url) {
 export function admissionGate(limit) {
   let inFlight = 0;
   return (request, response) => {
-    if (limit > 0 && inFlight >= limit && !alwaysServed(request.url)) {
+    if (limit === 0 || !isPublicApi(request.url)) return true;
+    if (inFlight >= limit) {
       refuse(request, response);
       return false;
     }
@@ -57,10 +52,7 @@ export function admissionGate(limit) {
 function refuse(request, response) {
   const message =
     'The server is busy with other requests right now. Try again in a second (see Retry-After).';
-  const api = (request.url ?? '').startsWith('/api/');
-  const body = api
-    ? JSON.stringify({ error: { code: 'unavailable', message } })
-    : `<!doctype html><title>Busy</title><p>${message}</p>`;
+  const body = JSON.stringify({ error: { code: 'unavailable', message } });
   // A small body is read and dropped so the connection stays open for the client's next call:
   // a busy Node.js server accepts only one new connection per turn of its event loop. A large
   // or streamed one is not read; the connection closes after the answer.
@@ -70,7 +62,7 @@ function refuse(request, response) {
   else response.shouldKeepAlive = false;
   response.writeHead(503, {
     'retry-after': '1',
-    'content-type': api ? 'application/json' : 'text/html; charset=utf-8',
+    'content-type': 'application/json',
     'content-length': Buffer.byteLength(body),
     'cache-control': 'no-store',
   });
