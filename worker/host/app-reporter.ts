@@ -7,6 +7,7 @@
  * attempt: sessions keep running.
  */
 import type { Logger } from '../log';
+import { AppChannel } from './app-channel';
 import {
   APP_REQUEST_TIMEOUT_MS,
   HOST_REPORT_INTERVAL_MS,
@@ -26,6 +27,8 @@ export interface AppReporterOptions {
   intervalMs?: number;
   /** Delay that gathers a burst of changes into one report, ms. */
   debounceMs?: number;
+  /** Shared with the session event sender: one connection per app. */
+  channel?: AppChannel;
 }
 
 export class AppReporter {
@@ -35,8 +38,11 @@ export class AppReporter {
   /** Per app URL: whether its last report went through (absent: not tried yet). */
   private readonly reachable = new Map<string, boolean>();
   private closed = false;
+  private readonly channel: AppChannel;
 
-  constructor(private readonly options: AppReporterOptions) {}
+  constructor(private readonly options: AppReporterOptions) {
+    this.channel = options.channel ?? new AppChannel();
+  }
 
   start(): void {
     this.schedule(0);
@@ -92,17 +98,21 @@ export class AppReporter {
   private async sendTo(appUrl: string, body: string): Promise<string[] | null> {
     const { log } = this.options;
     try {
-      const response = await fetch(new URL(HOST_REPORT_PATH, appUrl), {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${this.options.workerSecret}`,
-          'content-type': 'application/json',
-        },
-        body,
-        signal: AbortSignal.timeout(APP_REQUEST_TIMEOUT_MS),
+      const answer = await this.channel.run(appUrl, async () => {
+        const response = await fetch(new URL(HOST_REPORT_PATH, appUrl), {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${this.options.workerSecret}`,
+            'content-type': 'application/json',
+          },
+          body,
+          signal: AbortSignal.timeout(APP_REQUEST_TIMEOUT_MS),
+        });
+        // Read whole either way, so the connection goes back to the pool.
+        const text = await response.text();
+        if (!response.ok) throw new Error(`app answered ${response.status}`);
+        return hostReportResponseSchema.parse(JSON.parse(text));
       });
-      if (!response.ok) throw new Error(`app answered ${response.status}`);
-      const answer = hostReportResponseSchema.parse(await response.json());
       if (this.reachable.get(appUrl) !== true) log.info({ appUrl }, 'reporting to the app');
       this.reachable.set(appUrl, true);
       return answer.stop;

@@ -18,6 +18,7 @@ import {
 } from '../../protocol/session-events';
 import { randomUUID } from 'node:crypto';
 import { APP_REQUEST_TIMEOUT_MS } from '../../protocol/host-report';
+import { AppChannel } from './app-channel';
 
 export interface SessionEventSenderOptions {
   /** Base URLs of the app instances, in order of preference. */
@@ -29,6 +30,8 @@ export interface SessionEventSenderOptions {
   /** Pause after a failed send, doubling up to maxRetryMs. */
   retryMs?: number;
   maxRetryMs?: number;
+  /** Shared with the host's reporter: one connection per app. */
+  channel?: AppChannel;
 }
 
 const BATCH_MAX = 500;
@@ -58,8 +61,11 @@ export class SessionEventSender {
   /** Index in appUrls of the app that took the last batch (tried first). */
   private current = 0;
 
+  private readonly channel: AppChannel;
+
   constructor(private readonly options: SessionEventSenderOptions) {
     if (options.appUrls.length === 0) throw new Error('SessionEventSender: no app URL');
+    this.channel = options.channel ?? new AppChannel();
   }
 
   /** Queues one event of a session and sends it at once unless a send is in flight. */
@@ -146,17 +152,20 @@ export class SessionEventSender {
     first: boolean,
   ): Promise<boolean> {
     try {
-      const response = await fetch(new URL(SESSION_EVENTS_PATH, appUrl), {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${this.options.workerSecret}`,
-          'content-type': 'application/json',
-        },
-        body: JSON.stringify({ events }),
-        signal: AbortSignal.timeout(APP_REQUEST_TIMEOUT_MS),
+      const status = await this.channel.run(appUrl, async () => {
+        const response = await fetch(new URL(SESSION_EVENTS_PATH, appUrl), {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${this.options.workerSecret}`,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({ events }),
+          signal: AbortSignal.timeout(APP_REQUEST_TIMEOUT_MS),
+        });
+        // Read whole (it is small), so the connection goes back to the pool.
+        await response.arrayBuffer();
+        return response.status;
       });
-      await response.body?.cancel();
-      const { status } = response;
       if (status >= 400 && status < 500 && ![401, 408, 429].includes(status)) {
         this.options.log.error(
           { status, events: events.length },
@@ -164,7 +173,7 @@ export class SessionEventSender {
         );
         return true;
       }
-      if (!response.ok) throw new Error(`app answered ${status}`);
+      if (status < 200 || status >= 300) throw new Error(`app answered ${status}`);
       return true;
     } catch (error) {
       if (this.failures === 0 && first) {

@@ -13,6 +13,7 @@ import { decodeDispatchMetadata } from '../../protocol/dispatch-metadata';
 import { AVATAR_IDENTITY } from '../../protocol/room-control';
 import { AgentWorker } from './agent-worker';
 import { ApiError } from './api-error';
+import { AppChannel } from './app-channel';
 import { AppReporter } from './app-reporter';
 import { calibrateCapacity, type CapacityCalibration } from './calibrate-capacity';
 import { buildHostReport, hostLoad, type FailedStart } from './host-report-builder';
@@ -98,10 +99,13 @@ export async function startWorkerHost(options: WorkerHostOptions): Promise<Runni
   };
 
   // Conversation events of this host's sessions go to the app as they happen.
+  // Reports and session events share one connection per app instance (app-channel.ts).
+  const appChannel = new AppChannel();
   const events = new SessionEventSender({
     appUrls: env.FACECAST_APP_URL,
     workerSecret: env.WORKER_SECRET,
     log,
+    channel: appChannel,
   });
   const supervisor = new SessionSupervisor({
     capacity,
@@ -219,6 +223,7 @@ export async function startWorkerHost(options: WorkerHostOptions): Promise<Runni
     appUrls: env.FACECAST_APP_URL,
     workerSecret: env.WORKER_SECRET,
     log,
+    channel: appChannel,
     // Runs every report interval whether or not the app answers: the memory check rides on it.
     build: async () => {
       const stats = await sample();
