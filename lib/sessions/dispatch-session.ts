@@ -59,7 +59,7 @@ export interface RedispatchOptions {
    * re-dispatch clears the host, so a second app instance acting on the same host report
    * (each host reports to all of them) claims nothing and dispatches nothing.
    */
-  expect?: Pick<Prisma.SessionWhereInput, 'workerHostId'>;
+  expect?: Pick<Prisma.SessionWhereInput, 'workerHostId' | 'restarts'>;
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
  * Watches the pool from the app's side: a host silent longer than HOST_SILENCE_TIMEOUT_MS (of
  * the time this app was able to hear it: app-stall.ts) is marked lost and its sessions are
- * dispatched again (into the same rooms, so viewers stay);
+ * dispatched again (into the same rooms, so viewers stay); a first dispatch no host took within
+ * PICKUP_RETRY_MS while hosts had free slots is sent once more (LiveKit's job routing between
+ * nodes can miss a free host in a burst);
  * a session dispatched that no host picks up within PICKUP_TIMEOUT_MS fails with a reason.
  */
 import type { PrismaClient } from '@prisma/client';
@@ -10,9 +12,17 @@ import { log } from '@/lib/log/logger';
 import { HOST_SILENCE_TIMEOUT_MS } from '@/protocol/host-report';
 import { hostConnected, startStallMeter } from './app-stall';
 import { sessionEndedWebhook } from '@/lib/webhooks/session-webhooks';
+import { freeSlots } from './pool-capacity';
 
 /** A dispatched session no host has reported for this long fails, ms. */
 export const PICKUP_TIMEOUT_MS = 30_000;
+/**
+ * A first dispatch no host has taken after this long is sent again once, when the pool has
+ * free slots, ms. With two LiveKit nodes, four dispatches within 70 ms were all routed to the
+ * node whose host was filling up; the fourth got "no workers with sufficient capacity" and was
+ * never offered to the other node's idle host (multi-node test, CI).
+ */
+export const PICKUP_RETRY_MS = 10_000;
 /** How often the app checks, ms. */
 export const HOST_CHECK_INTERVAL_MS = 1_000;
 
@@ -23,6 +33,34 @@ export interface CheckHostsResult {
   lostHosts: string[];
   redispatched: string[];
   failed: string[];
+}
+
+/** First dispatches no host took within PICKUP_RETRY_MS, sent again while hosts have room. */
+async function retryUnpicked(
+  prisma: PrismaClient,
+  now: Date,
+  options: { dispatch?: SessionDispatcher },
+): Promise<string[]> {
+  const unpicked = await prisma.session.findMany({
+    where: {
+      status: 'starting',
+      workerHostId: null,
+      restarts: 0,
+      dispatchedAt: { lt: new Date(now.getTime() - PICKUP_RETRY_MS) },
+    },
+    select: { id: true },
+  });
+  if (unpicked.length === 0 || (await freeSlots(prisma, now)) === 0) return [];
+  const sent: string[] = [];
+  for (const { id } of unpicked) {
+    const again = await redispatchSession(prisma, id, 'no host took the dispatch', {
+      now,
+      expect: { workerHostId: null, restarts: 0 },
+      ...(options.dispatch ? { dispatch: options.dispatch } : {}),
+    });
+    if (again) sent.push(id);
+  }
+  return sent;
 }
 
 /** One pass over hosts and waiting sessions as of `now`. */
@@ -70,6 +108,7 @@ export async function checkHosts(
       if (sent) result.redispatched.push(id);
     }
   }
+  result.redispatched.push(...(await retryUnpicked(prisma, now, options)));
   const stale = await prisma.session.findMany({
     where: {
       status: 'starting',

@@ -21,7 +21,7 @@ import {
 } from '@/protocol/host-report';
 import { startStallMeter, stopStallMeter } from './app-stall';
 import { hostHistory } from './host-history';
-import { checkHosts, PICKUP_TIMEOUT_MS } from './host-monitor';
+import { checkHosts, PICKUP_RETRY_MS, PICKUP_TIMEOUT_MS } from './host-monitor';
 import { assertPoolHasRoom, freeSlots, poolCapacity } from './pool-capacity';
 import { recordHostReport } from './record-host-report';
 
@@ -486,6 +486,36 @@ describe('checkHosts', () => {
     const failed = await db.prisma.session.findUniqueOrThrow({ where: { id: waiting.id } });
     expect(failed.status).toBe('failed');
     expect(failed.error).toMatch(/No worker host picked up the session/);
+  });
+
+  it('sends a first dispatch no host took again once, while hosts have free slots', async () => {
+    const base = at(3_600_000);
+    const later = (ms: number) => new Date(base.getTime() + ms);
+    const unpicked = await newSession({ dispatchedAt: base });
+    const { calls, dispatch } = recorder();
+    // No host with room: nothing to gain from sending it again.
+    expect(
+      (await checkHosts(db.prisma, later(PICKUP_RETRY_MS + 1), { dispatch })).redispatched,
+    ).toEqual([]);
+    // A host with free slots reports; the dispatch went nowhere (LiveKit's routing missed it).
+    await recordHostReport(db.prisma, hostReport('host-idle', { capacity: 4, active: 0 }), {
+      now: later(PICKUP_RETRY_MS + 500),
+    });
+    const result = await checkHosts(db.prisma, later(PICKUP_RETRY_MS + 1_000), { dispatch });
+    expect(result.redispatched).toEqual([unpicked.id]);
+    expect(calls.map((call) => call.roomName)).toEqual([unpicked.roomName]);
+    expect(await db.prisma.session.findUniqueOrThrow({ where: { id: unpicked.id } })).toMatchObject(
+      { status: 'starting', restarts: 1, dispatchedAt: later(PICKUP_RETRY_MS + 1_000) },
+    );
+    // Once only: still untaken 10 s later, it is left to the pickup timeout.
+    await recordHostReport(db.prisma, hostReport('host-idle', { capacity: 4, active: 0 }), {
+      now: later(2 * PICKUP_RETRY_MS + 1_500),
+    });
+    expect(
+      (await checkHosts(db.prisma, later(2 * PICKUP_RETRY_MS + 2_000), { dispatch })).redispatched,
+    ).toEqual([]);
+    expect(calls).toHaveLength(1);
+    await db.prisma.session.update({ where: { id: unpicked.id }, data: { status: 'ended' } });
   });
 
   it('fails a session whose re-dispatch LiveKit refuses, with the reason', async () => {
