@@ -23,7 +23,9 @@
  * Limits a single API key would hit at once (tokens per minute, quotas) are raised: the
  * benchmark measures the API's cost, not its refusals. `--seconds N` and `--clients N` change
  * the run; `--db postgresql` runs it on a throwaway PostgreSQL server instead of PGlite;
- * `--samples FILE` writes every request's route, start, duration and status as JSON.
+ * `--samples FILE` writes every request's route, start, duration and status as JSON;
+ * `--kinds list,token` keeps only those kinds of call in the mix. `app_cpu_ms_per_request` is
+ * the app process's CPU time over the run divided by the requests it answered.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -94,6 +96,17 @@ function stringOption(name: string): string | undefined {
   return at < 0 ? undefined : process.argv[at + 1];
 }
 
+/** `--kinds list,token`: the mix keeps only these kinds of call (to measure one route's cost). */
+function mixOption(): Kind[] {
+  const wanted = stringOption('kinds');
+  if (wanted === undefined) return MIX;
+  const kinds = wanted.split(',');
+  const unknown = kinds.filter((kind) => !MIX.includes(kind as Kind));
+  if (unknown.length > 0 || kinds.length === 0)
+    throw new Error(`--kinds takes a comma list of: ${[...new Set(MIX)].join(', ')}`);
+  return MIX.filter((kind) => kinds.includes(kind));
+}
+
 export async function apiBench(): Promise<Record<string, number | string>> {
   const clients = option('clients', 200);
   const seconds = option('seconds', 60);
@@ -106,8 +119,11 @@ export async function apiBench(): Promise<Record<string, number | string>> {
     const args = ['--clients', String(clients), '--seconds', String(seconds), '--db', database];
     const samplesFile = stringOption('samples');
     if (samplesFile) args.push('--samples', path.resolve(samplesFile));
+    const kinds = stringOption('kinds');
+    if (kinds) args.push('--kinds', kinds);
     return runBenchInNamespace('api', args) as Record<string, number | string>;
   }
+  mixOption(); // a wrong --kinds fails before the platform starts
   if (database === 'pglite') return { database, clients, seconds, ...(await measure({})) };
   const server = await startTestPostgres({ dir: path.join(repoRoot, '.test-data', 'bench-pg') });
   try {
@@ -143,6 +159,7 @@ async function measure(env: Record<string, string>): Promise<Record<string, numb
     let rssBefore: number;
     let load1m: number;
     let samples: Sample[];
+    let appCpuMs: number;
     try {
       // Warm-up: every route once per client, so first-request compilation and opening the
       // connections are not in the figures; then the memory baseline.
@@ -156,12 +173,15 @@ async function measure(env: Record<string, string>): Promise<Record<string, numb
       await settle();
       rssBefore = rssMb(appPid);
       load1m = os.loadavg()[0]!;
+      const cpuBefore = cpuMs(appPid);
       samples = await runClients(platform, {
         agents,
         durationMs: seconds * 1000,
         avatarId,
         sessionId,
+        mix: mixOption(),
       });
+      appCpuMs = cpuMs(appPid) - cpuBefore;
     } finally {
       for (const agent of agents) agent.destroy();
     }
@@ -170,7 +190,7 @@ async function measure(env: Record<string, string>): Promise<Record<string, numb
     const samplesFile = stringOption('samples');
     if (samplesFile) fs.writeFileSync(samplesFile, JSON.stringify(samples));
     await platform.api('DELETE', `/api/v1/sessions/${sessionId}`);
-    return figures(samples, { rssBefore, rssAfter, load1m, seconds });
+    return figures(samples, { rssBefore, rssAfter, load1m, seconds, appCpuMs });
   } finally {
     await platform.stop();
   }
@@ -178,7 +198,13 @@ async function measure(env: Record<string, string>): Promise<Record<string, numb
 
 function figures(
   samples: Sample[],
-  context: { rssBefore: number; rssAfter: number; load1m: number; seconds: number },
+  context: {
+    rssBefore: number;
+    rssAfter: number;
+    load1m: number;
+    seconds: number;
+    appCpuMs: number;
+  },
 ): Record<string, number | string> {
   const refused = (status: number) => samples.filter((s) => s.status === status).length;
   const documented = new Set([429, 503, 409]);
@@ -211,6 +237,8 @@ function figures(
     refused_busy: samples.filter((s) => s.busy).length,
     refused_409: refused(409),
     ...perKind,
+    app_cpu_ms_per_request: round(context.appCpuMs / Math.max(1, samples.length), 2),
+    app_cpu_pct: round((context.appCpuMs / (context.seconds * 1000)) * 100, 1),
     app_rss_before_mb: context.rssBefore,
     app_rss_after_mb: context.rssAfter,
     app_rss_growth_pct: round(
@@ -229,6 +257,8 @@ interface RunOptions {
   sessionId: string;
   /** Stop each client after this many calls (warm-up) instead of after durationMs. */
   rounds?: number;
+  /** The calls a client takes in turn (default: the whole MIX). */
+  mix?: Kind[];
 }
 
 async function runClients(platform: Platform, options: RunOptions): Promise<Sample[]> {
@@ -265,7 +295,8 @@ async function runClients(platform: Platform, options: RunOptions): Promise<Samp
       };
       for (let n = 0; ; n++) {
         if (options.rounds !== undefined ? n >= options.rounds : performance.now() >= endAt) break;
-        const kind = MIX[(client + n) % MIX.length]!;
+        const mix = options.mix ?? MIX;
+        const kind = mix[(client + n) % mix.length]!;
         await step(kind, { call, client, n, ...options });
       }
     }),
@@ -335,6 +366,18 @@ function nextServerPid(dataDir: string): number {
   }
   throw new Error(`no app-server.mjs process with FACECAST_DATA_DIR=${dataDir}`);
 }
+
+/** CPU time the process has used so far (user and system), from /proc/PID/stat. */
+function cpuMs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces): utime and stime are 14th and 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / CLOCK_TICKS_PER_S;
+}
+
+/** USER_HZ: Linux reports process times in hundredths of a second on every architecture. */
+const CLOCK_TICKS_PER_S = 100;
 
 function rssMb(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');

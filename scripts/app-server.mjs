@@ -10,7 +10,7 @@
  */
 import http from 'node:http';
 import { parseArgs } from 'node:util';
-import { admissionGate, parseMaxInFlight } from './lib/admission.mjs';
+import { admissionGate, parseMaxInFlight, runAdmitted, stepAside } from './lib/admission.mjs';
 import { clientAddress, parseTrustedProxies } from './lib/client-address.mjs';
 import { repoRoot } from './lib/repo.mjs';
 
@@ -24,6 +24,8 @@ const port = Number(values.port);
 const hostname = values.hostname ?? '0.0.0.0';
 const trustedProxies = parseTrustedProxies(process.env.FACECAST_TRUSTED_PROXIES);
 const admit = admissionGate(parseMaxInFlight(process.env.FACECAST_APP_MAX_INFLIGHT));
+// Route code (bundled by Next.js) reaches the gate through this (lib/api/step-aside.ts).
+Object.assign(globalThis, { facecastStepAside: stepAside });
 
 // As `next start` does: production React and Next.js, whatever the caller's environment.
 process.env.NODE_ENV = 'production';
@@ -56,7 +58,7 @@ const server = http.createServer((request, response) => {
     delete request.headers['x-forwarded-host'];
     delete request.headers['x-forwarded-proto'];
   }
-  handle(request, response).catch((error) => {
+  runAdmitted(response, () => handle(request, response)).catch((error) => {
     console.error(error);
     if (!response.headersSent) response.writeHead(500).end();
   });

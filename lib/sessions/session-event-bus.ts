@@ -1,8 +1,10 @@
 /**
  * Wakes Server-Sent Event streams when new events of their session are stored, so events
- * reach browsers without waiting for the next poll. In-process only: streams also poll the
- * database (session-event-stream.ts), so events stored by another app instance arrive too.
- * Kept on globalThis because Next.js may load this module in more than one bundle.
+ * reach browsers without waiting for the next poll, and a start waiting for its session to go
+ * live when a host's report changes the session's status. In-process only: both also poll the
+ * database (session-event-stream.ts, start-session.ts), so changes made by another app
+ * instance arrive too. Kept on globalThis because Next.js may load this module in more than one
+ * bundle.
  */
 import { EventEmitter } from 'node:events';
 
@@ -26,4 +28,15 @@ export function notifySessionEvents(sessionId: string): void {
 export function onSessionEvents(sessionId: string, listener: () => void): () => void {
   bus().on(sessionId, listener);
   return () => bus().off(sessionId, listener);
+}
+
+/** Tells whoever waits on the session (a start waiting for live) that its status changed. */
+export function notifySessionStatus(sessionId: string): void {
+  bus().emit(`status:${sessionId}`);
+}
+
+/** Calls `listener` whenever the session's status changes in this process; returns the unsubscribe. */
+export function onSessionStatus(sessionId: string, listener: () => void): () => void {
+  bus().on(`status:${sessionId}`, listener);
+  return () => bus().off(`status:${sessionId}`, listener);
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PrismaClient, Session } from '@prisma/client';
 import { ApiError, notFound } from '@/lib/api/errors';
+import { stepAsideFromAdmission } from '@/lib/api/step-aside';
 import { checkFrameStore } from '@/lib/avatars/check-frame-store';
 import { rebuildAvatarStore, STORE_REBUILT_MESSAGE } from '@/lib/avatars/rebuild-avatar-store';
 import { deleteRoom } from '@/lib/livekit/livekit';
@@ -10,6 +11,7 @@ import { slotsHeldByBookings } from '@/lib/bookings/held-slots';
 import { admitSession } from '@/lib/quotas/admit-session';
 import { assertPoolHasRoom } from '@/lib/workers/pool-capacity';
 import { dispatchSession } from './dispatch-session';
+import { onSessionStatus } from './session-event-bus';
 import { outboundPolicyOf } from '@/lib/providers/outbound-policy';
 import { sessionRequestFor } from './session-request';
 import { conversationFor } from '@/lib/conversation/conversation-settings';
@@ -160,7 +162,7 @@ export async function startSession(prisma: PrismaClient, options: StartSessionOp
       { 'retry-after': '30' },
     );
   }
-  return options.waitMs === 0 ? session : waitUntilRunning(prisma, session.id, options.waitMs);
+  return options.waitMs === 0 ? session : waitUntilLive(prisma, session.id, options.waitMs);
 }
 
 /** The session row's agent columns; the token is sealed, bound to the session's room name. */
@@ -179,31 +181,60 @@ export const SESSION_START_WAIT_MS = 20_000;
 /**
  * Waits until a host reports the session running (its report sets it live) and returns it;
  * a session that failed meanwhile is an error for the user; one still starting after the
- * wait is returned as it is (the host monitor fails it if no host ever picks it up).
+ * wait is returned as it is (the host monitor fails it if no host ever picks it up). Woken by
+ * this process's host reports (session-event-bus.ts); the database is read again every
+ * STATUS_POLL_MS too, for a report that reached another app instance only.
  */
-async function waitUntilRunning(
+export async function waitUntilLive(
   prisma: PrismaClient,
   sessionId: string,
   waitMs = SESSION_START_WAIT_MS,
 ): Promise<Session> {
   const until = Date.now() + waitMs;
-  for (;;) {
-    const row = await prisma.session.findUniqueOrThrow({ where: { id: sessionId } });
-    if (row.status === 'live' || row.status === 'ended') return row;
-    if (row.status === 'failed') {
-      const avatar = await prisma.avatar.findUnique({ where: { id: row.avatarId } });
-      // A host found the frames damaged: the report queued a rebuild (record-host-report).
-      if (avatar?.status === 'preparing') throw new ApiError('conflict', row.error ?? 'rebuilding');
-      throw new ApiError(
-        'unavailable',
-        row.error ?? 'The worker host could not start this session. Try again.',
-        { 'retry-after': '10' },
-      );
+  let wake: (() => void) | undefined;
+  let changed = false;
+  const unsubscribe = onSessionStatus(sessionId, () => {
+    changed = true;
+    wake?.();
+  });
+  try {
+    for (;;) {
+      changed = false;
+      const row = await prisma.session.findUniqueOrThrow({ where: { id: sessionId } });
+      if (row.status === 'live' || row.status === 'ended') return row;
+      if (row.status === 'failed') {
+        const avatar = await prisma.avatar.findUnique({ where: { id: row.avatarId } });
+        // A host found the frames damaged: the report queued a rebuild (record-host-report).
+        if (avatar?.status === 'preparing')
+          throw new ApiError('conflict', row.error ?? 'rebuilding');
+        throw new ApiError(
+          'unavailable',
+          row.error ?? 'The worker host could not start this session. Try again.',
+          { 'retry-after': '10' },
+        );
+      }
+      const left = until - Date.now();
+      if (left <= 0) return row;
+      // Waiting for a host is not work for the app: it no longer counts as a call in progress.
+      stepAsideFromAdmission();
+      // A change reported while the row was being read is not missed: `changed` is set.
+      if (!changed)
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(STATUS_POLL_MS, left));
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      wake = undefined;
     }
-    if (Date.now() >= until) return row;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  } finally {
+    unsubscribe();
   }
 }
+
+/** How often a waiting start reads its session again when no report in this process woke it. */
+const STATUS_POLL_MS = 1_000;
 
 /** Queues a rebuild of the avatar's frame store; returns the error that tells the user. */
 async function rebuildStore(

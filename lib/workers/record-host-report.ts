@@ -8,6 +8,7 @@ import { rebuildAvatarStore, STORE_REBUILT_MESSAGE } from '@/lib/avatars/rebuild
 import { env } from '@/lib/config/env';
 import { log } from '@/lib/log/logger';
 import { redispatchSession, type SessionDispatcher } from '@/lib/sessions/dispatch-session';
+import { notifySessionStatus } from '@/lib/sessions/session-event-bus';
 import type { HostReport, HostReportResponse } from '@/protocol/host-report';
 import { recordHostSample } from './host-history';
 import { sessionEndedWebhook, sessionStartedWebhook } from '@/lib/webhooks/session-webhooks';
@@ -109,6 +110,7 @@ export async function recordHostReport(
         fps: reported.fps,
       },
     });
+    if (row.status !== 'live' && reported.state === 'running') notifySessionStatus(row.id);
     if (becameLive) await sessionStartedWebhook(prisma, row.id);
   }
   for (const sessionId of handBack) {
@@ -138,6 +140,7 @@ export async function recordHostReport(
       },
     });
     if (failed.count === 0) continue;
+    notifySessionStatus(row.id);
     await sessionEndedWebhook(prisma, row.id);
     log.warn(
       { hostId: report.hostId, sessionId: row.id, code: failure.code, detail: failure.message },

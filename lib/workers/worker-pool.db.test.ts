@@ -10,6 +10,7 @@ import { sealSecret } from '@/protocol/sealing';
 import type { Database } from '@/lib/db/open-database';
 import type { DispatchOptions } from '@/lib/sessions/dispatch-session';
 import { redispatchSession } from '@/lib/sessions/dispatch-session';
+import { waitUntilLive } from '@/lib/sessions/start-session';
 import { createTestDatabase, type TestDatabase } from '@/lib/testing/test-database';
 import { createUser } from '@/lib/users/create-user';
 import { decodeDispatchMetadata, encodeDispatchMetadata } from '@/protocol/dispatch-metadata';
@@ -225,6 +226,23 @@ describe(`POST ${HOST_REPORT_PATH}`, () => {
 });
 
 describe('recordHostReport', () => {
+  it('wakes a start waiting for its session the moment a report says it runs', async () => {
+    const session = await newSession({ dispatchedAt: t0 });
+    const waiting = waitUntilLive(db.prisma, session.id, 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    const reportedAt = performance.now();
+    await recordHostReport(
+      db.prisma,
+      hostReport('host-wake', {
+        sessions: [sessionReport(session.id, session.roomName, { state: 'running' })],
+      }),
+      { now: new Date() },
+    );
+    expect((await waiting).status).toBe('live');
+    // Without the wake-up the waiter reads the row again only after its 1 s poll.
+    expect(performance.now() - reportedAt).toBeLessThan(500);
+  });
+
   it('sets liveAt when a session first runs, and keeps it after a restart', async () => {
     const session = await newSession({ dispatchedAt: t0 });
     const report = (state: 'starting' | 'running', now: Date) =>

@@ -8,7 +8,12 @@
  * Only `/api/v1/` is counted and refused: its clients are programs that read `Retry-After`.
  * Pages, the viewer's and the widget's calls, the worker hosts' and LiveKit's calls (the pool's
  * control plane) and the health check are always served.
+ *
+ * A call that only waits (a session start waiting for a host to report it live) steps aside:
+ * the server runs each call with `runAdmitted`, and `stepAside()` inside it stops counting that
+ * call, so waiting calls do not fill the limit while the app has nothing to do.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 
 /** Largest request body read and dropped with a refusal (keeps the connection), bytes. */
 const MAX_DRAINED_BYTES = 64 * 1024;
@@ -38,11 +43,38 @@ export function admissionGate(limit) {
       return false;
     }
     inFlight += 1;
-    response.once('close', () => {
+    let counted = true;
+    const release = () => {
+      if (!counted) return;
+      counted = false;
       inFlight -= 1;
-    });
+    };
+    releases.set(response, release);
+    response.once('close', release);
     return true;
   };
+}
+
+/** @type {WeakMap<import('node:http').ServerResponse, () => void>} */
+const releases = new WeakMap();
+/** @type {AsyncLocalStorage<() => void>} */
+const admitted = new AsyncLocalStorage();
+
+/**
+ * Runs an admitted call's handler so that `stepAside()` inside it knows which call it is.
+ * @template T
+ * @param {import('node:http').ServerResponse} response
+ * @param {() => T} handler
+ * @returns {T}
+ */
+export function runAdmitted(response, handler) {
+  const release = releases.get(response);
+  return release ? admitted.run(release, handler) : handler();
+}
+
+/** The call this runs in stops counting against the limit (it only waits from now on). */
+export function stepAside() {
+  admitted.getStore()?.();
 }
 
 /**

@@ -1,7 +1,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { admissionGate, DEFAULT_MAX_INFLIGHT, parseMaxInFlight } from './admission.mjs';
+import {
+  admissionGate,
+  DEFAULT_MAX_INFLIGHT,
+  parseMaxInFlight,
+  runAdmitted,
+  stepAside,
+} from './admission.mjs';
 
 /** A server behind the gate whose answers wait until the test lets them go. */
 async function gatedServer(limit: number) {
@@ -11,6 +17,11 @@ async function gatedServer(limit: number) {
   const server = http.createServer((request, response) => {
     if (!admit(request, response)) return;
     arrived += 1;
+    // A call that says it only waits (as a session start waiting for a host does).
+    void runAdmitted(response, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      if (request.headers['x-test-wait'] === 'yes') stepAside();
+    });
     held.push(response);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -57,6 +68,24 @@ describe('load shedding at the app door', () => {
     await gate.waitForArrivals(3);
     gate.releaseAll();
     expect((await again).status).toBe(200);
+  });
+
+  it('stops counting a call that steps aside to wait, and only that call', async () => {
+    const gate = await gatedServer(1);
+    const waiting = fetch(`${gate.base}/api/v1/sessions`, {
+      method: 'POST',
+      headers: { 'x-test-wait': 'yes' },
+    });
+    await gate.waitForArrivals(1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The waiting call holds no place: the next one is served (and, working, fills the limit).
+    const working = fetch(`${gate.base}/api/v1/avatars`);
+    await gate.waitForArrivals(2);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await fetch(`${gate.base}/api/v1/bookings`)).status).toBe(503);
+    gate.releaseAll();
+    expect((await waiting).status).toBe(200);
+    expect((await working).status).toBe(200);
   });
 
   it('always serves pages, viewers, the worker hosts, LiveKit and the health check', async () => {
