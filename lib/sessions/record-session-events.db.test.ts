@@ -213,6 +213,62 @@ describe('recordSessionEvents', () => {
       },
     ]);
   });
+  it('writes a busy batch of turns: each turn once, with its end, whichever batch began it', async () => {
+    const sessionId = await newSession();
+    // A turn begun in an earlier batch and ended in the busy one.
+    await recordSessionEvents(db.prisma, {
+      events: [
+        reported(sessionId, {
+          type: 'speech.started',
+          turnId: 'early',
+          text: 'Hello there',
+          startedAt: T0,
+        }),
+      ],
+    });
+    const events: ReportedSessionEvent[] = [
+      reported(sessionId, {
+        type: 'speech.ended',
+        turnId: 'early',
+        text: 'Hello',
+        interrupted: true,
+        startedAt: T0,
+        endedAt: T0 + 400,
+      }),
+    ];
+    // 300 messages interrupting each other: each turn starts and ends in the same batch.
+    for (let n = 0; n < 300; n++) {
+      const startedAt = T0 + 1_000 + n * 10;
+      events.push(
+        reported(sessionId, {
+          type: 'speech.started',
+          turnId: `t${n}`,
+          text: `Say ${n}.`,
+          startedAt,
+        }),
+        reported(sessionId, {
+          type: 'speech.ended',
+          turnId: `t${n}`,
+          text: n === 299 ? `Say ${n}.` : '',
+          interrupted: n !== 299,
+          startedAt,
+          endedAt: startedAt + 5,
+        }),
+      );
+    }
+    expect((await recordSessionEvents(db.prisma, { events })).stored).toBe(601);
+    const turns = await db.prisma.transcriptTurn.findMany({
+      where: { sessionId },
+      orderBy: { startedAt: 'asc' },
+    });
+    expect(turns).toHaveLength(301);
+    expect(turns[0]).toMatchObject({ turnId: 'early', text: 'Hello', interrupted: true });
+    expect(turns[0]!.endedAt).toEqual(new Date(T0 + 400));
+    expect(turns.slice(1).every((turn) => turn.endedAt !== null && turn.role === 'avatar')).toBe(
+      true,
+    );
+    expect(turns.at(-1)).toMatchObject({ turnId: 't299', text: 'Say 299.', interrupted: false });
+  });
 });
 
 describe('sessionTranscript', () => {

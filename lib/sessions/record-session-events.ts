@@ -27,10 +27,14 @@ export async function recordSessionEvents(
   for (const reported of fresh) {
     if (reported.event.type === 'state') lastState.set(reported.sessionId, reported);
   }
-  for (const reported of fresh) {
-    if (reported.event.type === 'state' && lastState.get(reported.sessionId) !== reported) continue;
-    await apply(prisma, reported);
+  for (const [sessionId, reported] of lastState) {
+    if (reported.event.type !== 'state') continue;
+    await prisma.session.update({
+      where: { id: sessionId },
+      data: { state: reported.event.state },
+    });
   }
+  await writeTranscript(prisma, fresh);
   for (const sessionId of new Set(fresh.map((e) => e.sessionId))) notifySessionEvents(sessionId);
   return { stored: fresh.length };
 }
@@ -65,69 +69,114 @@ async function storeOnce(
   return events.filter((reported) => keys.delete(reported.id));
 }
 
-/** The session's state and transcript after the event. */
-async function apply(prisma: PrismaClient, { sessionId, event }: ReportedSessionEvent) {
-  switch (event.type) {
-    case 'state':
-      await prisma.session.update({ where: { id: sessionId }, data: { state: event.state } });
-      return;
-    case 'speech.started':
-      await prisma.transcriptTurn.upsert({
-        where: { sessionId_turnId: { sessionId, turnId: event.turnId } },
-        create: {
-          sessionId,
-          turnId: event.turnId,
-          role: 'avatar',
-          text: event.text,
-          startedAt: new Date(event.startedAt),
-        },
-        update: {},
-      });
-      return;
-    case 'speech.ended': {
-      const turn = {
-        text: event.text,
-        startedAt: new Date(event.startedAt),
-        endedAt: new Date(event.endedAt),
-        interrupted: event.interrupted,
-      };
-      await prisma.transcriptTurn.upsert({
-        where: { sessionId_turnId: { sessionId, turnId: event.turnId } },
-        create: { sessionId, turnId: event.turnId, role: 'avatar', ...turn },
-        update: turn,
-      });
-      return;
-    }
-    case 'user.transcript':
-      await prisma.transcriptTurn.upsert({
-        where: { sessionId_turnId: { sessionId, turnId: event.turnId } },
-        create: {
-          sessionId,
-          turnId: event.turnId,
-          role: 'user',
-          speaker: event.speaker,
+/** What a batch does to one transcript turn: the row if it is new, the change if it is not. */
+interface TurnWrite {
+  sessionId: string;
+  turnId: string;
+  create: {
+    role: 'avatar' | 'user';
+    speaker?: string;
+    text: string;
+    startedAt: Date;
+    endedAt?: Date;
+    interrupted?: boolean;
+  };
+  /** Undefined: a turn already stored is left as it is. */
+  update?: { text: string; startedAt: Date; endedAt: Date; interrupted: boolean };
+}
+
+/**
+ * The transcript after the batch's events, in a few statements for the whole batch rather
+ * than an upsert per event: a turn's start and end in one batch are one row, new turns are one
+ * insert, and only turns stored by an earlier batch are updated one by one. A busy session
+ * (messages interrupting each other under `npm run bench -- api`) sends batches of hundreds of
+ * events, and an upsert each kept the worker host's calls waiting past its timeout.
+ */
+async function writeTranscript(prisma: PrismaClient, events: ReportedSessionEvent[]) {
+  const writes = new Map<string, TurnWrite>();
+  const drops: Array<{ sessionId: string; turnId: string }> = [];
+  for (const { sessionId, event } of events) {
+    if (
+      event.type !== 'speech.started' &&
+      event.type !== 'speech.ended' &&
+      event.type !== 'user.transcript' &&
+      event.type !== 'speech.dropped'
+    )
+      continue;
+    const key = `${sessionId}\u0000${event.turnId}`;
+    const write = writes.get(key);
+    switch (event.type) {
+      case 'speech.started':
+        if (!write)
+          writes.set(key, {
+            sessionId,
+            turnId: event.turnId,
+            create: { role: 'avatar', text: event.text, startedAt: new Date(event.startedAt) },
+          });
+        break;
+      case 'speech.ended': {
+        const turn = {
           text: event.text,
           startedAt: new Date(event.startedAt),
           endedAt: new Date(event.endedAt),
-        },
-        update: {},
-      });
-      return;
-    case 'speech.dropped':
-      // A turn cut by a crash or a lost connection after it was heard ends there, interrupted;
-      // one never heard has no transcript turn (the event itself is kept and streamed).
-      if (event.reason !== 'interrupted') {
-        await prisma.transcriptTurn.updateMany({
-          where: { sessionId, turnId: event.turnId, endedAt: null },
-          data: { endedAt: new Date(), interrupted: true },
-        });
+          interrupted: event.interrupted,
+        };
+        if (write) Object.assign(write, { create: { ...write.create, ...turn }, update: turn });
+        else
+          writes.set(key, {
+            sessionId,
+            turnId: event.turnId,
+            create: { role: 'avatar', ...turn },
+            update: turn,
+          });
+        break;
       }
-      return;
-    case 'speech.queued':
-    case 'connection':
-    case 'error':
-      return;
-    default:
-      event satisfies never;
+      case 'user.transcript':
+        if (!write)
+          writes.set(key, {
+            sessionId,
+            turnId: event.turnId,
+            create: {
+              role: 'user',
+              speaker: event.speaker,
+              text: event.text,
+              startedAt: new Date(event.startedAt),
+              endedAt: new Date(event.endedAt),
+            },
+          });
+        break;
+      case 'speech.dropped':
+        // A turn cut by a crash or a lost connection after it was heard ends there, interrupted;
+        // one never heard has no transcript turn (the event itself is kept and streamed).
+        if (event.reason !== 'interrupted') drops.push({ sessionId, turnId: event.turnId });
+        break;
+    }
+  }
+  if (writes.size > 0) {
+    const all = [...writes.values()];
+    const created = await prisma.transcriptTurn.createManyAndReturn({
+      data: all.map((write) => ({
+        sessionId: write.sessionId,
+        turnId: write.turnId,
+        ...write.create,
+      })),
+      // A turn an earlier batch stored is updated below instead.
+      skipDuplicates: true,
+      select: { sessionId: true, turnId: true },
+    });
+    const isNew = new Set(created.map((row) => `${row.sessionId}\u0000${row.turnId}`));
+    for (const write of all) {
+      if (!write.update || isNew.has(`${write.sessionId}\u0000${write.turnId}`)) continue;
+      await prisma.transcriptTurn.update({
+        where: { sessionId_turnId: { sessionId: write.sessionId, turnId: write.turnId } },
+        data: write.update,
+      });
+    }
+  }
+  for (const { sessionId, turnId } of drops) {
+    await prisma.transcriptTurn.updateMany({
+      where: { sessionId, turnId, endedAt: null },
+      data: { endedAt: new Date(), interrupted: true },
+    });
   }
 }

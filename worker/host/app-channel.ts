@@ -1,9 +1,11 @@
 /**
- * The host's calls to one app instance, one at a time: reports and forwarded session events
- * alike go through here, so they reuse the kept-alive connections opened when the host
- * started (fetch's pool keeps two) instead of opening another whenever they overlap. A busy Node.js server accepts one new connection per turn of its
- * event loop; a host that needed a new connection while 200 clients connected at once waited
- * behind them longer than its silence timeout, and the app declared it lost (decision 029).
+ * One kind of the host's calls to one app instance, one at a time: the reporter and the
+ * session event sender each have a channel, so each reuses the kept-alive connection it opened
+ * when the host started instead of opening another whenever its calls overlap. A busy Node.js
+ * server accepts one new connection per turn of its event loop; a host that needed a new
+ * connection while 200 clients connected at once waited behind them longer than its silence
+ * timeout, and the app declared it lost (decision 029). Reports have a channel of their own so
+ * that a slow batch of events does not hold up the report that says the host is alive.
  */
 export class AppChannel {
   /** Per app URL: the call in progress or queued last. */

@@ -98,14 +98,15 @@ export async function startWorkerHost(options: WorkerHostOptions): Promise<Runni
     });
   };
 
-  // Conversation events of this host's sessions go to the app as they happen.
-  // Reports and session events share one connection per app instance (app-channel.ts).
-  const appChannel = new AppChannel();
+  // Conversation events of this host's sessions go to the app as they happen. Reports and
+  // session events each go one call at a time per app instance (app-channel.ts), each on its
+  // own kept connection: a slow batch of events never holds up the report that tells the app
+  // this host is alive.
   const events = new SessionEventSender({
     appUrls: env.FACECAST_APP_URL,
     workerSecret: env.WORKER_SECRET,
     log,
-    channel: appChannel,
+    channel: new AppChannel(),
   });
   const supervisor = new SessionSupervisor({
     capacity,
@@ -223,7 +224,7 @@ export async function startWorkerHost(options: WorkerHostOptions): Promise<Runni
     appUrls: env.FACECAST_APP_URL,
     workerSecret: env.WORKER_SECRET,
     log,
-    channel: appChannel,
+    channel: new AppChannel(),
     // Runs every report interval whether or not the app answers: the memory check rides on it.
     build: async () => {
       const stats = await sample();
