@@ -25,7 +25,9 @@
  * the run; `--db postgresql` runs it on a throwaway PostgreSQL server instead of PGlite;
  * `--samples FILE` writes every request's route, start, duration and status as JSON;
  * `--kinds list,token` keeps only those kinds of call in the mix. `app_cpu_ms_per_request` is
- * the app process's CPU time over the run divided by the requests it answered.
+ * the app process's CPU time over the run divided by the requests it answered;
+ * `shared_session_fps`: frames the avatar those calls talk to published a second during the run
+ * (its worker renders on the same cores), and `shared_session_frames_dropped`.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -160,6 +162,7 @@ async function measure(env: Record<string, string>): Promise<Record<string, numb
     let load1m: number;
     let samples: Sample[];
     let appCpuMs: number;
+    let frames: { rendered: number; dropped: number };
     try {
       // Warm-up: every route once per client, so first-request compilation and opening the
       // connections are not in the figures; then the memory baseline.
@@ -174,6 +177,7 @@ async function measure(env: Record<string, string>): Promise<Record<string, numb
       rssBefore = rssMb(appPid);
       load1m = os.loadavg()[0]!;
       const cpuBefore = cpuMs(appPid);
+      const framesBefore = await sessionFrames(platform.workerUrl, sessionId);
       samples = await runClients(platform, {
         agents,
         durationMs: seconds * 1000,
@@ -182,6 +186,11 @@ async function measure(env: Record<string, string>): Promise<Record<string, numb
         mix: mixOption(),
       });
       appCpuMs = cpuMs(appPid) - cpuBefore;
+      const framesAfter = await sessionFrames(platform.workerUrl, sessionId);
+      frames = {
+        rendered: framesAfter.rendered - framesBefore.rendered,
+        dropped: framesAfter.dropped - framesBefore.dropped,
+      };
     } finally {
       for (const agent of agents) agent.destroy();
     }
@@ -190,7 +199,12 @@ async function measure(env: Record<string, string>): Promise<Record<string, numb
     const samplesFile = stringOption('samples');
     if (samplesFile) fs.writeFileSync(samplesFile, JSON.stringify(samples));
     await platform.api('DELETE', `/api/v1/sessions/${sessionId}`);
-    return figures(samples, { rssBefore, rssAfter, load1m, seconds, appCpuMs });
+    return {
+      ...figures(samples, { rssBefore, rssAfter, load1m, seconds, appCpuMs }),
+      // The avatar every token and message call goes to, while the API is under load.
+      shared_session_fps: round(frames.rendered / seconds, 1),
+      shared_session_frames_dropped: frames.dropped,
+    };
   } finally {
     await platform.stop();
   }
@@ -365,6 +379,23 @@ function nextServerPid(dataDir: string): number {
     }
   }
   throw new Error(`no app-server.mjs process with FACECAST_DATA_DIR=${dataDir}`);
+}
+
+/** Frames the session rendered and dropped so far (the worker host's Prometheus counters). */
+async function sessionFrames(
+  workerUrl: string,
+  sessionId: string,
+): Promise<{ rendered: number; dropped: number }> {
+  const text = await (await fetch(`${workerUrl}/metrics`)).text();
+  const counter = (name: string) => {
+    const line = text.split('\n').find((l) => l.startsWith(`${name}{session="${sessionId}"}`));
+    if (!line) throw new Error(`the worker host's /metrics has no ${name} for ${sessionId}`);
+    return Number(line.slice(line.lastIndexOf(' ') + 1));
+  };
+  return {
+    rendered: counter('facecast_session_frames_rendered_total'),
+    dropped: counter('facecast_session_frames_dropped_total'),
+  };
 }
 
 /** CPU time the process has used so far (user and system), from /proc/PID/stat. */
