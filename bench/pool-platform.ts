@@ -13,7 +13,8 @@ import { NAMESPACE_NODE_IP } from '@/scripts/lib/livekit-config.mjs';
 import { ensureNextBuild } from '@/scripts/lib/next-build.mjs';
 import { ensureWorkerBundle } from '@/scripts/lib/worker-bundle.mjs';
 import { loadOrCreateSecrets } from '@/scripts/lib/secrets.mjs';
-import { startStack } from '@/scripts/lib/stack.mjs';
+import { startStack, type Stack } from '@/scripts/lib/stack.mjs';
+import { demoApiKey } from '@/tests/support/api-key-login';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 
@@ -77,16 +78,8 @@ export async function startPlatform(env: Record<string, string>): Promise<Platfo
   }).catch((error: unknown) => {
     throw new Error(`the platform did not start (log: ${logFile}): ${(error as Error).message}`);
   });
-  const demo = stack.bootstrap.demo;
-  if (!demo?.password) {
-    await stack.stop();
-    throw new Error('bootstrap made no demo login: the benchmark needs a fresh data directory');
-  }
   // A failed sign-in must not leave the stack running (the benchmark would never exit).
-  const { api, key } = await apiKeyClient(appUrl, {
-    email: demo.email,
-    password: demo.password,
-  }).catch(async (error: unknown) => {
+  const { api, key } = await apiKeyClient(stack).catch(async (error: unknown) => {
     await stack.stop();
     throw error;
   });
@@ -108,44 +101,10 @@ export async function startPlatform(env: Record<string, string>): Promise<Platfo
   };
 }
 
-/** Logs in through next-auth's credentials flow, makes an API key, returns a client using it. */
-async function apiKeyClient(
-  appUrl: string,
-  login: { email: string; password: string },
-): Promise<{ api: ApiClient; key: string }> {
-  const cookies = new Map<string, string>();
-  const call = async (route: string, init: RequestInit = {}) => {
-    const response = await fetch(new URL(route, appUrl), {
-      ...init,
-      redirect: 'manual',
-      headers: {
-        ...(init.headers as Record<string, string>),
-        // Writes with the login cookie must name this site's origin, as a browser does.
-        origin: new URL(appUrl).origin,
-        cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-      },
-    });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const at = pair!.indexOf('=');
-      cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
-    }
-    return response;
-  };
-  const { csrfToken } = (await (await call('/api/auth/csrf')).json()) as { csrfToken: string };
-  await call('/api/auth/callback/credentials', {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ csrfToken, ...login, json: 'true' }).toString(),
-  });
-  const created = await call('/api/v1/api-keys', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'bench-pool' }),
-  });
-  if (created.status !== 201)
-    throw new Error(`could not make an API key: ${created.status} ${await created.text()}`);
-  const { key } = (await created.json()) as { key: string };
+/** Makes an API key for the demo login (as the login page signs in), returns a client using it. */
+async function apiKeyClient(stack: Stack): Promise<{ api: ApiClient; key: string }> {
+  const appUrl = stack.urls.app;
+  const { key } = await demoApiKey(stack, 'bench-pool');
   const api: ApiClient = async (method, route, body) => {
     const response = await fetch(new URL(route, appUrl), {
       method,

@@ -17,7 +17,7 @@ import {
   type LivekitServer,
 } from '../../tests/integration/support/livekit-server';
 import { freeTcpPort } from '../../tests/integration/support/ports';
-import { createApiKeyByLogin } from '../../tests/support/api-key-login';
+import { demoApiKey } from '../../tests/support/api-key-login';
 import { NAMESPACE_NODE_IP } from './stack-info';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -73,15 +73,8 @@ export async function startRestartablePlatform(name: string): Promise<Restartabl
     }).catch((error: unknown) => {
       throw new Error(`${(error as Error).message}\n--- ${logFile} ---\n${logTail()}`);
     });
-    const demo = stack.bootstrap.demo;
-    if (!demo?.password) throw new Error('the bootstrap made no demo admin with a password');
     const appUrl = stack.urls.app;
-    const { key } = await createApiKeyByLogin({
-      appUrl,
-      email: demo.email,
-      password: demo.password,
-      name,
-    });
+    const { key } = await demoApiKey(stack, name);
     api = await request.newContext({
       baseURL: appUrl,
       extraHTTPHeaders: { authorization: `Bearer ${key}` },

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 import { assertTestNamespace } from '../../tests/integration/support/network';
-import { createApiKeyByLogin } from '../../tests/support/api-key-login';
+import { demoApiKey } from '../../tests/support/api-key-login';
 import { findLivekitServer } from './livekit-binary.mjs';
 import { NAMESPACE_NODE_IP } from './livekit-config.mjs';
 import { startStack, type Stack } from './stack.mjs';
@@ -65,16 +65,8 @@ export async function withTestStack(options: TestStackOptions): Promise<number> 
       output,
       log: (message) => output.write(`[${name}] ${message}\n`),
     });
-    const demo = stack.bootstrap.demo;
-    if (!demo?.password) throw new Error('the bootstrap made no demo admin with a password');
     const appUrl = stack.urls.app;
-    const { key } = await createApiKeyByLogin({
-      appUrl,
-      email: demo.email,
-      password: demo.password,
-      name,
-      scopes: options.scopes,
-    });
+    const { key } = await demoApiKey(stack, name, options.scopes);
     code = await options.run({ stack, appUrl, apiKey: key, dataDir });
   } catch (error) {
     process.stderr.write(`${name}: ${(error as Error).message}\n`);

@@ -21,7 +21,7 @@ import { findLivekitServer } from '../../scripts/lib/livekit-binary.mjs';
 import { NAMESPACE_NODE_IP } from '../../scripts/lib/livekit-config.mjs';
 import { needsNextBuild } from '../../scripts/lib/next-build.mjs';
 import { startStack, type Stack } from '../../scripts/lib/stack.mjs';
-import { createApiKeyByLogin } from '../support/api-key-login';
+import { demoApiKey } from '../support/api-key-login';
 import { allProcesses } from '../support/process-tree';
 import { assertTestNamespace } from './support/network';
 import { freeTcpPort, freeUdpPort, waitUntil } from './support/ports';
@@ -130,14 +130,7 @@ describe('the app killed mid-preparation', () => {
       output,
       log: (message) => output.write(`[test] ${message}\n`),
     });
-    const demo = stack.bootstrap.demo;
-    if (!demo?.password) throw new Error('the bootstrap made no demo login');
-    ({ key: apiKey } = await createApiKeyByLogin({
-      appUrl,
-      email: demo.email,
-      password: demo.password,
-      name: 'app-kill-preparation',
-    }));
+    ({ key: apiKey } = await demoApiKey(stack, 'app-kill-preparation'));
   }, 300_000);
 
   afterAll(async () => {

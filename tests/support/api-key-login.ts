@@ -73,3 +73,26 @@ export async function createApiKeyByLogin(options: {
   }
   return (await created.json()) as ApiKeyLogin;
 }
+
+/**
+ * An API key of the demo admin a fresh stack's bootstrap made (scripts/lib/stack.mjs), for
+ * suites and benchmarks that drive a whole platform through its API.
+ */
+export async function demoApiKey(
+  stack: {
+    urls: { app: string };
+    bootstrap: { demo?: { email: string; password?: string } | null };
+  },
+  name: string,
+  scopes?: string[],
+): Promise<ApiKeyLogin> {
+  const demo = stack.bootstrap.demo;
+  if (!demo?.password) throw new Error('the bootstrap made no demo admin with a password');
+  return createApiKeyByLogin({
+    appUrl: stack.urls.app,
+    email: demo.email,
+    password: demo.password,
+    name,
+    ...(scopes ? { scopes } : {}),
+  });
+}
