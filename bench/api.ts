@@ -27,8 +27,10 @@
  * `--kinds list,token` keeps only those kinds of call in the mix. `app_cpu_ms_per_request` is
  * the app process's CPU time over the run divided by the requests it answered;
  * `shared_session_fps`: frames the avatar those calls talk to published a second during the run
- * (its worker renders on the same cores), and `shared_session_frames_dropped`.
+ * (its worker renders on the same cores), and `shared_session_frames_dropped`. `--pin` gives the
+ * app a core of its own, as if the worker hosts ran on other machines (pinAppAlone).
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -43,6 +45,7 @@ import {
   type ApiResponse,
   type Platform,
 } from './pool-platform';
+import { processTree } from './pool-host';
 import { percentileMs, round } from './stats';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
@@ -123,6 +126,7 @@ export async function apiBench(): Promise<Record<string, number | string>> {
     if (samplesFile) args.push('--samples', path.resolve(samplesFile));
     const kinds = stringOption('kinds');
     if (kinds) args.push('--kinds', kinds);
+    if (process.argv.includes('--pin')) args.push('--pin');
     return runBenchInNamespace('api', args) as Record<string, number | string>;
   }
   mixOption(); // a wrong --kinds fails before the platform starts
@@ -146,6 +150,7 @@ async function measure(env: Record<string, string>): Promise<Record<string, numb
   });
   try {
     const appPid = nextServerPid(platform.dataDir);
+    if (process.argv.includes('--pin')) pinAppAlone(platform, appPid);
     const avatarId = await demoAvatarId(platform.api);
     // One session every token and message call goes to, echo mode (no model needed).
     const started = await platform.api('POST', '/api/v1/sessions', { avatarId, wait: true });
@@ -379,6 +384,32 @@ function nextServerPid(dataDir: string): number {
     }
   }
   throw new Error(`no app-server.mjs process with FACECAST_DATA_DIR=${dataDir}`);
+}
+
+/**
+ * `--pin`: the app (and anything it starts) on CPU 0 alone; the worker host with every session
+ * process it has or will fork, LiveKit and this benchmark's clients on the other cores. With
+ * `taskset` (util-linux), on a machine of two or more cores.
+ */
+function pinAppAlone(platform: Platform, appPid: number): void {
+  const cores = os.availableParallelism();
+  if (cores < 2) throw new Error('--pin needs two or more cores');
+  const pin = (cpus: string, pid: number) => {
+    try {
+      execFileSync('taskset', ['-a', '-cp', cpus, String(pid)], { stdio: 'ignore' });
+    } catch (error) {
+      // A process that ended meanwhile has nothing to pin; anything else is a failed run.
+      if (fs.existsSync(`/proc/${pid}`)) throw error;
+    }
+  };
+  const rest = `1-${cores - 1}`;
+  for (const pid of [
+    ...processTree(platform.pid('worker')),
+    ...processTree(platform.pid('livekit')),
+    process.pid,
+  ])
+    pin(rest, pid);
+  for (const pid of processTree(appPid)) pin('0', pid);
 }
 
 /** Frames the session rendered and dropped so far (the worker host's Prometheus counters). */
