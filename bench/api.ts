@@ -18,7 +18,8 @@
  * (`refused_429`, `refused_503`: the pool full or the app busy, `refused_busy`: of those, the
  * app's load shedding, scripts/lib/admission.mjs; `refused_409`: no booking capacity);
  * `app_rss_before_mb` / `app_rss_after_mb` / `app_rss_growth_pct` (goal < 10): the Next.js
- * server's resident memory after a warm-up burst and after the run (30 s settled).
+ * server's resident memory after a warm-up (a round of every call, then 20 s of the load) and
+ * after the run, each 30 s settled.
  *
  * Limits a single API key would hit at once (tokens per minute, quotas) are raised: the
  * benchmark measures the API's cost, not its refusals. `--seconds N` and `--clients N` change
@@ -170,13 +171,22 @@ async function measure(env: Record<string, string>): Promise<Record<string, numb
     let frames: { rendered: number; dropped: number };
     try {
       // Warm-up: every route once per client, so first-request compilation and opening the
-      // connections are not in the figures; then the memory baseline.
+      // connections are not in the figures, then WARM_UP_S of the run's own load, so the
+      // app's heap has grown to its working size before the memory baseline (after one round
+      // only, the baseline read 482-719 MB and the reading after the run 686-786 MB).
       await runClients(platform, {
         agents,
         durationMs: 0,
         avatarId,
         sessionId,
         rounds: MIX.length,
+      });
+      await runClients(platform, {
+        agents,
+        durationMs: WARM_UP_S * 1000,
+        avatarId,
+        sessionId,
+        mix: mixOption(),
       });
       await settle();
       rssBefore = rssMb(appPid);
@@ -446,6 +456,9 @@ function rssMb(pid: number): number {
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
   return Math.round(kb / 1024);
 }
+
+/** Seconds of load before the memory baseline (see the warm-up in measure). */
+const WARM_UP_S = 20;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { HOST_SILENCE_TIMEOUT_MS } from '@/protocol/host-report';
-import { hostConnected, stalledMsSince, startStallMeter, stopStallMeter } from './app-stall';
+import {
+  hostConnected,
+  noteHostHeard,
+  stalledMsSince,
+  startStallMeter,
+  stopStallMeter,
+} from './app-stall';
 
 /** Keeps the event loop busy, as a burst of requests on a small machine does. */
 function busy(ms: number): void {
@@ -43,5 +49,16 @@ describe('the app stall meter', () => {
     expect(hostConnected(lastSeenAt, new Date())).toBe(true);
     stopStallMeter();
     expect(hostConnected(lastSeenAt, new Date())).toBe(false);
+  });
+
+  it('counts a host whose report reached the app as heard, before it is stored', () => {
+    const storedAt = new Date(Date.now() - HOST_SILENCE_TIMEOUT_MS - 5_000);
+    expect(hostConnected(storedAt, new Date(), 'host-waiting')).toBe(false);
+    noteHostHeard('host-waiting');
+    expect(hostConnected(storedAt, new Date(), 'host-waiting')).toBe(true);
+    // Another host's report says nothing of this one; an old arrival is silence again.
+    expect(hostConnected(storedAt, new Date(), 'host-other')).toBe(false);
+    noteHostHeard('host-waiting', Date.now() - HOST_SILENCE_TIMEOUT_MS - 1);
+    expect(hostConnected(storedAt, new Date(), 'host-waiting')).toBe(false);
   });
 });

@@ -73,11 +73,40 @@ export function hostSilenceBound(now: Date): Date {
   return new Date(now.getTime() - HOST_SILENCE_TIMEOUT_MS - STALL_WINDOW_MS);
 }
 
+const heardHolder = globalThis as typeof globalThis & {
+  /** Per host id: when its latest report reached this process (epoch ms). */
+  facecastHostsHeard?: Map<string, number>;
+};
+
+function hostsHeard(): Map<string, number> {
+  heardHolder.facecastHostsHeard ??= new Map();
+  return heardHolder.facecastHostsHeard;
+}
+
 /**
- * Whether a host last heard from at `lastSeenAt` counts as connected at `now`: silent for at
- * most HOST_SILENCE_TIMEOUT_MS of the time this app could have heard it.
+ * Notes that a report of the host reached this process (the report route calls it before any
+ * database work). A report waiting for the database behind a busy app's queries proves the host
+ * is alive as much as one already stored: without this, a report that took longer than the
+ * host's allowed silence to store made the app declare the host lost.
  */
-export function hostConnected(lastSeenAt: Date, now: Date): boolean {
+export function noteHostHeard(hostId: string, at = Date.now()): void {
+  hostsHeard().set(hostId, at);
+}
+
+/** Hosts whose report reached this process within HOST_SILENCE_TIMEOUT_MS of `now`. */
+export function hostsHeardSince(now: Date): string[] {
+  const since = now.getTime() - HOST_SILENCE_TIMEOUT_MS;
+  return [...hostsHeard()].filter(([, at]) => at >= since).map(([id]) => id);
+}
+
+/**
+ * Whether a host last heard from at `lastSeenAt` (its latest stored report) counts as connected
+ * at `now`: silent for at most HOST_SILENCE_TIMEOUT_MS of the time this app could have heard
+ * it, or a report of it (`hostId`) reached this process within that time and is being stored.
+ */
+export function hostConnected(lastSeenAt: Date, now: Date, hostId?: string): boolean {
+  const arrived = hostId === undefined ? undefined : hostsHeard().get(hostId);
+  if (arrived !== undefined && now.getTime() - arrived <= HOST_SILENCE_TIMEOUT_MS) return true;
   const silentMs = now.getTime() - lastSeenAt.getTime() - stalledMsSince(lastSeenAt);
   return silentMs <= HOST_SILENCE_TIMEOUT_MS;
 }

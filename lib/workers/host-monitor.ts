@@ -79,7 +79,8 @@ export async function checkHosts(
   });
   for (const host of silent) {
     // The app itself stood still for part of that silence: the host had no chance to be heard.
-    if (hostConnected(host.lastSeenAt, now)) continue;
+    // A report of it reached this app and waits to be stored: not silent either.
+    if (hostConnected(host.lastSeenAt, now, host.id)) continue;
     // Conditional, so a report that just arrived (or another app instance) wins the race.
     const marked = await prisma.workerHost.updateMany({
       where: { id: host.id, state: { not: 'lost' }, lastSeenAt: host.lastSeenAt },

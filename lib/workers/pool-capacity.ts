@@ -4,7 +4,7 @@
  */
 import type { Prisma } from '@prisma/client';
 import { ApiError } from '@/lib/api/errors';
-import { hostConnected, hostSilenceBound } from './app-stall';
+import { hostConnected, hostSilenceBound, hostsHeardSince } from './app-stall';
 
 /**
  * A dispatched session not yet reported by any host holds a slot for this long (ms): a host
@@ -32,10 +32,13 @@ export async function poolCapacity(
   now = new Date(),
 ): Promise<PoolCapacity> {
   const heard = await prisma.workerHost.findMany({
-    where: { lastSeenAt: { gte: hostSilenceBound(now) }, state: { not: 'lost' } },
-    select: { state: true, capacity: true, active: true, lastSeenAt: true },
+    where: {
+      OR: [{ lastSeenAt: { gte: hostSilenceBound(now) } }, { id: { in: hostsHeardSince(now) } }],
+      state: { not: 'lost' },
+    },
+    select: { id: true, state: true, capacity: true, active: true, lastSeenAt: true },
   });
-  const hosts = heard.filter((host) => hostConnected(host.lastSeenAt, now));
+  const hosts = heard.filter((host) => hostConnected(host.lastSeenAt, now, host.id));
   const pending = await prisma.session.count({
     where: {
       status: 'starting',

@@ -20,7 +20,7 @@ import {
   type HostReport,
   type HostSessionReport,
 } from '@/protocol/host-report';
-import { startStallMeter, stopStallMeter } from './app-stall';
+import { noteHostHeard, startStallMeter, stopStallMeter } from './app-stall';
 import { hostHistory } from './host-history';
 import { checkHosts, PICKUP_RETRY_MS, PICKUP_TIMEOUT_MS } from './host-monitor';
 import { assertPoolHasRoom, freeSlots, poolCapacity } from './pool-capacity';
@@ -439,6 +439,24 @@ describe('checkHosts', () => {
     } finally {
       stopStallMeter();
     }
+  });
+
+  it('keeps a host whose report reached the app and is still waiting to be stored', async () => {
+    const live = await newSession({ status: 'live', workerHostId: 'host-queued-report' });
+    // Stored 10 s ago; its newer report arrived a second ago and waits behind other queries.
+    await recordHostReport(db.prisma, hostReport('host-queued-report', { active: 1 }), {
+      now: new Date(Date.now() - 10_000),
+    });
+    const { dispatch } = recorder();
+    noteHostHeard('host-queued-report', Date.now() - 1_000);
+    expect((await checkHosts(db.prisma, new Date(), { dispatch })).lostHosts).toEqual([]);
+    const capacity = await poolCapacity(db.prisma);
+    // Arrived longer ago than the allowed silence: lost, as before.
+    noteHostHeard('host-queued-report', Date.now() - HOST_SILENCE_TIMEOUT_MS - 1_000);
+    const result = await checkHosts(db.prisma, new Date(), { dispatch });
+    expect(result.lostHosts).toContain('host-queued-report');
+    expect(result.redispatched).toContain(live.id);
+    expect(capacity.hosts).toBeGreaterThanOrEqual(1);
   });
 
   it('marks a silent host lost and dispatches its sessions again into the same rooms', async () => {
