@@ -23,6 +23,12 @@ export const APP_REQUEST_TIMEOUT_MS = 20_000;
 /** Path of the app's report endpoint (POST, `Authorization: Bearer <WORKER_SECRET>`). */
 export const HOST_REPORT_PATH = '/api/internal/worker-hosts/report';
 
+/**
+ * Header of a report naming its host, so the app's server can note the host as heard when the
+ * request arrives, before Next.js and the database (scripts/lib/host-arrival.mjs).
+ */
+export const HOST_ID_HEADER = 'x-facecast-host';
+
 const percent = z.number().min(0);
 const megabytes = z.number().min(0);
 

@@ -12,6 +12,7 @@ import http from 'node:http';
 import { parseArgs } from 'node:util';
 import { admissionGate, parseMaxInFlight, runAdmitted, stepAside } from './lib/admission.mjs';
 import { clientAddress, parseTrustedProxies } from './lib/client-address.mjs';
+import { noteReportArrival } from './lib/host-arrival.mjs';
 import { repoRoot } from './lib/repo.mjs';
 
 const { values } = parseArgs({
@@ -46,6 +47,8 @@ const server = http.createServer((request, response) => {
     response.writeHead(405, { allow: ALLOWED_METHODS, 'content-length': '0' }).end();
     return;
   }
+  // A worker host's report is proof of life as soon as it arrives (scripts/lib/host-arrival.mjs).
+  noteReportArrival(request, process.env.WORKER_SECRET);
   // Past FACECAST_APP_MAX_INFLIGHT requests in progress: 503 at once (scripts/lib/admission.mjs).
   if (!admit(request, response)) return;
   request.headers['x-forwarded-for'] = clientAddress(

@@ -11,6 +11,8 @@
  */
 
 import { HOST_SILENCE_TIMEOUT_MS } from '@/protocol/host-report';
+// One map per process, also written by the app's server when a report arrives.
+import { hostsHeard } from '@/scripts/lib/host-arrival.mjs';
 
 /** How often the meter samples, ms. */
 export const STALL_SAMPLE_MS = 250;
@@ -71,16 +73,6 @@ export function stalledMsSince(since: Date): number {
  */
 export function hostSilenceBound(now: Date): Date {
   return new Date(now.getTime() - HOST_SILENCE_TIMEOUT_MS - STALL_WINDOW_MS);
-}
-
-const heardHolder = globalThis as typeof globalThis & {
-  /** Per host id: when its latest report reached this process (epoch ms). */
-  facecastHostsHeard?: Map<string, number>;
-};
-
-function hostsHeard(): Map<string, number> {
-  heardHolder.facecastHostsHeard ??= new Map();
-  return heardHolder.facecastHostsHeard;
 }
 
 /**

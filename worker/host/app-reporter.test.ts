@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hostReportSchema, type HostReport } from '../../protocol/host-report';
+import { HOST_ID_HEADER, hostReportSchema, type HostReport } from '../../protocol/host-report';
 import { AppReporter } from './app-reporter';
 import { buildHostReport } from './host-report-builder';
 
@@ -12,8 +12,10 @@ const servers: http.Server[] = [];
 /** An app stand-in that records reports and answers `stop`; `down` answers 503. */
 async function fakeApp(stop: string[] = []) {
   const reports: HostReport[] = [];
+  const hostHeaders: Array<string | undefined> = [];
   const state = { down: false };
   const server = http.createServer((req, res) => {
+    hostHeaders.push(req.headers[HOST_ID_HEADER] as string | undefined);
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
@@ -28,7 +30,7 @@ async function fakeApp(stop: string[] = []) {
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, reports, state, server };
+  return { url: `http://127.0.0.1:${port}`, reports, hostHeaders, state, server };
 }
 
 const until = async (check: () => boolean, timeoutMs = 3_000) => {
@@ -86,6 +88,8 @@ describe('AppReporter with several app instances', () => {
     expect(restarts(first).slice(0, 3)).toEqual(restarts(second).slice(0, 3));
     // One stop per report, each session named once.
     expect(stopped[0]!.sort()).toEqual(['s1', 's2']);
+    // Each names its host in a header, for the app to note before reading the body.
+    expect(new Set([...first.hostHeaders, ...second.hostHeaders])).toEqual(new Set(['host-a']));
   });
 
   it('keeps reporting to the others while one app is gone, and to it again once back', async () => {

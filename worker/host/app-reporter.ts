@@ -10,6 +10,7 @@ import type { Logger } from '../log';
 import { AppChannel } from './app-channel';
 import {
   APP_REQUEST_TIMEOUT_MS,
+  HOST_ID_HEADER,
   HOST_REPORT_INTERVAL_MS,
   HOST_REPORT_PATH,
   hostReportResponseSchema,
@@ -89,13 +90,15 @@ export class AppReporter {
       return;
     }
     const body = JSON.stringify(report);
-    const answers = await Promise.all(this.options.appUrls.map((url) => this.sendTo(url, body)));
+    const answers = await Promise.all(
+      this.options.appUrls.map((url) => this.sendTo(url, body, report.hostId)),
+    );
     const stop = new Set(answers.flatMap((answer) => answer ?? []));
     if (stop.size > 0) this.options.onStop([...stop]);
   }
 
   /** Sends one report to one app; its answer's sessions to stop, or null when it failed. */
-  private async sendTo(appUrl: string, body: string): Promise<string[] | null> {
+  private async sendTo(appUrl: string, body: string, hostId: string): Promise<string[] | null> {
     const { log } = this.options;
     try {
       const answer = await this.channel.run(appUrl, async () => {
@@ -104,6 +107,7 @@ export class AppReporter {
           headers: {
             authorization: `Bearer ${this.options.workerSecret}`,
             'content-type': 'application/json',
+            [HOST_ID_HEADER]: hostId,
           },
           body,
           signal: AbortSignal.timeout(APP_REQUEST_TIMEOUT_MS),
