@@ -46,6 +46,7 @@ import {
   type ApiResponse,
   type Platform,
 } from './pool-platform';
+import { clockTicksPerSecond, kilobyteField, parseProcStat } from '@/worker/host/proc-stats';
 import { processTree } from './pool-host';
 import { percentileMs, round } from './stats';
 
@@ -441,20 +442,14 @@ async function sessionFrames(
 
 /** CPU time the process has used so far (user and system), from /proc/PID/stat. */
 function cpuMs(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name (which may hold spaces): utime and stime are 14th and 15th.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return (ticks * 1000) / CLOCK_TICKS_PER_S;
+  const { ticks } = parseProcStat(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  return (ticks * 1000) / clockTicksPerSecond();
 }
 
-/** USER_HZ: Linux reports process times in hundredths of a second on every architecture. */
-const CLOCK_TICKS_PER_S = 100;
-
 function rssMb(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
-  return Math.round(kb / 1024);
+  const bytes = kilobyteField(fs.readFileSync(`/proc/${pid}/status`, 'utf8'), 'VmRSS');
+  if (bytes === undefined) throw new Error(`no VmRSS in /proc/${pid}/status`);
+  return Math.round(bytes / 1024 / 1024);
 }
 
 /** Seconds of load before the memory baseline (see the warm-up in measure). */
