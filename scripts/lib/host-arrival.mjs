@@ -8,7 +8,7 @@
  * Only a POST to the report path that names its host (`x-facecast-host`) and carries the
  * worker secret counts: nobody else can keep a dead host alive.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { carriesWorkerSecret } from './worker-secret.mjs';
 
 /** Must equal HOST_REPORT_PATH and HOST_ID_HEADER in protocol/host-report.ts (a test checks). */
 export const REPORT_PATH = '/api/internal/worker-hosts/report';
@@ -20,9 +20,6 @@ export function hostsHeard() {
   holder.facecastHostsHeard ??= new Map();
   return holder.facecastHostsHeard;
 }
-
-/** @param {string} text */
-const digest = (text) => createHash('sha256').update(text).digest();
 
 /**
  * @param {import('node:http').IncomingMessage} request
@@ -41,8 +38,7 @@ export function noteReportArrival(request, workerSecret, now = Date.now()) {
   if (path !== REPORT_PATH) return false;
   const hostId = request.headers[HOST_HEADER];
   if (typeof hostId !== 'string' || hostId.length === 0 || hostId.length > 200) return false;
-  const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-  if (!match?.[1] || !timingSafeEqual(digest(match[1]), digest(workerSecret))) return false;
+  if (!carriesWorkerSecret(request.headers.authorization, workerSecret)) return false;
   hostsHeard().set(hostId, now);
   return true;
 }

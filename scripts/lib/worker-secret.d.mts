@@ -1,0 +1,4 @@
+export function carriesWorkerSecret(
+  authorization: string | null | undefined,
+  workerSecret: string,
+): boolean;
