@@ -4,7 +4,11 @@
  * and transcript up to date, and wake the session's event streams.
  */
 import type { PrismaClient } from '@prisma/client';
-import type { ReportedSessionEvent, SessionEventBatch } from '@/protocol/session-events';
+import type {
+  ReportedSessionEvent,
+  SessionEventBatch,
+  SessionState,
+} from '@/protocol/session-events';
 import { notifySessionEvents } from './session-event-bus';
 
 /** Stores a batch; events of sessions the app does not know are dropped. */
@@ -23,16 +27,12 @@ export async function recordSessionEvents(
     batch.events.filter((e) => known.has(e.sessionId)),
   );
   // Only a session's last state in the batch is written: the ones before it are overwritten.
-  const lastState = new Map<string, ReportedSessionEvent>();
-  for (const reported of fresh) {
-    if (reported.event.type === 'state') lastState.set(reported.sessionId, reported);
+  const lastState = new Map<string, SessionState>();
+  for (const { sessionId, event } of fresh) {
+    if (event.type === 'state') lastState.set(sessionId, event.state);
   }
-  for (const [sessionId, reported] of lastState) {
-    if (reported.event.type !== 'state') continue;
-    await prisma.session.update({
-      where: { id: sessionId },
-      data: { state: reported.event.state },
-    });
+  for (const [sessionId, state] of lastState) {
+    await prisma.session.update({ where: { id: sessionId }, data: { state } });
   }
   await writeTranscript(prisma, fresh);
   for (const sessionId of new Set(fresh.map((e) => e.sessionId))) notifySessionEvents(sessionId);
@@ -69,6 +69,9 @@ async function storeOnce(
   return events.filter((reported) => keys.delete(reported.id));
 }
 
+/** One transcript turn of one session, as a map key. */
+const turnKey = (sessionId: string, turnId: string) => `${sessionId}\u0000${turnId}`;
+
 /** What a batch does to one transcript turn: the row if it is new, the change if it is not. */
 interface TurnWrite {
   sessionId: string;
@@ -103,7 +106,7 @@ async function writeTranscript(prisma: PrismaClient, events: ReportedSessionEven
       event.type !== 'speech.dropped'
     )
       continue;
-    const key = `${sessionId}\u0000${event.turnId}`;
+    const key = turnKey(sessionId, event.turnId);
     const write = writes.get(key);
     switch (event.type) {
       case 'speech.started':
@@ -164,9 +167,9 @@ async function writeTranscript(prisma: PrismaClient, events: ReportedSessionEven
       skipDuplicates: true,
       select: { sessionId: true, turnId: true },
     });
-    const isNew = new Set(created.map((row) => `${row.sessionId}\u0000${row.turnId}`));
+    const isNew = new Set(created.map((row) => turnKey(row.sessionId, row.turnId)));
     for (const write of all) {
-      if (!write.update || isNew.has(`${write.sessionId}\u0000${write.turnId}`)) continue;
+      if (!write.update || isNew.has(turnKey(write.sessionId, write.turnId))) continue;
       await prisma.transcriptTurn.update({
         where: { sessionId_turnId: { sessionId: write.sessionId, turnId: write.turnId } },
         data: write.update,

@@ -14,7 +14,9 @@ import { hostReportSchema } from '@/protocol/host-report';
 export const POST = withErrors(async ({ request }) => {
   assertWorkerSecret(request, env().WORKER_SECRET);
   const report = hostReportSchema.parse(await readJson(request));
-  // Heard now, before its figures wait for the database (app-stall.ts).
+  // Heard now, before its figures wait for the database (app-stall.ts). The app server noted
+  // it on arrival already when the host sent its x-facecast-host header; this covers a host
+  // without it (an older version) and a server other than scripts/app-server.mjs.
   noteHostHeard(report.hostId);
   return Response.json(await recordHostReport(await db(), report));
 });
