@@ -6,8 +6,8 @@
  * writes a Flite sentence at 24 kHz (an agent's TTS rate) and a user's spoken question to WAVs,
  * starts the local OpenAI stand-in (tests/support/openai-stand-in.ts: chat, transcription and
  * speech, so the whole-agent test's STT, LLM and TTS call no paid service), and runs the
- * plugin's own tests (node's test runner, from the plugin's folder so only its
- * `@livekit/rtc-node` 0.13 is loaded there, never with the app's 1.1) with all of that in
+ * plugin's own tests (node's test runner, from the plugin's folder, with its own
+ * `@livekit/rtc-node` 0.13 for the agent and 1.1 for the viewer, not the app's) with all of that in
  * their environment, plus where the root's Playwright, Debian's Chromium and `livekit-client`'s
  * browser build are for the test page.
  *

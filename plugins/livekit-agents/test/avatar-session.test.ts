@@ -7,12 +7,13 @@
  * with `AvatarSession.start`, given a stand-in for the AgentSession that has only the
  * `output.audio` the plugin sets: the audio output is the framework's own
  * `DataStreamAudioOutput`, and the test drives it as the framework does (captureFrame, flush,
- * clearBuffer, waitForPlayout, playbackFinished). A viewer listens and watches.
+ * clearBuffer, waitForPlayout, playbackFinished). A viewer on the current rtc-node (1.1, a
+ * third party as a user's app would be: support/viewer.ts) listens and watches.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { initializeLogger, voice } from '@livekit/agents';
-import { AudioFrame, Room, TrackKind, dispose } from '@livekit/rtc-node';
+import { AudioFrame, Room, dispose } from '@livekit/rtc-node';
 import { AccessToken } from 'livekit-server-sdk';
 import { AvatarSession, FacecastError } from '@facecast/livekit-agents';
 import { required } from './support/env.js';
@@ -24,7 +25,13 @@ import {
   silenceReadAfter,
   type Box,
 } from './support/measures.js';
-import { joinAsViewer, type Level, type RgbaFrame, type Viewer } from './support/viewer.js';
+import {
+  disposeViewerRtc,
+  joinAsViewer,
+  type Level,
+  type RgbaFrame,
+  type Viewer,
+} from './support/viewer.js';
 import { readWav } from './support/wav.js';
 import { sleep, waitUntil, within } from './support/wait.js';
 
@@ -98,8 +105,8 @@ describe('the Facecast plugin with @livekit/agents', () => {
     );
 
     const identity = avatar.avatarParticipantIdentity;
-    const video = viewer.recordVideo(await viewer.waitForTrack(identity, TrackKind.KIND_VIDEO));
-    const audio = viewer.recordAudio(await viewer.waitForTrack(identity, TrackKind.KIND_AUDIO));
+    const video = viewer.recordVideo(await viewer.waitForTrack(identity, 'video'));
+    const audio = viewer.recordAudio(await viewer.waitForTrack(identity, 'audio'));
     stops.push(
       () => video.stop(),
       () => audio.stop(),
@@ -116,6 +123,7 @@ describe('the Facecast plugin with @livekit/agents', () => {
     await viewer?.room.disconnect().catch(() => undefined);
     await agentRoom?.disconnect().catch(() => undefined);
     await dispose();
+    await disposeViewerRtc();
   });
 
   it('refuses to start without its settings, saying which', () => {
@@ -215,10 +223,11 @@ describe('the Facecast plugin with @livekit/agents', () => {
         `${loudAfterClear} loud frames read after the clear; clear sent at ${clearEpochMs}); ` +
         `playbackFinished ${event.playbackPosition.toFixed(3)} s of ${(long.length / utterance.sampleRateHz).toFixed(3)} s, interrupted ${event.interrupted}`,
     );
-    // The worker logs the clear 3 ms after it is sent, yet this rtc-node 0.13 viewer keeps
-    // hearing 180-340 ms of audio already on its way, where the integration test's 1.1 viewer
-    // hears 67-115 ms on the same machine (docs/livekit-agents.md). The bound proves the clear
-    // acts (without it, 11 s more would play); the 150 ms goal is not met here yet.
+    // The worker logs the clear a few ms after it is sent; what the viewer still hears is
+    // audio already on its way, which depends on the viewer's receiver and the machine's load:
+    // 63-82 ms on a quiet machine, 123-442 ms with two busy processes beside the stack
+    // (docs/livekit-agents.md). The bound proves the clear acts (without it, 11 s more would
+    // play); the 150 ms goal is `npm run bench -- agent`'s p50.
     assert.ok(
       silentMs < CLEAR_SILENCE_MAX_MS,
       `silent ${Math.round(silentMs)} ms after clearBuffer`,

@@ -39,7 +39,13 @@ import { required } from './support/env.js';
 import { SPEECH_RMS, firstLoudAfter } from './support/measures.js';
 import { publishMicrophone, type Microphone } from './support/microphone.js';
 import { messageText, standInRequests } from './support/stand-in.js';
-import { joinAsViewer, type Level, type Viewer } from './support/viewer.js';
+import {
+  disposeViewerRtc,
+  joinAsViewer,
+  viewerKind,
+  type Level,
+  type Viewer,
+} from './support/viewer.js';
 import { readWav } from './support/wav.js';
 import { sleep, waitUntil, within } from './support/wait.js';
 
@@ -155,8 +161,8 @@ describe('a whole agent (AgentSession with STT, LLM and TTS) speaks through the 
     );
 
     const identity = avatar.avatarParticipantIdentity;
-    const video = viewer.recordVideo(await viewer.waitForTrack(identity, TrackKind.KIND_VIDEO));
-    const audio = viewer.recordAudio(await viewer.waitForTrack(identity, TrackKind.KIND_AUDIO));
+    const video = viewer.recordVideo(await viewer.waitForTrack(identity, 'video'));
+    const audio = viewer.recordAudio(await viewer.waitForTrack(identity, 'audio'));
     stops.push(
       () => video.stop(),
       () => audio.stop(),
@@ -177,6 +183,7 @@ describe('a whole agent (AgentSession with STT, LLM and TTS) speaks through the 
     await userRoom?.disconnect().catch(() => undefined);
     await agentRoom?.disconnect().catch(() => undefined);
     await dispose();
+    await disposeViewerRtc();
   });
 
   it('the face joins on the agent’s behalf and publishes video and audio', () => {
@@ -184,8 +191,8 @@ describe('a whole agent (AgentSession with STT, LLM and TTS) speaks through the 
     assert.ok(face, 'the avatar is in the room');
     assert.equal(face.attributes['lk.publish_on_behalf'], AGENT);
     const kinds = [...face.trackPublications.values()].map((p) => p.kind);
-    assert.ok(kinds.includes(TrackKind.KIND_VIDEO), 'a video track');
-    assert.ok(kinds.includes(TrackKind.KIND_AUDIO), 'an audio track');
+    assert.ok(kinds.includes(viewerKind('video')), 'a video track');
+    assert.ok(kinds.includes(viewerKind('audio')), 'an audio track');
     const agent = viewer.room.remoteParticipants.get(AGENT);
     assert.equal(agent?.trackPublications.size, 0, 'the agent itself publishes no track');
   });

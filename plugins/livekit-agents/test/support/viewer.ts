@@ -1,17 +1,37 @@
 /**
- * A test viewer on rtc-node 0.13 (the plugin's own): joins the agent's room, subscribes to the
- * avatar's tracks and records what arrives: audio levels over time and the newest video frame.
+ * A test viewer: joins the agent's room, subscribes to the avatar's tracks and records what
+ * arrives: audio levels over time and the newest video frame.
+ *
+ * It is a third party in the room, as a user's app would be, so it runs on the current
+ * rtc-node (1.1, the devDependency `viewer-rtc-node`), the one the app's own viewers and the
+ * integration tests use, beside the 0.13 that `@livekit/agents` 1.9 needs for the agent. On
+ * 0.13 the same viewer kept hearing 150-340 ms of speech after a clear that the face acted on
+ * within a few ms, where a 1.1 viewer hears under 100 ms (docs/livekit-agents.md): what was
+ * measured was that old receiver's buffering, not the face.
  */
 import {
   AudioStream,
   Room,
   RoomEvent,
+  TrackKind,
   VideoBufferType,
   VideoStream,
+  dispose,
   type RemoteTrack,
-  type TrackKind,
   type VideoFrame,
-} from '@livekit/rtc-node';
+} from 'viewer-rtc-node';
+
+/** Releases the viewer's rtc-node (the agent's 0.13 has its own `dispose`). */
+export const disposeViewerRtc = dispose;
+
+/** The kinds of track a viewer waits for. */
+export type MediaKind = 'audio' | 'video';
+const KINDS: Record<MediaKind, TrackKind> = {
+  audio: TrackKind.KIND_AUDIO,
+  video: TrackKind.KIND_VIDEO,
+};
+/** The viewer's rtc-node value for a kind (a publication's `kind` as this viewer sees it). */
+export const viewerKind = (media: MediaKind) => KINDS[media];
 
 /**
  * One received audio frame: when this process read it (ms, performance.now), where it ends in
@@ -31,7 +51,7 @@ export interface RgbaFrame {
 
 export interface Viewer {
   room: Room;
-  waitForTrack(identity: string, kind: TrackKind, timeoutMs?: number): Promise<RemoteTrack>;
+  waitForTrack(identity: string, kind: MediaKind, timeoutMs?: number): Promise<RemoteTrack>;
   /** Records the track's audio as levels, mono at `sampleRateHz`. */
   recordAudio(track: RemoteTrack, sampleRateHz?: number): { levels: Level[]; stop(): void };
   /** Keeps the newest frame, converted to RGBA only when asked for. */
@@ -52,7 +72,8 @@ export async function joinAsViewer(url: string, token: string): Promise<Viewer> 
 
   return {
     room,
-    waitForTrack(identity, kind, timeoutMs = 20_000) {
+    waitForTrack(identity, media, timeoutMs = 20_000) {
+      const kind = viewerKind(media);
       const track = existing(identity, kind);
       if (track) return Promise.resolve(track);
       return new Promise((resolve, reject) => {
@@ -64,7 +85,7 @@ export async function joinAsViewer(url: string, token: string): Promise<Viewer> 
         };
         const timer = setTimeout(() => {
           room.off(RoomEvent.TrackSubscribed, onTrack);
-          reject(new Error(`no track of kind ${kind} from ${identity} within ${timeoutMs} ms`));
+          reject(new Error(`no ${media} track from ${identity} within ${timeoutMs} ms`));
         }, timeoutMs);
         room.on(RoomEvent.TrackSubscribed, onTrack);
       });
