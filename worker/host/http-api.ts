@@ -4,8 +4,8 @@
  * tests; the app places sessions through LiveKit agent dispatch).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { timingSafeEqual, createHash } from 'node:crypto';
 import { ZodError } from 'zod';
+import { carriesWorkerSecret } from '../../scripts/lib/worker-secret.mjs';
 import type { Logger } from '../log';
 import { sessionRequestSchema } from '../../protocol/session-request';
 import { ApiError } from './api-error';
@@ -25,7 +25,6 @@ export interface HttpApiOptions {
 
 export function createHttpApi(options: HttpApiOptions): Server {
   const { supervisor, log } = options;
-  const secretDigest = digest(options.secret);
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://worker');
@@ -49,7 +48,7 @@ export function createHttpApi(options: HttpApiOptions): Server {
     }
 
     if (url.pathname === '/sessions' || url.pathname.startsWith('/sessions/')) {
-      authorize(req, secretDigest);
+      authorize(req, options.secret);
       if (url.pathname === '/sessions') {
         if (method === 'GET') return sendJson(res, 200, { sessions: supervisor.list() });
         if (method === 'POST') {
@@ -92,15 +91,9 @@ export function createHttpApi(options: HttpApiOptions): Server {
   });
 }
 
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
-}
-
-/** Compares digests in constant time so response timing does not leak the secret. */
-function authorize(req: IncomingMessage, secretDigest: Buffer): void {
-  const header = req.headers.authorization ?? '';
-  const match = /^Bearer (.+)$/.exec(header);
-  if (!match?.[1] || !timingSafeEqual(digest(match[1]), secretDigest)) {
+/** The shared worker secret, compared in constant time (scripts/lib/worker-secret.mjs). */
+function authorize(req: IncomingMessage, secret: string): void {
+  if (!carriesWorkerSecret(req.headers.authorization, secret)) {
     throw new ApiError('unauthorized', 'missing or wrong worker secret');
   }
 }
