@@ -18,8 +18,8 @@
  * (`refused_429`, `refused_503`: the pool full or the app busy, `refused_busy`: of those, the
  * app's load shedding, scripts/lib/admission.mjs; `refused_409`: no booking capacity);
  * `app_rss_before_mb` / `app_rss_after_mb` / `app_rss_growth_pct` (goal < 10): the Next.js
- * server's resident memory after a warm-up (a round of every call, then 20 s of the load) and
- * after the run, each 30 s settled.
+ * server's resident memory after a warm-up (a round of every call, then the run's load for as
+ * long as the run) and after the run, each 30 s settled: what a second identical run adds.
  *
  * Limits a single API key would hit at once (tokens per minute, quotas) are raised: the
  * benchmark measures the API's cost, not its refusals. `--seconds N` and `--clients N` change
@@ -172,9 +172,11 @@ async function measure(env: Record<string, string>): Promise<Record<string, numb
     let frames: { rendered: number; dropped: number };
     try {
       // Warm-up: every route once per client, so first-request compilation and opening the
-      // connections are not in the figures, then WARM_UP_S of the run's own load, so the
-      // app's heap has grown to its working size before the memory baseline (after one round
-      // only, the baseline read 482-719 MB and the reading after the run 686-786 MB).
+      // connections are not in the figures, then the run's own load for as long as the run, so
+      // that the memory baseline is the app after that load once and the growth is what a
+      // second, identical run adds: a leak. (After one round only the baseline read 482-719 MB
+      // and the reading after the run 686-786 MB; after 20 s of load, 529-762 MB: the heap had
+      // not yet reached its working size.)
       await runClients(platform, {
         agents,
         durationMs: 0,
@@ -184,7 +186,7 @@ async function measure(env: Record<string, string>): Promise<Record<string, numb
       });
       await runClients(platform, {
         agents,
-        durationMs: WARM_UP_S * 1000,
+        durationMs: seconds * 1000,
         avatarId,
         sessionId,
         mix: mixOption(),
@@ -451,9 +453,6 @@ function rssMb(pid: number): number {
   if (bytes === undefined) throw new Error(`no VmRSS in /proc/${pid}/status`);
   return Math.round(bytes / 1024 / 1024);
 }
-
-/** Seconds of load before the memory baseline (see the warm-up in measure). */
-const WARM_UP_S = 20;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

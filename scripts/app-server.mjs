@@ -10,6 +10,7 @@
  */
 import http from 'node:http';
 import { parseArgs } from 'node:util';
+import { parseLatencyTargetMs } from './lib/adaptive-limit.mjs';
 import { admissionGate, parseMaxInFlight, runAdmitted, stepAside } from './lib/admission.mjs';
 import { clientAddress, parseTrustedProxies } from './lib/client-address.mjs';
 import { noteReportArrival } from './lib/host-arrival.mjs';
@@ -24,7 +25,17 @@ const { values } = parseArgs({
 const port = Number(values.port);
 const hostname = values.hostname ?? '0.0.0.0';
 const trustedProxies = parseTrustedProxies(process.env.FACECAST_TRUSTED_PROXIES);
-const admit = admissionGate(parseMaxInFlight(process.env.FACECAST_APP_MAX_INFLIGHT));
+const admit = admissionGate(
+  parseMaxInFlight(process.env.FACECAST_APP_MAX_INFLIGHT),
+  parseLatencyTargetMs(process.env.FACECAST_APP_LATENCY_TARGET_MS),
+);
+// An operator sees when the app takes on fewer API calls than its maximum, and when it is back.
+let loggedLimit = admit.limit;
+setInterval(() => {
+  if (admit.limit === loggedLimit) return;
+  loggedLimit = admit.limit;
+  console.log(`app: taking on ${loggedLimit} REST API calls at once (decision 030)`);
+}, 5_000).unref();
 // Route code (bundled by Next.js) reaches the gate through this (lib/api/step-aside.ts).
 Object.assign(globalThis, { facecastStepAside: stepAside });
 
@@ -49,7 +60,7 @@ const server = http.createServer((request, response) => {
   }
   // A worker host's report is proof of life as soon as it arrives (scripts/lib/host-arrival.mjs).
   noteReportArrival(request, process.env.WORKER_SECRET);
-  // Past FACECAST_APP_MAX_INFLIGHT requests in progress: 503 at once (scripts/lib/admission.mjs).
+  // Past the API calls it takes on at once: 503 at once (scripts/lib/admission.mjs).
   if (!admit(request, response)) return;
   request.headers['x-forwarded-for'] = clientAddress(
     request.headers['x-forwarded-for'],

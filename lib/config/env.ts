@@ -82,6 +82,12 @@ const envSchema = z
      */
     FACECAST_APP_MAX_INFLIGHT: z.coerce.number().int().min(0).max(100_000).default(32),
     /**
+     * Below FACECAST_APP_MAX_INFLIGHT the app takes on fewer calls at once while the slowest
+     * tenth of them take longer than this, ms (read by scripts/app-server.mjs; 0: a fixed
+     * limit). Decision 030.
+     */
+    FACECAST_APP_LATENCY_TARGET_MS: z.coerce.number().int().min(0).max(60_000).default(100),
+    /**
      * Hosts (`name`, `name:port`, `10.0.0.5:8000`), comma separated, that every user's speech,
      * model and transcription URLs may reach although they are loopback or private addresses.
      */

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export function admissionGate(
   limit: number,
-): (request: IncomingMessage, response: ServerResponse) => boolean;
+  latencyTargetMs?: number,
+): ((request: IncomingMessage, response: ServerResponse) => boolean) & { readonly limit: number };
 export const DEFAULT_MAX_INFLIGHT: number;
 export function runAdmitted<T>(response: ServerResponse, handler: () => T): T;
 export function stepAside(): void;

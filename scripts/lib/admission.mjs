@@ -9,11 +9,16 @@
  * Pages, the viewer's and the widget's calls, the worker hosts' and LiveKit's calls (the pool's
  * control plane) and the health check are always served.
  *
+ * Below that maximum the limit adapts to the time admitted calls take
+ * (FACECAST_APP_LATENCY_TARGET_MS, scripts/lib/adaptive-limit.mjs, decision 030).
+ *
  * A call that only waits (a session start waiting for a host to report it live) steps aside:
  * the server runs each call with `runAdmitted`, and `stepAside()` inside it stops counting that
  * call, so waiting calls do not fill the limit while the app has nothing to do.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { performance } from 'node:perf_hooks';
+import { adaptiveLimit } from './adaptive-limit.mjs';
 
 /** Largest request body read and dropped with a refusal (keeps the connection), bytes. */
 const MAX_DRAINED_BYTES = 64 * 1024;
@@ -30,29 +35,39 @@ function isPublicApi(url) {
 
 /**
  * @param {number} limit API calls in progress past which new ones are refused (0: no limit)
- * @returns {(request: import('node:http').IncomingMessage, response: import('node:http').ServerResponse) => boolean}
- *   true when the request may go on (it is counted until its response closes), false when it
- *   was answered with 503
+ * @param {number} [latencyTargetMs] with a limit, adapt it below `limit` to keep the slowest
+ *   tenth of admitted calls within this (scripts/lib/adaptive-limit.mjs); 0 or none: fixed
+ * @returns {((request: import('node:http').IncomingMessage, response: import('node:http').ServerResponse) => boolean) & { readonly limit: number }}
+ *   a gate: true when the request may go on (it is counted until its response closes), false
+ *   when it was answered with 503; `limit` is the limit it applies now
  */
-export function admissionGate(limit) {
+export function admissionGate(limit, latencyTargetMs = 0) {
+  const adaptive = adaptiveLimit(Math.max(1, limit), latencyTargetMs);
   let inFlight = 0;
-  return (request, response) => {
+  /** @param {import('node:http').IncomingMessage} request @param {import('node:http').ServerResponse} response */
+  const gate = (request, response) => {
     if (limit === 0 || !isPublicApi(request.url)) return true;
-    if (inFlight >= limit) {
+    if (inFlight >= adaptive.current) {
+      adaptive.refused();
       refuse(request, response);
       return false;
     }
     inFlight += 1;
+    const admittedAt = performance.now();
+    const admittedIn = adaptive.epoch;
     let counted = true;
-    const release = () => {
+    /** @param {boolean} steppedAside the call only waits from now on: its time says nothing */
+    const release = (steppedAside) => {
       if (!counted) return;
       counted = false;
       inFlight -= 1;
+      if (!steppedAside) adaptive.finished(performance.now() - admittedAt, admittedIn);
     };
-    releases.set(response, release);
-    response.once('close', release);
+    releases.set(response, () => release(true));
+    response.once('close', () => release(false));
     return true;
   };
+  return Object.defineProperty(gate, 'limit', { get: () => (limit === 0 ? 0 : adaptive.current) });
 }
 
 /** @type {WeakMap<import('node:http').ServerResponse, () => void>} */

@@ -10,8 +10,8 @@ import {
 } from './admission.mjs';
 
 /** A server behind the gate whose answers wait until the test lets them go. */
-async function gatedServer(limit: number) {
-  const admit = admissionGate(limit);
+async function gatedServer(limit: number, latencyTargetMs = 0) {
+  const admit = admissionGate(limit, latencyTargetMs);
   const held: http.ServerResponse[] = [];
   let arrived = 0;
   const server = http.createServer((request, response) => {
@@ -37,7 +37,7 @@ async function gatedServer(limit: number) {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   };
-  return { base, waitForArrivals, releaseAll };
+  return { base, waitForArrivals, releaseAll, admit };
 }
 
 let stop: (() => Promise<void>) | undefined;
@@ -140,6 +140,27 @@ describe('load shedding at the app door', () => {
     expect(large.headers.connection).toBe('close');
     gate.releaseAll();
     expect((await busy).status).toBe(200);
+  });
+
+  it('takes on fewer calls at once while admitted calls are slower than the target', async () => {
+    const gate = await gatedServer(8, 50);
+    let sent = 0;
+    for (let round = 0; round < 2; round++) {
+      const calls = Array.from({ length: 8 }, () => fetch(`${gate.base}/api/v1/avatars`));
+      sent += 8;
+      await gate.waitForArrivals(sent);
+      expect((await fetch(`${gate.base}/api/v1/bookings`)).status).toBe(503);
+      // Each admitted call takes ~80 ms, over the 50 ms target, while another was refused.
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      gate.releaseAll();
+      for (const call of await Promise.all(calls)) expect(call.status).toBe(200);
+    }
+    expect(gate.admit.limit).toBe(6);
+    const six = Array.from({ length: 6 }, () => fetch(`${gate.base}/api/v1/avatars`));
+    await gate.waitForArrivals(sent + 6);
+    expect((await fetch(`${gate.base}/api/v1/bookings`)).status).toBe(503);
+    gate.releaseAll();
+    await Promise.all(six);
   });
 
   it('has no limit at 0', async () => {
