@@ -174,9 +174,9 @@ async function measure(env: Record<string, string>): Promise<Record<string, numb
       // Warm-up: every route once per client, so first-request compilation and opening the
       // connections are not in the figures, then the run's own load for as long as the run, so
       // that the memory baseline is the app after that load once and the growth is what a
-      // second, identical run adds: a leak. (After one round only the baseline read 482-719 MB
-      // and the reading after the run 686-786 MB; after 20 s of load, 529-762 MB: the heap had
-      // not yet reached its working size.)
+      // second, identical run adds (where a leak would show). After one round only, the
+      // baseline read 482-719 MB and the reading after the run 686-786 MB; after 20 s of load,
+      // 529-762 MB: the heap had not yet reached its working size.
       await runClients(platform, {
         agents,
         durationMs: 0,

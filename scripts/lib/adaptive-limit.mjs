@@ -7,9 +7,9 @@
  *
  * So the limit moves between MIN_LIMIT and the configured maximum, additive increase,
  * multiplicative decrease (as TCP's congestion window does), on the time admitted calls take:
- * every `limit` finished calls (at least WINDOW_CALLS), if the slowest tenth took longer than the target while
- * calls were being refused (the limit was what held them), the limit drops to 80 %; if they
- * took no longer than the target, it rises by one. Slow calls while nothing is refused change
+ * every `limit` finished calls (at least WINDOW_CALLS), if the slowest tenth took longer than
+ * the target while calls were being refused (the limit was what held them), the limit drops to
+ * 80 %; if they took no longer than the target, it rises by one. Slow calls while nothing is refused change
  * nothing: the limit was not what made them slow. Calls admitted before the last change are
  * not counted, so one slow window is not punished twice.
  */

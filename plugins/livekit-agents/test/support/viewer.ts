@@ -4,10 +4,10 @@
  *
  * It is a third party in the room, as a user's app would be, so it runs on the current
  * rtc-node (1.1, the devDependency `viewer-rtc-node`), the one the app's own viewers and the
- * integration tests use, beside the 0.13 that `@livekit/agents` 1.9 needs for the agent. On
- * 0.13 the same viewer kept hearing 150-340 ms of speech after a clear that the face acted on
- * within a few ms, where a 1.1 viewer hears under 100 ms (docs/livekit-agents.md): what was
- * measured was that old receiver's buffering, not the face.
+ * integration tests use, beside the 0.13 that `@livekit/agents` 1.9 needs for the agent. After
+ * a clear that the face acts on within a few ms, the 0.13 viewer kept hearing speech for 158 ms
+ * in CI (150-340 ms in earlier runs), a 1.1 viewer for 63-82 ms on a quiet machine and 117 ms in
+ * CI; under load both hear more (docs/livekit-agents.md).
  */
 import {
   AudioStream,
