@@ -52,14 +52,25 @@ async function expectNothingStored(
   const temp = new Set(await uploadTempFiles());
   await check(await send());
   expect(await listAvatarIds(api)).toEqual(listed);
-  // Directories of avatars other tests created meanwhile hold their source file.
-  for (const added of (await avatarDirs()).filter((d) => !dirs.has(d))) {
-    const files = await readdir(path.join(stackInfo().dataDir, 'avatars', added)).catch(() => []);
-    expect(
-      files.some((f) => f.startsWith('source.')),
-      `stray avatar dir ${added}`,
-    ).toBe(true);
-  }
+  // Directories of avatars other tests created or deleted meanwhile hold their source file or
+  // are gone within seconds (creation makes the directory, then writes the source into it;
+  // deletion empties it, then removes it).
+  const added = (await avatarDirs()).filter((d) => !dirs.has(d));
+  await expect
+    .poll(
+      async () => {
+        const stray: string[] = [];
+        for (const name of added) {
+          const files = await readdir(path.join(stackInfo().dataDir, 'avatars', name)).catch(
+            () => null,
+          );
+          if (files && !files.some((f) => f.startsWith('source.'))) stray.push(name);
+        }
+        return stray;
+      },
+      { message: 'avatar directories without a source', timeout: 10_000 },
+    )
+    .toEqual([]);
   // Other tests' uploads are being validated meanwhile: theirs go away within seconds.
   await expect
     .poll(async () => (await uploadTempFiles()).filter((f) => !temp.has(f)), { timeout: 15_000 })

@@ -99,6 +99,32 @@ describe('deleteAvatar', () => {
     expect(await db.prisma.avatar.findUnique({ where: { id: avatar.id } })).toBeNull();
     expect(storedFiles()).not.toContain(avatar.id);
   });
+
+  it('leaves no files behind for an avatar deleted while it is being prepared', async () => {
+    const creating = createAvatar(db.prisma, {
+      userId,
+      name: 'Gone soon',
+      image: await loadDemoPortrait(),
+      dataDir: db.dataDir,
+      maxBytes: 20 * MB,
+      waitForPreparation: true,
+    });
+    // Deleted once the job has read the source and reported progress, before it writes.
+    let avatarId: string | undefined;
+    await expect
+      .poll(
+        async () => {
+          const row = await db.prisma.avatar.findFirst({ where: { userId, name: 'Gone soon' } });
+          avatarId = row?.id;
+          return row?.progress ?? 0;
+        },
+        { interval: 20, timeout: 60_000 },
+      )
+      .toBeGreaterThan(0);
+    await deleteAvatar(db.prisma, { userId, avatarId: avatarId!, dataDir: db.dataDir });
+    await expect(creating).rejects.toThrow(/No record was found|not found/i);
+    expect(storedFiles()).not.toContain(avatarId);
+  }, 120_000);
 });
 
 describe('voice settings', () => {

@@ -5,7 +5,7 @@
  * row (throttled) so the API and the UI can show them.
  */
 import { spawn } from 'node:child_process';
-import { access } from 'node:fs/promises';
+import { access, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { PrismaClient } from '@prisma/client';
 import { z } from 'zod';
@@ -191,11 +191,16 @@ async function prepare(job: PreparationJob): Promise<void> {
       error: 'Preparation failed unexpectedly. Delete this avatar and upload the file again.',
     };
   }
-  // The avatar may have been deleted meanwhile: updateMany then changes nothing.
+  // The avatar may have been deleted meanwhile: updateMany then changes nothing, and what the
+  // job wrote after the delete removed the directory (its frame store) goes too.
   const { count } = await prisma.avatar.updateMany({ where: { id: avatarId }, data: update });
+  if (count === 0) {
+    await rm(avatarDir(dataDir, avatarId), { recursive: true, force: true });
+    log.info({ avatarId }, 'avatar deleted while being prepared: its files are removed');
+    return;
+  }
   log.info({ avatarId, status: update.status }, 'avatar prepared');
-  if (count === 1)
-    await avatarWebhook(prisma, avatarId, { status: update.status, error: update.error });
+  await avatarWebhook(prisma, avatarId, { status: update.status, error: update.error });
 }
 
 /** `avatar.ready` or `avatar.failed` to the owner's webhooks. */
