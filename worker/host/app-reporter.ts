@@ -17,6 +17,9 @@ import {
   type HostReport,
 } from '../../protocol/host-report';
 
+/** A report slower than this is logged (the app's silence allowance is 6 s). */
+const SLOW_REPORT_MS = 3_000;
+
 export interface AppReporterOptions {
   /** Base URLs of the app instances; each gets every report. */
   appUrls: string[];
@@ -83,16 +86,26 @@ export class AppReporter {
 
   private async send(): Promise<void> {
     let report: HostReport;
+    const startedAt = performance.now();
     try {
       report = await this.options.build();
     } catch (error) {
       this.options.log.warn({ err: error }, 'could not build the host report');
       return;
     }
+    const buildMs = performance.now() - startedAt;
     const body = JSON.stringify(report);
     const answers = await Promise.all(
       this.options.appUrls.map((url) => this.sendTo(url, body, report.hostId)),
     );
+    // An app declares a host lost after 6 s without a report: say where a slow one waited.
+    const totalMs = performance.now() - startedAt;
+    if (totalMs > SLOW_REPORT_MS) {
+      this.options.log.warn(
+        { buildMs: Math.round(buildMs), totalMs: Math.round(totalMs) },
+        'a host report took long: building it (buildMs) or the apps answering it',
+      );
+    }
     const stop = new Set(answers.flatMap((answer) => answer ?? []));
     if (stop.size > 0) this.options.onStop([...stop]);
   }
