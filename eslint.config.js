@@ -69,6 +69,8 @@ export default tseslint.config(
         AbortSignal: 'readonly',
         AbortController: 'readonly',
         Buffer: 'readonly',
+        Headers: 'readonly',
+        Request: 'readonly',
       },
     },
   },

@@ -11,6 +11,9 @@
  * - floor_p50_ms / floor_p99_ms: 200 clients at once on an authenticated route that books
  *   nothing (GET /api/v1/voices: the API key lookup and a small JSON answer), measured just
  *   before the bookings: what the app's HTTP path itself costs under the same burst
+ * - framework_floor_p50_ms / framework_floor_p99_ms: the same burst on a path no route answers
+ *   (a JSON 404 from app/api/[...path]: no authentication, no database): what Next.js's
+ *   request handling alone costs under it
  * - load_1m: the machine's 1-minute load average just before the burst (2 cores, shared)
  *
  * `--db pglite|postgresql` measures one database only (both by default).
@@ -43,6 +46,8 @@ interface Figures {
   p99_ms: number;
   floor_p50_ms: number;
   floor_p99_ms: number;
+  framework_floor_p50_ms: number;
+  framework_floor_p99_ms: number;
   load_1m: number;
 }
 
@@ -136,19 +141,23 @@ async function measure(env: Record<string, string>): Promise<Figures> {
     }
     alone.sort((a, b) => a - b);
 
-    // The floor: the same burst on a route that books nothing (warmed up first).
-    for (let i = 0; i < 3; i++) await api('GET', '/api/v1/voices');
-    const floor = await Promise.all(
-      Array.from({ length: CLIENTS }, async () => {
-        const sentAt = performance.now();
-        const response = await apiRequest(platform, false, 'GET', '/api/v1/voices');
-        if (response.status !== 200) throw new Error(`floor request: ${response.status}`);
-        return performance.now() - sentAt;
-      }),
-    );
-    floor.sort((a, b) => a - b);
-    // Let the floor's connections and garbage settle before the bookings.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // The floors: the same burst on routes that book nothing (each warmed up first), with a
+    // second between bursts for their connections and garbage to settle.
+    const burst = async (route: string, status: number) => {
+      for (let i = 0; i < 3; i++) await api('GET', route);
+      const times = await Promise.all(
+        Array.from({ length: CLIENTS }, async () => {
+          const sentAt = performance.now();
+          const response = await apiRequest(platform, false, 'GET', route);
+          if (response.status !== status) throw new Error(`${route}: ${response.status}`);
+          return performance.now() - sentAt;
+        }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      return times.sort((a, b) => a - b);
+    };
+    const frameworkFloor = await burst('/api/v1/no-such-route', 404);
+    const floor = await burst('/api/v1/voices', 200);
     const load1m = os.loadavg()[0]!;
 
     const results = await Promise.all(
@@ -194,6 +203,8 @@ async function measure(env: Record<string, string>): Promise<Figures> {
       p99_ms: Math.round(percentile(times, 99)),
       floor_p50_ms: Math.round(percentile(floor, 50)),
       floor_p99_ms: Math.round(percentile(floor, 99)),
+      framework_floor_p50_ms: Math.round(percentile(frameworkFloor, 50)),
+      framework_floor_p99_ms: Math.round(percentile(frameworkFloor, 99)),
       load_1m: Math.round(load1m * 100) / 100,
     };
   } finally {

@@ -9,10 +9,12 @@
  *   node scripts/app-server.mjs --port 3000 --hostname 0.0.0.0
  */
 import http from 'node:http';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseLatencyTargetMs } from './lib/adaptive-limit.mjs';
 import { admissionGate, parseMaxInFlight, runAdmitted, stepAside } from './lib/admission.mjs';
 import { clientAddress, parseTrustedProxies } from './lib/client-address.mjs';
+import { directApi } from './lib/direct-api.mjs';
 import { noteReportArrival } from './lib/host-arrival.mjs';
 import { repoRoot } from './lib/repo.mjs';
 
@@ -45,6 +47,11 @@ const { default: next } = await import('next');
 const app = next({ dev: false, dir: repoRoot, hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();
+// API-key calls to /api/v1 skip Next.js's request handling (decision 031); 0 turns it off.
+const direct =
+  process.env.FACECAST_APP_DIRECT_API === '0'
+    ? () => false
+    : directApi({ distDir: path.join(repoRoot, '.next'), nextHandler: handle });
 
 /**
  * Methods no page or route handler answers. Next.js fails on TRACE with a 500 page (found by
@@ -72,7 +79,9 @@ const server = http.createServer((request, response) => {
     delete request.headers['x-forwarded-host'];
     delete request.headers['x-forwarded-proto'];
   }
-  runAdmitted(response, () => handle(request, response)).catch((error) => {
+  runAdmitted(response, async () => {
+    await (direct(request, response) || handle(request, response));
+  }).catch((error) => {
     console.error(error);
     if (!response.headersSent) response.writeHead(500).end();
   });

@@ -88,6 +88,12 @@ const envSchema = z
      */
     FACECAST_APP_LATENCY_TARGET_MS: z.coerce.number().int().min(0).max(60_000).default(100),
     /**
+     * `0`: REST API calls with an API key go through Next.js's request handling like every other
+     * request, instead of straight to their route handler (read by scripts/app-server.mjs).
+     * Decision 031.
+     */
+    FACECAST_APP_DIRECT_API: z.enum(['0', '1']).default('1'),
+    /**
      * Hosts (`name`, `name:port`, `10.0.0.5:8000`), comma separated, that every user's speech,
      * model and transcription URLs may reach although they are loopback or private addresses.
      */
