@@ -28,6 +28,8 @@ import {
 
 /** Most requests one decision transaction takes. */
 const MAX_BATCH = 256;
+/** Within a burst, how long a batch waits for the requests still arriving (batch-queue.ts). */
+const GATHER_MS = 5;
 
 export interface BookingRequest {
   slot: Slot;
@@ -45,6 +47,7 @@ export const bookInBatch: (prisma: PrismaClient, request: BookingRequest) => Pro
   batchQueuePer((prisma: PrismaClient) => ({
     run: (batch: BookingRequest[]) => decide(prisma, batch),
     maxBatch: MAX_BATCH,
+    gatherMs: GATHER_MS,
   }));
 
 async function decide(prisma: PrismaClient, batch: BookingRequest[]): Promise<Outcome<Booking>[]> {

@@ -40,6 +40,35 @@ describe('batchQueue', () => {
     expect(r.overlapped()).toBe(false);
   });
 
+  it("gathers a burst's tail, arriving one by one after a batch, into one batch", async () => {
+    const trickle = async (queue: (n: number) => Promise<number>) => {
+      await queue(0); // a batch just ended: what follows is the same burst
+      const answers: Promise<number>[] = [];
+      for (let n = 1; n <= 4; n++) {
+        answers.push(queue(n));
+        await new Promise((resolve) => setImmediate(resolve)); // one turn of the event loop
+      }
+      return Promise.all(answers);
+    };
+    const gathered = recorder((n: number) => succeeded(n), 1);
+    expect(await trickle(batchQueue({ run: gathered.run, maxBatch: 100, gatherMs: 20 }))).toEqual([
+      1, 2, 3, 4,
+    ]);
+    expect(gathered.batches).toEqual([[0], [1, 2, 3, 4]]);
+    // Without gathering, the first of the tail starts a batch of its own.
+    const ungathered = recorder((n: number) => succeeded(n), 1);
+    await trickle(batchQueue({ run: ungathered.run, maxBatch: 100 }));
+    expect(ungathered.batches[1]).toEqual([1]);
+  });
+
+  it('does not make a request alone wait to gather others', async () => {
+    const r = recorder((n: number) => succeeded(n), 1);
+    const queue = batchQueue({ run: r.run, maxBatch: 100, gatherMs: 1_000 });
+    const startedAt = performance.now();
+    expect(await queue(7)).toBe(7);
+    expect(performance.now() - startedAt).toBeLessThan(500);
+  });
+
   it('fails only the request whose outcome failed; the others get their answers', async () => {
     const r = recorder((n: number) => (n === 2 ? failed(new Error('two refused')) : succeeded(n)));
     const queue = batchQueue({ run: r.run, maxBatch: 100 });

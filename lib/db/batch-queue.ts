@@ -23,7 +23,15 @@ export interface BatchQueueOptions<I, O> {
   run: (items: I[]) => Promise<Outcome<O>[]>;
   /** Most items one batch takes; the rest wait for the next. */
   maxBatch: number;
+  /**
+   * Within a burst (a batch finished less than BURST_GAP_MS ago), how long a new batch waits
+   * for more items before it starts, ms (default 0: after the current I/O callbacks only).
+   */
+  gatherMs?: number;
 }
+
+/** A batch starting this soon after the last one ended is part of the same burst, ms. */
+const BURST_GAP_MS = 100;
 
 export interface BatchQueue<I, O> {
   /** Queues `item` for the next batch; settles with its own outcome. */
@@ -39,6 +47,7 @@ interface Waiting<I, O> {
 export function batchQueue<I, O>(options: BatchQueueOptions<I, O>): BatchQueue<I, O> {
   const waiting: Waiting<I, O>[] = [];
   let running = false;
+  let lastEndedAt = -Infinity;
 
   async function drain(): Promise<void> {
     try {
@@ -62,6 +71,7 @@ export function batchQueue<I, O>(options: BatchQueueOptions<I, O>): BatchQueue<I
       }
     } finally {
       running = false;
+      lastEndedAt = performance.now();
     }
   }
 
@@ -70,7 +80,13 @@ export function batchQueue<I, O>(options: BatchQueueOptions<I, O>): BatchQueue<I
     if (!running) {
       running = true;
       // Started after the current I/O callbacks: requests that arrived together are one batch.
-      setImmediate(() => void drain());
+      // In a burst, the requests of its tail arrive one per turn of the event loop (a busy
+      // Node.js server accepts one connection per turn, decision 029), each turn as long as the
+      // batch before: waiting a few ms of short turns makes them one batch, not one each.
+      const gatherMs = options.gatherMs ?? 0;
+      if (gatherMs > 0 && performance.now() - lastEndedAt < BURST_GAP_MS)
+        setTimeout(() => void drain(), gatherMs);
+      else setImmediate(() => void drain());
     }
     return promise;
   };
