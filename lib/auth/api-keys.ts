@@ -151,6 +151,8 @@ export const isExpired = (key: { expiresAt: Date | null }, now: Date): boolean =
  */
 const lookUpKeys = batchQueuePer((prisma: PrismaClient) => ({
   maxBatch: 256,
+  // Within a burst, the lookups of requests still being accepted join the next one.
+  gatherMs: 2,
   run: async (lookups: KeyLookup[]) => {
     const rows = await prisma.apiKey.findMany({
       where: { hash: { in: [...new Set(lookups.map((l) => l.hash))] } },

@@ -61,6 +61,19 @@ describe('batchQueue', () => {
     expect(ungathered.batches[1]).toEqual([1]);
   });
 
+  it('keeps gathering while the tail keeps coming, up to ten times gatherMs', async () => {
+    const r = recorder((n: number) => succeeded(n), 1);
+    const queue = batchQueue({ run: r.run, maxBatch: 100, gatherMs: 100 });
+    await queue(0);
+    const answers: Promise<number>[] = [];
+    for (let n = 1; n <= 6; n++) {
+      answers.push(queue(n));
+      await new Promise((resolve) => setTimeout(resolve, 5)); // one every 5 ms, for 30 ms
+    }
+    await Promise.all(answers);
+    expect(r.batches).toEqual([[0], [1, 2, 3, 4, 5, 6]]);
+  });
+
   it('does not make a request alone wait to gather others', async () => {
     const r = recorder((n: number) => succeeded(n), 1);
     const queue = batchQueue({ run: r.run, maxBatch: 100, gatherMs: 1_000 });

@@ -24,14 +24,19 @@ export interface BatchQueueOptions<I, O> {
   /** Most items one batch takes; the rest wait for the next. */
   maxBatch: number;
   /**
-   * Within a burst (a batch finished less than BURST_GAP_MS ago), how long a new batch waits
-   * for more items before it starts, ms (default 0: after the current I/O callbacks only).
+   * Within a burst (a batch finished less than BURST_GAP_MS ago), a new batch waits until no
+   * item arrived for this long, ms (at most GATHER_LIMIT times it; default 0: it starts after
+   * the current I/O callbacks only).
    */
   gatherMs?: number;
 }
 
 /** A batch starting this soon after the last one ended is part of the same burst, ms. */
 const BURST_GAP_MS = 100;
+/** A batch gathers for at most this many times `gatherMs`. */
+const GATHER_LIMIT = 10;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface BatchQueue<I, O> {
   /** Queues `item` for the next batch; settles with its own outcome. */
@@ -75,6 +80,21 @@ export function batchQueue<I, O>(options: BatchQueueOptions<I, O>): BatchQueue<I
     }
   }
 
+  async function gather(): Promise<void> {
+    const gatherMs = options.gatherMs ?? 0;
+    if (gatherMs === 0 || performance.now() - lastEndedAt >= BURST_GAP_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      return;
+    }
+    const until = performance.now() + GATHER_LIMIT * gatherMs;
+    let seen = -1;
+    while (waiting.length !== seen && waiting.length < options.maxBatch) {
+      if (performance.now() >= until) return;
+      seen = waiting.length;
+      await sleep(gatherMs);
+    }
+  }
+
   return (item: I) => {
     const promise = new Promise<O>((resolve, reject) => waiting.push({ item, resolve, reject }));
     if (!running) {
@@ -82,11 +102,8 @@ export function batchQueue<I, O>(options: BatchQueueOptions<I, O>): BatchQueue<I
       // Started after the current I/O callbacks: requests that arrived together are one batch.
       // In a burst, the requests of its tail arrive one per turn of the event loop (a busy
       // Node.js server accepts one connection per turn, decision 029), each turn as long as the
-      // batch before: waiting a few ms of short turns makes them one batch, not one each.
-      const gatherMs = options.gatherMs ?? 0;
-      if (gatherMs > 0 && performance.now() - lastEndedAt < BURST_GAP_MS)
-        setTimeout(() => void drain(), gatherMs);
-      else setImmediate(() => void drain());
+      // batch before: gathering while they keep coming makes them one batch, not one each.
+      void gather().then(drain);
     }
     return promise;
   };
