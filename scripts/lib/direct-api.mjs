@@ -192,9 +192,15 @@ async function run(handler, params, request, response) {
     const { done, value } = await reader.read();
     if (done) break;
     if (!response.write(value)) {
+      // Until the client takes more, or goes away (listeners removed: a long answer waits often).
       await new Promise((resolve) => {
-        response.once('drain', resolve);
-        response.once('close', resolve);
+        const done = () => {
+          response.off('drain', done);
+          response.off('close', done);
+          resolve(undefined);
+        };
+        response.on('drain', done);
+        response.on('close', done);
       });
     }
     if (aborted.signal.aborted) return;

@@ -18,6 +18,7 @@ const manifest = {
   '/api/v1/things/[id]/route': 'app/api/v1/things/[id]/route.js',
   '/api/v1/things/special/route': 'app/api/v1/things/special/route.js',
   '/api/v1/stream/route': 'app/api/v1/stream/route.js',
+  '/api/v1/big/route': 'app/api/v1/big/route.js',
   '/api/[...path]/route': 'app/api/[...path]/route.js',
   '/api/health/route': 'app/api/health/route.js',
   '/avatars/page': 'app/avatars/page.js',
@@ -60,6 +61,22 @@ beforeAll(async () => {
       PATCH: async () => { throw new Error('a handler that fails'); },
     }`,
     true,
+  );
+  route(
+    'app/api/v1/big/route.js',
+    `{
+      GET: async () => {
+        let sent = 0;
+        const body = new ReadableStream({
+          pull(controller) {
+            if (sent === 320) return controller.close();
+            sent++;
+            controller.enqueue(new Uint8Array(64 * 1024).fill(7));
+          },
+        });
+        return new Response(body, { headers: { 'content-type': 'application/octet-stream' } });
+      },
+    }`,
   );
   route(
     'app/api/v1/things/special/route.js',
@@ -111,6 +128,7 @@ describe('routes from the manifest', () => {
   it('keeps /api/v1 routes without catch-alls, the most static segments first', () => {
     const files = routes.map((r) => r.file);
     expect([...files].sort()).toEqual([
+      'app/api/v1/big/route.js',
       'app/api/v1/stream/route.js',
       'app/api/v1/things/[id]/route.js',
       'app/api/v1/things/route.js',
@@ -204,6 +222,27 @@ describe('calls with an API key', () => {
       ]);
     } finally {
       agent.destroy();
+    }
+  });
+
+  it('stream a long answer whole to a client that reads it slowly', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const response = await call('/api/v1/big');
+      const reader = response.body!.getReader();
+      let bytes = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        bytes += value.length;
+        if (bytes % (1024 * 1024) < value.length) await new Promise((r) => setTimeout(r, 5));
+      }
+      expect(bytes).toBe(320 * 64 * 1024);
+      expect(warnings).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
     }
   });
 
