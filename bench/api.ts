@@ -205,9 +205,13 @@ async function measure(env: Record<string, string>): Promise<Record<string, numb
       });
       appCpuMs = cpuMs(appPid) - cpuBefore;
       const framesAfter = await sessionFrames(platform.workerUrl, sessionId);
+      // A session process restarted meanwhile starts its counters again at zero: as
+      // Prometheus's increase() does, a lower reading counts from zero.
+      const increase = (before: number, after: number) =>
+        after >= before ? after - before : after;
       frames = {
-        rendered: framesAfter.rendered - framesBefore.rendered,
-        dropped: framesAfter.dropped - framesBefore.dropped,
+        rendered: increase(framesBefore.rendered, framesAfter.rendered),
+        dropped: increase(framesBefore.dropped, framesAfter.dropped),
       };
     } finally {
       for (const agent of agents) agent.destroy();
