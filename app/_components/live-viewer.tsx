@@ -212,6 +212,18 @@ export function LiveViewer(props: { tokenUrl: string; panel?: ReactNode; askName
     if (feed.removedReason) setMessage(feed.removedReason);
   }, [feed.removedReason]);
 
+  // Removed before the room's message with the reason arrived (LiveKit may close the connection
+  // first): the token route refuses a removed person with the reason (403).
+  useEffect(() => {
+    if (phase !== 'removed' || !grant || message || feed.removedReason) return;
+    api<RoomGrant>(`/api/rooms/${encodeURIComponent(grant.sessionId)}/token`, {
+      method: 'POST',
+      headers: roomAuth(grant),
+    }).catch((error: unknown) => {
+      if (error instanceof ApiCallError && error.status === 403) setMessage(error.message);
+    });
+  }, [phase, grant, message, feed.removedReason]);
+
   if (phase === 'naming') return <JoinNameForm onJoin={setJoinName} />;
   if (phase === 'full') {
     return (
