@@ -3,7 +3,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export interface ApiRoute {
   segments: string[];
   file: string;
-  statics: number;
 }
 export function apiRoutes(manifest: Record<string, string>): ApiRoute[];
 export function matchApiRoute(

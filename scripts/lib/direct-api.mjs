@@ -26,26 +26,28 @@ const API_HEADERS = {
 
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 
+const isDynamic = (/** @type {string} */ segment) => segment.startsWith('[');
+
 /**
  * Route patterns from Next.js's app-paths manifest (`/api/v1/bookings/[id]/route` →
- * `app/api/v1/bookings/[id]/route.js`), most static segments first, so `/sessions/active`
- * would win over `/sessions/[id]` as in Next.js.
+ * `app/api/v1/bookings/[id]/route.js`), ordered as Next.js chooses among routes a path
+ * matches: at the first segment where two differ, the fixed one wins (`/sessions/active` over
+ * `/sessions/[id]`, `/a/b/[y]` over `/a/[x]/c`).
  * @param {Record<string, string>} manifest
- * @returns {{ segments: string[], file: string, statics: number }[]}
+ * @returns {{ segments: string[], file: string }[]}
  */
 export function apiRoutes(manifest) {
   return Object.entries(manifest)
     .filter(([page]) => page.startsWith('/api/v1/') && page.endsWith('/route'))
-    .map(([page, file]) => ({
-      segments: page.slice(1, -'/route'.length).split('/'),
-      file,
-    }))
+    .map(([page, file]) => ({ segments: page.slice(1, -'/route'.length).split('/'), file }))
     .filter(({ segments }) => !segments.some((s) => s.startsWith('[...') || s.startsWith('[[')))
-    .map((route) => ({
-      ...route,
-      statics: route.segments.filter((s) => !s.startsWith('[')).length,
-    }))
-    .sort((a, b) => b.statics - a.statics);
+    .sort((a, b) => {
+      for (let i = 0; i < Math.min(a.segments.length, b.segments.length); i++) {
+        const order = Number(isDynamic(a.segments[i])) - Number(isDynamic(b.segments[i]));
+        if (order !== 0) return order;
+      }
+      return 0;
+    });
 }
 
 /**
@@ -65,7 +67,7 @@ export function matchApiRoute(routes, pathname) {
     for (let i = 0; i < parts.length && matched; i++) {
       const segment = route.segments[i];
       const part = parts[i];
-      if (segment.startsWith('[')) {
+      if (isDynamic(segment)) {
         try {
           params[segment.slice(1, -1)] = decodeURIComponent(part);
         } catch {

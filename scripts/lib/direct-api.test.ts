@@ -147,6 +147,13 @@ describe('routes from the manifest', () => {
     expect(matchApiRoute(routes, '/api/v1/things/special')?.file).toBe(
       'app/api/v1/things/special/route.js',
     );
+    // At the first segment where two routes differ, the fixed one wins, as in Next.js.
+    const crossed = apiRoutes({
+      '/api/v1/a/[x]/c/route': 'x.js',
+      '/api/v1/a/b/[y]/route': 'y.js',
+    });
+    expect(matchApiRoute(crossed, '/api/v1/a/b/c')).toEqual({ file: 'y.js', params: { y: 'c' } });
+    expect(matchApiRoute(crossed, '/api/v1/a/z/c')).toEqual({ file: 'x.js', params: { x: 'z' } });
     for (const path of [
       '/api/v1/things/',
       '/api/v1/things/%E0%A4%A',
