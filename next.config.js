@@ -1,3 +1,5 @@
+import { API_HEADERS, SITE_HEADERS } from './scripts/lib/response-headers.mjs';
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Loaded from node_modules at run time rather than bundled: they carry WASM or native
@@ -16,22 +18,10 @@ const nextConfig = {
   eslint: { ignoreDuringBuilds: true }, // npm test lints the whole repository itself
   typescript: { ignoreBuildErrors: true }, // …and type-checks it (tsc --noEmit)
   async headers() {
+    const list = (headers) => Object.entries(headers).map(([key, value]) => ({ key, value }));
     return [
-      {
-        source: '/:path*',
-        headers: [
-          { key: 'X-Content-Type-Options', value: 'nosniff' },
-          { key: 'Referrer-Policy', value: 'same-origin' },
-        ],
-      },
-      {
-        // API answers are data, never pages: nothing to load, nobody may frame them. Pages get
-        // their policy from middleware.ts (it depends on the request: the widget's frame).
-        source: '/api/:path*',
-        headers: [
-          { key: 'Content-Security-Policy', value: "default-src 'none'; frame-ancestors 'none'" },
-        ],
-      },
+      { source: '/:path*', headers: list(SITE_HEADERS) },
+      { source: '/api/:path*', headers: list(API_HEADERS) },
     ];
   },
 };

@@ -13,16 +13,21 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { API_HEADERS, SITE_HEADERS } from './response-headers.mjs';
 
 const require = createRequire(import.meta.url);
 
-/** The headers next.config.js gives API answers, and Next.js's caching default. */
-const API_HEADERS = {
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'same-origin',
-  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-  'cache-control': 'private, no-cache, no-store, max-age=0, must-revalidate',
-};
+/**
+ * What next.config.js gives API answers, and Next.js's caching default for them; names in lower
+ * case, as the handler's own headers come, which replace them.
+ */
+const ANSWER_HEADERS = Object.fromEntries(
+  Object.entries({
+    ...SITE_HEADERS,
+    ...API_HEADERS,
+    'Cache-Control': 'private, no-cache, no-store, max-age=0, must-revalidate',
+  }).map(([name, value]) => [name.toLowerCase(), value]),
+);
 
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -175,7 +180,7 @@ async function run(handler, params, request, response) {
     request.resume();
   }
   /** @type {Record<string, string | string[]>} */
-  const out = { ...API_HEADERS };
+  const out = { ...ANSWER_HEADERS };
   answer.headers.forEach((value, name) => {
     if (name !== 'set-cookie') out[name] = value;
   });

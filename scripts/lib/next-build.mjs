@@ -15,6 +15,7 @@ export const nextBuildSources = [
   'public',
   'prisma/schema.prisma',
   'next.config.js',
+  'scripts/lib/response-headers.mjs',
   'middleware.ts',
   'instrumentation.ts',
   'tsconfig.json',
