@@ -94,6 +94,11 @@ const envSchema = z
      */
     FACECAST_APP_DIRECT_API: z.enum(['0', '1']).default('1'),
     /**
+     * `0`: the embedded database (PGlite) runs on the app's main thread instead of a thread of
+     * its own. Decision 032.
+     */
+    FACECAST_DB_THREAD: z.enum(['0', '1']).default('1'),
+    /**
      * Hosts (`name`, `name:port`, `10.0.0.5:8000`), comma separated, that every user's speech,
      * model and transcription URLs may reach although they are loopback or private addresses.
      */

@@ -12,6 +12,7 @@ export function database(): Promise<Database> {
   const current: Promise<Database> = openDatabase({
     databaseUrl: env().DATABASE_URL,
     dataDir: env().FACECAST_DATA_DIR,
+    thread: env().FACECAST_DB_THREAD === '1',
   }).then(
     (opened) => ({
       ...opened,

@@ -24,6 +24,11 @@ export interface OpenDatabaseOptions {
   dataDir: string;
   /** `memory` keeps an embedded database in RAM only (tests). */
   memory?: boolean;
+  /**
+   * The embedded database on a thread of its own (default) or on the calling thread
+   * (FACECAST_DB_THREAD=0; decision 032).
+   */
+  thread?: boolean;
 }
 
 /**
@@ -74,39 +79,69 @@ function claimEmbeddedDir(dir: string): () => void {
 }
 
 async function openEmbedded(options: OpenDatabaseOptions): Promise<Database> {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const { PrismaPGlite } = await import('pglite-prisma-adapter');
   let release = (): void => undefined;
-  let pg;
-  if (options.memory) {
-    pg = new PGlite();
-  } else {
+  let dataDir: string | undefined = undefined;
+  if (!options.memory) {
     const dir = path.join(options.dataDir, 'db');
     mkdirSync(dir, { recursive: true });
     release = claimEmbeddedDir(dir);
-    pg = new PGlite(path.join(dir, 'pgdata'));
+    dataDir = path.join(dir, 'pgdata');
   }
-  const runner: SqlRunner = {
-    exec: async (sql) => {
-      await pg.exec(sql);
-    },
-    query: async <T>(sql: string, params?: unknown[]) => (await pg.query<T>(sql, params)).rows,
-  };
-  await migrate(runner, await readMigrations());
-  // pglite-prisma-adapter 0.6.1 is typed against driver-adapter-utils 6.10; its runtime
-  // contract matches Prisma 6.19's (checked by the db tests), only the declared types lag.
-  const adapter = new PrismaPGlite(pg) as unknown as AdapterFactory;
-  const prisma = new PrismaClient({ adapter });
-  embeddedClients.add(prisma);
+  try {
+    const opened = options.thread === false ? await onMainThread(dataDir) : await onThread(dataDir);
+    await migrate(opened.runner, await readMigrations());
+    const prisma = new PrismaClient({ adapter: opened.adapter });
+    embeddedClients.add(prisma);
+    return {
+      prisma,
+      kind: 'embedded',
+      ping: async () => (await opened.runner.query('SELECT 1')).length === 1,
+      close: async () => {
+        await prisma.$disconnect();
+        await opened.close();
+        release();
+      },
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+interface OpenedEmbedded {
+  runner: SqlRunner;
+  adapter: AdapterFactory;
+  close(): Promise<void>;
+}
+
+/** PGlite on a thread of its own (decision 032): queries do not stop the event loop. */
+async function onThread(dataDir: string | undefined): Promise<OpenedEmbedded> {
+  const { PGliteThread } = await import('./pglite-thread');
+  const thread = await PGliteThread.open(dataDir);
   return {
-    prisma,
-    kind: 'embedded',
-    ping: async () => (await pg.query('SELECT 1')).rows.length === 1,
-    close: async () => {
-      await prisma.$disconnect();
-      await pg.close();
-      release();
+    runner: { exec: (sql) => thread.exec(sql), query: (sql, params) => thread.query(sql, params) },
+    // Typed against Prisma's driver-adapter-utils, as PrismaClient's own declaration is.
+    adapter: thread.adapterFactory() as unknown as AdapterFactory,
+    close: () => thread.close(),
+  };
+}
+
+/** PGlite on the calling thread (FACECAST_DB_THREAD=0). */
+async function onMainThread(dataDir: string | undefined): Promise<OpenedEmbedded> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { PrismaPGlite } = await import('pglite-prisma-adapter');
+  const pg = dataDir ? new PGlite(dataDir) : new PGlite();
+  return {
+    runner: {
+      exec: async (sql) => {
+        await pg.exec(sql);
+      },
+      query: async <T>(sql: string, params?: unknown[]) => (await pg.query<T>(sql, params)).rows,
     },
+    // pglite-prisma-adapter 0.6.1 is typed against driver-adapter-utils 6.10; its runtime
+    // contract matches Prisma 6.19's (checked by the db tests), only the declared types lag.
+    adapter: new PrismaPGlite(pg) as unknown as AdapterFactory,
+    close: () => pg.close(),
   };
 }
 
