@@ -92,9 +92,25 @@ server.listen(port, hostname, () => {
   console.log(`app listening on http://${hostname}:${port}`);
 });
 
+/**
+ * The database the app opened (lib/db/db.ts keeps it on globalThis), closed before exiting: the
+ * embedded one runs on a thread of its own (decision 032), which exiting would stop wherever it
+ * is; closed, it finishes its queries and shuts PostgreSQL down cleanly.
+ */
+async function closeDatabase() {
+  const opened = /** @type {{ facecastDb?: Promise<{ close(): Promise<void> }> }} */ (globalThis)
+    .facecastDb;
+  if (!opened) return;
+  try {
+    await (await opened).close();
+  } catch (error) {
+    console.error('app: closing the database on exit failed:', error);
+  }
+}
+
 for (const signal of ['SIGTERM', 'SIGINT']) {
   process.once(signal, () => {
-    server.close(() => process.exit(0));
+    server.close(() => void closeDatabase().finally(() => process.exit(0)));
     server.closeAllConnections();
     setTimeout(() => process.exit(0), 5_000).unref();
   });
