@@ -101,6 +101,20 @@ describe('PGlite on a thread of its own', () => {
     await expect(thread.query('SELECT 1')).rejects.toThrow(/database thread was closed/);
   });
 
+  it('opens a database on disk again when its thread dies, with what was committed', async () => {
+    const thread = await PGliteThread.open(path.join(dataDir, 'dies'));
+    try {
+      await thread.exec('CREATE TABLE kept (id int PRIMARY KEY); INSERT INTO kept VALUES (7)');
+      const inFlight = thread.query('SELECT pg_sleep(2)');
+      // As if PostgreSQL aborted: the thread ends without being closed.
+      await thread['worker'].terminate();
+      await expect(inFlight).rejects.toThrow(/database thread ended/);
+      expect(await thread.query('SELECT id FROM kept')).toEqual([{ id: 7 }]);
+    } finally {
+      await thread.close();
+    }
+  });
+
   it('lets a script end when it is done without closing the database', async () => {
     const script = path.join(dataDir, 'one-query.mts');
     writeFileSync(

@@ -8,6 +8,7 @@
  */
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { log } from '@/lib/log/logger';
 import type {
   IsolationLevel,
   SqlDriverAdapter,
@@ -46,39 +47,36 @@ function rebuild(failed: FailedCall): Error {
   return error;
 }
 
+/** Unexpected ends of the thread within RESTART_WINDOW_MS after which it is not reopened. */
+const MAX_RESTARTS = 3;
+const RESTART_WINDOW_MS = 60_000;
+
+type Waiting = { resolve: (value: unknown) => void; reject: (error: Error) => void };
+
 export class PGliteThread {
   private nextId = 1;
-  private readonly pending = new Map<
-    number,
-    { resolve: (value: unknown) => void; reject: (error: Error) => void }
-  >();
+  private readonly pending = new Map<number, Waiting>();
+  /** Set once calls can no longer succeed: closed, or ended and not to be reopened. */
   private ended: Error | undefined;
+  /** While the thread is being reopened after it ended: calls wait for it. */
+  private reopening: Promise<void> | undefined;
+  private restarts: number[] = [];
+  private worker!: Worker;
 
-  private constructor(private readonly worker: Worker) {
-    worker.on('message', (reply: Reply) => {
-      if (reply.id === undefined) return;
-      const waiting = this.pending.get(reply.id);
-      if (!waiting) return;
-      this.pending.delete(reply.id);
-      this.holdProcess();
-      if (reply.error) waiting.reject(rebuild(reply.error));
-      else waiting.resolve(reply.result);
-    });
-    const end = (error: Error) => {
-      this.ended ??= error;
-      for (const waiting of this.pending.values()) waiting.reject(this.ended);
-      this.pending.clear();
-    };
-    worker.on('error', end);
-    worker.on('exit', (code) => end(new Error(`the database thread ended (exit code ${code})`)));
-  }
+  private constructor(private readonly dataDir: string | undefined) {}
 
   /**
    * Starts the thread and opens PGlite in it: in `dataDir`, or in memory without one.
    * Rejects with PGlite's own error when it cannot open the directory.
    */
   static async open(dataDir?: string): Promise<PGliteThread> {
-    const worker = new Worker(THREAD_ENTRY, { workerData: { dataDir } });
+    const thread = new PGliteThread(dataDir);
+    await thread.start();
+    return thread;
+  }
+
+  private async start(): Promise<void> {
+    const worker = new Worker(THREAD_ENTRY, { workerData: { dataDir: this.dataDir } });
     await new Promise<void>((resolve, reject) => {
       const ready = (reply: Reply) => {
         if (!reply.ready) return;
@@ -92,17 +90,64 @@ export class PGliteThread {
         reject(new Error(`the database thread ended while opening (exit code ${code})`)),
       );
     });
-    const thread = new PGliteThread(worker);
-    thread.holdProcess();
-    return thread;
+    worker.on('message', (reply: Reply) => this.answer(reply));
+    worker.once('error', (error) => this.lost(worker, error));
+    worker.once('exit', (code) =>
+      this.lost(worker, new Error(`the database thread ended (exit code ${code})`)),
+    );
+    this.worker = worker;
+    this.holdProcess();
+  }
+
+  private answer(reply: Reply): void {
+    if (reply.id === undefined) return;
+    const waiting = this.pending.get(reply.id);
+    if (!waiting) return;
+    this.pending.delete(reply.id);
+    this.holdProcess();
+    if (reply.error) waiting.reject(rebuild(reply.error));
+    else waiting.resolve(reply.result);
+  }
+
+  /**
+   * The thread ended without being closed (an uncaught error in it, PostgreSQL aborting): the
+   * calls in flight fail, and a database on disk is opened again in a new thread (PostgreSQL
+   * recovers it as after a crash) so the app goes on answering. One in memory is gone, as are
+   * the thread's open transactions.
+   */
+  private lost(worker: Worker, error: Error): void {
+    if (worker !== this.worker || this.ended || this.reopening) return;
+    for (const waiting of this.pending.values()) waiting.reject(error);
+    this.pending.clear();
+    const now = Date.now();
+    this.restarts = this.restarts.filter((at) => now - at < RESTART_WINDOW_MS);
+    if (this.dataDir === undefined || this.restarts.length >= MAX_RESTARTS) {
+      this.ended = error;
+      log.error({ err: error }, 'the embedded database thread ended; database calls now fail');
+      return;
+    }
+    this.restarts.push(now);
+    log.error({ err: error }, 'the embedded database thread ended; opening the database again');
+    this.reopening = this.start().then(
+      () => {
+        this.reopening = undefined;
+        log.info('the embedded database is open again');
+      },
+      (failed: Error) => {
+        this.reopening = undefined;
+        this.ended = failed;
+        log.error({ err: failed }, 'the embedded database could not be opened again');
+      },
+    );
   }
 
   /**
    * Calls one operation of scripts/lib/pglite-thread.mjs. While calls are in flight the thread
    * keeps the process alive (a CLI awaiting a query must not exit); idle, it does not.
    */
-  call<T>(op: string, ...args: unknown[]): Promise<T> {
-    if (this.ended) return Promise.reject(this.ended);
+  async call<T>(op: string, ...args: unknown[]): Promise<T> {
+    if (this.reopening) await this.reopening;
+    if (this.ended) throw this.ended;
     const id = this.nextId++;
     const answer = new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
@@ -163,6 +208,7 @@ export class PGliteThread {
 
   /** Closes PGlite (its files complete on disk), then ends the thread. */
   async close(): Promise<void> {
+    if (this.reopening) await this.reopening;
     if (!this.ended) await this.call('close');
     this.ended ??= new Error('the database thread was closed');
     await this.worker.terminate();
