@@ -21,11 +21,11 @@ const HOUR = 3_600_000;
 
 /** 10:00 UTC on a random day 30-330 days ahead, plus `hours`. */
 /**
- * A random day 30-330 days ahead (or `firstDay` to `firstDay + 300`), at 10:00 UTC: tests
- * running at once book on days of their own.
+ * A random day 30-329 days ahead (or `days` from `firstDay`), at 10:00 UTC: tests running at
+ * once book on days of their own. Bookings start at most a year ahead.
  */
-function dayPicker(firstDay = 30): (hours: number) => string {
-  const day = Math.floor(Date.now() / (24 * HOUR)) + firstDay + randomInt(300);
+function dayPicker(firstDay = 30, days = 300): (hours: number) => string {
+  const day = Math.floor(Date.now() / (24 * HOUR)) + firstDay + randomInt(days);
   return (hours) => new Date((day * 24 + 10) * HOUR + hours * HOUR).toISOString();
 }
 
@@ -108,9 +108,10 @@ test('over capacity: 409 no_capacity with the first full instant and the next fr
   api,
   newUser,
 }) => {
-  // Days no other test books on: this one fills every slot of its day (CI once drew the same
-  // day for it and the bad-input test, whose valid booking then found no capacity).
-  const at = dayPicker(400);
+  // Days no other test books on (they use 30-329, admin.spec.ts 340-359): this one fills every
+  // slot of its day (CI once drew the same day for it and the bad-input test, whose valid
+  // booking then found no capacity).
+  const at = dayPicker(361, 3);
   const mine = await uploadDemoAvatar(api);
   const other = await newUser();
   const theirs = await uploadDemoAvatar(other.api);
