@@ -86,6 +86,9 @@ export async function recordHostReport(
       stop.push(reported.sessionId);
       continue;
     }
+    // Written only while the session still runs: it may have been stopped (or failed) since
+    // the read above, and a report built before that must not make it live again.
+    const stillRunning = { id: row.id, status: { in: ['starting' as const, 'live' as const] } };
     // Metering counts from the first time the avatar is live (lib/quotas); set once, so
     // `session.started` goes out once even if two reports cross.
     const becameLive =
@@ -93,12 +96,12 @@ export async function recordHostReport(
       !row.liveAt &&
       (
         await prisma.session.updateMany({
-          where: { id: row.id, liveAt: null },
+          where: { ...stillRunning, liveAt: null },
           data: { liveAt: now },
         })
       ).count === 1;
-    await prisma.session.update({
-      where: { id: row.id },
+    const updated = await prisma.session.updateMany({
+      where: stillRunning,
       data: {
         workerHostId: report.hostId,
         status: reported.state === 'running' ? 'live' : 'starting',
@@ -110,6 +113,10 @@ export async function recordHostReport(
         fps: reported.fps,
       },
     });
+    if (updated.count === 0) {
+      stop.push(reported.sessionId);
+      continue;
+    }
     if (row.status !== 'live' && reported.state === 'running') notifySessionStatus(row.id);
     if (becameLive) await sessionStartedWebhook(prisma, row.id);
   }

@@ -267,6 +267,43 @@ describe('recordHostReport', () => {
     });
   });
 
+  it('does not make a session stopped while its report was being recorded live again', async () => {
+    const session = await newSession({ status: 'live', workerHostId: 'host-race' });
+    // The user's stop lands between the report's read of the session and its write (the e2e
+    // suite once saw a stopped session back as live after DELETE answered 204).
+    const session$ = db.prisma.session;
+    const racing = new Proxy(db.prisma, {
+      get(target, prop, receiver) {
+        if (prop !== 'session') return Reflect.get(target, prop, receiver) as unknown;
+        return new Proxy(session$, {
+          get(delegate, name, inner) {
+            if (name !== 'findMany') return Reflect.get(delegate, name, inner) as unknown;
+            return async (args: Parameters<typeof session$.findMany>[0]) => {
+              const rows = await session$.findMany(args);
+              await session$.update({
+                where: { id: session.id },
+                data: { status: 'ended', endedAt: t0 },
+              });
+              return rows;
+            };
+          },
+        });
+      },
+    });
+    const answer = await recordHostReport(
+      racing,
+      hostReport('host-race', {
+        sessions: [sessionReport(session.id, session.roomName, { state: 'running' })],
+      }),
+      { now: t0 },
+    );
+    expect(answer.stop).toEqual([session.id]);
+    expect(await db.prisma.session.findUniqueOrThrow({ where: { id: session.id } })).toMatchObject({
+      status: 'ended',
+      liveAt: null,
+    });
+  });
+
   it('stops a session another host took over, and re-dispatches what a host hands back', async () => {
     const moved = await newSession({ status: 'live', workerHostId: 'host-new' });
     const returned = await newSession({ status: 'live', workerHostId: 'host-old' });
