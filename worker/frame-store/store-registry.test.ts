@@ -7,6 +7,7 @@ import { FRAME_STORE_HEADER_BYTES } from '../../protocol/frame-store/frame-store
 import { testFace, testFrames } from '../testing/frame-store-test-frames';
 import { StoreRegistry } from './store-registry';
 import { writeFrameStore } from '../../protocol/frame-store/write-frame-store';
+import { longestEventLoopGap } from '../../protocol/testing/event-loop-gap';
 
 // Not tmpfs (here /tmp is ext4): shared memory pages could not be evicted.
 const root = mkdtempSync(path.join(os.tmpdir(), 'facecast-store-registry-'));
@@ -111,17 +112,11 @@ describe('StoreRegistry', () => {
   it('keeps the event loop free while it hashes a large store', async () => {
     const ref = await makeStore('large', 64);
     const registry = new StoreRegistry();
-    let last = performance.now();
-    let maxGapMs = 0;
-    const timer = setInterval(() => {
-      const now = performance.now();
-      maxGapMs = Math.max(maxGapMs, now - last);
-      last = now;
-    }, 5);
-    const started = performance.now();
-    const lease = await registry.acquire(ref);
-    const tookMs = performance.now() - started;
-    clearInterval(timer);
+    const {
+      result: lease,
+      tookMs,
+      gapMs: maxGapMs,
+    } = await longestEventLoopGap(() => registry.acquire(ref));
     lease.release();
     registry.close();
     // Hashing 64 MiB takes well over 100 ms; no single stall comes near it.
