@@ -234,7 +234,8 @@ async function measure(env: Record<string, string>): Promise<Record<string, numb
       ...figures(samples, { rssBefore, rssAfter, load1m, seconds, appCpuMs }),
       // The most the app held while under the load, in the warm-up's minute and the run's: the
       // settled readings above move with when V8 last gave heap back (569-675 MB after the
-      // same warm-up in four runs of 2026-12-07), the working set under the same load does not, unless it leaks.
+      // same warm-up in four runs of 2026-12-07); the working set under the same load does
+      // not, unless it leaks.
       app_rss_peak_warmup_mb: rssPeakBefore,
       app_rss_peak_run_mb: rssPeakAfter,
       app_rss_peak_growth_pct: round(((rssPeakAfter - rssPeakBefore) / rssPeakBefore) * 100, 1),
