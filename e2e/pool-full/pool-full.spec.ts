@@ -2,10 +2,13 @@
  * A full worker pool, for real: sessions are started through the API, by as many users as
  * their quotas need, until the app refuses one (every slot of the stack's worker host taken,
  * counted from its reports and the dispatches it has not reported yet), then another user
- * presses "Start session" in the browser and is told why and what to do. Runs after every other project (playwright.config.ts), so that
- * filling the pool takes no slot another test needs.
+ * presses "Start session" in the browser and is told why and what to do. Runs after every
+ * other project (playwright.config.ts), so that filling the pool takes no slot another test
+ * needs, and starts once the sessions those tests stopped have left the pool: one leaving
+ * between the API's 503 and the browser's start would let the browser's start in.
  */
 import { createReadyAvatar, expect, test } from '../fixtures';
+import { adminRequest } from '../support/demo-admin';
 
 /** More than any calibrated capacity this suite runs on; the test fails if it is not reached. */
 const MAX_STARTS = 40;
@@ -16,7 +19,17 @@ test('a full pool answers 503 with Retry-After, and the avatars page says so', a
   newUser,
   sessionsToStop,
 }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(240_000);
+  const admin = await adminRequest();
+  const poolUsed = async () => {
+    const response = await admin.get('/api/v1/admin/pool');
+    expect(response.status()).toBe(200);
+    return ((await response.json()) as { capacity: { used: number } }).capacity.used;
+  };
+  // Hosts report every 2 s; a stopped session's worker takes a few seconds to end.
+  await expect
+    .poll(poolUsed, { timeout: 60_000, message: 'sessions of earlier tests still in the pool' })
+    .toBe(0);
   // The card the page's user presses "Start session" on.
   await createReadyAvatar(api);
   // Other users fill the pool, each up to its concurrent sessions quota (lib/quotas): the
@@ -54,6 +67,9 @@ test('a full pool answers 503 with Retry-After, and the avatars page says so', a
     /^Every avatar slot is in use \(\d+ of \d+\)\. Try again in a minute or stop a session\.$/,
   );
   console.log(`pool full after ${sessionsToStop.length} sessions: ${refused.body.error?.message}`);
+  // Only this test's sessions fill it.
+  expect(await poolUsed()).toBe(sessionsToStop.length);
+  await admin.dispose();
 
   await page.goto('/avatars');
   const card = page.locator('[data-testid=avatar-card]');

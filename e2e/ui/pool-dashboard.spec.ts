@@ -3,20 +3,12 @@
  * that reports to the app (capacity bar, load chart) and a running session with its live
  * figures; other users get a 404 for the page and its API.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createReadyAvatar, expect, logIn, startSession, test, type TestUser } from '../fixtures';
-import { SAME_ORIGIN, stackInfo } from '../support/stack-info';
+import { createReadyAvatar, expect, logIn, startSession, test } from '../fixtures';
+import { demoAdmin } from '../support/demo-admin';
+import { SAME_ORIGIN } from '../support/stack-info';
 
 const IMAGES = path.resolve(import.meta.dirname, '..', '..', 'docs', 'images');
-
-/** The demo admin the bootstrap made for this stack (kept in its data dir, mode 0600). */
-function demoAdmin(): TestUser {
-  const login = JSON.parse(
-    readFileSync(path.join(stackInfo().dataDir, 'demo-login.json'), 'utf8'),
-  ) as { email: string; password: string };
-  return { id: 'demo', ...login };
-}
 
 test.describe('as the demo admin', () => {
   // The page's request context writes with the login cookie, as the app's pages do: it must

@@ -4,6 +4,7 @@
  */
 import type { Prisma } from '@prisma/client';
 import { ApiError } from '@/lib/api/errors';
+import { hostReportSchema } from '@/protocol/host-report';
 import { hostConnected, hostSilenceBound, hostsHeardSince } from './app-stall';
 
 /**
@@ -36,7 +37,14 @@ export async function poolCapacity(
       OR: [{ lastSeenAt: { gte: hostSilenceBound(now) } }, { id: { in: hostsHeardSince(now) } }],
       state: { not: 'lost' },
     },
-    select: { id: true, state: true, capacity: true, active: true, lastSeenAt: true },
+    select: {
+      id: true,
+      state: true,
+      capacity: true,
+      active: true,
+      lastSeenAt: true,
+      lastReport: true,
+    },
   });
   const hosts = heard.filter((host) => hostConnected(host.lastSeenAt, now, host.id));
   const pending = await prisma.session.count({
@@ -44,6 +52,9 @@ export async function poolCapacity(
       status: 'starting',
       workerHostId: null,
       dispatchedAt: { gte: new Date(now.getTime() - PENDING_DISPATCH_MS) },
+      // A report stores the host's figures (its `active` counting the session) before the
+      // session's row names the host: one read between the two must not count it twice.
+      id: { notIn: hosts.flatMap((host) => reportedSessionIds(host.lastReport)) },
     },
   });
   let capacity = 0;
@@ -61,6 +72,12 @@ export async function poolCapacity(
     used: active + pending,
     free: Math.max(0, open - pending),
   };
+}
+
+/** The sessions a host's stored report says it runs; none when the report cannot be read. */
+function reportedSessionIds(lastReport: Prisma.JsonValue): string[] {
+  const report = hostReportSchema.safeParse(lastReport);
+  return report.success ? report.data.sessions.map((session) => session.sessionId) : [];
 }
 
 /** Slots a new session can take now. */

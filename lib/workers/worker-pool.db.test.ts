@@ -447,6 +447,25 @@ describe('pool capacity', () => {
       message: 'Every avatar slot is in use (5 of 5). Try again in a minute or stop a session.',
     });
   });
+
+  it('counts a dispatch once while its first report is half written', async () => {
+    const now = new Date();
+    const session = await newSession({ dispatchedAt: new Date(now.getTime() - 1_000) });
+    await recordHostReport(
+      db.prisma,
+      hostReport('a', {
+        capacity: 2,
+        active: 1,
+        sessions: [sessionReport(session.id, session.roomName, { state: 'starting' })],
+      }),
+      { now },
+    );
+    // The moment between the report's two writes: the host's figures count the session, its
+    // row does not name the host yet.
+    await db.prisma.session.update({ where: { id: session.id }, data: { workerHostId: null } });
+    expect(await poolCapacity(db.prisma, now)).toEqual({ hosts: 1, capacity: 2, used: 1, free: 1 });
+    await assertPoolHasRoom(db.prisma, now);
+  });
 });
 
 describe('checkHosts', () => {
