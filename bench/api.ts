@@ -22,7 +22,10 @@
  * long as the run) and after the run, each 30 s settled: what a second identical run adds;
  * `app_rss_peak_warmup_mb` / `app_rss_peak_run_mb` / `app_rss_peak_growth_pct`: the most it
  * held during the warm-up's load and during the run's (read twice a second), which does not
- * depend on when V8 last gave memory back.
+ * depend on when V8 last gave memory back. `app_heap_gc_*`, `app_external_gc_*`, `app_rss_gc_*`:
+ * at the same two settled moments, right after a full collection of the app's main-thread heap
+ * through its inspector (bench/inspector-gc.ts): the V8 heap still in use (where a leak of
+ * JavaScript objects shows), Buffers and wasm memories, and the resident memory.
  *
  * Limits a single API key would hit at once (tokens per minute, quotas) are raised: the
  * benchmark measures the API's cost, not its refusals. `--seconds N` and `--clients N` change
@@ -51,6 +54,7 @@ import {
 } from './pool-platform';
 import { clockTicksPerSecond, kilobyteField, parseProcStat } from '@/worker/host/proc-stats';
 import { processTree } from './pool-host';
+import { memoryAfterFullGc, type MemoryAfterGc } from './inspector-gc';
 import { percentileMs, round } from './stats';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
@@ -169,6 +173,7 @@ async function measure(env: Record<string, string>): Promise<Record<string, numb
       () => new http.Agent({ keepAlive: true, maxSockets: 1 }),
     );
     let rssBefore: number;
+    let gcBefore: MemoryAfterGc;
     let rssPeakBefore: number;
     let rssPeakAfter: number;
     let load1m: number;
@@ -200,6 +205,7 @@ async function measure(env: Record<string, string>): Promise<Record<string, numb
       rssPeakBefore = warmupPeak.stop();
       await settle();
       rssBefore = rssMb(appPid);
+      gcBefore = await memoryAfterFullGc(appPid);
       load1m = os.loadavg()[0]!;
       const cpuBefore = cpuMs(appPid);
       const framesBefore = await sessionFrames(platform.workerUrl, sessionId);
@@ -227,6 +233,7 @@ async function measure(env: Record<string, string>): Promise<Record<string, numb
     }
     await settle();
     const rssAfter = rssMb(appPid);
+    const gcAfter = await memoryAfterFullGc(appPid);
     const samplesFile = stringOption('samples');
     if (samplesFile) fs.writeFileSync(samplesFile, JSON.stringify(samples));
     await platform.api('DELETE', `/api/v1/sessions/${sessionId}`);
@@ -238,7 +245,16 @@ async function measure(env: Record<string, string>): Promise<Record<string, numb
       // not, unless it leaks.
       app_rss_peak_warmup_mb: rssPeakBefore,
       app_rss_peak_run_mb: rssPeakAfter,
-      app_rss_peak_growth_pct: round(((rssPeakAfter - rssPeakBefore) / rssPeakBefore) * 100, 1),
+      app_rss_peak_growth_pct: growthPct(rssPeakBefore, rssPeakAfter),
+      // The same two moments right after a full collection of the app's main-thread heap.
+      app_heap_gc_before_mb: gcBefore.heapUsedMb,
+      app_heap_gc_after_mb: gcAfter.heapUsedMb,
+      app_heap_gc_growth_pct: growthPct(gcBefore.heapUsedMb, gcAfter.heapUsedMb),
+      app_external_gc_before_mb: gcBefore.externalMb,
+      app_external_gc_after_mb: gcAfter.externalMb,
+      app_rss_gc_before_mb: gcBefore.rssMb,
+      app_rss_gc_after_mb: gcAfter.rssMb,
+      app_rss_gc_growth_pct: growthPct(gcBefore.rssMb, gcAfter.rssMb),
       // The avatar every token and message call goes to, while the API is under load.
       shared_session_fps: round(frames.rendered / seconds, 1),
       shared_session_frames_dropped: frames.dropped,
@@ -491,4 +507,6 @@ function rssMb(pid: number): number {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Lets the app finish background work (sessions ending, garbage) before a memory reading. */
+const growthPct = (before: number, after: number) => round(((after - before) / before) * 100, 1);
+
 const settle = () => new Promise((resolve) => setTimeout(resolve, 30_000));
