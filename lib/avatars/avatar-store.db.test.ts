@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { avatarSettled } from '@/lib/testing/avatar-settled';
 import { createTestDatabase, type TestDatabase } from '@/lib/testing/test-database';
 import { createUser } from '@/lib/users/create-user';
-import { openFrameStore } from '@/worker/frame-store/read-frame-store';
+import { openFrameStore } from '@/protocol/frame-store/read-frame-store';
 import { checkFrameStore } from './check-frame-store';
 import { createAvatar } from './create-avatar';
 import { loadDemoPortrait } from './demo-portrait';

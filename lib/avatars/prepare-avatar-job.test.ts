@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openFrameStore } from '@/worker/frame-store/read-frame-store';
+import { openFrameStore } from '@/protocol/frame-store/read-frame-store';
 import { preparedAvatarSchema } from '@/protocol/session-request';
 import { demoPortraitPath, loadNoFaceImage } from './demo-portrait';
 import { progressLineSchema } from './preparation-progress';

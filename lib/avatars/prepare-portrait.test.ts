@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { faceGeometrySchema } from '@/protocol/face-geometry';
 import { detectFaces } from '../faces/detect-faces';
-import { openFrameStore } from '@/worker/frame-store/read-frame-store';
+import { openFrameStore } from '@/protocol/frame-store/read-frame-store';
 import { loadDemoPortrait, loadNoFaceImage } from './demo-portrait';
 import { AvatarPreparationError, preparePortrait, type PreparedPortrait } from './prepare-portrait';
 import { makeTurnedFaceImage, makeTwoFacesImage } from '../testing/test-media';

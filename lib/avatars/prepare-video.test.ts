@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openFrameStore } from '@/worker/frame-store/read-frame-store';
+import { openFrameStore } from '@/protocol/frame-store/read-frame-store';
 import { AvatarPreparationError } from './preparation-error';
 import type { ProgressLine } from './preparation-progress';
 import { prepareVideo } from './prepare-video';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { syntheticImage, writeSyntheticAvatar } from '../testing/synthetic-avatar';
 import { frameStoreFromPrepared } from './frame-store-from-prepared';
-import { openFrameStore } from './read-frame-store';
+import { openFrameStore } from '../../protocol/frame-store/read-frame-store';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'facecast-frame-store-prepared-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openFrameStore } from './read-frame-store';
+import { openFrameStore } from '../../protocol/frame-store/read-frame-store';
 import { testFace, testFrame, testFrames } from '../testing/frame-store-test-frames';
 import { writeFrameStore } from '../../protocol/frame-store/write-frame-store';
 import { measureAppearance } from '../../protocol/appearance/avatar-appearance';

@@ -16,7 +16,7 @@ import {
   type FrameStore,
   type FrameStoreVerify,
   verifyChecksum,
-} from './read-frame-store';
+} from '../../protocol/frame-store/read-frame-store';
 
 export interface MapFrameStoreOptions {
   /**

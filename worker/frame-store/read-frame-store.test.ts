@@ -15,7 +15,10 @@ import {
   type FrameStoreErrorCode,
 } from '../../protocol/frame-store/frame-store-error';
 import { HEADER_OFFSET } from '../../protocol/frame-store/frame-store-header';
-import { openFrameStore, type OpenFrameStoreOptions } from './read-frame-store';
+import {
+  openFrameStore,
+  type OpenFrameStoreOptions,
+} from '../../protocol/frame-store/read-frame-store';
 import { testFace, testFrame, testFrames } from '../testing/frame-store-test-frames';
 import { writeFrameStore } from '../../protocol/frame-store/write-frame-store';
 

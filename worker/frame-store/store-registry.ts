@@ -16,7 +16,7 @@ import {
   FRAME_STORE_HEADER_BYTES,
   manifestFileName,
 } from '../../protocol/frame-store/frame-store-format';
-import { checkHeader, readManifest } from './read-frame-store';
+import { checkHeader, readManifest } from '../../protocol/frame-store/read-frame-store';
 
 export interface StoreRef {
   /** Frame store directory and name (docs/frame-store.md). */

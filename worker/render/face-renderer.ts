@@ -6,7 +6,7 @@
  * buffer. Everything pose-independent is precomputed; render() allocates nothing.
  */
 import os from 'node:os';
-import type { FrameStore } from '../frame-store/read-frame-store';
+import type { FrameStore } from '../../protocol/frame-store/read-frame-store';
 import type { FrameLoop } from '../../protocol/frame-store/frame-store-format';
 import type { FaceGeometry } from '../../protocol/face-geometry';
 import type { MouthPose } from '../visemes/mouth-pose';

@@ -17,7 +17,7 @@ import { mouthTrack } from '../visemes/mouth-driver';
 import { NEUTRAL_POSE, type MouthPose } from '../visemes/mouth-pose';
 import { measureAppearance } from '../../protocol/appearance/avatar-appearance';
 import { FaceRenderer, faceFramesFromStore } from './face-renderer';
-import { openFrameStore } from '../frame-store/read-frame-store';
+import { openFrameStore } from '../../protocol/frame-store/read-frame-store';
 import { BlinkSchedule } from './blink';
 import { loadRgbaImage } from './rgba-image';
 

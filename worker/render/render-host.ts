@@ -14,7 +14,7 @@
 import type { Worker } from 'node:worker_threads';
 import { startThread } from '../built-entry';
 import { FrameStoreError } from '../../protocol/frame-store/frame-store-error';
-import type { FrameStoreVerify } from '../frame-store/read-frame-store';
+import type { FrameStoreVerify } from '../../protocol/frame-store/read-frame-store';
 import type { OutputFormat, RenderInput } from './face-renderer';
 import type { HostToThread, RenderThreadOptions, ThreadToHost } from './render-thread-protocol';
 

@@ -4,7 +4,7 @@
  * filled), thread → host filled, so no pixel data is ever copied or allocated per frame.
  */
 import type { FrameStoreErrorCode } from '../../protocol/frame-store/frame-store-error';
-import type { FrameStoreVerify } from '../frame-store/read-frame-store';
+import type { FrameStoreVerify } from '../../protocol/frame-store/read-frame-store';
 import type { OutputFormat, RenderInput } from './face-renderer';
 
 export interface RenderThreadOptions {

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { FrameStoreError, isErrno } from '../../protocol/frame-store/frame-store-error';
+import { FrameStoreError, isErrno } from './frame-store-error';
 import {
   FRAME_STORE_FORMAT,
   FRAME_STORE_HEADER_BYTES,
@@ -16,8 +16,8 @@ import {
   frameStoreManifestSchema,
   manifestFileName,
   type FrameStoreManifest,
-} from '../../protocol/frame-store/frame-store-format';
-import { decodeHeader } from '../../protocol/frame-store/frame-store-header';
+} from './frame-store-format';
+import { decodeHeader } from './frame-store-header';
 
 export type FrameStoreVerify = 'full' | 'header';
 
